@@ -1,0 +1,31 @@
+package dev.cvkit.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options about how a command runs rather than what it computes. */
+public final class RunOptions {
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads (default: all cores). Results are identical for any N.")
+    public Integer threads;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but errors.")
+    public boolean quiet;
+
+    @Option(names = "--debug", description = "Print stack traces for errors.")
+    public boolean debug;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
+            description = "Random seed: same inputs and seed give the same output bytes (default: ${DEFAULT-VALUE}).")
+    public long seed;
+
+    /** The thread count to use, validated. */
+    public int threadCount() {
+        if (threads == null) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        if (threads < 1) {
+            throw new dev.cvkit.UserError("--threads must be at least 1, got " + threads, ExitCodes.USAGE);
+        }
+        return threads;
+    }
+}
