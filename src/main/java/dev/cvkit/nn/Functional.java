@@ -246,7 +246,7 @@ public final class Functional {
                     for (int iy = y0; iy < y1; iy++) {
                         for (int ix = x0; ix < x1; ix++) {
                             float v = d[xo + iy * w + ix];
-                            if (v > best || Float.isNaN(v)) {
+                            if (!(v <= best)) { // also takes NaN, as PyTorch propagates it
                                 best = v;
                                 bi = iy * w + ix;
                             }
