@@ -49,10 +49,10 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
                         int iy = oy * sh - ph + ki * dh;
                         int dst = base + q - ox; // col index of output column ox' is dst + ox'
                         if (iy < 0 || iy >= h || lo >= hi) {
-                            java.util.Arrays.fill(col, dst + ox, dst + end, 0f);
+                            zero(col, dst + ox, dst + end);
                         } else {
                             int a = Math.max(ox, lo), b = Math.min(end, hi);
-                            if (a > ox) java.util.Arrays.fill(col, dst + ox, dst + Math.min(a, end), 0f);
+                            if (a > ox) zero(col, dst + ox, dst + Math.min(a, end));
                             int row = plane + iy * w + shift;
                             if (a < b) {
                                 if (sw == 1) {
@@ -61,7 +61,7 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
                                     for (int t = a; t < b; t++) col[dst + t] = x[row + t * sw];
                                 }
                             }
-                            if (b < end) java.util.Arrays.fill(col, dst + Math.max(b, ox), dst + end, 0f);
+                            if (b < end) zero(col, dst + Math.max(b, ox), dst + end);
                         }
                         q += run;
                         ox = 0;
@@ -70,6 +70,11 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
                 }
             }
         }
+    }
+
+    /** Zeroes [from, to): padding runs are 1–3 values, too short for Arrays.fill's overhead. */
+    private static void zero(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = 0f;
     }
 
     /** Adds the column matrix (all columns, ld = oh*ow) back into image {@code x[xOff..]}. */
