@@ -159,11 +159,20 @@ function _complete_cvkit() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} propose" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} eval" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models summary" ];    then _picocli_cvkit_models; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(propose)
   local cmds1=(eval)
+  local cmds2=(models)
+  local cmds3=(bench)
+  local cmds4=(models summary)
 
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_models_summary; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_bench; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_models; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_eval; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cvkit_propose; return $?; fi
 
@@ -176,7 +185,7 @@ function _picocli_cvkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="propose eval"
+  local commands="propose eval models bench"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -304,6 +313,123 @@ function _picocli_cvkit_eval() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FMT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `models` subcommand.
+function _picocli_cvkit_models() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="summary"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--format'"
+  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FMT_option_args[@]}" ) )
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `bench` subcommand.
+function _picocli_cvkit_bench() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--threads' '--seed' '--format' '--reps' '--min-rep-s' '--case'"
+  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FMT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--reps')
+      return
+      ;;
+    '--min-rep-s')
+      return
+      ;;
+    '--case')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `summary` subcommand.
+function _picocli_cvkit_models_summary() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--input' '--classes' '--format' '--threads' '--seed'"
+  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--input')
+      return
+      ;;
+    '--classes')
+      return
       ;;
     '--format')
       local IFS=$'\n'
