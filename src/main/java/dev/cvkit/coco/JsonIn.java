@@ -24,7 +24,6 @@ final class JsonIn implements AutoCloseable {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             // Python writes NaN/Infinity; read them so the message can say which field is not finite
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
     final String file;
@@ -69,17 +68,21 @@ final class JsonIn implements AutoCloseable {
         try {
             return p.nextToken();
         } catch (JsonParseException e) {
-            JsonLocation loc = e.getLocation();
-            String why = e.getOriginalMessage();
-            int nl = why.indexOf('\n');
-            if (nl >= 0) {
-                why = why.substring(0, nl);
-            }
-            throw new CocoFormatException(file + ": invalid JSON at line " + loc.getLineNr() + ", column "
-                    + loc.getColumnNr() + ": " + why);
+            throw syntax(e.getLocation(), e.getOriginalMessage());
         } catch (IOException e) {
             throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
         }
+    }
+
+    /** A one-line syntax error; Jackson's nested "[Source: ...; line: L, column: C]" shortened to "line L, column C". */
+    private CocoFormatException syntax(JsonLocation loc, String why) {
+        String msg = why.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+        int nl = msg.indexOf('\n');
+        if (nl >= 0) {
+            msg = msg.substring(0, nl);
+        }
+        return new CocoFormatException(file + ": invalid JSON at line " + loc.getLineNr() + ", column "
+                + loc.getColumnNr() + ": " + msg);
     }
 
     JsonToken current() { return p.currentToken(); }
@@ -104,8 +107,7 @@ final class JsonIn implements AutoCloseable {
         try {
             p.skipChildren();
         } catch (JsonParseException e) {
-            throw new CocoFormatException(file + ": invalid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            throw syntax(e.getLocation(), e.getOriginalMessage());
         } catch (IOException e) {
             throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
         }

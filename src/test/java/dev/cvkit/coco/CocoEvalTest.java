@@ -109,8 +109,8 @@ class CocoEvalTest {
                         if (m != 0) {
                             int g = java.util.Arrays.asList(java.util.Arrays.stream(e.gtIds()).boxed().toArray()).indexOf(m);
                             assertTrue(g >= 0, "matched id " + m + " is one of the image's ground truths");
-                            assertEquals(e.dtIds()[d], e.gtMatches()[t][g] == e.dtIds()[d] ? e.dtIds()[d] : e.gtMatches()[t][g] == 0 ? -1 : e.dtIds()[d],
-                                    "the ground truth records a match");
+                            // a crowd may absorb several results; it records the last one
+                            assertTrue(e.gtMatches()[t][g] != 0, "the ground truth records a match");
                         }
                     }
                 }
