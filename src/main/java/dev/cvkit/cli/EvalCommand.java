@@ -133,12 +133,14 @@ public final class EvalCommand implements Callable<Integer> {
         CocoResults results;
         try {
             // The two files are independent until ids are resolved: read them at the same time.
+            // Box evaluation skips the masks unparsed.
+            boolean masks = iouType == IouType.SEGM;
             CompletableFuture<CocoResults.Parsed> parsed = threads > 1
-                    ? CompletableFuture.supplyAsync(() -> CocoResults.parse(dt))
+                    ? CompletableFuture.supplyAsync(() -> CocoResults.parse(dt, masks))
                     : CompletableFuture.completedFuture(null);
-            gtData = CocoDataset.read(gt);
-            CocoResults.Parsed raw = threads > 1 ? join(parsed) : CocoResults.parse(dt);
-            results = raw.resolve(gtData);
+            gtData = CocoDataset.read(gt, masks);
+            CocoResults.Parsed raw = threads > 1 ? join(parsed) : CocoResults.parse(dt, masks);
+            results = raw.resolve(gtData, threads);
             eval = new CocoEval(gtData, results, params).threads(threads);
             eval.evaluate();
             eval.accumulate();

@@ -73,12 +73,11 @@ public final class CocoEval {
     private void checkInputs() {
         boolean segm = params.iouType() == IouType.SEGM;
         for (int j = 0; j < gt.size; j++) {
-            String at = gt.file + ": annotation id " + gt.annIds[j] + " (line " + gt.line[j] + ")";
             if (segm && gt.segmentation[j] == null) {
-                throw new CocoFormatException(at + ": no 'segmentation' (needed for --iou-type segm)");
+                throw new CocoFormatException(gt.at(j) + ": no 'segmentation' (needed for --iou-type segm)");
             }
             if (!segm && Double.isNaN(gt.bbox[4 * j])) {
-                throw new CocoFormatException(at + ": no 'bbox' (needed for --iou-type bbox)");
+                throw new CocoFormatException(gt.at(j) + ": no 'bbox' (needed for --iou-type bbox)");
             }
         }
         if (segm && dt.size > 0 && !dt.anySegmentation) {
@@ -160,10 +159,11 @@ public final class CocoEval {
         int[] dts;          // result indices, score order, at most maxDets[-1]
         int[] gts;          // ground-truth indices, file order
         double[] dtScores;
-        int[][] gtOrder;    // [A][G] gts positions, not-ignored first
-        boolean[][] gtIgnore; // [A][G] in gtOrder order
-        int[][] dtMatch;    // [A][T*D] matched position in gtOrder, or -1
-        boolean[][] dtIgnore; // [A][T*D]
+        int[] gtOrder;      // [A*G] gts positions, not-ignored first
+        boolean[] gtIgnore; // [A*G] in gtOrder order
+        int[] dtMatch;      // [A*T*D] matched position in gtOrder, or -1
+        boolean[] dtIgnore; // [A*T*D]
+        byte[] flags;       // [D*(A*T)] per result: bit 0 matched, bit 1 ignored (what accumulate reads)
         int[] npig;         // [A] ground truths not ignored
     }
 
@@ -190,18 +190,24 @@ public final class CocoEval {
         double[] thr = params.iouThrs();
         int nT = thr.length;
         int nA = params.a();
-        e.gtOrder = new int[nA][];
-        e.gtIgnore = new boolean[nA][];
-        e.dtMatch = new int[nA][];
-        e.dtIgnore = new boolean[nA][];
+        e.gtOrder = new int[nA * nG];
+        e.gtIgnore = new boolean[nA * nG];
+        e.dtMatch = new int[nA * nT * nD];
+        e.dtIgnore = new boolean[nA * nT * nD];
         e.npig = new int[nA];
-        boolean[] gtMatched = new boolean[nT * nG];
+        Arrays.fill(e.dtMatch, -1);
+        boolean[] gtMatched = ious == null ? null : new boolean[nT * nG];
+        int[] order = e.gtOrder;
+        boolean[] ig = e.gtIgnore;
+        int[] match = e.dtMatch;
+        boolean[] dIg = e.dtIgnore;
         for (int a = 0; a < nA; a++) {
             double lo = params.areaRng()[a][0];
             double hi = params.areaRng()[a][1];
-            int[] order = new int[nG];
-            boolean[] ig = new boolean[nG];
-            int pos = 0;
+            int go = a * nG;          // offset of this area's ground-truth order
+            int dOff = a * nT * nD;   // offset of this area's [T*D] block
+            int pos = go;
+            // stable: not-ignored ground truth first, each group in file order
             for (int pass = 0; pass < 2; pass++) {
                 for (int g = 0; g < nG; g++) {
                     double ar = gt.area[e.gts[g]];
@@ -215,13 +221,11 @@ public final class CocoEval {
             }
             int npig = 0;
             for (int g = 0; g < nG; g++) {
-                if (!ig[g]) {
+                if (!ig[go + g]) {
                     npig++;
                 }
             }
-            int[] match = new int[nT * nD];
-            Arrays.fill(match, -1);
-            boolean[] dIg = new boolean[nT * nD];
+            e.npig[a] = npig;
             if (ious != null) {
                 Arrays.fill(gtMatched, false);
                 for (int t = 0; t < nT; t++) {
@@ -229,12 +233,12 @@ public final class CocoEval {
                         double best = Math.min(thr[t], 1 - 1e-10);
                         int m = -1;
                         for (int gs = 0; gs < nG; gs++) {
-                            int g = order[gs];
+                            int g = order[go + gs];
                             if (gtMatched[t * nG + gs] && !crowd[g]) {
-                                continue;
+                                continue; // a matched ground truth takes no second result, unless a crowd
                             }
-                            if (m > -1 && !ig[m] && ig[gs]) {
-                                break;
+                            if (m > -1 && !ig[go + m] && ig[go + gs]) {
+                                break;    // matched a regular one; ignored ones come later: stop
                             }
                             double v = ious[d * nG + g];
                             if (v < best) {
@@ -246,8 +250,8 @@ public final class CocoEval {
                         if (m == -1) {
                             continue;
                         }
-                        dIg[t * nD + d] = ig[m];
-                        match[t * nD + d] = m;
+                        dIg[dOff + t * nD + d] = ig[go + m];
+                        match[dOff + t * nD + d] = m;
                         gtMatched[t * nG + m] = true;
                     }
                 }
@@ -256,18 +260,22 @@ public final class CocoEval {
                 double ar = dt.area[e.dts[d]];
                 if (ar < lo || ar > hi) {
                     for (int t = 0; t < nT; t++) {
-                        if (match[t * nD + d] < 0) {
-                            dIg[t * nD + d] = true;
+                        if (match[dOff + t * nD + d] < 0) {
+                            dIg[dOff + t * nD + d] = true;
                         }
                     }
                 }
             }
-            e.gtOrder[a] = order;
-            e.gtIgnore[a] = ig;
-            e.dtMatch[a] = match;
-            e.dtIgnore[a] = dIg;
-            e.npig[a] = npig;
         }
+        int rows = nA * nT;
+        byte[] flags = new byte[nD * rows];
+        for (int row = 0; row < rows; row++) {
+            for (int d = 0; d < nD; d++) {
+                int at = row * nD + d;
+                flags[d * rows + row] = (byte) ((match[at] >= 0 ? 1 : 0) | (dIg[at] ? 2 : 0));
+            }
+        }
+        e.flags = flags;
         return e;
     }
 
@@ -339,24 +347,24 @@ public final class CocoEval {
         }
         long[] gtIds = new long[nG];
         for (int g = 0; g < nG; g++) {
-            gtIds[g] = gt.annIds[e.gts[e.gtOrder[a][g]]];
+            gtIds[g] = gt.annIds[e.gts[e.gtOrder[a * nG + g]]];
         }
         long[][] dtm = new long[nT][nD];
         long[][] gtm = new long[nT][nG];
         boolean[][] dtIg = new boolean[nT][nD];
         for (int t = 0; t < nT; t++) {
             for (int d = 0; d < nD; d++) {
-                int m = e.dtMatch[a][t * nD + d];
+                int m = e.dtMatch[(a * nT + t) * nD + d];
                 if (m >= 0) {
                     dtm[t][d] = gtIds[m];
                     gtm[t][m] = dtIds[d];
                 }
-                dtIg[t][d] = e.dtIgnore[a][t * nD + d];
+                dtIg[t][d] = e.dtIgnore[(a * nT + t) * nD + d];
             }
         }
         return new EvalImage(gt.imageIds[i], gt.categoryIds[k], params.areaRng()[a].clone(),
                 params.maxDets()[params.m() - 1], dtIds, gtIds, dtm, gtm, e.dtScores.clone(),
-                e.gtIgnore[a].clone(), dtIg);
+                Arrays.copyOfRange(e.gtIgnore, a * nG, (a + 1) * nG), dtIg);
     }
 
     private void ensureEvaluated() {
@@ -404,14 +412,12 @@ public final class CocoEval {
             n += evals[p].dts.length;
         }
         double[] score = new double[n];
-        int[] pairOf = new int[n];
         int[] rank = new int[n];
         int j = 0;
         for (int p = p0; p < p1; p++) {
             PairEval e = evals[p];
             for (int d = 0; d < e.dts.length; d++) {
                 score[j] = e.dtScores[d];
-                pairOf[j] = p;
                 rank[j] = d;
                 j++;
             }
@@ -422,6 +428,21 @@ public final class CocoEval {
         }
         // One stable sort serves every maxDet: dropping entries keeps the others' order.
         NumpyMath.stableSortDescending(order, 0, n, score);
+        // Match flags of every result, [result][area*T + threshold]: bit 0 matched, bit 1 ignored.
+        int rows = nA * nT;
+        byte[] flags = new byte[n * rows];
+        j = 0;
+        for (int p = p0; p < p1; p++) {
+            byte[] f = evals[p].flags;
+            System.arraycopy(f, 0, flags, j, f.length);
+            j += f.length;
+        }
+        int[] npigs = new int[nA];
+        for (int p = p0; p < p1; p++) {
+            for (int a = 0; a < nA; a++) {
+                npigs[a] += evals[p].npig[a];
+            }
+        }
         int[] sel = new int[n];
         double[] rc = new double[n];
         double[] pr = new double[n];
@@ -434,26 +455,20 @@ public final class CocoEval {
                 }
             }
             for (int a = 0; a < nA; a++) {
-                int npig = 0;
-                for (int p = p0; p < p1; p++) {
-                    npig += evals[p].npig[a];
-                }
+                int npig = npigs[a];
                 if (npig == 0) {
                     continue;
                 }
                 for (int t = 0; t < nT; t++) {
+                    int row = a * nT + t;
                     long tp = 0;
                     long fp = 0;
                     for (int i = 0; i < nd; i++) {
-                        int s = sel[i];
-                        PairEval e = evals[pairOf[s]];
-                        int at = t * e.dts.length + rank[s];
-                        if (!e.dtIgnore[a][at]) {
-                            if (e.dtMatch[a][at] >= 0) {
-                                tp++;
-                            } else {
-                                fp++;
-                            }
+                        int f = flags[sel[i] * rows + row];
+                        if (f == 1) {
+                            tp++;
+                        } else if (f == 0) {
+                            fp++;
                         }
                         double tpd = tp;
                         rc[i] = tpd / npig;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,8 +36,9 @@ final class JsonIn implements AutoCloseable {
     static JsonIn open(Path path) {
         String name = path.toString();
         try {
-            InputStream in = Files.newInputStream(path);
-            return new JsonIn(name, FACTORY.createParser(in));
+            // Whole file at once: the byte[] parser is the fastest Jackson has.
+            byte[] bytes = Files.readAllBytes(path);
+            return new JsonIn(name, FACTORY.createParser(bytes));
         } catch (NoSuchFileException e) {
             throw new CocoFormatException(name + ": no such file");
         } catch (IOException e) {

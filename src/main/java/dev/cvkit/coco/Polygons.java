@@ -78,7 +78,8 @@ public final class Polygons {
         }
         // Where the outline crosses a pixel column centre: the first foreground row there.
         int n = m;
-        long[] a = new long[n + 1];
+        // Positions x*h+y fit an int: readers refuse masks above Rle.MAX_PIXELS.
+        int[] a = new int[n + 1];
         int count = 0;
         for (int j = 1; j < n; j++) {
             if (u[j] == u[j - 1]) {
@@ -86,7 +87,8 @@ public final class Polygons {
             }
             double xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
             xd = (xd + .5) / SCALE - .5;
-            if (Math.floor(xd) != xd || xd < 0 || xd > w - 1) {
+            // not on a pixel column centre, or outside the image (cast: exact integer test here)
+            if ((double) (long) xd != xd || xd < 0 || xd > w - 1) {
                 continue;
             }
             double yd = v[j] < v[j - 1] ? v[j] : v[j - 1];
@@ -97,14 +99,13 @@ public final class Polygons {
                 yd = h;
             }
             yd = Math.ceil(yd);
-            // pycocotools computes x*h+y in int and keeps it as unsigned 32 bit
-            a[count++] = ((int) xd * h + (int) yd) & 0xFFFFFFFFL;
+            a[count++] = (int) xd * h + (int) yd;
         }
-        a[count++] = (long) h * w;
+        a[count++] = h * w;
         Arrays.sort(a, 0, count);
-        long p = 0;
+        int p = 0;
         for (int j = 0; j < count; j++) {
-            long t = a[j];
+            int t = a[j];
             a[j] -= p;
             p = t;
         }
@@ -112,14 +113,14 @@ public final class Polygons {
         int[] b = new int[count];
         int j = 0;
         int outLen = 0;
-        b[outLen++] = (int) a[j++];
+        b[outLen++] = a[j++];
         while (j < count) {
             if (a[j] > 0) {
-                b[outLen++] = (int) a[j++];
+                b[outLen++] = a[j++];
             } else {
                 j++;
                 if (j < count) {
-                    b[outLen - 1] += (int) a[j++];
+                    b[outLen - 1] += a[j++];
                 }
             }
         }

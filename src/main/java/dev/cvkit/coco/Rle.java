@@ -110,21 +110,22 @@ public final class Rle {
         if (m == 0) {
             return new double[4];
         }
-        long xs = w;
-        long ys = h;
-        long xe = 0;
-        long ye = 0;
-        long cc = 0;
+        // int arithmetic is exact: counts cover at most MAX_PIXELS
+        int xs = w;
+        int ys = h;
+        int xe = 0;
+        int ye = 0;
+        int cc = 0;
         for (int j = 0; j < m; j++) {
-            long start = cc;
+            int start = cc;
             cc += counts[j];
-            if (j % 2 == 0 || counts[j] == 0) {
+            if ((j & 1) == 0 || counts[j] == 0) {
                 continue;
             }
-            long yStart = start % h;
-            long xStart = (start - yStart) / h;
-            long yEnd = (cc - 1) % h;
-            long xEnd = (cc - 1 - yEnd) / h;
+            int xStart = start / h;
+            int yStart = start - xStart * h;
+            int xEnd = (cc - 1) / h;
+            int yEnd = cc - 1 - xEnd * h;
             xs = Math.min(xs, xStart);
             xe = Math.max(xe, xEnd);
             if (xStart < xEnd) {
