@@ -295,29 +295,50 @@ function _picocli_cvkit_eval() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--proposals' '--gt' '--format' '--threads' '--seed'"
-  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+  local flag_opts="'--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--threads' '--seed'"
+  local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--proposals')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
     '--gt')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
-    '--format')
+    '--dt')
       local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${FMT_option_args[@]}" ) )
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--proposals')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--iou-type')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${TYPE_option_args[@]}" ) )
+      return $?
+      ;;
+    '--max-dets')
+      return
+      ;;
+    '--plots')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--min')
+      return
+      ;;
+    '--format')
+      return
       ;;
     '--threads')
       return
