@@ -38,8 +38,10 @@ public final class GeneratedDocs {
         }
         String bash = AutoComplete.bash("cvkit", root);
         files.put("completions/cvkit.bash", bash);
+        // zsh runs the bash script through bashcompinit; the script itself stays in one place.
         files.put("completions/cvkit.zsh", "# zsh completion for cvkit: source this file from ~/.zshrc\n"
-                + "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n" + bash);
+                + "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n"
+                + "source \"${0:A:h}/cvkit.bash\"\n");
         return files;
     }
 
