@@ -71,7 +71,13 @@ public final class DetectorFiles {
 
     /** Reads a cvkit detector file (safetensors with a detect config). */
     public static Detector load(Path file) {
-        SafeTensors.Contents c = SafeTensors.read(file);
+        SafeTensors.Contents c;
+        try {
+            c = SafeTensors.read(file);
+        } catch (UserError e) {
+            // nothing can run without the model: a usage error for the command as a whole
+            throw new UserError(e.getMessage(), ExitCodes.USAGE, e);
+        }
         String cfgText = c.config();
         if (cfgText == null) {
             throw bad(file, "has no cvkit config metadata");
