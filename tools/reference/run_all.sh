@@ -11,4 +11,4 @@ node "$root/tools/reference/decode_weights.js" "$fx/tfjs" "$cache"
 node "$root/tools/reference/faceapi_reference.js" "$cache/face-api-1.7.15/model" "$fx/detect/faceapi-reference.json" \
   "$fx/detect/astronaut.png" "$fx/detect/person.png"
 node "$root/tools/reference/nanodet_reference.js" "$cache/human-models-3.0.4/models/nanodet.json" "$fx/detect/nanodet-reference.json" \
-  bgrnorm "$fx/detect/dog.png" "$fx/detect/person.png"
+  rgbnorm "$fx/detect/dog.png" "$fx/detect/person.png"

@@ -38,15 +38,31 @@ public final class NanoDetDetector implements Detector {
         }
     }
 
+    /** One decoded box in network-input pixels, corners {@code [x0, y0, x1, y1]}. */
+    record InputBox(float x0, float y0, float x1, float y1, float score, int cls) {}
+
     @Override
     public List<Detection> detect(RgbImage image, DetectParams p) {
-        float[] out = raw(image).data();
+        double sx = (double) image.width() / NanoDetNet.INPUT, sy = (double) image.height() / NanoDetNet.INPUT;
+        List<Detection> result = new ArrayList<>();
+        for (InputBox b : decode(raw(image).data(), NanoDetNet.INPUT, p)) {
+            result.add(new Detection((float) (b.x0() * sx), (float) (b.y0() * sy), (float) ((b.x1() - b.x0()) * sx),
+                    (float) ((b.y1() - b.y0()) * sy), b.score(), b.cls(), classes.get(b.cls())));
+        }
+        return result;
+    }
+
+    /**
+     * NanoDet's post-processing of head outputs {@code out} [cells, 124] (levels of strides 8, 16,
+     * 32 over an input of {@code input}² pixels, cells row-major per level).
+     */
+    static List<InputBox> decode(float[] out, int input, DetectParams p) {
         int ch = NanoDetNet.CLASSES + 4 * NanoDetNet.BINS;
         List<float[]> boxes = new ArrayList<>();
         List<float[]> scores = new ArrayList<>();
         int cell0 = 0;
         for (int stride : NanoDetNet.STRIDES) {
-            int n = NanoDetNet.INPUT / stride, cells = n * n;
+            int n = input / stride, cells = n * n;
             Integer[] order = new Integer[cells];
             float[] best = new float[cells];
             for (int i = 0; i < cells; i++) {
@@ -71,7 +87,7 @@ public final class NanoDetDetector implements Detector {
                 for (int side = 0; side < 4; side++) {
                     dist[side] = integral(out, base + NanoDetNet.CLASSES + side * NanoDetNet.BINS) * stride;
                 }
-                float max = NanoDetNet.INPUT;
+                float max = input;
                 boxes.add(new float[] {clip(cx - dist[0], max), clip(cy - dist[1], max), clip(cx + dist[2], max), clip(cy + dist[3], max)});
                 scores.add(Arrays.copyOfRange(out, base, base + NanoDetNet.CLASSES));
             }
@@ -83,12 +99,10 @@ public final class NanoDetDetector implements Detector {
             System.arraycopy(boxes.get(i), 0, flatBoxes, i * 4, 4);
             System.arraycopy(scores.get(i), 0, flatScores, i * NanoDetNet.CLASSES, NanoDetNet.CLASSES);
         }
-        double sx = (double) image.width() / NanoDetNet.INPUT, sy = (double) image.height() / NanoDetNet.INPUT;
-        List<Detection> result = new ArrayList<>();
+        List<InputBox> result = new ArrayList<>();
         for (int[] k : Nms.perClass(flatBoxes, flatScores, NanoDetNet.CLASSES, p.conf(), p.iou(), p.maxDet())) {
             float[] b = boxes.get(k[0]);
-            result.add(new Detection((float) (b[0] * sx), (float) (b[1] * sy), (float) ((b[2] - b[0]) * sx),
-                    (float) ((b[3] - b[1]) * sy), scores.get(k[0])[k[1]], k[1], classes.get(k[1])));
+            result.add(new InputBox(b[0], b[1], b[2], b[3], scores.get(k[0])[k[1]], k[1]));
         }
         return result;
     }

@@ -258,7 +258,7 @@ public final class TfjsModelImporter {
                 CocoClasses.NAMES.forEach(classes::add);
                 CocoClasses.IDS.forEach(ids::add);
                 c.put("input_size", NanoDetNet.INPUT);
-                c.put("preprocessing", "RGB image stretched to 416x416 by tf.js bilinear resize (no half-pixel centres), BGR, (x - [103.53, 116.28, 123.675]) / [57.375, 57.12, 58.395]");
+                c.put("preprocessing", "RGB image stretched to 416x416 by tf.js bilinear resize (no half-pixel centres), (x - [123.675, 116.28, 103.53]) / [58.395, 57.12, 57.375]");
                 // 0.35 is NanoDet's demo threshold; its COCO evaluation uses 0.05.
                 th.put("conf", 0.35).put("iou", 0.6).put("max_det", 100).put("eval_conf", 0.05);
             }
