@@ -77,9 +77,10 @@ public final class Functional {
     public static Tensor clamp(Tensor x, float lo, float hi) {
         float[] d = x.data();
         float[] y = new float[d.length];
+        // branch-free (Math.min/max, a 0/1 mask): activations' signs are random, so branches
+        // would mispredict about half the time
         for (int i = 0; i < d.length; i++) {
-            float v = d[i];
-            y[i] = v <= lo ? lo : (v >= hi ? hi : v);
+            y[i] = Math.min(Math.max(d[i], lo), hi);
         }
         Tensor r = Tensor.result(y, x.shape(), x);
         if (r.requiresGrad()) {
@@ -87,7 +88,8 @@ public final class Functional {
                 float[] g = x.gradBuffer(), dy = r.grad();
                 for (int i = 0; i < g.length; i++) {
                     float v = d[i];
-                    if (v > lo && v < hi) g[i] += dy[i];
+                    float pass = (v > lo & v < hi) ? 1f : 0f;
+                    g[i] += dy[i] * pass;
                 }
             });
         }
