@@ -2,6 +2,7 @@ package dev.cvkit.detection;
 
 import dev.cvkit.image.RgbImage;
 
+import dev.cvkit.nn.Conv;
 import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Module;
@@ -64,8 +65,15 @@ public final class NanoDetNet extends Module {
         eval();
     }
 
-    static Tensor leaky(Tensor x) {
-        return Functional.leakyRelu(x, SLOPE);
+    /** conv + bias (fused) then leaky ReLU in place: the inference path of every conv-activation pair. */
+    static Tensor convLeaky(Tensor x, Conv2d c) {
+        Tensor y = Conv.conv2dFused(x, c.weight, null, c.bias.data(), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+                c.stride, c.stride, c.padding, c.padding, 1, 1, 1);
+        float[] d = y.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = d[i] > 0 ? d[i] : SLOPE * d[i];
+        }
+        return y;
     }
 
     /** One CSP stage; see the class comment for the wiring and names. */
@@ -86,17 +94,17 @@ public final class NanoDetNet extends Module {
 
         @Override
         protected Tensor compute(Tensor x) {
-            Tensor x0 = leaky(inConv.forward(x));
-            Tensor h = leaky(split.get(0).forward(x0));
+            Tensor x0 = convLeaky(x, inConv);
+            Tensor h = convLeaky(x0, split.get(0));
             Tensor cat = null;
             for (int r = 0; r < res.size(); r++) {
-                Tensor t = leaky(res.get(r).forward(h));
+                Tensor t = convLeaky(h, res.get(r));
                 cat = Functional.concat(1, t, h);
                 if (r + 1 < res.size()) {
-                    h = leaky(split.get(r + 1).forward(cat));
+                    h = convLeaky(cat, split.get(r + 1));
                 }
             }
-            return Functional.concat(1, leaky(outConv.forward(cat)), x0);
+            return Functional.concat(1, convLeaky(cat, outConv), x0);
         }
     }
 
@@ -108,7 +116,7 @@ public final class NanoDetNet extends Module {
      */
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor out = leaky(stem.forward(x));
+        Tensor out = convLeaky(x, stem);
         out = Functional.maxPool2d(out, 3, 3, 2, 2, 1, 1, false).output();
         List<Tensor> feats = new ArrayList<>();
         for (int s = 0; s < stages.size(); s++) {
@@ -133,7 +141,7 @@ public final class NanoDetNet extends Module {
         float[] result = new float[total * ch];
         int cell = 0;
         for (int l = 0; l < 3; l++) {
-            Tensor y = headOut.get(l).forward(leaky(headConv.get(l).forward(levels[l])));
+            Tensor y = headOut.get(l).forward(convLeaky(levels[l], headConv.get(l)));
             float[] d = y.data();
             int hw = y.size(2) * y.size(3);
             for (int p = 0; p < hw; p++, cell++) {

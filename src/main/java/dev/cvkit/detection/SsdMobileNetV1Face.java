@@ -4,7 +4,7 @@ import dev.cvkit.image.RgbImage;
 
 import dev.cvkit.nn.BatchNorm;
 import dev.cvkit.nn.Conv2d;
-import dev.cvkit.nn.Functional;
+import dev.cvkit.nn.Conv;
 import dev.cvkit.nn.Module;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -76,11 +76,23 @@ public final class SsdMobileNetV1Face extends Module {
      */
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor out = relu6(conv0.forward(TfOps.padSame(x, 3, 2, 0f)));
+        // Inference path with fused epilogues: batch norm folded into the depthwise output
+        // (x·γ/σ + β − μ·γ/σ), bias and ReLU6 applied right after each GEMM block.
+        Tensor out = convRelu6(TfOps.padSame(x, 3, 2, 0f), conv0, 2);
         Tensor conv11 = null;
         for (int i = 1; i <= 13; i++) {
-            out = relu6(bn.get(i - 1).forward(dw.get(i - 1).forward(TfOps.padSame(out, 3, stride(i), 0f))));
-            out = relu6(pw.get(i - 1).forward(out));
+            int s = stride(i), h = out.size(2), w = out.size(3);
+            int[] ph = TfOps.samePadding(h, 3, s), pw2 = TfOps.samePadding(w, 3, s);
+            BatchNorm b = bn.get(i - 1);
+            int c = b.channels;
+            float[] scale = new float[c], shift = new float[c];
+            for (int k = 0; k < c; k++) {
+                scale[k] = b.weight.data()[k] / (float) Math.sqrt(b.runningVar.data()[k] + b.eps);
+                shift[k] = b.bias.data()[k] - b.runningMean.data()[k] * scale[k];
+            }
+            out = DepthwiseKernel.forward(out, dw.get(i - 1).weight.data(), 3, 3, s, ph[0], pw2[0],
+                    (h + s - 1) / s, (w + s - 1) / s, scale, shift, 0f, 6f);
+            out = convRelu6(out, pw.get(i - 1), 1);
             if (i == 11) {
                 conv11 = out;
             }
@@ -89,7 +101,7 @@ public final class SsdMobileNetV1Face extends Module {
         Tensor e = out;
         for (int j = 0; j < extras.size(); j++) {
             Conv2d c = extras.get(j);
-            e = relu6(c.forward(c.kh == 3 ? TfOps.padSame(e, 3, c.stride, 0f) : e));
+            e = convRelu6(c.kh == 3 ? TfOps.padSame(e, 3, c.stride, 0f) : e, c, c.stride);
             if (j % 2 == 1) {
                 maps.add(e);
             }
@@ -118,8 +130,9 @@ public final class SsdMobileNetV1Face extends Module {
         return Tensor.of(result, ANCHORS, 7);
     }
 
-    private static Tensor relu6(Tensor t) {
-        return Functional.relu6(t);
+    /** conv (no padding) + bias, then ReLU6, fused. */
+    private static Tensor convRelu6(Tensor x, Conv2d c, int stride) {
+        return Conv.conv2dFused(x, c.weight, null, c.bias.data(), 0f, 6f, stride, stride, 0, 0, 1, 1, 1);
     }
 
     /** Network input for an image: pad bottom/right to a square, tf.js bilinear resize to 512, x/127.5 − 1. */

@@ -2,6 +2,7 @@ package dev.cvkit.detection;
 
 import dev.cvkit.image.RgbImage;
 
+import dev.cvkit.nn.Conv;
 import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Module;
@@ -41,14 +42,22 @@ public final class TinyFaceNet extends Module {
     /** [1, 3, S, S] ((RGB − mean) / 255) → [1, 25, S/32, S/32]. */
     @Override
     protected Tensor compute(Tensor x) {
-        Tensor out = TfOps.leakyFaceApi(conv0.forward(x));
+        Tensor out = TfOps.leakyFaceApi(convBias(x, conv0));
         out = maxPoolSame(out, 2);
         for (int n = 1; n <= 5; n++) {
-            out = TfOps.pad(out, 1, 1, 1, 1, 0f);
-            out = TfOps.leakyFaceApi(pw.get(n - 1).forward(dw.get(n - 1).forward(out)));
+            int h = out.size(2), w = out.size(3);
+            out = DepthwiseKernel.forward(out, dw.get(n - 1).weight.data(), 3, 3, 1, 1, 1, h, w, null, null,
+                    Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+            out = TfOps.leakyFaceApi(convBias(out, pw.get(n - 1)));
             out = maxPoolSame(out, n < 5 ? 2 : 1);
         }
-        return conv8.forward(out);
+        return convBias(out, conv8);
+    }
+
+    /** conv (stride 1, no padding) + bias, fused. */
+    private static Tensor convBias(Tensor x, Conv2d c) {
+        return Conv.conv2dFused(x, c.weight, null, c.bias.data(), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY,
+                1, 1, 0, 0, 1, 1, 1);
     }
 
     private static Tensor maxPoolSame(Tensor x, int stride) {
