@@ -107,6 +107,8 @@ public final class DetectCommand implements Callable<Integer> {
         CocoGtLookup lookup = gt == null ? null : new CocoGtLookup(gt);
         OutputFormat fmt = OutputFormat.resolve(format);
         int threads = run.threadCount();
+        // --threads bounds the kernels' threads too, so --threads 1 really is one core
+        dev.cvkit.tensor.Parallel.setThreads(threads);
         InputWalker inputs = InputWalker.images(input.inputs, System.in);
         ArrayNode cocoResults = JSON.createArrayNode();
         ArrayNode jsonAll = JSON.createArrayNode();
