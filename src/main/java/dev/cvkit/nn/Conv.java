@@ -210,12 +210,25 @@ public final class Conv {
             Parallel.forEach(c, ch -> depthwiseBackward(xd, wdat, dy, dx, dwg, ch, n, c, geo));
             return;
         }
+        // Stride-1 convs with padding ≤ the dilated kernel extent: dx is the "full" convolution
+        // of dy with the flipped, transposed kernel, so it is computed as im2col(dy) + GEMM
+        // written straight into dx — no col2im scatter (C2 does not vectorise that loop).
+        boolean pw1 = geo.isPointwise();
+        ConvGeom back = null;
+        float[] wflip = null;
+        if (dx != null && !pw1 && geo.sh() == 1 && geo.sw() == 1
+                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)) {
+            back = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
+                    geo.dw() * (geo.kw() - 1) - geo.pw(), geo.dh(), geo.dw(), geo.h(), geo.w());
+            wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
+        }
+        final ConvGeom backGeo = back;
+        final float[] wt = wflip;
         // fixed batch chunks (by N only): each owns a weight-gradient partial and its dx images
         int chunk = Math.max(1, (n + 15) / 16);
         int nChunks = (n + chunk - 1) / chunk;
         float[][] partial = new float[needW ? nChunks : 0][];
         Gemm gemm = Gemm.get();
-        boolean pw1 = geo.isPointwise();
         Parallel.forEach(nChunks, t -> {
             float[] dwp = needW ? new float[wdat.length] : null;
             for (int i = t * chunk; i < Math.min(n, (t + 1) * chunk); i++) {
@@ -237,7 +250,12 @@ public final class Conv {
                         // dW_g (kg×r) += dY (kg×p) · col^T (p×r)
                         gemm.sgemm(false, true, kg, r, p, 1f, dy, yOff, p, col, colOff, p, 1f, dwp, wOff, r);
                     }
-                    if (dx != null) {
+                    if (dx != null && backGeo != null) {
+                        int hw = geo.h() * geo.w(), rb = backGeo.rows();
+                        float[] dcol = scratch(1, rb * hw);
+                        backGeo.im2col(dy, yOff, 0, hw, dcol);
+                        gemm.sgemm(false, false, geo.c(), hw, rb, 1f, wt, g * geo.c() * rb, rb, dcol, 0, hw, 1f, dx, xOff, hw);
+                    } else if (dx != null) {
                         if (pw1) {
                             gemm.sgemm(true, false, r, p, kg, 1f, wdat, wOff, r, dy, yOff, p, 1f, dx, xOff, p);
                         } else {
@@ -256,6 +274,22 @@ public final class Conv {
                 Tensor.addInto(dwg, part);
             }
         }
+    }
+
+    /** Per group: Wt[c][k][i][j] = W[g·kg + k][c][kh−1−i][kw−1−j], laid out [groups][cg][kg·kh·kw]. */
+    private static float[] flipTranspose(float[] w, int groups, int kg, int cg, int kh, int kw) {
+        int kk = kh * kw;
+        float[] t = new float[w.length];
+        for (int g = 0; g < groups; g++) {
+            for (int k = 0; k < kg; k++) {
+                for (int c = 0; c < cg; c++) {
+                    int src = ((g * kg + k) * cg + c) * kk;
+                    int dst = ((g * cg + c) * kg + k) * kk;
+                    for (int q = 0; q < kk; q++) t[dst + q] = w[src + kk - 1 - q];
+                }
+            }
+        }
+        return t;
     }
 
     private static void depthwiseBackward(float[] x, float[] w, float[] dy, float[] dx, float[] dw, int ch,

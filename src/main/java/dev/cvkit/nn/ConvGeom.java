@@ -35,33 +35,33 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
     /** Writes columns [p0, p1) of the column matrix for image {@code x[xOff..]} into col (ld = p1-p0). */
     void im2col(float[] x, int xOff, int p0, int p1, float[] col) {
         int n = p1 - p0;
+        if (ph > 0 || pw > 0 || (oh - 1) * sh + (kh - 1) * dh >= h || (ow - 1) * sw + (kw - 1) * dw >= w) {
+            // padding: zero everything once (one vectorised fill), then copy the valid runs;
+            // per-run zeroing costs a call per output row and dominated small images
+            java.util.Arrays.fill(col, 0, c * kh * kw * n, 0f);
+        }
         for (int ci = 0; ci < c; ci++) {
             int plane = xOff + ci * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
                     int base = ((ci * kh + ki) * kw + kj) * n;
                     int lo = oxLo(kj), hi = oxHi(kj);
+                    if (lo >= hi) continue;
                     int shift = kj * dw - pw;
                     int oy = p0 / ow, ox = p0 % ow;
                     for (int q = 0; q < n; ) {
                         int run = Math.min(ow - ox, n - q);
                         int end = ox + run;
                         int iy = oy * sh - ph + ki * dh;
-                        int dst = base + q - ox; // col index of output column ox' is dst + ox'
-                        if (iy < 0 || iy >= h || lo >= hi) {
-                            zero(col, dst + ox, dst + end);
-                        } else {
+                        if (iy >= 0 && iy < h) {
+                            int dst = base + q - ox; // col index of output column ox' is dst + ox'
                             int a = Math.max(ox, lo), b = Math.min(end, hi);
-                            if (a > ox) zero(col, dst + ox, dst + Math.min(a, end));
                             int row = plane + iy * w + shift;
-                            if (a < b) {
-                                if (sw == 1) {
-                                    System.arraycopy(x, row + a, col, dst + a, b - a);
-                                } else {
-                                    for (int t = a; t < b; t++) col[dst + t] = x[row + t * sw];
-                                }
+                            if (sw == 1) {
+                                if (a < b) System.arraycopy(x, row + a, col, dst + a, b - a);
+                            } else {
+                                for (int t = a; t < b; t++) col[dst + t] = x[row + t * sw];
                             }
-                            if (b < end) zero(col, dst + Math.max(b, ox), dst + end);
                         }
                         q += run;
                         ox = 0;
@@ -70,11 +70,6 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
                 }
             }
         }
-    }
-
-    /** Zeroes [from, to): padding runs are 1–3 values, too short for Arrays.fill's overhead. */
-    private static void zero(float[] a, int from, int to) {
-        for (int i = from; i < to; i++) a[i] = 0f;
     }
 
     /** Adds the column matrix (all columns, ld = oh*ow) back into image {@code x[xOff..]}. */
