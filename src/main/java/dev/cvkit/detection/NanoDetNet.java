@@ -117,7 +117,7 @@ public final class NanoDetNet extends Module {
     @Override
     protected Tensor compute(Tensor x) {
         Tensor out = convLeaky(x, stem);
-        out = Functional.maxPool2d(out, 3, 3, 2, 2, 1, 1, false).output();
+        out = TfOps.maxPool(out, 3, 2, 1, 1, (out.size(2) - 1) / 2 + 1, (out.size(3) - 1) / 2 + 1); // PyTorch MaxPool2d(3, 2, 1)
         List<Tensor> feats = new ArrayList<>();
         for (int s = 0; s < stages.size(); s++) {
             out = stages.get(s).forward(out);

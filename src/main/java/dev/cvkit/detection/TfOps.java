@@ -40,6 +40,42 @@ final class TfOps {
         return Tensor.of(dst, n, c, oh, ow);
     }
 
+    /**
+     * Inference-only k×k max pooling of [1, C, H, W] with implicit −∞ padding (top/left offsets;
+     * TensorFlow 'same' or PyTorch's symmetric padding) to oh×ow, without the index bookkeeping
+     * training needs. Parallel over channels.
+     */
+    static Tensor maxPool(Tensor x, int k, int stride, int padTop, int padLeft, int oh, int ow) {
+        int c = x.size(1), h = x.size(2), w = x.size(3);
+        float[] in = x.data();
+        float[] out = new float[c * oh * ow];
+        dev.cvkit.tensor.Parallel.forEach(c, ch -> {
+            int xo = ch * h * w, yo = ch * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = Math.max(0, oy * stride - padTop), y1 = Math.min(h, oy * stride - padTop + k);
+                for (int ox = 0; ox < ow; ox++) {
+                    int x0 = Math.max(0, ox * stride - padLeft), x1 = Math.min(w, ox * stride - padLeft + k);
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int iy = y0; iy < y1; iy++) {
+                        int row = xo + iy * w;
+                        for (int ix = x0; ix < x1; ix++) {
+                            m = Math.max(m, in[row + ix]);
+                        }
+                    }
+                    out[yo + oy * ow + ox] = m;
+                }
+            }
+        });
+        return Tensor.of(out, 1, c, oh, ow);
+    }
+
+    /** Max pooling with TensorFlow's 'same' padding: output ceil(H/stride) × ceil(W/stride). */
+    static Tensor maxPoolSame(Tensor x, int k, int stride) {
+        int h = x.size(2), w = x.size(3);
+        return maxPool(x, k, stride, samePadding(h, k, stride)[0], samePadding(w, k, stride)[0],
+                (h + stride - 1) / stride, (w + stride - 1) / stride);
+    }
+
     /** Pads for TensorFlow 'same' with a k×k window and stride (zeros or {@code value}). */
     static Tensor padSame(Tensor x, int k, int stride, float value) {
         int[] ph = samePadding(x.size(2), k, stride), pw = samePadding(x.size(3), k, stride);

@@ -4,7 +4,6 @@ import dev.cvkit.image.RgbImage;
 
 import dev.cvkit.nn.Conv;
 import dev.cvkit.nn.Conv2d;
-import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Module;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -61,8 +60,7 @@ public final class TinyFaceNet extends Module {
     }
 
     private static Tensor maxPoolSame(Tensor x, int stride) {
-        Tensor p = TfOps.padSame(x, 2, stride, Float.NEGATIVE_INFINITY);
-        return Functional.maxPool2d(p, 2, 2, stride, stride, 0, 0, false).output();
+        return TfOps.maxPoolSame(x, 2, stride);
     }
 
     /** Network input: pad bottom/right to a square, tf.js bilinear resize to size, (x − mean) / 255. */

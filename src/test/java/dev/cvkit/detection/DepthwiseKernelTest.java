@@ -40,6 +40,23 @@ class DepthwiseKernelTest {
     }
 
     @Test
+    void maxPoolMatchesTheEnginesOnMinusInfinityPadding() {
+        Random rng = new Random(7);
+        int[][] cases = {{3, 9, 8, 3, 2, 1, 1, 1, 1}, {2, 7, 7, 2, 2, 0, 1, 0, 1}, {2, 13, 13, 2, 1, 0, 1, 0, 1}};
+        for (int[] k : cases) {
+            Tensor x = Tensor.randn(rng, 1, k[0], k[1], k[2]);
+            int size = k[3], s = k[4];
+            Tensor ref;
+            try (var g = Tensor.noGrad()) {
+                ref = dev.cvkit.nn.Functional.maxPool2d(TfOps.pad(x, k[5], k[6], k[7], k[8], Float.NEGATIVE_INFINITY),
+                        size, size, s, s, 0, 0, false).output();
+            }
+            Tensor got = TfOps.maxPool(x, size, s, k[5], k[7], ref.size(2), ref.size(3));
+            assertArrayEquals(ref.data(), got.data(), java.util.Arrays.toString(k));
+        }
+    }
+
+    @Test
     void samePaddingIsTensorFlows() {
         assertArrayEquals(new int[] {0, 1}, TfOps.samePadding(512, 3, 2), "even input, stride 2: one after");
         assertArrayEquals(new int[] {1, 1}, TfOps.samePadding(512, 3, 1));
