@@ -27,40 +27,57 @@ final class DepthwiseKernel {
         float[] in = x.data();
         float[] out = new float[c * oh * ow];
         Parallel.forEach(c, ch -> {
-            int xo = ch * h * wd, yo = ch * oh * ow, wo = ch * kh * kw;
+            channel(in, ch * h * wd, h, wd, w, ch * kh * kw, kh, kw, stride, padTop, padLeft, out, ch * oh * ow, oh, ow);
+            float s = scale == null ? 1f : scale[ch], t = shift == null ? 0f : shift[ch];
+            epilogue(out, ch * oh * ow, oh * ow, s, t, lo, hi);
+        });
+        return Tensor.of(out, 1, c, oh, ow);
+    }
+
+    /**
+     * One channel, output row by output row so the row being summed stays in L1: every tap adds
+     * weight × a (strided) input row over the columns where that input row is inside the image.
+     */
+    private static void channel(float[] in, int xo, int h, int wd, float[] w, int wo, int kh, int kw, int stride,
+                                int padTop, int padLeft, float[] out, int yo, int oh, int ow) {
+        int[] lo = new int[kw], hi = new int[kw];
+        for (int kj = 0; kj < kw; kj++) {
+            int off = kj - padLeft;
+            lo[kj] = off >= 0 ? 0 : (-off + stride - 1) / stride;
+            hi[kj] = wd - 1 - off < 0 ? -1 : Math.min(ow - 1, (wd - 1 - off) / stride);
+        }
+        for (int oy = 0; oy < oh; oy++) {
+            int yr = yo + oy * ow;
             for (int ki = 0; ki < kh; ki++) {
+                int iy = oy * stride - padTop + ki;
+                if (iy < 0 || iy >= h) {
+                    continue;
+                }
                 for (int kj = 0; kj < kw; kj++) {
                     float wv = w[wo + ki * kw + kj];
-                    int off = kj - padLeft;
-                    // output columns whose input column ox*stride + off lies inside [0, wd)
-                    int lo0 = off >= 0 ? 0 : (-off + stride - 1) / stride;
-                    int hi0 = Math.min(ow - 1, (wd - 1 - off) / stride);
-                    if (wd - 1 - off < 0) {
-                        continue;
-                    }
-                    for (int oy = 0; oy < oh; oy++) {
-                        int iy = oy * stride - padTop + ki;
-                        if (iy < 0 || iy >= h) {
-                            continue;
-                        }
-                        int row = xo + iy * wd + off, yr = yo + oy * ow;
-                        if (stride == 1) {
-                            for (int ox = lo0; ox <= hi0; ox++) {
-                                out[yr + ox] += wv * in[row + ox];
-                            }
-                        } else {
-                            for (int ox = lo0; ox <= hi0; ox++) {
-                                out[yr + ox] += wv * in[row + ox * stride];
-                            }
+                    int row = xo + iy * wd + kj - padLeft;
+                    if (stride == 1) {
+                        axpy(out, yr, in, row, wv, lo[kj], hi[kj] + 1);
+                    } else {
+                        for (int ox = lo[kj]; ox <= hi[kj]; ox++) {
+                            out[yr + ox] += wv * in[row + ox * stride];
                         }
                     }
                 }
             }
-            float s = scale == null ? 1f : scale[ch], t = shift == null ? 0f : shift[ch];
-            for (int q = yo; q < yo + oh * ow; q++) {
-                out[q] = Math.min(Math.max(out[q] * s + t, lo), hi);
-            }
-        });
-        return Tensor.of(out, 1, c, oh, ow);
+        }
+    }
+
+    /** y[yo + i] += a · x[xo + i] for i in [from, to): a plain loop C2 vectorises. */
+    private static void axpy(float[] y, int yo, float[] x, int xo, float a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
+    private static void epilogue(float[] out, int from, int n, float s, float t, float lo, float hi) {
+        for (int q = from; q < from + n; q++) {
+            out[q] = Math.min(Math.max(out[q] * s + t, lo), hi);
+        }
     }
 }
