@@ -136,6 +136,7 @@ public final class DetectCommand implements Callable<Integer> {
         }
         if (coco != null) {
             AtomicFiles.write(coco, JSON.writeValueAsBytes(cocoResults));
+            warnLeftOut(err, warned);
         }
         return code;
     }
@@ -264,15 +265,28 @@ public final class DetectCommand implements Callable<Integer> {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
+    /** One summary line (unless --quiet) for the images and classes --gt does not know. */
+    private void warnLeftOut(PrintWriter err, Set<String> leftOut) {
+        if (run.quiet || leftOut.isEmpty()) {
+            return;
+        }
+        List<String> images = leftOut.stream().filter(k -> k.startsWith("image:")).map(k -> k.substring(6)).sorted().toList();
+        List<String> cats = leftOut.stream().filter(k -> k.startsWith("cat:")).map(k -> k.substring(4)).sorted().toList();
+        if (!images.isEmpty()) {
+            err.println("cvkit: warning: --coco leaves out " + images.size() + " image(s) that --gt does not list: " + preview(images));
+        }
+        if (!cats.isEmpty()) {
+            err.println("cvkit: warning: --coco leaves out detections of " + cats.size() + " class(es) that --gt does not list: " + preview(cats));
+        }
+    }
+
     private static void addCoco(ArrayNode results, InputItem item, Result r, Detector det, CocoGtLookup lookup, int index,
-                                PrintWriter err, Set<String> warned) {
+                                PrintWriter err, Set<String> leftOut) {
         long imageId = index;
         if (lookup != null) {
             Long id = lookup.imageId(item.given());
             if (id == null) {
-                if (warned.add("image:" + item.given())) {
-                    err.println("cvkit: warning: " + item.given() + ": not in the --gt dataset; its detections are left out of --coco");
-                }
+                leftOut.add("image:" + item.given());
                 return;
             }
             imageId = id;
@@ -282,9 +296,7 @@ public final class DetectCommand implements Callable<Integer> {
             if (lookup != null) {
                 Long c = lookup.categoryId(d.label());
                 if (c == null) {
-                    if (warned.add("cat:" + d.label())) {
-                        err.println("cvkit: warning: class '" + d.label() + "' is not a category of the --gt dataset; left out of --coco");
-                    }
+                    leftOut.add("cat:" + d.label());
                     continue;
                 }
                 cat = c;

@@ -88,6 +88,19 @@ class DetectCommandTest {
     }
 
     @Test
+    void cocoLeavesOutWhatTheDatasetDoesNotListAndSaysSoOnce(@TempDir Path dir) throws IOException {
+        Path gt = dir.resolve("gt.json");
+        Files.writeString(gt, "{\"images\": [{\"id\": 1, \"file_name\": \"other.png\"}], \"annotations\": [],"
+                + " \"categories\": [{\"id\": 1, \"name\": \"person\"}]}");
+        Path coco = dir.resolve("dets.json");
+        var r = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), FX.resolve("person.png").toString(),
+                "--format", "jsonl", "--coco", coco.toString(), "--gt", gt.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(0, JSON.readTree(coco.toFile()).size());
+        assertTrue(r.err().contains("cvkit: warning: --coco leaves out 2 image(s) that --gt does not list"), r.err());
+    }
+
+    @Test
     void tableListsDetections() {
         var r = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), "--format", "text", "--quiet");
         assertEquals(0, r.code(), r.err());
