@@ -260,9 +260,18 @@ public final class Functional {
                     for (int iy = y0; iy < y1; iy++) {
                         int row = xo + iy * w;
                         for (int ox = 0; ox < ow; ox++) {
-                            int x0 = Math.max(ox * sw - pw, 0), x1 = Math.min(ox * sw - pw + kw, w);
+                            int xs = ox * sw - pw;
                             float m = y[yr + ox];
-                            for (int ix = x0; ix < x1; ix++) m = Math.max(m, d[row + ix]);
+                            if (xs >= 0 && xs + kw <= w && kw <= 3) {
+                                // interior windows of the common 2- and 3-wide kernels, unrolled
+                                int b = row + xs;
+                                float v = kw == 1 ? d[b] : Math.max(d[b], d[b + 1]);
+                                if (kw == 3) v = Math.max(v, d[b + 2]);
+                                m = Math.max(m, v);
+                            } else {
+                                int x0 = Math.max(xs, 0), x1 = Math.min(xs + kw, w);
+                                for (int ix = x0; ix < x1; ix++) m = Math.max(m, d[row + ix]);
+                            }
                             y[yr + ox] = m;
                         }
                     }
