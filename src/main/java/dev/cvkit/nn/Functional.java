@@ -90,15 +90,21 @@ public final class Functional {
     }
 
     /**
-     * g += dy where lo < x < hi. The pass mask is computed without compare-and-branch
-     * (clamp((v − lo)·1e30, 0, 1)·clamp((hi − v)·1e30, 0, 1)): activations' signs are random,
-     * and a static method's loop is what C2 vectorises (measured 0.5 vs 6 ns per value).
+     * g += dy where lo < x < hi. For ReLU (hi = ∞) the mask is computed without a
+     * compare-and-branch, clamp((v − lo)·1e30, 0, 1), which C2 vectorises: activations' signs
+     * are random, so a branch mispredicts half the time (measured ~1 vs ~6 ns per value; the
+     * two-sided form of the trick does not vectorise, so finite hi keeps the plain test).
      */
     static void clampBackward(float[] d, float[] dy, float[] g, float lo, float hi) {
-        for (int i = 0; i < g.length; i++) {
-            float v = d[i];
-            float pass = Math.min(Math.max((v - lo) * 1e30f, 0f), 1f) * Math.min(Math.max((hi - v) * 1e30f, 0f), 1f);
-            g[i] += dy[i] * pass;
+        if (hi == Float.POSITIVE_INFINITY) {
+            for (int i = 0; i < g.length; i++) {
+                g[i] += dy[i] * Math.min(Math.max((d[i] - lo) * 1e30f, 0f), 1f);
+            }
+        } else {
+            for (int i = 0; i < g.length; i++) {
+                float v = d[i];
+                if (v > lo && v < hi) g[i] += dy[i];
+            }
         }
     }
 
