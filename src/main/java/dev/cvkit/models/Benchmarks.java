@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 public final class Benchmarks {
     private static final JsonNodeFactory J = JsonNodeFactory.instance;
     /** Minimum warm-up time per case, seconds. */
-    static final double WARMUP_S = 2.0;
+    static final double WARMUP_S = 5.0;
     private final int threads, reps;
     private final double minRepSeconds;
     private final Consumer<ObjectNode> sink;

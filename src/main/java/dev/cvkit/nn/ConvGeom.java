@@ -35,9 +35,12 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
     /** Writes columns [p0, p1) of the column matrix for image {@code x[xOff..]} into col (ld = p1-p0). */
     void im2col(float[] x, int xOff, int p0, int p1, float[] col) {
         int n = p1 - p0;
-        if (ph > 0 || pw > 0 || (oh - 1) * sh + (kh - 1) * dh >= h || (ow - 1) * sw + (kw - 1) * dw >= w) {
-            // padding: zero everything once (one vectorised fill), then copy the valid runs;
-            // per-run zeroing costs a call per output row and dominated small images
+        boolean padded = ph > 0 || pw > 0 || (oh - 1) * sh + (kh - 1) * dh >= h || (ow - 1) * sw + (kw - 1) * dw >= w;
+        // Narrow images: zero everything once (one vectorised fill) and copy the valid runs —
+        // per-run zeroing would cost work per output row. Wide images: zero just the padding
+        // runs, so the buffer is written once.
+        boolean prefill = padded && ow < 32;
+        if (prefill) {
             java.util.Arrays.fill(col, 0, c * kh * kw * n, 0f);
         }
         for (int ci = 0; ci < c; ci++) {
@@ -46,16 +49,22 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
                 for (int kj = 0; kj < kw; kj++) {
                     int base = ((ci * kh + ki) * kw + kj) * n;
                     int lo = oxLo(kj), hi = oxHi(kj);
-                    if (lo >= hi) continue;
+                    if (lo >= hi && prefill) continue;
                     int shift = kj * dw - pw;
                     int oy = p0 / ow, ox = p0 % ow;
                     for (int q = 0; q < n; ) {
                         int run = Math.min(ow - ox, n - q);
                         int end = ox + run;
                         int iy = oy * sh - ph + ki * dh;
-                        if (iy >= 0 && iy < h) {
-                            int dst = base + q - ox; // col index of output column ox' is dst + ox'
+                        int dst = base + q - ox; // col index of output column ox' is dst + ox'
+                        if (iy < 0 || iy >= h || lo >= hi) {
+                            if (!prefill) java.util.Arrays.fill(col, dst + ox, dst + end, 0f);
+                        } else {
                             int a = Math.max(ox, lo), b = Math.min(end, hi);
+                            if (!prefill) {
+                                for (int t = ox; t < Math.min(a, end); t++) col[dst + t] = 0f;
+                                for (int t = Math.max(b, ox); t < end; t++) col[dst + t] = 0f;
+                            }
                             int row = plane + iy * w + shift;
                             if (sw == 1) {
                                 if (a < b) System.arraycopy(x, row + a, col, dst + a, b - a);
