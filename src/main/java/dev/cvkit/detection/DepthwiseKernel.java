@@ -35,17 +35,16 @@ final class DepthwiseKernel {
     }
 
     /**
-     * One channel, output row by output row so the row being summed stays in L1: every tap adds
-     * weight × a (strided) input row over the columns where that input row is inside the image.
+     * One channel, output row by output row so the row being summed stays in L1. Interior
+     * columns (all kw taps inside the image) take the whole kernel row in one pass (for 3-wide
+     * kernels: three multiply-adds per element, a loop C2 vectorises at stride 1); the few border
+     * columns check each tap.
      */
     private static void channel(float[] in, int xo, int h, int wd, float[] w, int wo, int kh, int kw, int stride,
                                 int padTop, int padLeft, float[] out, int yo, int oh, int ow) {
-        int[] lo = new int[kw], hi = new int[kw];
-        for (int kj = 0; kj < kw; kj++) {
-            int off = kj - padLeft;
-            lo[kj] = off >= 0 ? 0 : (-off + stride - 1) / stride;
-            hi[kj] = wd - 1 - off < 0 ? -1 : Math.min(ow - 1, (wd - 1 - off) / stride);
-        }
+        // interior: ox*stride - padLeft >= 0 and ox*stride - padLeft + kw - 1 <= wd - 1
+        int in0 = Math.min(ow, (padLeft + stride - 1) / stride);
+        int in1 = Math.max(in0, Math.min(ow, wd - kw + padLeft >= 0 ? (wd - kw + padLeft) / stride + 1 : 0));
         for (int oy = 0; oy < oh; oy++) {
             int yr = yo + oy * ow;
             for (int ki = 0; ki < kh; ki++) {
@@ -53,25 +52,50 @@ final class DepthwiseKernel {
                 if (iy < 0 || iy >= h) {
                     continue;
                 }
-                for (int kj = 0; kj < kw; kj++) {
-                    float wv = w[wo + ki * kw + kj];
-                    int row = xo + iy * wd + kj - padLeft;
-                    if (stride == 1) {
-                        axpy(out, yr, in, row, wv, lo[kj], hi[kj] + 1);
-                    } else {
-                        for (int ox = lo[kj]; ox <= hi[kj]; ox++) {
-                            out[yr + ox] += wv * in[row + ox * stride];
+                int row = xo + iy * wd - padLeft; // input index of column ox*stride is row + ox*stride (+ kj)
+                int wk = wo + ki * kw;
+                if (kw == 3 && stride == 1) {
+                    row3s1(out, yr, in, row, w[wk], w[wk + 1], w[wk + 2], in0, in1);
+                } else if (kw == 3) {
+                    float w0 = w[wk], w1 = w[wk + 1], w2 = w[wk + 2];
+                    for (int ox = in0; ox < in1; ox++) {
+                        int i = row + ox * stride;
+                        out[yr + ox] += w0 * in[i] + w1 * in[i + 1] + w2 * in[i + 2];
+                    }
+                } else {
+                    for (int ox = in0; ox < in1; ox++) {
+                        float acc = 0;
+                        for (int kj = 0; kj < kw; kj++) {
+                            acc += w[wk + kj] * in[row + ox * stride + kj];
                         }
+                        out[yr + ox] += acc;
                     }
                 }
+                border(out, yr, in, row, xo + iy * wd, wd, w, wk, kw, stride, padLeft, 0, in0);
+                border(out, yr, in, row, xo + iy * wd, wd, w, wk, kw, stride, padLeft, in1, ow);
             }
         }
     }
 
-    /** y[yo + i] += a · x[xo + i] for i in [from, to): a plain loop C2 vectorises. */
-    private static void axpy(float[] y, int yo, float[] x, int xo, float a, int from, int to) {
+    /** y[yo + i] += w0·x[xo + i] + w1·x[xo + i + 1] + w2·x[xo + i + 2] for i in [from, to). */
+    private static void row3s1(float[] y, int yo, float[] x, int xo, float w0, float w1, float w2, int from, int to) {
         for (int i = from; i < to; i++) {
-            y[yo + i] += a * x[xo + i];
+            y[yo + i] += w0 * x[xo + i] + w1 * x[xo + i + 1] + w2 * x[xo + i + 2];
+        }
+    }
+
+    /** Columns [from, to) with a bounds check per tap (the image's left and right edges). */
+    private static void border(float[] out, int yr, float[] in, int row, int rowStart, int wd, float[] w, int wk, int kw,
+                               int stride, int padLeft, int from, int to) {
+        for (int ox = from; ox < to; ox++) {
+            float acc = 0;
+            for (int kj = 0; kj < kw; kj++) {
+                int ix = ox * stride - padLeft + kj;
+                if (ix >= 0 && ix < wd) {
+                    acc += w[wk + kj] * in[rowStart + ix];
+                }
+            }
+            out[yr + ox] += acc;
         }
     }
 
