@@ -11,6 +11,8 @@ import dev.cvkit.detection.DetectorFiles;
 import dev.cvkit.image.BoxDrawing;
 import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.RgbImage;
+import dev.cvkit.image.VideoFrames;
+import dev.cvkit.image.VideoWriter;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
@@ -40,6 +42,7 @@ import picocli.CommandLine.Spec;
                 "  cvkit detect --model face --blur --save out/ photos/   anonymise faces",
                 "  cvkit detect samples/ --classes person,dog --conf 0.5 --format jsonl",
                 "  cvkit detect samples/ --coco dets.json --gt samples/gt.json",
+                "  cvkit detect --model face --blur --save out/ --vid-stride 2 clip.mp4",
                 "",
                 "Models: nanodet (default), face (= face-ssd, SSD-MobileNetV1), face-tiny, or a .safetensors file."})
 public final class DetectCommand implements Callable<Integer> {
@@ -88,8 +91,15 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--blur", description = "In --save images, blur each detection instead of drawing it (anonymising).")
     boolean blur;
 
-    /** What one input produced. */
-    record Result(int width, int height, List<Detection> detections, long ms) {}
+    @Option(names = "--vid-stride", paramLabel = "N", defaultValue = "1",
+            description = "Videos: detect on every N-th frame (default: ${DEFAULT-VALUE}); --save writes those frames.")
+    int vidStride;
+
+    /** What one image or video frame produced; frame = -1 for an image. */
+    record Result(int width, int height, List<Detection> detections, long ms, int frame, double time) {}
+
+    /** What one input produced: one result for an image, one per processed frame for a video. */
+    record Output(boolean video, List<Result> results) {}
 
     @Override
     public Integer call() throws Exception {
@@ -97,6 +107,9 @@ public final class DetectCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (blur && save == null) {
             throw new UserError("--blur changes the --save images: give --save DIR too", ExitCodes.USAGE);
+        }
+        if (vidStride < 1) {
+            throw new UserError("--vid-stride must be at least 1, got " + vidStride, ExitCodes.USAGE);
         }
         if (gt != null && coco == null) {
             throw new UserError("--gt only names ids for --coco: give --coco FILE too", ExitCodes.USAGE);
@@ -109,7 +122,7 @@ public final class DetectCommand implements Callable<Integer> {
         int threads = run.threadCount();
         // --threads bounds the kernels' threads too, so --threads 1 really is one core
         dev.cvkit.tensor.Parallel.setThreads(threads);
-        InputWalker inputs = InputWalker.images(input.inputs, System.in);
+        InputWalker inputs = new InputWalker(input.inputs, System.in, p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p));
         ArrayNode cocoResults = JSON.createArrayNode();
         ArrayNode jsonAll = JSON.createArrayNode();
         Set<String> warned = new HashSet<>();
@@ -117,18 +130,25 @@ public final class DetectCommand implements Callable<Integer> {
             out.println("file,width,height,label,category_id,score,x,y,w,h");
         }
         int[] index = {0};
-        int code = BatchRunner.run(inputs, threads, item -> process(item, det, params, keep), (item, r) -> {
+        int code = BatchRunner.run(inputs, threads, item -> VideoFrames.isVideoName(item.path())
+                ? processVideo(item, det, params, keep) : new Output(false, List.of(process(item, det, params, keep))), (item, o) -> {
             index[0]++;
-            ObjectNode line = toJson(item, r, det);
-            switch (fmt) {
-                case JSONL -> out.println(JSON.writeValueAsString(line));
-                case JSON -> jsonAll.add(line);
-                case CSV -> writeCsv(out, item, r, det);
-                default -> writeTable(out, item, r);
+            for (Result r : o.results()) {
+                ObjectNode line = toJson(item, r, det);
+                switch (fmt) {
+                    case JSONL -> out.println(JSON.writeValueAsString(line));
+                    case JSON -> jsonAll.add(line);
+                    case CSV -> writeCsv(out, item, r, det);
+                    default -> writeTable(out, item, r);
+                }
             }
             out.flush();
             if (coco != null) {
-                addCoco(cocoResults, item, r, det, lookup, index[0], err, warned);
+                if (o.video()) {
+                    warned.add("video:" + item.given());
+                } else {
+                    addCoco(cocoResults, item, o.results().get(0), det, lookup, index[0], err, warned);
+                }
             }
         }, new Progress(err, "detect", run.quiet), err, run.debug);
         if (fmt == OutputFormat.JSON) {
@@ -172,40 +192,102 @@ public final class DetectCommand implements Callable<Integer> {
         try (Mat bgr = ImageDecoder.read(item.path(), input.maxPixels)) {
             RgbImage img = RgbImage.fromMat(bgr);
             long t0 = System.nanoTime();
-            List<Detection> found = det.detect(img, params);
+            List<Detection> found = filter(det.detect(img, params), keep);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            if (keep != null) {
-                found = found.stream().filter(d -> keep.contains(d.classIndex())).toList();
-            }
-            List<BoxDrawing.Box> boxes = new ArrayList<>();
-            for (Detection d : found) {
-                boxes.add(new BoxDrawing.Box(d.x(), d.y(), d.w(), d.h(), String.format(Locale.ROOT, "%s %.2f", d.label(), d.score()), d.classIndex()));
-            }
             String ext = outputExtension(item.path());
-            if (crop != null) {
-                for (int i = 0; i < boxes.size(); i++) {
-                    try (Mat c = BoxDrawing.crop(bgr, boxes.get(i))) {
-                        if (c != null) {
-                            String stem = stripExtension(item.relative().toString());
-                            Path target = crop.resolve(stem + "_" + i + "_" + found.get(i).label().replace(' ', '_') + "." + ext);
-                            AtomicFiles.write(target, BoxDrawing.encode(c, ext));
-                        }
-                    }
-                }
-            }
+            String stem = stripExtension(item.relative().toString());
+            crops(bgr, found, stem, ext);
             if (save != null) {
-                if (blur) {
-                    BoxDrawing.blur(bgr, boxes);
-                } else {
-                    BoxDrawing.draw(bgr, boxes);
-                }
-                Path target = save.resolve(stripExtension(item.relative().toString()) + "." + ext);
+                annotate(bgr, found);
+                Path target = save.resolve(stem + "." + ext);
                 if (target.toAbsolutePath().normalize().equals(item.path().toAbsolutePath().normalize())) {
                     throw new UserError("--save would overwrite the input", ExitCodes.INPUT_FAILED);
                 }
                 AtomicFiles.write(target, BoxDrawing.encode(bgr, ext));
             }
-            return new Result(img.width(), img.height(), found, ms);
+            return new Result(img.width(), img.height(), found, ms, -1, 0);
+        }
+    }
+
+    /** Every --vid-stride-th frame of a video; --save writes those frames, annotated, as a video. */
+    private Output processVideo(InputItem item, Detector det, DetectParams params, Set<Integer> keep) throws Exception {
+        List<Result> results = new ArrayList<>();
+        String stem = stripExtension(item.relative().toString());
+        try (VideoFrames frames = new VideoFrames(item.path(), input.maxPixels)) {
+            VideoWriter writer = null;
+            try {
+                if (save != null) {
+                    Path target = save.resolve(stem + "." + VideoWriter.extensionFor(item.path()));
+                    if (target.toAbsolutePath().normalize().equals(item.path().toAbsolutePath().normalize())) {
+                        throw new UserError("--save would overwrite the input", ExitCodes.INPUT_FAILED);
+                    }
+                    writer = new VideoWriter(target, frames.width(), frames.height(), frames.fps() / vidStride);
+                }
+                Mat bgr;
+                while ((bgr = frames.next()) != null) {
+                    if (frames.index() % vidStride != 0) {
+                        continue;
+                    }
+                    RgbImage img = RgbImage.fromMat(bgr);
+                    long t0 = System.nanoTime();
+                    List<Detection> found = filter(det.detect(img, params), keep);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    crops(bgr, found, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()), "jpg");
+                    if (writer != null) {
+                        annotate(bgr, found);
+                        writer.write(bgr);
+                    }
+                    results.add(new Result(img.width(), img.height(), found, ms, frames.index(), frames.index() / frames.fps()));
+                }
+                if (writer != null) {
+                    writer.commit();
+                }
+            } finally {
+                if (writer != null) {
+                    writer.close();
+                }
+            }
+        }
+        if (results.isEmpty()) {
+            throw new UserError("video has no frames", ExitCodes.INPUT_FAILED);
+        }
+        return new Output(true, results);
+    }
+
+    private static List<Detection> filter(List<Detection> found, Set<Integer> keep) {
+        return keep == null ? found : found.stream().filter(d -> keep.contains(d.classIndex())).toList();
+    }
+
+    private static List<BoxDrawing.Box> boxes(List<Detection> found) {
+        List<BoxDrawing.Box> boxes = new ArrayList<>();
+        for (Detection d : found) {
+            boxes.add(new BoxDrawing.Box(d.x(), d.y(), d.w(), d.h(), String.format(Locale.ROOT, "%s %.2f", d.label(), d.score()), d.classIndex()));
+        }
+        return boxes;
+    }
+
+    /** Draws (or with --blur, blurs) the detections into {@code bgr}. */
+    private void annotate(Mat bgr, List<Detection> found) {
+        if (blur) {
+            BoxDrawing.blur(bgr, boxes(found));
+        } else {
+            BoxDrawing.draw(bgr, boxes(found));
+        }
+    }
+
+    /** With --crop: one file per detection, {@code DIR/STEM_I_LABEL.EXT}. */
+    private void crops(Mat bgr, List<Detection> found, String stem, String ext) throws java.io.IOException {
+        if (crop == null) {
+            return;
+        }
+        List<BoxDrawing.Box> boxes = boxes(found);
+        for (int i = 0; i < boxes.size(); i++) {
+            try (Mat c = BoxDrawing.crop(bgr, boxes.get(i))) {
+                if (c != null) {
+                    Path target = crop.resolve(stem + "_" + i + "_" + found.get(i).label().replace(' ', '_') + "." + ext);
+                    AtomicFiles.write(target, BoxDrawing.encode(c, ext));
+                }
+            }
         }
     }
 
@@ -226,6 +308,10 @@ public final class DetectCommand implements Callable<Integer> {
     private static ObjectNode toJson(InputItem item, Result r, Detector det) {
         ObjectNode o = JSON.createObjectNode();
         o.put("file", item.given());
+        if (r.frame() >= 0) {
+            o.put("frame", r.frame());
+            o.put("time", Math.round(r.time() * 1000) / 1000.0);
+        }
         o.put("width", r.width());
         o.put("height", r.height());
         ArrayNode ds = o.putArray("detections");
@@ -246,7 +332,8 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     private static void writeTable(PrintWriter out, InputItem item, Result r) {
-        out.printf(Locale.ROOT, "%s  %d×%d  %d detection%s  %d ms%n", item.given(), r.width(), r.height(),
+        String name = r.frame() >= 0 ? item.given() + " #" + r.frame() : item.given();
+        out.printf(Locale.ROOT, "%s  %d×%d  %d detection%s  %d ms%n", name, r.width(), r.height(),
                 r.detections().size(), r.detections().size() == 1 ? "" : "s", r.ms());
         for (Detection d : r.detections()) {
             out.printf(Locale.ROOT, "  %-14s %5.3f  x %6.1f  y %6.1f  w %6.1f  h %6.1f%n", d.label(), d.score(), d.x(), d.y(), d.w(), d.h());
@@ -254,7 +341,7 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     private static void writeCsv(PrintWriter out, InputItem item, Result r, Detector det) {
-        String file = csv(item.given());
+        String file = csv(r.frame() >= 0 ? item.given() + "#" + r.frame() : item.given());
         for (Detection d : r.detections()) {
             out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%.5f,%.2f,%.2f,%.2f,%.2f%n", file, r.width(), r.height(), csv(d.label()),
                     det.categoryIds().get(d.classIndex()), d.score(), d.x(), d.y(), d.w(), d.h());
@@ -272,6 +359,10 @@ public final class DetectCommand implements Callable<Integer> {
         }
         List<String> images = leftOut.stream().filter(k -> k.startsWith("image:")).map(k -> k.substring(6)).sorted().toList();
         List<String> cats = leftOut.stream().filter(k -> k.startsWith("cat:")).map(k -> k.substring(4)).sorted().toList();
+        List<String> videos = leftOut.stream().filter(k -> k.startsWith("video:")).map(k -> k.substring(6)).sorted().toList();
+        if (!videos.isEmpty()) {
+            err.println("cvkit: warning: --coco covers images only; left out " + videos.size() + " video(s): " + preview(videos));
+        }
         if (!images.isEmpty()) {
             err.println("cvkit: warning: --coco leaves out " + images.size() + " image(s) that --gt does not list: " + preview(images));
         }

@@ -101,6 +101,47 @@ class DetectCommandTest {
     }
 
     @Test
+    void videoFramesEveryStrideWithAnAnnotatedVideo(@TempDir Path dir) throws Exception {
+        Path video = dir.resolve("clip.avi");
+        try (var img = dev.cvkit.image.ImageDecoder.read(FX.resolve("astronaut.png"), 1 << 30);
+             var w = new dev.cvkit.image.VideoWriter(video, img.cols(), img.rows(), 10)) {
+            for (int i = 0; i < 5; i++) {
+                w.write(img);
+            }
+            w.commit();
+        }
+        var r = CliTestSupport.run("detect", "--model", "face-tiny", video.toString(), "--vid-stride", "2", "--format", "jsonl",
+                "--save", dir.resolve("out").toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(3, lines.length, r.out());
+        for (int i = 0; i < 3; i++) {
+            JsonNode f = JSON.readTree(lines[i]);
+            assertEquals(2 * i, f.get("frame").asInt());
+            assertEquals(0.2 * i, f.get("time").asDouble(), 1e-9);
+            assertEquals(1, f.get("detections").size());
+            for (int k = 0; k < 4; k++) { // the frames went through JPEG: a few pixels of slack
+                assertEquals(expected.get(0).get("bbox").get(k).asDouble(), f.get("detections").get(0).get("bbox").get(k).asDouble(), 3.0);
+            }
+        }
+        try (var saved = new dev.cvkit.image.VideoFrames(dir.resolve("out/clip.avi"), 1 << 30)) {
+            int n = 0;
+            while (saved.next() != null) {
+                n++;
+            }
+            assertEquals(3, n, "the saved video holds the processed frames");
+            assertEquals(256, saved.width());
+        }
+        Path bad = dir.resolve("bad.mp4");
+        Files.writeString(bad, "not a video");
+        r = CliTestSupport.run("detect", "--model", "face-tiny", bad.toString(), "--format", "jsonl");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("cvkit: " + bad + ": cannot open as a video"), r.err());
+        r = CliTestSupport.run("detect", "--model", "face-tiny", video.toString(), "--vid-stride", "0");
+        assertEquals(2, r.code());
+    }
+
+    @Test
     void tableListsDetections() {
         var r = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), "--format", "text", "--quiet");
         assertEquals(0, r.code(), r.err());
