@@ -21,10 +21,6 @@ public final class VideoFrames implements AutoCloseable {
     public static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "avi", "mov", "mkv", "webm", "m4v", "mpg", "mpeg", "wmv", "flv");
     private static final int INPUT_FAILED = 1;
 
-    static {
-        avutil.av_log_set_level(avutil.AV_LOG_ERROR); // FFmpeg's chatter would mix into stderr
-    }
-
     private final FFmpegFrameGrabber grabber;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private int index = -1;
@@ -34,6 +30,9 @@ public final class VideoFrames implements AutoCloseable {
             throw new UserError(Files.exists(path) ? "is not a file" : "no such file", INPUT_FAILED);
         }
         grabber = new FFmpegFrameGrabber(path.toFile());
+        // After the grabber's class set up FFmpeg: its log lines would mix into stderr; failures
+        // are reported as one cvkit line instead.
+        avutil.av_log_set_level(avutil.AV_LOG_QUIET);
         try {
             grabber.start();
         } catch (Exception | UnsatisfiedLinkError e) {
