@@ -31,6 +31,7 @@ public final class VideoWriter implements AutoCloseable {
         String ext = extension(target);
         this.tmp = Files.createTempFile(this.target.getParent(), "." + this.target.getFileName() + ".", "." + ext);
         recorder = new FFmpegFrameRecorder(tmp.toFile(), width, height);
+        avutil.av_log_set_level(avutil.AV_LOG_QUIET); // after javacv's setup: no FFmpeg chatter on stderr
         if (ext.equals("avi")) {
             recorder.setFormat("avi");
             recorder.setVideoCodec(avcodec.AV_CODEC_ID_MJPEG);
