@@ -15,6 +15,8 @@ import dev.cvkit.tensor.Tensor;
 public final class Conv {
     /** Target size (floats) of one im2col block: about 1 MB, so it stays in L2. */
     private static final int COL_BLOCK = 1 << 18;
+    /** Largest column cache kept from forward to backward (floats; 16 MB). */
+    private static final long CACHE_LIMIT = 1 << 22;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private Conv() {}
@@ -47,10 +49,16 @@ public final class Conv {
         float[] out = new float[n * k * oh * ow];
         float[] xd = x.data(), wdat = w.data();
         boolean depthwise = cg == 1 && kg == 1;
+        // When recording for backward and the columns of the whole batch are small, keep them
+        // so the weight gradient does not redo im2col (saves a third of im2col work in training).
+        boolean recording = Tensor.gradEnabled() && w.requiresGrad();
+        long colTotal = (long) n * groups * geo.rows() * geo.cols();
+        float[] colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
+                && colTotal <= CACHE_LIMIT ? new float[(int) colTotal] : null;
         if (depthwise) {
             Parallel.forEach(n * c, t -> depthwiseForward(xd, wdat, out, t, geo));
         } else {
-            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow);
+            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, null, colCache);
         }
         if (bias != null) {
             float[] b = bias.data();
@@ -65,7 +73,7 @@ public final class Conv {
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
         if (y.requiresGrad()) {
-            y.setBackward(() -> conv2dBackward(x, w, bias, y, geo, groups, depthwise));
+            y.setBackward(() -> conv2dBackward(x, w, bias, y, geo, groups, depthwise, colCache));
         }
         return y;
     }
@@ -107,7 +115,7 @@ public final class Conv {
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
         } else {
-            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep);
+            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep, null);
         }
         return Tensor.of(out, n, k, oh, ow);
     }
@@ -117,13 +125,9 @@ public final class Conv {
         void apply(int k0, int k1, int base, int p0, int p1);
     }
 
+    /** colCache, if not null, receives every image's full column matrix at ((i·groups + g)·r·p). */
     private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
-                                    ConvGeom geo, int xStride, int yStride) {
-        forwardGemm(xd, wdat, out, n, groups, kg, geo, xStride, yStride, null);
-    }
-
-    private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
-                                    ConvGeom geo, int xStride, int yStride, Epilogue ep) {
+                                    ConvGeom geo, int xStride, int yStride, Epilogue ep, float[] colCache) {
         int r = geo.rows(), p = geo.cols();
         boolean pw1 = geo.isPointwise();
         int colChunk = r * p <= COL_BLOCK ? p : Math.max(128, COL_BLOCK / r);
@@ -148,6 +152,19 @@ public final class Conv {
             int wOff = (g * kg + k0) * r;
             if (pw1) {
                 gemm.sgemm(false, false, k1 - k0, p1 - p0, r, 1f, wdat, wOff, r, xd, xOff + p0, p, 0f, out, yOff, p);
+            } else if (colCache != null) {
+                // r·p ≤ COL_BLOCK: one column chunk per image. If rows are split, every row task
+                // builds the columns and the first one stores them.
+                int cOff = (i * groups + g) * r * p;
+                if (rowsPerTask == 1) {
+                    geo.im2col(xd, xOff, 0, p, colCache, cOff);
+                    gemm.sgemm(false, false, k1 - k0, p, r, 1f, wdat, wOff, r, colCache, cOff, p, 0f, out, yOff, p);
+                } else {
+                    float[] col = scratch(0, r * p);
+                    geo.im2col(xd, xOff, 0, p, col);
+                    gemm.sgemm(false, false, k1 - k0, p, r, 1f, wdat, wOff, r, col, 0, p, 0f, out, yOff, p);
+                    if (rc == 0) System.arraycopy(col, 0, colCache, cOff, r * p);
+                }
             } else {
                 float[] col = scratch(0, r * (p1 - p0));
                 geo.im2col(xd, xOff, p0, p1, col);
@@ -186,7 +203,7 @@ public final class Conv {
     }
 
     private static void conv2dBackward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeom geo, int groups,
-                                       boolean depthwise) {
+                                       boolean depthwise, float[] colCache) {
         float[] dy = y.grad();
         int n = x.size(0), c = x.size(1), k = w.size(0);
         int p = geo.cols(), r = geo.rows(), kg = k / groups;
@@ -242,6 +259,9 @@ public final class Conv {
                         if (pw1) {
                             col = xd;
                             colOff = xOff;
+                        } else if (colCache != null) {
+                            col = colCache;
+                            colOff = (i * groups + g) * r * p;
                         } else {
                             col = scratch(0, r * p);
                             geo.im2col(xd, xOff, 0, p, col);
