@@ -178,24 +178,31 @@ public final class Conv {
     }
 
     private static void depthwiseForward(float[] x, float[] w, float[] out, int t, ConvGeom g) {
-        // task t = (image, channel); output plane = sum over taps of weight * shifted input
-        int c = t; // index over n*C planes; channel = t % C is implied by the weight index below
-        int planes = g.h() * g.w();
+        // task t = image·C + channel; each output row accumulates all taps while it is in L1,
+        // over the precomputed in-bounds column range of each tap (no per-value bounds tests)
         int kk = g.kh() * g.kw();
-        int xo = t * planes, yo = t * g.oh() * g.ow();
         int channels = w.length / kk;
-        int wo = (c % channels) * kk;
-        for (int ki = 0; ki < g.kh(); ki++) {
-            for (int kj = 0; kj < g.kw(); kj++) {
-                float wv = w[wo + ki * g.kw() + kj];
-                for (int oy = 0; oy < g.oh(); oy++) {
-                    int iy = oy * g.sh() - g.ph() + ki * g.dh();
-                    if (iy < 0 || iy >= g.h()) continue;
-                    int row = xo + iy * g.w();
-                    int yr = yo + oy * g.ow();
-                    int ix = -g.pw() + kj * g.dw();
-                    for (int ox = 0; ox < g.ow(); ox++, ix += g.sw()) {
-                        if (ix >= 0 && ix < g.w()) out[yr + ox] += wv * x[row + ix];
+        int xo = t * g.h() * g.w(), yo = t * g.oh() * g.ow();
+        int wo = (t % channels) * kk;
+        int sw = g.sw();
+        int[] lo = new int[g.kw()], hi = new int[g.kw()];
+        for (int kj = 0; kj < g.kw(); kj++) {
+            lo[kj] = g.oxLo(kj);
+            hi[kj] = g.oxHi(kj);
+        }
+        for (int oy = 0; oy < g.oh(); oy++) {
+            int yr = yo + oy * g.ow();
+            for (int ki = 0; ki < g.kh(); ki++) {
+                int iy = oy * g.sh() - g.ph() + ki * g.dh();
+                if (iy < 0 || iy >= g.h()) continue;
+                for (int kj = 0; kj < g.kw(); kj++) {
+                    float wv = w[wo + ki * g.kw() + kj];
+                    int row = xo + iy * g.w() + kj * g.dw() - g.pw();
+                    int a = lo[kj], b = hi[kj];
+                    if (sw == 1) {
+                        for (int ox = a; ox < b; ox++) out[yr + ox] += wv * x[row + ox];
+                    } else {
+                        for (int ox = a; ox < b; ox++) out[yr + ox] += wv * x[row + ox * sw];
                     }
                 }
             }

@@ -21,13 +21,13 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
     }
 
     /** First output column ox whose input column ox·sw − pw + kj·dw is ≥ 0. */
-    private int oxLo(int kj) {
+    int oxLo(int kj) {
         int off = pw - kj * dw; // need ox·sw ≥ off
         return off <= 0 ? 0 : Math.min(ow, (off + sw - 1) / sw);
     }
 
     /** One past the last output column whose input column is < w. */
-    private int oxHi(int kj) {
+    int oxHi(int kj) {
         int lim = w - 1 + pw - kj * dw; // need ox·sw ≤ lim
         return lim < 0 ? 0 : Math.min(ow, lim / sw + 1);
     }
