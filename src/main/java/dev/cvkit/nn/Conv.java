@@ -248,6 +248,12 @@ public final class Conv {
         }
         final ConvGeom backGeo = back;
         final float[] wt = wflip;
+        if (n < 4) {
+            // small batches (detection: 1–2 large images): split within each image instead
+            backwardPerImage(xd, wdat, dy, dx, needW ? w.gradBuffer() : null, n, groups, kg, geo, backGeo, wt,
+                    colCache, xStride, yStride);
+            return;
+        }
         // fixed batch chunks (by N only): each owns a weight-gradient partial and its dx images
         int chunk = Math.max(1, (n + 15) / 16);
         int nChunks = (n + chunk - 1) / chunk;
@@ -299,6 +305,74 @@ public final class Conv {
             float[] dwg = w.gradBuffer();
             for (float[] part : partial) {
                 Tensor.addInto(dwg, part);
+            }
+        }
+    }
+
+    /**
+     * Backward for batches of 1–3 images: images and groups in order, and inside each, tasks
+     * over fixed blocks of weight-gradient rows and of input-gradient columns (by shape only,
+     * so the result does not depend on the thread count). dW accumulates into {@code dwg}.
+     */
+    private static void backwardPerImage(float[] xd, float[] wdat, float[] dy, float[] dx, float[] dwg, int n,
+                                         int groups, int kg, ConvGeom geo, ConvGeom backGeo, float[] wt,
+                                         float[] colCache, int xStride, int yStride) {
+        int r = geo.rows(), p = geo.cols(), cg = geo.c(), hw = geo.h() * geo.w();
+        boolean pw1 = geo.isPointwise();
+        Gemm gemm = Gemm.get();
+        int rowBlock = Math.max(8, (kg + 7) / 8), nRowBlocks = (kg + rowBlock - 1) / rowBlock;
+        for (int i = 0; i < n; i++) {
+            for (int gi = 0; gi < groups; gi++) {
+                final int g = gi;
+                int xOff = i * xStride + g * cg * hw;
+                int yOff = i * yStride + g * kg * p;
+                int wOff = g * kg * r;
+                if (dwg != null) {
+                    float[] col;
+                    int colOff;
+                    if (pw1) {
+                        col = xd;
+                        colOff = xOff;
+                    } else if (colCache != null) {
+                        col = colCache;
+                        colOff = (i * groups + g) * r * p;
+                    } else {
+                        col = new float[r * p];
+                        geo.im2col(xd, xOff, 0, p, col);
+                        colOff = 0;
+                    }
+                    final float[] fc = col;
+                    final int fo = colOff;
+                    Parallel.forEach(nRowBlocks, b -> {
+                        int k0 = b * rowBlock, k1 = Math.min(kg, k0 + rowBlock);
+                        gemm.sgemm(false, true, k1 - k0, r, p, 1f, dy, yOff + k0 * p, p, fc, fo, p, 1f, dwg, wOff + k0 * r, r);
+                    });
+                }
+                if (dx == null) continue;
+                if (backGeo != null) {
+                    int rb = backGeo.rows();
+                    int chunkCols = rb * hw <= COL_BLOCK ? hw : Math.max(128, COL_BLOCK / rb);
+                    int nCol = (hw + chunkCols - 1) / chunkCols;
+                    Parallel.forEach(nCol, cc -> {
+                        int p0 = cc * chunkCols, p1 = Math.min(hw, p0 + chunkCols);
+                        float[] dcol = scratch(1, rb * (p1 - p0));
+                        backGeo.im2col(dy, yOff, p0, p1, dcol);
+                        gemm.sgemm(false, false, cg, p1 - p0, rb, 1f, wt, g * cg * rb, rb, dcol, 0, p1 - p0, 1f, dx, xOff + p0, hw);
+                    });
+                } else {
+                    int chunkCols = Math.max(128, (p + 7) / 8);
+                    int nCol = (p + chunkCols - 1) / chunkCols;
+                    float[] dcol = pw1 ? null : new float[r * p];
+                    Parallel.forEach(nCol, cc -> {
+                        int p0 = cc * chunkCols, p1 = Math.min(p, p0 + chunkCols);
+                        if (pw1) {
+                            gemm.sgemm(true, false, r, p1 - p0, kg, 1f, wdat, wOff, r, dy, yOff + p0, p, 1f, dx, xOff + p0, p);
+                        } else {
+                            gemm.sgemm(true, false, r, p1 - p0, kg, 1f, wdat, wOff, r, dy, yOff + p0, p, 0f, dcol, p0, p);
+                        }
+                    });
+                    if (!pw1) geo.col2imAdd(dcol, dx, xOff);
+                }
             }
         }
     }
