@@ -21,19 +21,24 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
     }
 
     /** First output column ox whose input column ox·sw − pw + kj·dw is ≥ 0. */
-    private int oxLo(int kj) {
+    int oxLo(int kj) {
         int off = pw - kj * dw; // need ox·sw ≥ off
         return off <= 0 ? 0 : Math.min(ow, (off + sw - 1) / sw);
     }
 
     /** One past the last output column whose input column is < w. */
-    private int oxHi(int kj) {
+    int oxHi(int kj) {
         int lim = w - 1 + pw - kj * dw; // need ox·sw ≤ lim
         return lim < 0 ? 0 : Math.min(ow, lim / sw + 1);
     }
 
     /** Writes columns [p0, p1) of the column matrix for image {@code x[xOff..]} into col (ld = p1-p0). */
     void im2col(float[] x, int xOff, int p0, int p1, float[] col) {
+        im2col(x, xOff, p0, p1, col, 0);
+    }
+
+    /** As above, writing the column matrix at {@code col[colOff..]}. */
+    void im2col(float[] x, int xOff, int p0, int p1, float[] col, int colOff) {
         int n = p1 - p0;
         boolean padded = ph > 0 || pw > 0 || (oh - 1) * sh + (kh - 1) * dh >= h || (ow - 1) * sw + (kw - 1) * dw >= w;
         // Narrow images: zero everything once (one vectorised fill) and copy the valid runs —
@@ -41,13 +46,13 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
         // runs, so the buffer is written once.
         boolean prefill = padded && ow < 32;
         if (prefill) {
-            java.util.Arrays.fill(col, 0, c * kh * kw * n, 0f);
+            java.util.Arrays.fill(col, colOff, colOff + c * kh * kw * n, 0f);
         }
         for (int ci = 0; ci < c; ci++) {
             int plane = xOff + ci * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
-                    int base = ((ci * kh + ki) * kw + kj) * n;
+                    int base = colOff + ((ci * kh + ki) * kw + kj) * n;
                     int lo = oxLo(kj), hi = oxHi(kj);
                     if (lo >= hi && prefill) continue;
                     int shift = kj * dw - pw;

@@ -286,30 +286,52 @@ public final class Functional {
             return new Pooled(Tensor.of(y, n, c, oh, ow), null);
         }
         int[] idx = new int[y.length];
-        Parallel.forEach(n * c, pl -> {
-            int xo = pl * h * w, yo = pl * oh * ow;
-            for (int oy = 0; oy < oh; oy++) {
-                int y0 = oy * sh - ph, y1 = Math.min(y0 + kh, h);
-                y0 = Math.max(y0, 0);
-                for (int ox = 0; ox < ow; ox++) {
-                    int x0 = ox * sw - pw, x1 = Math.min(x0 + kw, w);
-                    x0 = Math.max(x0, 0);
-                    float best = Float.NEGATIVE_INFINITY;
-                    int bi = y0 * w + x0;
-                    for (int iy = y0; iy < y1; iy++) {
-                        for (int ix = x0; ix < x1; ix++) {
-                            float v = d[xo + iy * w + ix];
-                            if (!(v <= best)) { // also takes NaN, as PyTorch propagates it
-                                best = v;
-                                bi = iy * w + ix;
+        if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w) {
+            // LeNet/VGG's 2×2/2 windows, unrolled: first maximum in row-major order; a NaN wins
+            Parallel.forEach(n * c, pl -> {
+                int xo = pl * h * w, yo = pl * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        int i0 = 2 * oy * w + 2 * ox;
+                        float best = d[xo + i0];
+                        int bi = i0;
+                        float v = d[xo + i0 + 1];
+                        if (v > best || v != v) { best = v; bi = i0 + 1; }
+                        v = d[xo + i0 + w];
+                        if (v > best || v != v) { best = v; bi = i0 + w; }
+                        v = d[xo + i0 + w + 1];
+                        if (v > best || v != v) { best = v; bi = i0 + w + 1; }
+                        y[yo + oy * ow + ox] = best;
+                        idx[yo + oy * ow + ox] = bi;
+                    }
+                }
+            });
+        } else {
+    Parallel.forEach(n * c, pl -> {
+                int xo = pl * h * w, yo = pl * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int y0 = oy * sh - ph, y1 = Math.min(y0 + kh, h);
+                    y0 = Math.max(y0, 0);
+                    for (int ox = 0; ox < ow; ox++) {
+                        int x0 = ox * sw - pw, x1 = Math.min(x0 + kw, w);
+                        x0 = Math.max(x0, 0);
+                        float best = Float.NEGATIVE_INFINITY;
+                        int bi = y0 * w + x0;
+                        for (int iy = y0; iy < y1; iy++) {
+                            for (int ix = x0; ix < x1; ix++) {
+                                float v = d[xo + iy * w + ix];
+                                if (v > best || v != v) { // a NaN wins and stays, as in PyTorch
+                                    best = v;
+                                    bi = iy * w + ix;
+                                }
                             }
                         }
+                        y[yo + oy * ow + ox] = best;
+                        idx[yo + oy * ow + ox] = bi;
                     }
-                    y[yo + oy * ow + ox] = best;
-                    idx[yo + oy * ow + ox] = bi;
                 }
-            }
-        });
+            });
+        }
         Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
         if (r.requiresGrad()) {
             r.setBackward(() -> {
