@@ -1,0 +1,494 @@
+package dev.cvkit.coco;
+
+import com.fasterxml.jackson.core.JsonToken;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A COCO ground-truth file: images, categories and annotations, held column-wise. Images and
+ * categories are indexed densely in ascending id order (pycocotools' {@code params.imgIds} and
+ * {@code params.catIds}); annotations keep file order.
+ *
+ * <p>Stricter than pycocotools where it would crash or silently mis-evaluate: annotation ids
+ * must be unique and non-zero (pycocotools stores matched ids and takes 0 as "unmatched"),
+ * image and category ids must exist and be unique, boxes and areas must be finite and
+ * non-negative. {@code iscrowd} defaults to 0.
+ */
+public final class CocoDataset {
+    final String file;
+    final long[] imageIds;
+    final int[] widths;
+    final int[] heights;
+    final String[] fileNames;
+    final long[] categoryIds;
+    final String[] categoryNames;
+    final int size;
+    final long[] annIds;
+    final int[] annImage;
+    final int[] annCategory;
+    /** {@code [x, y, w, h]} per annotation; NaN when the annotation has no bbox. */
+    final double[] bbox;
+    final double[] area;
+    final boolean[] crowd;
+    final Segmentation[] segmentation;
+    final int[] line;
+    /** Decoded RLE segmentations (null for polygons and missing ones). */
+    final Rle[] rle;
+    private final LongIntMap imageIndex;
+    private final LongIntMap categoryIndex;
+
+    private CocoDataset(Builder b) {
+        this.file = b.file;
+        int[] imgOrder = sortedOrder(b.imgIds, b.nImages);
+        imageIds = new long[b.nImages];
+        widths = new int[b.nImages];
+        heights = new int[b.nImages];
+        fileNames = new String[b.nImages];
+        imageIndex = new LongIntMap(b.nImages);
+        for (int i = 0; i < b.nImages; i++) {
+            int src = imgOrder[i];
+            imageIds[i] = b.imgIds[src];
+            widths[i] = b.widths[src];
+            heights[i] = b.heights[src];
+            fileNames[i] = b.fileNames[src];
+            imageIndex.putIfAbsent(imageIds[i], i);
+        }
+        int[] catOrder = sortedOrder(b.catIds, b.nCats);
+        categoryIds = new long[b.nCats];
+        categoryNames = new String[b.nCats];
+        categoryIndex = new LongIntMap(b.nCats);
+        for (int k = 0; k < b.nCats; k++) {
+            categoryIds[k] = b.catIds[catOrder[k]];
+            categoryNames[k] = b.catNames[catOrder[k]];
+            categoryIndex.putIfAbsent(categoryIds[k], k);
+        }
+        size = b.nAnns;
+        annIds = Arrays.copyOf(b.annIds, size);
+        annImage = new int[size];
+        annCategory = new int[size];
+        bbox = Arrays.copyOf(b.bbox, 4 * size);
+        area = Arrays.copyOf(b.area, size);
+        crowd = Arrays.copyOf(b.crowd, size);
+        segmentation = Arrays.copyOf(b.segm, size);
+        line = Arrays.copyOf(b.line, size);
+        rle = new Rle[size];
+        LongIntMap seen = new LongIntMap(size);
+        for (int j = 0; j < size; j++) {
+            String at = file + ": annotation id " + annIds[j] + " (line " + line[j] + ")";
+            if (seen.putIfAbsent(annIds[j], j) >= 0) {
+                throw new CocoFormatException(at + ": duplicate annotation id");
+            }
+            annImage[j] = imageIndex.get(b.annImageIds[j]);
+            if (annImage[j] < 0) {
+                throw new CocoFormatException(at + ": image_id " + b.annImageIds[j] + " is not in 'images'");
+            }
+            annCategory[j] = categoryIndex.get(b.annCatIds[j]);
+            if (annCategory[j] < 0) {
+                throw new CocoFormatException(at + ": category_id " + b.annCatIds[j] + " is not in 'categories'");
+            }
+            Segmentation s = segmentation[j];
+            if (s != null) {
+                int i = annImage[j];
+                rle[j] = checkSegmentation(s, widths[i], heights[i], imageIds[i], at);
+            }
+        }
+    }
+
+    /** Reads a ground-truth file. */
+    public static CocoDataset read(Path path) {
+        try (JsonIn in = JsonIn.open(path)) {
+            return parse(in);
+        }
+    }
+
+    static CocoDataset parse(JsonIn in) {
+        Builder b = new Builder(in.file);
+        if (in.next() != JsonToken.START_OBJECT) {
+            throw in.error("a COCO ground-truth file must be a JSON object with 'images', 'annotations' and 'categories', got "
+                    + JsonIn.describe(in.current()));
+        }
+        boolean sawImages = false;
+        boolean sawAnnotations = false;
+        boolean sawCategories = false;
+        while (in.next() == JsonToken.FIELD_NAME) {
+            String f = in.name();
+            switch (f) {
+                case "images" -> {
+                    sawImages = true;
+                    array(in, f, () -> readImage(in, b));
+                }
+                case "categories" -> {
+                    sawCategories = true;
+                    array(in, f, () -> readCategory(in, b));
+                }
+                case "annotations" -> {
+                    sawAnnotations = true;
+                    array(in, f, () -> readAnnotation(in, b));
+                }
+                default -> {
+                    in.next();
+                    in.skip();
+                }
+            }
+        }
+        if (in.next() != null) {
+            throw in.error("unexpected content after the ground-truth object");
+        }
+        if (!sawImages || !sawAnnotations || !sawCategories) {
+            throw new CocoFormatException(in.file + ": not a COCO ground-truth file (needs 'images', 'annotations' and 'categories')");
+        }
+        return new CocoDataset(b);
+    }
+
+    private static void array(JsonIn in, String field, Runnable element) {
+        if (in.next() != JsonToken.START_ARRAY) {
+            throw in.error("'" + field + "' must be an array, got " + JsonIn.describe(in.current()));
+        }
+        while (in.next() != JsonToken.END_ARRAY) {
+            if (in.current() != JsonToken.START_OBJECT) {
+                throw in.error("'" + field + "' must hold objects, got " + JsonIn.describe(in.current()));
+            }
+            element.run();
+        }
+    }
+
+    private static void readImage(JsonIn in, Builder b) {
+        int line = in.line();
+        Long id = null;
+        long width = -1;
+        long height = -1;
+        String name = null;
+        while (in.next() == JsonToken.FIELD_NAME) {
+            switch (in.name()) {
+                case "id" -> id = in.id("id");
+                case "width" -> width = dimension(in, "width");
+                case "height" -> height = dimension(in, "height");
+                case "file_name" -> name = in.string("file_name");
+                default -> {
+                    in.next();
+                    in.skip();
+                }
+            }
+        }
+        if (id == null) {
+            throw new CocoFormatException(in.file + ": line " + line + ": image without 'id'");
+        }
+        b.addImage(id, (int) width, (int) height, name, line);
+    }
+
+    private static long dimension(JsonIn in, String field) {
+        double v = in.number(field);
+        if (!(v >= 1) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+            throw in.error("image '" + field + "' must be a positive integer, got " + v);
+        }
+        return (long) v;
+    }
+
+    private static void readCategory(JsonIn in, Builder b) {
+        int line = in.line();
+        Long id = null;
+        String name = null;
+        while (in.next() == JsonToken.FIELD_NAME) {
+            switch (in.name()) {
+                case "id" -> id = in.id("id");
+                case "name" -> name = in.string("name");
+                default -> {
+                    in.next();
+                    in.skip();
+                }
+            }
+        }
+        if (id == null) {
+            throw new CocoFormatException(in.file + ": line " + line + ": category without 'id'");
+        }
+        b.addCategory(id, name == null ? String.valueOf(id) : name, line);
+    }
+
+    private static void readAnnotation(JsonIn in, Builder b) {
+        int line = in.line();
+        boolean hasId = false;
+        boolean hasImage = false;
+        boolean hasCat = false;
+        long id = 0;
+        long imageId = 0;
+        long catId = 0;
+        double[] box = null;
+        double area = Double.NaN;
+        boolean hasArea = false;
+        boolean crowd = false;
+        Segmentation segm = null;
+        while (in.next() == JsonToken.FIELD_NAME) {
+            switch (in.name()) {
+                case "id" -> {
+                    id = in.id("id");
+                    hasId = true;
+                }
+                case "image_id" -> {
+                    imageId = in.id("image_id");
+                    hasImage = true;
+                }
+                case "category_id" -> {
+                    catId = in.id("category_id");
+                    hasCat = true;
+                }
+                case "bbox" -> {
+                    box = in.numbers("bbox");
+                    checkBox(in, box);
+                }
+                case "area" -> {
+                    area = in.number("area");
+                    hasArea = true;
+                    if (!Double.isFinite(area) || area < 0) {
+                        throw in.error("'area' must be a finite non-negative number, got " + area);
+                    }
+                }
+                case "iscrowd" -> {
+                    JsonToken t = in.next();
+                    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+                        crowd = t == JsonToken.VALUE_TRUE;
+                    } else {
+                        crowd = in.currentNumber("'iscrowd'") != 0;
+                    }
+                }
+                case "segmentation" -> segm = in.segmentation();
+                default -> {
+                    in.next();
+                    in.skip();
+                }
+            }
+        }
+        String at = in.file + ": line " + line + ": annotation";
+        if (!hasId) {
+            throw new CocoFormatException(at + " without 'id'");
+        }
+        at = in.file + ": annotation id " + id + " (line " + line + ")";
+        if (id == 0) {
+            throw new CocoFormatException(at + ": annotation id 0 is not allowed (pycocotools treats id 0 as 'unmatched'; number annotations from 1)");
+        }
+        if (!hasImage) {
+            throw new CocoFormatException(at + ": no 'image_id'");
+        }
+        if (!hasCat) {
+            throw new CocoFormatException(at + ": no 'category_id'");
+        }
+        if (!hasArea) {
+            throw new CocoFormatException(at + ": no 'area' (COCO evaluation uses it for the small/medium/large ranges)");
+        }
+        b.addAnnotation(id, imageId, catId, box, area, crowd, segm, line);
+    }
+
+    static void checkBox(JsonIn in, double[] box) {
+        if (box.length != 4) {
+            throw in.error("'bbox' must be [x, y, width, height], got " + box.length + " numbers");
+        }
+        for (double v : box) {
+            if (!Double.isFinite(v)) {
+                throw in.error("'bbox' has a non-finite value: " + Arrays.toString(box));
+            }
+        }
+        if (box[2] < 0 || box[3] < 0) {
+            throw in.error("'bbox' has a negative width or height: " + Arrays.toString(box));
+        }
+    }
+
+    /**
+     * Checks what pycocotools needs to turn a segmentation into a mask for this image; returns the
+     * decoded mask for RLEs (null for polygons, which are rasterised when evaluated).
+     */
+    static Rle checkSegmentation(Segmentation s, int width, int height, long imageId, String at) {
+        if (s instanceof Segmentation.PolygonList pl) {
+            if (pl.parts().isEmpty()) {
+                throw new CocoFormatException(at + ": empty polygon list");
+            }
+            // pycocotools takes a first part of 4 numbers for boxes and fails; parts need a point.
+            if (pl.parts().get(0).length <= 4) {
+                throw new CocoFormatException(at + ": the first polygon has " + pl.parts().get(0).length
+                        + " coordinates; a polygon needs at least 3 points (6 numbers)");
+            }
+            for (double[] part : pl.parts()) {
+                if (part.length < 2) {
+                    throw new CocoFormatException(at + ": a polygon part has fewer than 2 coordinates");
+                }
+            }
+            if (width < 1 || height < 1) {
+                throw new CocoFormatException(at + ": image " + imageId + " has no 'width'/'height', needed to rasterise polygons");
+            }
+            if ((long) width * height > Rle.MAX_PIXELS) {
+                throw new CocoFormatException(at + ": image " + imageId + " is too large to rasterise (" + width + "x" + height + ")");
+            }
+            return null;
+        }
+        Rle rle;
+        try {
+            rle = s.toRle(height, width);
+        } catch (IllegalArgumentException e) {
+            throw new CocoFormatException(at + ": " + e.getMessage());
+        }
+        int h = rle.height();
+        int w = rle.width();
+        if (width > 0 && height > 0 && (h != height || w != width)) {
+            throw new CocoFormatException(at + ": RLE size [" + h + ", " + w + "] differs from image " + imageId
+                    + " (height " + height + ", width " + width + ")");
+        }
+        long sum = rle.coveredPixels();
+        if (sum != (long) h * w) {
+            throw new CocoFormatException(at + ": RLE counts sum to " + sum + ", expected height*width = " + (long) h * w);
+        }
+        return rle;
+    }
+
+    /** Number of images. */
+    public int imageCount() { return imageIds.length; }
+
+    /** Number of categories. */
+    public int categoryCount() { return categoryIds.length; }
+
+    /** Number of annotations. */
+    public int annotationCount() { return size; }
+
+    /** Image id at dense index {@code i} (ascending id order). */
+    public long imageId(int i) { return imageIds[i]; }
+
+    /** Category id at dense index {@code k} (ascending id order). */
+    public long categoryId(int k) { return categoryIds[k]; }
+
+    public String categoryName(int k) { return categoryNames[k]; }
+
+    public String file() { return file; }
+
+    /** Dense index of an image id, or -1. */
+    public int imageIndex(long id) { return imageIndex.get(id); }
+
+    /** Dense index of a category id, or -1. */
+    public int categoryIndex(long id) { return categoryIndex.get(id); }
+
+    /** Image index by {@code file_name}, then by the file's base name when unique; -1 if none, -2 if ambiguous. */
+    int imageByFile(String name, Map<String, Integer> exact, Map<String, Integer> base) {
+        Integer i = exact.get(name);
+        if (i != null) {
+            return i;
+        }
+        i = base.get(baseName(name));
+        return i == null ? -1 : i;
+    }
+
+    /** Maps for {@link #imageByFile}: full name, and base name (-2 marks an ambiguous base name). */
+    Map<String, Integer>[] fileIndex() {
+        Map<String, Integer> exact = new HashMap<>();
+        Map<String, Integer> base = new HashMap<>();
+        for (int i = 0; i < fileNames.length; i++) {
+            if (fileNames[i] != null) {
+                exact.put(fileNames[i], i);
+                base.merge(baseName(fileNames[i]), i, (a, c) -> -2);
+            }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Integer>[] maps = new Map[] {exact, base};
+        return maps;
+    }
+
+    static String baseName(String path) {
+        int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+        return path.substring(slash + 1);
+    }
+
+    private static int[] sortedOrder(long[] ids, int n) {
+        int[] order = new int[n];
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = i;
+        }
+        Arrays.sort(boxed, (a, c) -> Long.compare(ids[a], ids[c]));
+        for (int i = 0; i < n; i++) {
+            order[i] = boxed[i];
+        }
+        return order;
+    }
+
+    /** Accumulates what the parser reads. */
+    private static final class Builder {
+        final String file;
+        int nImages;
+        long[] imgIds = new long[64];
+        int[] widths = new int[64];
+        int[] heights = new int[64];
+        String[] fileNames = new String[64];
+        final LongIntMap imgSeen = new LongIntMap(64);
+        int nCats;
+        long[] catIds = new long[16];
+        String[] catNames = new String[16];
+        final LongIntMap catSeen = new LongIntMap(16);
+        int nAnns;
+        long[] annIds = new long[256];
+        long[] annImageIds = new long[256];
+        long[] annCatIds = new long[256];
+        double[] bbox = new double[1024];
+        double[] area = new double[256];
+        boolean[] crowd = new boolean[256];
+        Segmentation[] segm = new Segmentation[256];
+        int[] line = new int[256];
+
+        Builder(String file) { this.file = file; }
+
+        void addImage(long id, int w, int h, String name, int at) {
+            if (imgSeen.putIfAbsent(id, nImages) >= 0) {
+                throw new CocoFormatException(file + ": line " + at + ": duplicate image id " + id);
+            }
+            if (nImages == imgIds.length) {
+                int n = nImages * 2;
+                imgIds = Arrays.copyOf(imgIds, n);
+                widths = Arrays.copyOf(widths, n);
+                heights = Arrays.copyOf(heights, n);
+                fileNames = Arrays.copyOf(fileNames, n);
+            }
+            imgIds[nImages] = id;
+            widths[nImages] = w;
+            heights[nImages] = h;
+            fileNames[nImages] = name;
+            nImages++;
+        }
+
+        void addCategory(long id, String name, int at) {
+            if (catSeen.putIfAbsent(id, nCats) >= 0) {
+                throw new CocoFormatException(file + ": line " + at + ": duplicate category id " + id);
+            }
+            if (nCats == catIds.length) {
+                catIds = Arrays.copyOf(catIds, nCats * 2);
+                catNames = Arrays.copyOf(catNames, nCats * 2);
+            }
+            catIds[nCats] = id;
+            catNames[nCats] = name;
+            nCats++;
+        }
+
+        void addAnnotation(long id, long imageId, long catId, double[] box, double a, boolean isCrowd,
+                           Segmentation s, int at) {
+            if (nAnns == annIds.length) {
+                int n = nAnns * 2;
+                annIds = Arrays.copyOf(annIds, n);
+                annImageIds = Arrays.copyOf(annImageIds, n);
+                annCatIds = Arrays.copyOf(annCatIds, n);
+                bbox = Arrays.copyOf(bbox, 4 * n);
+                area = Arrays.copyOf(area, n);
+                crowd = Arrays.copyOf(crowd, n);
+                segm = Arrays.copyOf(segm, n);
+                line = Arrays.copyOf(line, n);
+            }
+            annIds[nAnns] = id;
+            annImageIds[nAnns] = imageId;
+            annCatIds[nAnns] = catId;
+            if (box != null) {
+                System.arraycopy(box, 0, bbox, 4 * nAnns, 4);
+            } else {
+                Arrays.fill(bbox, 4 * nAnns, 4 * nAnns + 4, Double.NaN);
+            }
+            area[nAnns] = a;
+            crowd[nAnns] = isCrowd;
+            segm[nAnns] = s;
+            line[nAnns] = at;
+            nAnns++;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package dev.cvkit.coco;
+
+import com.fasterxml.jackson.core.JsonToken;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Detection results resolved against a ground truth, column-wise, in file order (result
+ * {@code j} has pycocotools' id {@code j+1}). Two input forms:
+ * <ul>
+ * <li>a COCO results array {@code [{"image_id","category_id","score","bbox"?,"segmentation"?}, ...]};</li>
+ * <li>JSON Lines as cvkit's commands write them, one object per image:
+ *     {@code {"file","width","height","detections":[{"bbox","score","category_id"?,"label"?,"segmentation"?}]}};
+ *     {@code file} is matched to the ground truth's {@code file_name}, else by base name;
+ *     a detection without {@code category_id} is matched by {@code label} to a category name.</li>
+ * </ul>
+ * pycocotools' {@code loadRes} rules apply: if the first result has a box, every result needs one,
+ * its area is {@code w*h} (also for segm evaluation) and a missing segmentation becomes the box's
+ * polygon; otherwise every result needs a segmentation, its area is the mask's pixel count and a
+ * missing box is the mask's tight box. (pycocotools accepts only compressed RLE there; polygons
+ * and run-length lists are accepted here too.)
+ */
+public final class CocoResults {
+    final String file;
+    final int size;
+    final int[] image;
+    final int[] category;
+    final double[] score;
+    final double[] bbox;
+    final double[] area;
+    final Segmentation[] segmentation;
+    /** Masks already decoded while loading (segmentation-only results), else null entries. */
+    final Rle[] rle;
+    /** True when the first result had a box (pycocotools' box branch of loadRes). */
+    final boolean boxMode;
+    final boolean anySegmentation;
+
+    private CocoResults(String file, int size, int[] image, int[] category, double[] score, double[] bbox,
+                        double[] area, Segmentation[] segmentation, Rle[] rle, boolean boxMode, boolean anySegmentation) {
+        this.file = file;
+        this.size = size;
+        this.image = image;
+        this.category = category;
+        this.score = score;
+        this.bbox = bbox;
+        this.area = area;
+        this.segmentation = segmentation;
+        this.rle = rle;
+        this.boxMode = boxMode;
+        this.anySegmentation = anySegmentation;
+    }
+
+    public int size() { return size; }
+
+    public String file() { return file; }
+
+    /** True if at least one result carries a segmentation. */
+    public boolean hasSegmentation() { return anySegmentation; }
+
+    /** Reads and resolves a results file against {@code gt}. */
+    public static CocoResults read(Path path, CocoDataset gt) {
+        return parse(path).resolve(gt);
+    }
+
+    /** Parses a results file without the ground truth (so both can be read at once). */
+    public static Parsed parse(Path path) {
+        try (JsonIn in = JsonIn.open(path)) {
+            return parse(in);
+        }
+    }
+
+    static Parsed parse(JsonIn in) {
+        Parsed r = new Parsed(in.file);
+        JsonToken first = in.next();
+        if (first == JsonToken.START_ARRAY) {
+            while (in.next() != JsonToken.END_ARRAY) {
+                if (in.current() != JsonToken.START_OBJECT) {
+                    throw in.error("results must be objects, got " + JsonIn.describe(in.current()));
+                }
+                readResult(in, r, -1);
+            }
+            if (in.next() != null) {
+                throw in.error("unexpected content after the results array");
+            }
+        } else if (first == JsonToken.START_OBJECT) {
+            // JSON Lines: one object per image.
+            do {
+                if (in.current() != JsonToken.START_OBJECT) {
+                    throw in.error("each JSON line must be an object, got " + JsonIn.describe(in.current()));
+                }
+                readImageLine(in, r);
+            } while (in.next() != null);
+        } else if (first == null) {
+            throw new CocoFormatException(in.file + ": empty file (expected a COCO results array or JSON Lines)");
+        } else {
+            throw in.error("expected a COCO results array or JSON Lines, got " + JsonIn.describe(first));
+        }
+        return r;
+    }
+
+    private static void readImageLine(JsonIn in, Parsed r) {
+        int line = in.line();
+        String name = null;
+        long width = -1;
+        long height = -1;
+        boolean sawDetections = false;
+        int firstDet = r.n;
+        int group = r.nGroups;
+        while (in.next() == JsonToken.FIELD_NAME) {
+            switch (in.name()) {
+                case "file" -> name = in.string("file");
+                case "width" -> width = (long) in.number("width");
+                case "height" -> height = (long) in.number("height");
+                case "detections" -> {
+                    sawDetections = true;
+                    if (in.next() != JsonToken.START_ARRAY) {
+                        throw in.error("'detections' must be an array, got " + JsonIn.describe(in.current()));
+                    }
+                    while (in.next() != JsonToken.END_ARRAY) {
+                        if (in.current() != JsonToken.START_OBJECT) {
+                            throw in.error("detections must be objects, got " + JsonIn.describe(in.current()));
+                        }
+                        readResult(in, r, group);
+                    }
+                }
+                default -> {
+                    in.next();
+                    in.skip();
+                }
+            }
+        }
+        if (name == null || !sawDetections) {
+            throw new CocoFormatException(in.file + ": line " + line
+                    + ": a JSON line needs 'file' and 'detections' (or give a COCO results array)");
+        }
+        r.addGroup(name, width, height, line);
+        if (r.n > firstDet && r.groupOf[firstDet] != group) {
+            throw new IllegalStateException("group bookkeeping");
+        }
+    }
+
+    private static void readResult(JsonIn in, Parsed r, int group) {
+        int line = in.line();
+        long imageId = Long.MIN_VALUE;
+        long catId = Long.MIN_VALUE;
+        String label = null;
+        double score = Double.NaN;
+        boolean hasScore = false;
+        double[] box = null;
+        Segmentation segm = null;
+        while (in.next() == JsonToken.FIELD_NAME) {
+            switch (in.name()) {
+                case "image_id" -> imageId = in.id("image_id");
+                case "category_id" -> catId = in.id("category_id");
+                case "label" -> {
+                    JsonToken t = in.next();
+                    label = t == JsonToken.VALUE_STRING ? in.text() : null;
+                    in.skip();
+                }
+                case "score" -> {
+                    score = in.number("score");
+                    hasScore = true;
+                    if (!Double.isFinite(score)) {
+                        throw in.error("'score' must be a finite number, got " + score);
+                    }
+                }
+                case "bbox" -> {
+                    box = in.numbers("bbox");
+                    if (box.length == 0) {
+                        box = null; // pycocotools treats an empty box as no box
+                    } else {
+                        CocoDataset.checkBox(in, box);
+                    }
+                }
+                case "segmentation" -> segm = in.segmentation();
+                default -> {
+                    in.next();
+                    in.skip();
+                }
+            }
+        }
+        String at = in.file + ": line " + line + ": result";
+        if (!hasScore) {
+            throw new CocoFormatException(at + " without 'score'");
+        }
+        if (group < 0 && imageId == Long.MIN_VALUE) {
+            throw new CocoFormatException(at + " without 'image_id'");
+        }
+        if (catId == Long.MIN_VALUE && (group < 0 || label == null)) {
+            throw new CocoFormatException(at + " without 'category_id'" + (group >= 0 ? " or 'label'" : ""));
+        }
+        r.add(group, imageId, catId, label, score, box, segm, line);
+    }
+
+    /** Results as read, before their ids are checked against a ground truth. */
+    public static final class Parsed {
+        final String file;
+        int n;
+        int[] groupOf = new int[256];
+        long[] imageId = new long[256];
+        long[] catId = new long[256];
+        String[] label = new String[256];
+        double[] score = new double[256];
+        double[] bbox = new double[1024];
+        boolean[] hasBox = new boolean[256];
+        Segmentation[] segm = new Segmentation[256];
+        int[] line = new int[256];
+        int nGroups;
+        String[] groupFile = new String[16];
+        long[] groupW = new long[16];
+        long[] groupH = new long[16];
+        int[] groupLine = new int[16];
+
+        Parsed(String file) { this.file = file; }
+
+        public int size() { return n; }
+
+        void add(int group, long img, long cat, String lbl, double s, double[] box, Segmentation sg, int ln) {
+            if (n == score.length) {
+                int c = n * 2;
+                groupOf = Arrays.copyOf(groupOf, c);
+                imageId = Arrays.copyOf(imageId, c);
+                catId = Arrays.copyOf(catId, c);
+                label = Arrays.copyOf(label, c);
+                score = Arrays.copyOf(score, c);
+                bbox = Arrays.copyOf(bbox, 4 * c);
+                hasBox = Arrays.copyOf(hasBox, c);
+                segm = Arrays.copyOf(segm, c);
+                line = Arrays.copyOf(line, c);
+            }
+            groupOf[n] = group;
+            imageId[n] = img;
+            catId[n] = cat;
+            label[n] = lbl;
+            score[n] = s;
+            if (box != null) {
+                System.arraycopy(box, 0, bbox, 4 * n, 4);
+                hasBox[n] = true;
+            }
+            segm[n] = sg;
+            line[n] = ln;
+            n++;
+        }
+
+        void addGroup(String name, long w, long h, int ln) {
+            if (nGroups == groupFile.length) {
+                int c = nGroups * 2;
+                groupFile = Arrays.copyOf(groupFile, c);
+                groupW = Arrays.copyOf(groupW, c);
+                groupH = Arrays.copyOf(groupH, c);
+                groupLine = Arrays.copyOf(groupLine, c);
+            }
+            groupFile[nGroups] = name;
+            groupW[nGroups] = w;
+            groupH[nGroups] = h;
+            groupLine[nGroups] = ln;
+            nGroups++;
+        }
+
+        /** Checks ids against {@code gt} and applies pycocotools' loadRes rules. */
+        public CocoResults resolve(CocoDataset gt) {
+            int[] groupImage = resolveGroups(gt);
+            Map<String, Integer> byName = new HashMap<>();
+            for (int k = gt.categoryCount() - 1; k >= 0; k--) {
+                byName.put(gt.categoryName(k), k);
+            }
+            int[] image = new int[n];
+            int[] category = new int[n];
+            double[] area = new double[n];
+            double[] box = Arrays.copyOf(bbox, 4 * n);
+            Rle[] rle = new Rle[n];
+            boolean boxMode = n > 0 && hasBox[0];
+            boolean anySegm = false;
+            for (int j = 0; j < n; j++) {
+                String at = file + ": line " + line[j] + ": result";
+                int i = groupOf[j] >= 0 ? groupImage[groupOf[j]] : gt.imageIndex(imageId[j]);
+                if (i < 0) {
+                    throw new CocoFormatException(at + ": image_id " + imageId[j] + " is not in the ground truth " + gt.file());
+                }
+                image[j] = i;
+                int k;
+                if (catId[j] != Long.MIN_VALUE) {
+                    k = gt.categoryIndex(catId[j]);
+                    if (k < 0) {
+                        throw new CocoFormatException(at + ": category_id " + catId[j] + " is not in the ground truth " + gt.file());
+                    }
+                } else {
+                    Integer kk = byName.get(label[j]);
+                    if (kk == null) {
+                        throw new CocoFormatException(at + ": label '" + label[j] + "' is not a category name in " + gt.file());
+                    }
+                    k = kk;
+                }
+                category[j] = k;
+                if (segm[j] != null) {
+                    anySegm = true;
+                    rle[j] = CocoDataset.checkSegmentation(segm[j], gt.widths[i], gt.heights[i], gt.imageIds[i], at);
+                }
+                if (boxMode) {
+                    if (!hasBox[j]) {
+                        throw new CocoFormatException(at + " has no 'bbox' although the first result has one "
+                                + "(pycocotools decides by the first result: give every result a bbox)");
+                    }
+                    area[j] = box[4 * j + 2] * box[4 * j + 3];
+                } else {
+                    if (segm[j] == null) {
+                        throw new CocoFormatException(at + " has neither 'bbox' nor 'segmentation'"
+                                + (j > 0 ? " (the first result has no bbox, so every result needs a segmentation)" : ""));
+                    }
+                    Rle r = rle[j] != null ? rle[j] : segm[j].toRle(gt.heights[i], gt.widths[i]);
+                    rle[j] = r;
+                    area[j] = r.area();
+                    if (!hasBox[j]) {
+                        System.arraycopy(r.toBbox(), 0, box, 4 * j, 4);
+                    }
+                }
+            }
+            return new CocoResults(file, n, image, category, Arrays.copyOf(score, n), box, area,
+                    Arrays.copyOf(segm, n), rle, boxMode, anySegm);
+        }
+
+        private int[] resolveGroups(CocoDataset gt) {
+            int[] out = new int[nGroups];
+            if (nGroups == 0) {
+                return out;
+            }
+            Map<String, Integer>[] index = gt.fileIndex();
+            for (int g = 0; g < nGroups; g++) {
+                String at = file + ": line " + groupLine[g] + ": '" + groupFile[g] + "'";
+                int i = gt.imageByFile(groupFile[g], index[0], index[1]);
+                if (i == -2) {
+                    throw new CocoFormatException(at + ": several ground-truth images have this base name; "
+                            + "give the path as in the ground truth's file_name");
+                }
+                if (i < 0) {
+                    throw new CocoFormatException(at + ": no image with this file_name in the ground truth " + gt.file());
+                }
+                if ((groupW[g] > 0 && gt.widths[i] > 0 && groupW[g] != gt.widths[i])
+                        || (groupH[g] > 0 && gt.heights[i] > 0 && groupH[g] != gt.heights[i])) {
+                    throw new CocoFormatException(at + ": size " + groupW[g] + "x" + groupH[g]
+                            + " differs from the ground truth's " + gt.widths[i] + "x" + gt.heights[i]);
+                }
+                out[g] = i;
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package dev.cvkit.coco;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A streaming JSON reader for COCO files: typed reads that fail with
+ * {@code FILE: line L, column C: what is wrong}. Numbers are read without boxing.
+ */
+final class JsonIn implements AutoCloseable {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            // Python writes NaN/Infinity; read them so the message can say which field is not finite
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+            .build();
+
+    final String file;
+    final JsonParser p;
+
+    private JsonIn(String file, JsonParser p) {
+        this.file = file;
+        this.p = p;
+    }
+
+    static JsonIn open(Path path) {
+        String name = path.toString();
+        try {
+            InputStream in = Files.newInputStream(path);
+            return new JsonIn(name, FACTORY.createParser(in));
+        } catch (NoSuchFileException e) {
+            throw new CocoFormatException(name + ": no such file");
+        } catch (IOException e) {
+            throw new CocoFormatException(name + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    static JsonIn of(String name, byte[] bytes) {
+        try {
+            return new JsonIn(name, FACTORY.createParser(bytes));
+        } catch (IOException e) {
+            throw new CocoFormatException(name + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            p.close();
+        } catch (IOException ignored) {
+            // reading is done; nothing to recover
+        }
+    }
+
+    /** The next token; syntax errors become one-line messages with line and column. */
+    JsonToken next() {
+        try {
+            return p.nextToken();
+        } catch (JsonParseException e) {
+            JsonLocation loc = e.getLocation();
+            String why = e.getOriginalMessage();
+            int nl = why.indexOf('\n');
+            if (nl >= 0) {
+                why = why.substring(0, nl);
+            }
+            throw new CocoFormatException(file + ": invalid JSON at line " + loc.getLineNr() + ", column "
+                    + loc.getColumnNr() + ": " + why);
+        } catch (IOException e) {
+            throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    JsonToken current() { return p.currentToken(); }
+
+    int line() { return p.currentLocation().getLineNr(); }
+
+    /** An error at the current token. */
+    CocoFormatException error(String what) {
+        JsonLocation loc = p.currentTokenLocation();
+        return new CocoFormatException(file + ": line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " + what);
+    }
+
+    String name() {
+        try {
+            return p.currentName();
+        } catch (IOException e) {
+            throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    void skip() {
+        try {
+            p.skipChildren();
+        } catch (JsonParseException e) {
+            throw new CocoFormatException(file + ": invalid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    void expect(JsonToken t, String what) {
+        if (current() != t) {
+            throw error(what);
+        }
+    }
+
+    /** Advances into the value of a field and checks it is a number; returns it as a double. */
+    double number(String field) {
+        JsonToken t = next();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw error("'" + field + "' must be a number, got " + describe(t));
+        }
+        try {
+            return p.getDoubleValue();
+        } catch (IOException e) {
+            throw error("'" + field + "': " + e.getMessage());
+        }
+    }
+
+    /** The current token as a double (it must be a number). */
+    double currentNumber(String what) {
+        JsonToken t = current();
+        if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+            throw error(what + " must be a number, got " + describe(t));
+        }
+        try {
+            return p.getDoubleValue();
+        } catch (IOException e) {
+            throw error(what + ": " + e.getMessage());
+        }
+    }
+
+    /** An integer id (a JSON integer, or a float with an integral value as Python would accept). */
+    long id(String field) {
+        JsonToken t = next();
+        try {
+            if (t == JsonToken.VALUE_NUMBER_INT) {
+                return p.getLongValue();
+            }
+            if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                double d = p.getDoubleValue();
+                if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+                    return (long) d;
+                }
+            }
+        } catch (IOException e) {
+            throw error("'" + field + "' must be an integer: " + e.getMessage());
+        }
+        throw error("'" + field + "' must be an integer, got " + describe(t));
+    }
+
+    String string(String field) {
+        JsonToken t = next();
+        if (t != JsonToken.VALUE_STRING) {
+            throw error("'" + field + "' must be a string, got " + describe(t));
+        }
+        try {
+            return p.getText();
+        } catch (IOException e) {
+            throw error("'" + field + "': " + e.getMessage());
+        }
+    }
+
+    /** Reads an array of numbers (the parser is on the field name). */
+    double[] numbers(String field) {
+        if (next() != JsonToken.START_ARRAY) {
+            throw error("'" + field + "' must be an array of numbers, got " + describe(current()));
+        }
+        double[] buf = new double[8];
+        int n = 0;
+        while (next() != JsonToken.END_ARRAY) {
+            if (n == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, n * 2);
+            }
+            buf[n++] = currentNumber("'" + field + "' element");
+        }
+        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+    }
+
+    /**
+     * Reads a segmentation value: a list of polygons, or an RLE object with {@code size} and
+     * {@code counts} (a compressed string or a list of run lengths). Sizes are checked later.
+     */
+    Segmentation segmentation() {
+        JsonToken t = next();
+        int line = line();
+        if (t == JsonToken.START_ARRAY) {
+            List<double[]> parts = new ArrayList<>(1);
+            while (next() != JsonToken.END_ARRAY) {
+                if (current() != JsonToken.START_ARRAY) {
+                    throw error("'segmentation' must be a list of polygons [[x1,y1,x2,y2,...],...] or an RLE object");
+                }
+                double[] buf = new double[16];
+                int n = 0;
+                while (next() != JsonToken.END_ARRAY) {
+                    if (n == buf.length) {
+                        buf = java.util.Arrays.copyOf(buf, n * 2);
+                    }
+                    double v = currentNumber("polygon coordinate");
+                    if (!Double.isFinite(v)) {
+                        throw error("polygon coordinate is not finite");
+                    }
+                    buf[n++] = v;
+                }
+                parts.add(java.util.Arrays.copyOf(buf, n));
+            }
+            return new Segmentation.PolygonList(parts, line);
+        }
+        if (t != JsonToken.START_OBJECT) {
+            throw error("'segmentation' must be a list of polygons or an RLE object, got " + describe(t));
+        }
+        long h = -1;
+        long w = -1;
+        String compressed = null;
+        int[] counts = null;
+        while (next() == JsonToken.FIELD_NAME) {
+            String f = name();
+            if (f.equals("size")) {
+                double[] s = numbers("size");
+                if (s.length != 2 || s[0] != Math.rint(s[0]) || s[1] != Math.rint(s[1]) || s[0] < 1 || s[1] < 1) {
+                    throw error("RLE 'size' must be [height, width], two positive integers");
+                }
+                h = (long) s[0];
+                w = (long) s[1];
+            } else if (f.equals("counts")) {
+                JsonToken c = next();
+                if (c == JsonToken.VALUE_STRING) {
+                    compressed = text();
+                } else if (c == JsonToken.START_ARRAY) {
+                    int[] buf = new int[64];
+                    int n = 0;
+                    while (next() != JsonToken.END_ARRAY) {
+                        double v = currentNumber("RLE count");
+                        if (v < 0 || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+                            throw error("RLE counts must be non-negative integers");
+                        }
+                        if (n == buf.length) {
+                            buf = java.util.Arrays.copyOf(buf, n * 2);
+                        }
+                        buf[n++] = (int) v;
+                    }
+                    counts = java.util.Arrays.copyOf(buf, n);
+                } else {
+                    throw error("RLE 'counts' must be a string or a list of integers, got " + describe(c));
+                }
+            } else {
+                next();
+                skip();
+            }
+        }
+        if (h < 0 || (compressed == null && counts == null)) {
+            throw error("an RLE segmentation needs 'size' and 'counts'");
+        }
+        if (h * w > Rle.MAX_PIXELS) {
+            throw error("RLE size " + h + "x" + w + " is too large");
+        }
+        return compressed != null
+                ? new Segmentation.CompressedRle((int) h, (int) w, compressed, line)
+                : new Segmentation.CountsRle((int) h, (int) w, counts, line);
+    }
+
+    String text() {
+        try {
+            return p.getText();
+        } catch (IOException e) {
+            throw error(e.getMessage());
+        }
+    }
+
+    static String describe(JsonToken t) {
+        if (t == null) {
+            return "end of file";
+        }
+        return switch (t) {
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> t.toString();
+        };
+    }
+}

@@ -1,0 +1,146 @@
+package dev.cvkit.coco;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Polygon and box rasterisation into {@link Rle}s, pixel for pixel as pycocotools does it: the
+ * outline is traced on a 5× finer grid, and a pixel column gets foreground from the row where
+ * the outline crosses the column's centre line. Coordinates are 0-indexed; a pixel (x, y) covers
+ * [x, x+1)×[y, y+1), so the box [0, 0, 1, 1] covers exactly the first pixel.
+ */
+public final class Polygons {
+    private static final double SCALE = 5;
+
+    private Polygons() {}
+
+    /**
+     * One polygon {@code [x1, y1, x2, y2, ...]} into an {@code h×w} RLE. Uses the first
+     * {@code floor(len/2)} points (an odd trailing number is ignored, as in pycocotools).
+     */
+    public static Rle fromPolygon(double[] xy, int h, int w) {
+        int k = xy.length / 2;
+        if (k < 1) {
+            throw new IllegalArgumentException("a polygon needs at least one point");
+        }
+        int[] x = new int[k + 1];
+        int[] y = new int[k + 1];
+        for (int j = 0; j < k; j++) {
+            x[j] = (int) (SCALE * xy[2 * j] + .5);
+            y[j] = (int) (SCALE * xy[2 * j + 1] + .5);
+        }
+        x[k] = x[0];
+        y[k] = y[0];
+        long total = 0;
+        for (int j = 0; j < k; j++) {
+            total += Math.max(Math.abs((long) x[j] - x[j + 1]), Math.abs((long) y[j] - y[j + 1])) + 1;
+        }
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("polygon outline is too long (coordinates far outside any image)");
+        }
+        int[] u = new int[(int) total];
+        int[] v = new int[(int) total];
+        int m = 0;
+        // Dense outline points: step one fine-grid unit along the longer axis of each edge.
+        for (int j = 0; j < k; j++) {
+            int xs = x[j];
+            int xe = x[j + 1];
+            int ys = y[j];
+            int ye = y[j + 1];
+            int dx = Math.abs(xe - xs);
+            int dy = Math.abs(ys - ye);
+            boolean flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+            if (flip) {
+                int t = xs;
+                xs = xe;
+                xe = t;
+                t = ys;
+                ys = ye;
+                ye = t;
+            }
+            double s = dx >= dy ? (double) (ye - ys) / dx : (double) (xe - xs) / dy;
+            if (dx >= dy) {
+                for (int d = 0; d <= dx; d++) {
+                    int t = flip ? dx - d : d;
+                    u[m] = t + xs;
+                    v[m] = (int) (ys + s * t + .5);
+                    m++;
+                }
+            } else {
+                for (int d = 0; d <= dy; d++) {
+                    int t = flip ? dy - d : d;
+                    v[m] = t + ys;
+                    u[m] = (int) (xs + s * t + .5);
+                    m++;
+                }
+            }
+        }
+        // Where the outline crosses a pixel column centre: the first foreground row there.
+        int n = m;
+        long[] a = new long[n + 1];
+        int count = 0;
+        for (int j = 1; j < n; j++) {
+            if (u[j] == u[j - 1]) {
+                continue;
+            }
+            double xd = u[j] < u[j - 1] ? u[j] : u[j] - 1;
+            xd = (xd + .5) / SCALE - .5;
+            if (Math.floor(xd) != xd || xd < 0 || xd > w - 1) {
+                continue;
+            }
+            double yd = v[j] < v[j - 1] ? v[j] : v[j - 1];
+            yd = (yd + .5) / SCALE - .5;
+            if (yd < 0) {
+                yd = 0;
+            } else if (yd > h) {
+                yd = h;
+            }
+            yd = Math.ceil(yd);
+            // pycocotools computes x*h+y in int and keeps it as unsigned 32 bit
+            a[count++] = ((int) xd * h + (int) yd) & 0xFFFFFFFFL;
+        }
+        a[count++] = (long) h * w;
+        Arrays.sort(a, 0, count);
+        long p = 0;
+        for (int j = 0; j < count; j++) {
+            long t = a[j];
+            a[j] -= p;
+            p = t;
+        }
+        // Crossings come in pairs; equal positions cancel (a zero run merges its neighbours).
+        int[] b = new int[count];
+        int j = 0;
+        int outLen = 0;
+        b[outLen++] = (int) a[j++];
+        while (j < count) {
+            if (a[j] > 0) {
+                b[outLen++] = (int) a[j++];
+            } else {
+                j++;
+                if (j < count) {
+                    b[outLen - 1] += (int) a[j++];
+                }
+            }
+        }
+        return new Rle(h, w, Arrays.copyOf(b, outLen));
+    }
+
+    /** The box {@code [x, y, w, h]} rasterised as the polygon of its four corners. */
+    public static Rle fromBbox(double[] bb, int h, int w) {
+        double xs = bb[0];
+        double xe = xs + bb[2];
+        double ys = bb[1];
+        double ye = ys + bb[3];
+        return fromPolygon(new double[] {xs, ys, xs, ye, xe, ye, xe, ys}, h, w);
+    }
+
+    /** An object made of several polygons: the union of their RLEs. */
+    public static Rle fromPolygons(List<double[]> parts, int h, int w) {
+        List<Rle> rles = new ArrayList<>(parts.size());
+        for (double[] p : parts) {
+            rles.add(fromPolygon(p, h, w));
+        }
+        return Rle.merge(rles, false);
+    }
+}
