@@ -11,10 +11,23 @@ import java.util.Random;
  */
 public final class Init {
     private static final ThreadLocal<Random> RNG = ThreadLocal.withInitial(() -> new Random(0));
+    private static final ThreadLocal<int[]> SKIP = ThreadLocal.withInitial(() -> new int[1]);
 
     private Init() {}
 
     public static void seed(long seed) { RNG.set(new Random(seed)); }
+
+    /**
+     * Until closed, layers built on this thread keep zero weights instead of drawing random
+     * ones: for summaries and for models whose weights are loaded right after (saves seconds
+     * on VGG's 138 M parameters).
+     */
+    public static AutoCloseable skipScope() {
+        SKIP.get()[0]++;
+        return () -> SKIP.get()[0]--;
+    }
+
+    static boolean skipping() { return SKIP.get()[0] > 0; }
 
     public static Random rng() { return RNG.get(); }
 
@@ -29,12 +42,14 @@ public final class Init {
     }
 
     public static void uniform(Tensor t, float lo, float hi) {
+        if (skipping()) return;
         float[] d = t.data();
         Random r = rng();
         for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * r.nextFloat();
     }
 
     public static void normal(Tensor t, float mean, float std) {
+        if (skipping()) return;
         float[] d = t.data();
         Random r = rng();
         for (int i = 0; i < d.length; i++) d[i] = mean + std * (float) r.nextGaussian();
