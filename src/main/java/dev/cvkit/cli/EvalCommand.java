@@ -41,12 +41,14 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Evaluate results against ground truth.",
-            "COCO mode (--gt + --dt): bbox or segm AP/AR with pycocotools' definitions and numbers."},
+            "COCO mode (--gt + --dt): bbox or segm AP/AR with pycocotools' definitions and numbers.",
+            "Classifier mode (--model + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  cvkit eval --gt instances_val.json --dt results.json",
             "  cvkit eval --gt gt.json --dt masks.json --iou-type segm --per-class --format json",
             "  cvkit detect photos/ | tee det.jsonl; cvkit eval --gt gt.json --dt det.jsonl --min AP=0.30,AP50=0.50",
+            "  cvkit eval --model runs/classify/lenet5/best.safetensors --data data/cache/mnist --split test --min top1=0.99",
             "",
             "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth; 2 usage error or",
             "missing file; 3 a --min gate was missed."})
@@ -86,22 +88,50 @@ public final class EvalCommand implements Callable<Integer> {
             description = "text (pycocotools' 12-line summary) or json (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--model", paramLabel = "M", description = "Classifier mode: a model trained by 'cvkit train'.")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "D", description = "Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
+    Path data;
+
+    @Option(names = "--split", paramLabel = "SPLIT",
+            description = "Classifier mode: which part of --data: train, test or val (default: test where there is one, else all of it).")
+    String split;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "Classifier mode: batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
+            description = "Classifier mode: refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
+    long maxPixels;
+
     @Mixin
     RunOptions run;
 
-    private enum Mode { COCO }
+    private enum Mode { COCO, CLASSIFY }
 
     @Override
     public Integer call() {
         return switch (mode()) {
             case COCO -> runCoco();
+            case CLASSIFY -> ClassifyEvalMode.run(model, data, split, batch, jsonFormat(), perClass, plots, min, maxPixels, run,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
         };
     }
 
     /** Which evaluation the given options ask for; a usage error if none or a mix. */
     private Mode mode() {
+        if (model != null || data != null) {
+            if (gt != null || dt != null) {
+                throw usage("give either --model/--data (classifier) or --gt/--dt (COCO), not both");
+            }
+            if (model == null || data == null) {
+                throw usage(model == null ? "--data needs --model M" : "--model needs --data D");
+            }
+            return Mode.CLASSIFY;
+        }
         if (gt == null && dt == null) {
-            throw usage("nothing to evaluate: give --gt GT.json --dt RESULTS");
+            throw usage("nothing to evaluate: give --gt GT.json --dt RESULTS, or --model M --data D");
         }
         if (gt == null) {
             throw usage("--dt needs --gt GT.json");
@@ -112,12 +142,16 @@ public final class EvalCommand implements Callable<Integer> {
         return Mode.COCO;
     }
 
-    private int runCoco() {
-        boolean json = switch (format.toLowerCase(Locale.ROOT)) {
+    private boolean jsonFormat() {
+        return switch (format.toLowerCase(Locale.ROOT)) {
             case "text" -> false;
             case "json", "jsonl" -> true;
             default -> throw usage("--format must be text or json, got '" + format + "'");
         };
+    }
+
+    private int runCoco() {
+        boolean json = jsonFormat();
         CocoParams params = CocoParams.defaults(iouType);
         if (maxDets != null) {
             params = params.withMaxDets(checkMaxDets());
