@@ -55,8 +55,11 @@ public final class ClassifierTrainer {
     /** What was run: epochs completed, the best epoch and its score, and why it stopped. */
     public record Result(int epochsDone, int bestEpoch, double bestScore, String stopReason) {}
 
-    /** Where the run's data comes from, recorded in the checkpoint and the model metadata. */
-    public record DataInfo(String train, String val, String describe) {}
+    /**
+     * Where the run's data comes from: absolute paths for the checkpoint (resume works from any
+     * folder), the paths as typed for the model file (which may be shared: no local paths).
+     */
+    public record DataInfo(String train, String val, String trainGiven, String valGiven, String describe) {}
 
     private final ClassifierModel model;
     private final Dataset train;
@@ -249,9 +252,9 @@ public final class ClassifierTrainer {
         training.put("cvkit", VersionInfo.VERSION);
         training.put("epoch", epochsDone);
         training.put("epochs", cfg.epochs());
-        training.put("data", dataInfo.train());
-        if (dataInfo.val() != null) {
-            training.put("val", dataInfo.val());
+        training.put("data", dataInfo.trainGiven());
+        if (dataInfo.valGiven() != null) {
+            training.put("val", dataInfo.valGiven());
         }
         training.set("options", cfg.toJson());
         row.fields().forEachRemaining(e -> {
@@ -273,8 +276,10 @@ public final class ClassifierTrainer {
         state.put("since_best", sinceBest);
         state.set("options", cfg.toJson());
         state.put("data", dataInfo.train());
+        state.put("data_given", dataInfo.trainGiven());
         if (dataInfo.val() != null) {
             state.put("val", dataInfo.val());
+            state.put("val_given", dataInfo.valGiven());
         }
         state.put("command", command);
         ObjectNode rng = state.putObject("rng");

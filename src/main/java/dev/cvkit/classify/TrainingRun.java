@@ -52,7 +52,8 @@ public final class TrainingRun {
         ClassifierModel model = new ClassifierModel(Architectures.parse(cfg.arch()).cliName(), all.classes(), prep,
                 factory.create(cfg.arch(), all.classes().size(), prep.channels(), prep.height(), prep.width()), null);
         ClassifierTrainer.DataInfo info = new ClassifierTrainer.DataInfo(abs(req.data()),
-                req.val() == null ? null : abs(req.val()), describe(train, val, req));
+                req.val() == null ? null : abs(req.val()), req.data().toString(),
+                req.val() == null ? null : req.val().toString(), describe(train, val, req));
         ClassifierTrainer t = new ClassifierTrainer(model, cfg, train, val, info, out, threads, command, listener);
         return new Ready(t, out, info.describe());
     }
@@ -81,7 +82,8 @@ public final class TrainingRun {
         }
         String command = state.path("command").asText("cvkit train");
         ClassifierTrainer.DataInfo info = new ClassifierTrainer.DataInfo(data.toString(),
-                valPath == null ? null : valPath.toString(), describe(train, val, null));
+                valPath == null ? null : valPath.toString(), state.path("data_given").asText(data.toString()),
+                valPath == null ? null : state.path("val_given").asText(valPath.toString()), describe(train, val, null));
         ClassifierTrainer t = new ClassifierTrainer(model, cfg, train, val, info, dir, threads, command, listener);
         t.restore(ckpt, state);
         return new Ready(t, dir, info.describe());

@@ -179,7 +179,10 @@ public final class TrainCommand implements Callable<Integer> {
     /** The command as typed (quoted where needed), recorded in the model's metadata. */
     private String commandText() {
         StringBuilder sb = new StringBuilder("cvkit train");
-        for (String a : spec.commandLine().getParseResult().originalArgs()) {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        // the parse result holds the whole command line: drop what precedes this subcommand
+        int from = args.indexOf(spec.name()) + 1;
+        for (String a : args.subList(from, args.size())) {
             sb.append(' ').append(a.matches("[A-Za-z0-9_@%+=:,./-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
         }
         return sb.toString();

@@ -53,7 +53,7 @@ class ClassifierTrainerTest {
     ClassifierTrainer trainer(ClassifierModel m, TrainConfig cfg, Path out) {
         IdxDataset all = IdxDataset.open(MNIST, "train");
         Subset[] parts = Subset.split(all, cfg.valSplit(), cfg.seed());
-        return new ClassifierTrainer(m, cfg, parts[0], parts[1], new ClassifierTrainer.DataInfo(MNIST.toString(), null, ""),
+        return new ClassifierTrainer(m, cfg, parts[0], parts[1], new ClassifierTrainer.DataInfo(MNIST.toString(), null, MNIST.toString(), null, ""),
                 out, 2, "cvkit train test", null);
     }
 
