@@ -33,7 +33,13 @@ public final class TrainingRun {
 
     private TrainingRun() {}
 
-    public static Ready start(Request req, Path out, int threads, String command, ClassifierTrainer.Listener listener,
+    /** Makes the run folder; called only once the data and options have been checked. */
+    @FunctionalInterface
+    public interface OutDir {
+        Path create() throws IOException;
+    }
+
+    public static Ready start(Request req, OutDir outDir, int threads, String command, ClassifierTrainer.Listener listener,
                               ArchFactory factory) throws IOException {
         TrainConfig cfg = req.config();
         int[] input = Architectures.input(cfg.arch());
@@ -54,6 +60,7 @@ public final class TrainingRun {
         ClassifierTrainer.DataInfo info = new ClassifierTrainer.DataInfo(abs(req.data()),
                 req.val() == null ? null : abs(req.val()), req.data().toString(),
                 req.val() == null ? null : req.val().toString(), describe(train, val, req));
+        Path out = outDir.create();
         ClassifierTrainer t = new ClassifierTrainer(model, cfg, train, val, info, out, threads, command, listener);
         return new Ready(t, out, info.describe());
     }

@@ -56,6 +56,7 @@ final class ClassifyEvalMode {
                 last[0]++;
             }
         });
+        progress.clearLine();
         ClassificationMetrics m = r.metrics();
         if (json) {
             Map<String, Object> o = new LinkedHashMap<>();

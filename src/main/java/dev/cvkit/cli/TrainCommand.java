@@ -145,9 +145,11 @@ public final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = new TrainConfig(Architectures.parse(arch).cliName(), epochs == null ? 10 : epochs, batch, rate, opt,
                     momentum, weightDecay, schedule, warmup, dev.cvkit.image.Augmentation.parse(augment).spec(), run.seed,
                     patience, val != null ? 0 : valSplit);
-            Path dir = outDir(cfg.arch());
+            if (out != null && TrainingRun.holdsRun(out)) {
+                throw usage(out + " already holds a run (continue it with --resume " + out + ", or choose another --out)");
+            }
             TrainingRun.Request req = new TrainingRun.Request(cfg, data, val, mean, std, resize == null ? -1 : resize, maxPixels);
-            ready = TrainingRun.start(req, dir, threads, commandText(), progress, Architectures.ZOO);
+            ready = TrainingRun.start(req, () -> outDir(cfg.arch()), threads, commandText(), progress, Architectures.ZOO);
         }
         if (!run.quiet) {
             err.println("train: " + ready.describe());
@@ -167,9 +169,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Path outDir(String archName) throws IOException {
         if (out != null) {
-            if (TrainingRun.holdsRun(out)) {
-                throw usage(out + " already holds a run (continue it with --resume " + out + ", or choose another --out)");
-            }
             Files.createDirectories(out);
             return out;
         }

@@ -162,6 +162,26 @@ class ClassifyWorkflowTest {
     }
 
     @Test
+    void trainUsageErrorsAreOneLine() {
+        String[][] cases = {
+            {"train", "--arch", "lenet9", "--data", MNIST},
+            {"train", "--arch", "lenet5", "--data", MNIST, "--schedule", "step:x"},
+            {"train", "--arch", "lenet5", "--data", MNIST, "--optimizer", "rmsprop"},
+            {"train", "--arch", "lenet5", "--data", MNIST, "--augment", "rotate=5"},
+            {"train", "--arch", "lenet5", "--data", tmp.resolve("missing").toString()},
+            {"train", "--arch", "lenet5"},
+            {"train", "--task", "detect", "--arch", "lenet5", "--data", MNIST},
+            {"train", "--arch", "lenet5", "--data", MNIST, "--mean", "0.1"},
+        };
+        for (String[] args : cases) {
+            var r = CliTestSupport.run(args);
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("cvkit: "), r.err());
+        }
+    }
+
+    @Test
     void runFoldersAreNumbered() throws IOException {
         Path parent = tmp.resolve("runs");
         assertEquals(parent.resolve("lenet5"), RunDir.next(parent, "lenet5"));
