@@ -216,9 +216,10 @@ public final class ClassifierTrainer {
             Tensor loss = Losses.crossEntropy(logits, Tensor.of(target, n));
             float lv = loss.item();
             if (!Float.isFinite(lv)) {
+                String kept = epoch == 0 ? "no epoch had finished, so nothing was written"
+                        : "the files in " + out + " are those of epoch " + epoch;
                 throw new UserError(String.format(java.util.Locale.ROOT,
-                        "epoch %d, batch %d: the loss is %s; stopped, keeping the files of epoch %d in %s (try a lower --lr)",
-                        epoch + 1, b + 1, lv, epoch, out), 1);
+                        "epoch %d, batch %d: the loss is %s; stopped (%s; try a lower --lr)", epoch + 1, b + 1, lv, kept), 1);
             }
             loss.backward();
             opt.step();
