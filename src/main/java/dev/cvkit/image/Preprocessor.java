@@ -26,6 +26,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 public final class Preprocessor {
     private final Preprocessing prep;
     private final Augmentation aug;
+    /** Tests switch the plain-copy path off to compare it with the OpenCV warp. */
+    boolean copyPath = true;
 
     public Preprocessor(Preprocessing prep, Augmentation aug) {
         this.prep = prep;
@@ -57,6 +59,12 @@ public final class Preprocessor {
         boolean noWarp = rng == null || (!aug.flip() && aug.shift() == 0 && aug.scale() == 0);
         if (sameSize && noWarp && src.channels() == prep.channels()) {
             return src; // the common MNIST case: no OpenCV call at all
+        }
+        if (copyPath && src.channels() == prep.channels() && aug.scale() == 0 && noScaling(src)) {
+            // only whole-pixel moves (crop/pad, flip, shift): plain copies, identical to the warp
+            int top = prep.resize() > 0 ? (int) Math.rint((src.height() - h) / 2.0) : 0;
+            int left = prep.resize() > 0 ? (int) Math.rint((src.width() - w) / 2.0) : 0;
+            return shiftCopy(src, left, top, draw(rng));
         }
         try (Mat mat = src.toMat(); Mat colour = convertChannels(mat)) {
             Mat base = colour;
@@ -93,6 +101,61 @@ public final class Preprocessor {
         }
     }
 
+    /** True when the resize step would leave the image as it is. */
+    private boolean noScaling(Pixels src) {
+        if (prep.resize() == 0) {
+            return src.height() == prep.height() && src.width() == prep.width();
+        }
+        return Math.min(src.height(), src.width()) == prep.resize();
+    }
+
+    /** The random geometric draws of one sample, in a fixed order: flip, dx, dy, scale. */
+    private record Moves(boolean flip, int dx, int dy, double scale) {}
+
+    private Moves draw(SplittableRandom rng) {
+        boolean flip = false;
+        int dx = 0;
+        int dy = 0;
+        double s = 1;
+        if (rng != null) {
+            if (aug.flip()) {
+                flip = rng.nextBoolean();
+            }
+            if (aug.shift() > 0) {
+                dx = rng.nextInt(2 * aug.shift() + 1) - aug.shift();
+                dy = rng.nextInt(2 * aug.shift() + 1) - aug.shift();
+            }
+            if (aug.scale() > 0) {
+                s = 1 + (rng.nextDouble() * 2 - 1) * aug.scale();
+            }
+        }
+        return new Moves(flip, dx, dy, s);
+    }
+
+    /** Output (x, y) takes source (x', y') with x' = left + (flip ? w-1-(x-dx) : x-dx), y' = top + y - dy; 0 outside. */
+    private Pixels shiftCopy(Pixels src, int left, int top, Moves mv) {
+        int h = prep.height();
+        int w = prep.width();
+        int ch = src.channels();
+        byte[] in = src.data();
+        byte[] out = new byte[h * w * ch];
+        for (int y = 0; y < h; y++) {
+            int sy = top + y - mv.dy();
+            if (sy < 0 || sy >= src.height()) {
+                continue;
+            }
+            for (int x = 0; x < w; x++) {
+                int xf = x - mv.dx();
+                int sx = left + (mv.flip() ? w - 1 - xf : xf);
+                if (sx < 0 || sx >= src.width()) {
+                    continue;
+                }
+                System.arraycopy(in, (sy * src.width() + sx) * ch, out, (y * w + x) * ch, ch);
+            }
+        }
+        return new Pixels(h, w, ch, out);
+    }
+
     private Mat convertChannels(Mat mat) {
         Mat out = new Mat();
         if (mat.channels() == prep.channels()) {
@@ -117,22 +180,11 @@ public final class Preprocessor {
     private Mat warp(Mat base, double left, double top, SplittableRandom rng) {
         int h = prep.height();
         int w = prep.width();
-        boolean flip = false;
-        int dx = 0;
-        int dy = 0;
-        double s = 1;
-        if (rng != null) {
-            if (aug.flip()) {
-                flip = rng.nextBoolean();
-            }
-            if (aug.shift() > 0) {
-                dx = rng.nextInt(2 * aug.shift() + 1) - aug.shift();
-                dy = rng.nextInt(2 * aug.shift() + 1) - aug.shift();
-            }
-            if (aug.scale() > 0) {
-                s = 1 + (rng.nextDouble() * 2 - 1) * aug.scale();
-            }
-        }
+        Moves mv = draw(rng);
+        boolean flip = mv.flip();
+        int dx = mv.dx();
+        int dy = mv.dy();
+        double s = mv.scale();
         double cx = (w - 1) / 2.0;
         double cy = (h - 1) / 2.0;
         // x_crop = x_src - left; x_flip = flip ? (w-1) - x_crop : x_crop; x_out = s*(x_flip - cx) + cx + dx

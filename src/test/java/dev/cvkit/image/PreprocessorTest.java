@@ -66,6 +66,30 @@ class PreprocessorTest {
     }
 
     @Test
+    void plainCopiesEqualTheOpenCvWarp() throws IOException {
+        IdxDataset d = IdxDataset.open(DIR.resolve("mnist"), "test");
+        Preprocessing[] preps = {
+            new Preprocessing(1, 28, 32, 32, new float[] {0.1f}, new float[] {0.3f}), // MNIST padded for LeNet-5
+            new Preprocessing(1, 0, 28, 28, new float[] {0.1f}, new float[] {0.3f}),
+            new Preprocessing(1, 28, 24, 26, new float[] {0.1f}, new float[] {0.3f}), // a centre crop
+        };
+        for (Preprocessing p : preps) {
+            for (String aug : new String[] {"none", "flip,shift=2", "shift=3"}) {
+                Preprocessor fast = new Preprocessor(p, Augmentation.parse(aug));
+                Preprocessor warp = new Preprocessor(p, Augmentation.parse(aug));
+                warp.copyPath = false;
+                for (int seed = 0; seed < 30; seed++) {
+                    float[] a = new float[p.sampleSize()];
+                    float[] b = new float[p.sampleSize()];
+                    fast.apply(d.image(seed), seed, a, 0);
+                    warp.apply(d.image(seed), seed, b, 0);
+                    assertArrayEquals(b, a, p + " " + aug + " seed " + seed);
+                }
+            }
+        }
+    }
+
+    @Test
     void flipMirrorsHalfTheTime() throws IOException {
         Pixels digit = IdxDataset.open(DIR.resolve("mnist"), "test").image(1);
         Preprocessing p = new Preprocessing(1, 0, 28, 28, new float[] {0}, new float[] {1});
