@@ -304,6 +304,9 @@ public final class ClassifierTrainer {
         AtomicFiles.write(out.resolve("accuracy.png"), Charts.lines("accuracy", "epoch", acc));
     }
 
+    /** True when epochs are scored on validation data (else on the training loss). */
+    public boolean validates() { return val != null; }
+
     /** Options the run uses (after a resume, with the changed --epochs). */
     public TrainConfig config() { return cfg; }
 

@@ -159,8 +159,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         ClassifierTrainer.Result r = ready.trainer().run();
         if (!run.quiet) {
+            boolean validated = ready.trainer().validates();
             err.printf(Locale.ROOT, "train: %s; best epoch %d (%s %.4f): %s%n", r.stopReason(), r.bestEpoch(),
-                    ready.trainer().config().valSplit() > 0 || val != null ? "val top-1" : "-loss", r.bestScore(),
+                    validated ? "validation top-1" : "training loss", validated ? r.bestScore() : -r.bestScore(),
                     ready.out().resolve("best.safetensors"));
             err.flush();
         }
