@@ -176,7 +176,10 @@ public final class TrainingRun {
     }
 
     private static String describe(Dataset train, Dataset val, Request req) {
-        return train.describe() + (val == null ? "" : "; validation: " + val.describe());
+        if (train instanceof Subset t && val instanceof Subset v) {
+            return t.size() + " training and " + v.size() + " validation images (held out by --seed) from " + t.baseDescribe();
+        }
+        return train.describe() + (val == null ? "; no validation data" : "; validation: " + val.describe());
     }
 
     private static String abs(Path p) {

@@ -198,6 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
         private final boolean quiet;
         private final boolean bar;
         private long lastDraw;
+        private long epochStart = System.nanoTime();
 
         TrainProgress(PrintWriter err, boolean quiet) {
             this.err = err;
@@ -211,14 +212,18 @@ public final class TrainCommand implements Callable<Integer> {
                 return;
             }
             long now = System.nanoTime();
+            if (done == 1) {
+                epochStart = now;
+            }
             if (now - lastDraw < 100_000_000L && done < total) {
                 return;
             }
             lastDraw = now;
             int width = 24;
             int filled = (int) ((long) width * done / total);
-            err.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d loss %.4f top-1 %.2f%% %.0f img/s   ", epoch, epochs,
-                    "=".repeat(filled), " ".repeat(width - filled), done, total, loss, top1 * 100, rate);
+            long eta = Math.round((total - done) * ((System.nanoTime() - epochStart) / 1e9) / Math.max(1, done));
+            err.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d loss %.4f top-1 %.2f%% %.0f img/s ETA %d:%02d   ", epoch, epochs,
+                    "=".repeat(filled), " ".repeat(width - filled), done, total, loss, top1 * 100, rate, eta / 60, eta % 60);
             err.flush();
         }
 

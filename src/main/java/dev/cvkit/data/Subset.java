@@ -66,6 +66,9 @@ public final class Subset implements Dataset {
         return p;
     }
 
+    /** What the underlying dataset is. */
+    public String baseDescribe() { return base.describe(); }
+
     /** Index in the underlying dataset of sample i. */
     public int baseIndex(int i) { return indices[i]; }
 
