@@ -176,11 +176,12 @@ public final class CocoResults {
                     }
                 }
                 case "bbox" -> {
-                    box = in.numbers("bbox");
-                    if (box.length == 0) {
+                    int nb = in.numbersInto("bbox", r.boxBuf, 0, 4);
+                    if (nb == 0) {
                         box = null; // pycocotools treats an empty box as no box
                     } else {
-                        CocoDataset.checkBox(in, box);
+                        CocoDataset.checkBox(in, r.boxBuf, nb);
+                        box = r.boxBuf;
                     }
                 }
                 case "segmentation" -> {
@@ -214,6 +215,7 @@ public final class CocoResults {
     /** Results as read, before their ids are checked against a ground truth. */
     public static final class Parsed {
         final String file;
+        final double[] boxBuf = new double[4];
         boolean withSegmentation = true;
         boolean skippedSegmentation;
         int n;

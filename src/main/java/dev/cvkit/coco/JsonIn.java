@@ -87,7 +87,10 @@ final class JsonIn implements AutoCloseable {
 
     JsonToken current() { return p.currentToken(); }
 
-    int line() { return p.currentLocation().getLineNr(); }
+    /** Line of the current token (without allocating a location object when the parser allows). */
+    int line() {
+        return p instanceof com.fasterxml.jackson.core.base.ParserBase pb ? pb.getTokenLineNr() : p.currentTokenLocation().getLineNr();
+    }
 
     /** An error at the current token. */
     CocoFormatException error(String what) {
@@ -174,6 +177,25 @@ final class JsonIn implements AutoCloseable {
         } catch (IOException e) {
             throw error("'" + field + "': " + e.getMessage());
         }
+    }
+
+    /**
+     * Reads an array of up to {@code max} numbers into {@code dst[off..]} (the parser is on the
+     * field name); returns how many there were (more than {@code max} are counted, not stored).
+     */
+    int numbersInto(String field, double[] dst, int off, int max) {
+        if (next() != JsonToken.START_ARRAY) {
+            throw error("'" + field + "' must be an array of numbers, got " + describe(current()));
+        }
+        int n = 0;
+        while (next() != JsonToken.END_ARRAY) {
+            double v = currentNumber("'" + field + "' element");
+            if (n < max) {
+                dst[off + n] = v;
+            }
+            n++;
+        }
+        return n;
     }
 
     /** Reads an array of numbers (the parser is on the field name). */
