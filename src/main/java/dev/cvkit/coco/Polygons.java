@@ -102,7 +102,7 @@ public final class Polygons {
             a[count++] = (int) xd * h + (int) yd;
         }
         a[count++] = h * w;
-        Arrays.sort(a, 0, count);
+        sortPositions(a, count, h, w);
         int p = 0;
         for (int j = 0; j < count; j++) {
             int t = a[j];
@@ -125,6 +125,41 @@ public final class Polygons {
             }
         }
         return new Rle(h, w, Arrays.copyOf(b, outLen));
+    }
+
+    /**
+     * Sorts positions {@code x*h + y} ascending: bucket by column (a column holds only a few
+     * crossings), then insertion-sort each column. Same result as a full sort, much less work.
+     */
+    static void sortPositions(int[] a, int count, int h, int w) {
+        if (count < 64) {
+            Arrays.sort(a, 0, count);
+            return;
+        }
+        int[] start = new int[w + 2];
+        for (int j = 0; j < count; j++) {
+            start[Math.min(a[j] / h, w) + 1]++;
+        }
+        for (int c = 0; c <= w; c++) {
+            start[c + 1] += start[c];
+        }
+        int[] out = new int[count];
+        int[] fill = start.clone();
+        for (int j = 0; j < count; j++) {
+            out[fill[Math.min(a[j] / h, w)]++] = a[j];
+        }
+        for (int c = 0; c <= w; c++) {
+            for (int i = start[c] + 1; i < start[c + 1]; i++) {
+                int v = out[i];
+                int k = i - 1;
+                while (k >= start[c] && out[k] > v) {
+                    out[k + 1] = out[k];
+                    k--;
+                }
+                out[k + 1] = v;
+            }
+        }
+        System.arraycopy(out, 0, a, 0, count);
     }
 
     /** The box {@code [x, y, w, h]} rasterised as the polygon of its four corners. */

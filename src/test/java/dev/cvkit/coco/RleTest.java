@@ -117,6 +117,25 @@ class RleTest {
         assertThrows(IllegalArgumentException.class, () -> Rle.ofCounts(1, 2, new int[] {1, 5}).decode());
     }
 
+    @Test
+    void columnBucketSortEqualsFullSort() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int rep = 0; rep < 200; rep++) {
+            int h = 1 + rnd.nextInt(300);
+            int w = 1 + rnd.nextInt(300);
+            int n = rnd.nextInt(500);
+            int[] a = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                a[i] = rnd.nextInt(w) * h + rnd.nextInt(h + 1);
+            }
+            a[n] = h * w;
+            int[] want = java.util.Arrays.copyOf(a, n + 1);
+            java.util.Arrays.sort(want);
+            Polygons.sortPositions(a, n + 1, h, w);
+            assertArrayEquals(want, a);
+        }
+    }
+
     private static Rle[] rles(JsonNode strings, int h, int w) {
         Rle[] out = new Rle[strings.size()];
         for (int i = 0; i < out.length; i++) {
