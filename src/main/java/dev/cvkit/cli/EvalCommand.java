@@ -1,28 +1,21 @@
 package dev.cvkit.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cvkit.UserError;
-import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoEval;
+import dev.cvkit.coco.CocoFiles;
 import dev.cvkit.coco.CocoFormatException;
 import dev.cvkit.coco.CocoParams;
-import dev.cvkit.coco.CocoResults;
 import dev.cvkit.coco.IouType;
+import dev.cvkit.coco.CocoReport;
 import dev.cvkit.coco.PrCurvePlots;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,20 +121,11 @@ public final class EvalCommand implements Callable<Integer> {
         requireFile(dt, "--dt");
 
         long start = System.nanoTime();
+        CocoFiles.Loaded files;
         CocoEval eval;
-        CocoDataset gtData;
-        CocoResults results;
         try {
-            // The two files are independent until ids are resolved: read them at the same time.
-            // Box evaluation skips the masks unparsed.
-            boolean masks = iouType == IouType.SEGM;
-            CompletableFuture<CocoResults.Parsed> parsed = threads > 1
-                    ? CompletableFuture.supplyAsync(() -> CocoResults.parse(dt, masks))
-                    : CompletableFuture.completedFuture(null);
-            gtData = CocoDataset.read(gt, masks);
-            CocoResults.Parsed raw = threads > 1 ? join(parsed) : CocoResults.parse(dt, masks);
-            results = raw.resolve(gtData, threads);
-            eval = new CocoEval(gtData, results, params).threads(threads);
+            files = CocoFiles.read(gt, dt, iouType, threads);
+            eval = new CocoEval(files.gt(), files.results(), params).threads(threads);
             eval.evaluate();
             eval.accumulate();
         } catch (CocoFormatException e) {
@@ -149,7 +133,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         double[] stats = eval.summarize();
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(eval, stats) : text(eval));
+        out.print(json ? CocoReport.json(eval, perClass) : CocoReport.text(eval, perClass));
         out.flush();
         if (plots != null) {
             try {
@@ -161,21 +145,10 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!run.quiet) {
             err.printf(Locale.ROOT, "eval: %s, %d images, %d categories, %d ground truth, %d results in %.2f s%n",
-                    iouType.label(), gtData.imageCount(), gtData.categoryCount(), gtData.annotationCount(),
-                    results.size(), (System.nanoTime() - start) / 1e9);
+                    iouType.label(), files.gt().imageCount(), files.gt().categoryCount(),
+                    files.gt().annotationCount(), files.results().size(), (System.nanoTime() - start) / 1e9);
         }
         return gate(stats, gates, err);
-    }
-
-    private static CocoResults.Parsed join(CompletableFuture<CocoResults.Parsed> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
     }
 
     private int[] checkMaxDets() {
@@ -228,65 +201,6 @@ public final class EvalCommand implements Callable<Integer> {
         }
         err.flush();
         return failed ? ExitCodes.GATE_FAILED : ExitCodes.OK;
-    }
-
-    private String text(CocoEval eval) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : eval.summaryLines()) {
-            sb.append(line).append('\n');
-        }
-        if (perClass) {
-            List<CocoEval.CategoryResult> rows = eval.perCategory();
-            int width = 8;
-            for (CocoEval.CategoryResult r : rows) {
-                width = Math.max(width, r.name().length());
-            }
-            String ar = "AR" + eval.params().maxDets()[eval.params().m() - 1];
-            sb.append('\n').append(String.format(Locale.ROOT, "%-" + width + "s %8s %7s %7s %7s %7s%n",
-                    "category", "id", "AP", "AP50", "AP75", ar));
-            for (CocoEval.CategoryResult r : rows) {
-                sb.append(String.format(Locale.ROOT, "%-" + width + "s %8d %7.3f %7.3f %7.3f %7.3f%n",
-                        r.name(), r.id(), r.ap(), r.ap50(), r.ap75(), r.ar()));
-            }
-        }
-        return sb.toString();
-    }
-
-    private String json(CocoEval eval, double[] stats) {
-        StringWriter sw = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(sw)) {
-            g.writeStartObject();
-            g.writeStringField("iou_type", iouType.label());
-            g.writeArrayFieldStart("stats");
-            for (double v : stats) {
-                g.writeNumber(v);
-            }
-            g.writeEndArray();
-            g.writeObjectFieldStart("stats_named");
-            for (int i = 0; i < stats.length; i++) {
-                g.writeNumberField(CocoEval.STAT_NAMES.get(i), stats[i]);
-            }
-            g.writeEndObject();
-            if (perClass) {
-                String ar = "AR" + eval.params().maxDets()[eval.params().m() - 1];
-                g.writeArrayFieldStart("per_class");
-                for (CocoEval.CategoryResult r : eval.perCategory()) {
-                    g.writeStartObject();
-                    g.writeNumberField("id", r.id());
-                    g.writeStringField("name", r.name());
-                    g.writeNumberField("AP", r.ap());
-                    g.writeNumberField("AP50", r.ap50());
-                    g.writeNumberField("AP75", r.ap75());
-                    g.writeNumberField(ar, r.ar());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return sw + "\n";
     }
 
     private void requireFile(Path p, String option) {

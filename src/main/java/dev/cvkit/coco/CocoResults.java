@@ -332,6 +332,7 @@ public final class CocoResults {
                 }
             }
             // Masks: check and decode in parallel; report the first bad result in file order.
+            Segmentation[] kept = Arrays.copyOf(segm, n);
             CocoFormatException[] errors = new CocoFormatException[n];
             Parallel.forEach(n, threads, j -> {
                 if (segm[j] == null) {
@@ -350,6 +351,9 @@ public final class CocoResults {
                         }
                     }
                     rle[j] = r;
+                    if (r != null) {
+                        kept[j] = null; // decoded: the text form is no longer needed
+                    }
                 } catch (CocoFormatException e) {
                     errors[j] = e;
                 }
@@ -360,7 +364,7 @@ public final class CocoResults {
                 }
             }
             return new CocoResults(file, n, image, category, Arrays.copyOf(score, n), box, area,
-                    Arrays.copyOf(segm, n), rle, boxMode, anySegm);
+                    kept, rle, boxMode, anySegm);
         }
 
         private String at(int j) {
