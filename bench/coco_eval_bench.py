@@ -50,21 +50,25 @@ def generate(d, n_images, n_gt, n_dets, seed=7):
         anns.append({"id": j + 1, "image_id": int(img), "category_id": int(rng.integers(1, K + 1)),
                      "segmentation": seg, "area": float(maskUtils.area(rle)),
                      "bbox": [float(v) for v in maskUtils.toBbox(rle)], "iscrowd": int(crowd)})
-        polys.append((cx, cy, r))
+        polys.append(p)
     gt = {"images": images, "annotations": anns, "categories": cats}
     dets_box, dets_segm = [], []
     for i in range(n_dets):
         if i < n_dets * 0.6:
+            # near a ground truth: its outline shifted and perturbed
             a = anns[int(rng.integers(0, n_gt))]
-            cx, cy, r = polys[a["id"] - 1]
-            s = r * float(rng.choice([0.02, 0.08, 0.2, 0.5]))
-            cx, cy = cx + rng.normal(0, s), cy + rng.normal(0, s)
+            gp = polys[a["id"] - 1]
+            size = max(a["bbox"][2], a["bbox"][3], 1.0)
+            s = size * float(rng.choice([0.01, 0.04, 0.1, 0.3]))
+            dx, dy = rng.normal(0, s), rng.normal(0, s)
+            p = [round(float(min(max(v + (dx if k % 2 == 0 else dy) + rng.normal(0, size * 0.02), 0), W if k % 2 == 0 else H)), 2)
+                 for k, v in enumerate(gp)]
             img, cat = a["image_id"], a["category_id"] if rng.random() < 0.9 else int(rng.integers(1, K + 1))
         else:
             r = float(rng.choice([8, 20, 45, 90]))
             cx, cy = float(rng.uniform(r, W - r)), float(rng.uniform(r, H - r))
             img, cat = int(rng.integers(1, n_images + 1)), int(rng.integers(1, K + 1))
-        p = polygon(cx, cy, r, 10)
+            p = polygon(cx, cy, r, 10)
         rle = maskUtils.frPyObjects([p], H, W)[0]
         bb = [round(float(v), 2) for v in maskUtils.toBbox(rle)]
         score = round(float(rng.uniform(0.05, 1.0)), 3)

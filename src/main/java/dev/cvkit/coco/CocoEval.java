@@ -507,8 +507,8 @@ public final class CocoEval {
     private void curve(byte[] flags, int rows, int row, int[] sel, int nd, int npig, double[] score,
                        double[] rc, double[] pr, double[] recThrs, int recallAt, int precisionAt, int stride) {
         double eps = Math.ulp(1.0); // np.spacing(1)
-        long tp = 0;
-        long fp = 0;
+        int tp = 0;
+        int fp = 0;
         for (int i = 0; i < nd; i++) {
             int f = flags[sel[i] * rows + row];
             if (f == 1) {
