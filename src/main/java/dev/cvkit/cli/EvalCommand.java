@@ -34,12 +34,14 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Evaluate results against ground truth.",
-            "COCO mode (--gt + --dt): bbox or segm AP/AR with pycocotools' definitions and numbers."},
+            "COCO mode (--gt + --dt): bbox or segm AP/AR with pycocotools' definitions and numbers.",
+            "Proposal mode (--proposals + --gt): recall at IoU 0.5/0.7 and MABO for 10 ... 2000 and all proposals."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  cvkit eval --gt instances_val.json --dt results.json",
             "  cvkit eval --gt gt.json --dt masks.json --iou-type segm --per-class --format json",
             "  cvkit detect photos/ | tee det.jsonl; cvkit eval --gt gt.json --dt det.jsonl --min AP=0.30,AP50=0.50",
+            "  cvkit propose samples/ > props.jsonl; cvkit eval --proposals props.jsonl --gt samples/gt.json",
             "",
             "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth; 2 usage error or",
             "missing file; 3 a --min gate was missed."})
@@ -54,6 +56,10 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Results: a COCO results JSON array, or JSON Lines as cvkit's commands write them "
                     + "(one object per image: file, width, height, detections).")
     Path dt;
+
+    @Option(names = "--proposals", paramLabel = "RESULTS",
+            description = "Proposal mode: cvkit propose's JSON Lines or a COCO results file (ranked by score), scored against --gt.")
+    Path proposals;
 
     @Option(names = "--iou-type", paramLabel = "TYPE", defaultValue = "bbox",
             description = "bbox or segm (default: ${DEFAULT-VALUE}).")
@@ -76,23 +82,42 @@ public final class EvalCommand implements Callable<Integer> {
     Map<String, Double> min = new LinkedHashMap<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (pycocotools' 12-line summary) or json (default: ${DEFAULT-VALUE}).")
+            description = "text (pycocotools' 12-line summary; a table in proposal mode), json, or csv in proposal mode (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Mixin
     RunOptions run;
 
-    private enum Mode { COCO }
+    private enum Mode { COCO, PROPOSALS }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         return switch (mode()) {
             case COCO -> runCoco();
+            case PROPOSALS -> ProposalEvalMode.run(proposals, gt, proposalFormat(), run.quiet,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
         };
+    }
+
+    private OutputFormat proposalFormat() {
+        try {
+            return OutputFormat.valueOf(format.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw usage("--format must be text, json or csv, got '" + format + "'");
+        }
     }
 
     /** Which evaluation the given options ask for; a usage error if none or a mix. */
     private Mode mode() {
+        if (proposals != null) {
+            if (dt != null) {
+                throw usage("give either --proposals or --dt, not both");
+            }
+            if (gt == null) {
+                throw usage("--proposals needs --gt GT.json");
+            }
+            return Mode.PROPOSALS;
+        }
         if (gt == null && dt == null) {
             throw usage("nothing to evaluate: give --gt GT.json --dt RESULTS");
         }

@@ -1,0 +1,64 @@
+package dev.cvkit.nn;
+
+import dev.cvkit.tensor.Tensor;
+
+/**
+ * 2-D convolution, [N, in, H, W] → [N, out, Ho, Wo]. Parameters {@code weight}
+ * [out, in/groups, kh, kw] and optional {@code bias} [out]; groups = in = out is depthwise.
+ */
+public class Conv2d extends Module {
+    public final int in, out, kh, kw, stride, padding, dilation, groups;
+    public final Tensor weight;
+    public Tensor bias;
+
+    public Conv2d(int in, int out, int k) { this(in, out, k, 1, 0, 1, 1, true); }
+
+    public Conv2d(int in, int out, int k, int stride, int padding) { this(in, out, k, stride, padding, 1, 1, true); }
+
+    public Conv2d(int in, int out, int k, int stride, int padding, int dilation, int groups, boolean bias) {
+        if (in % groups != 0 || out % groups != 0) {
+            throw new IllegalArgumentException("channels " + in + "→" + out + " not divisible by groups " + groups);
+        }
+        this.in = in;
+        this.out = out;
+        this.kh = k;
+        this.kw = k;
+        this.stride = stride;
+        this.padding = padding;
+        this.dilation = dilation;
+        this.groups = groups;
+        this.weight = param("weight", Tensor.zeros(out, in / groups, k, k));
+        this.bias = bias ? param("bias", Tensor.zeros(out)) : null;
+        Init.defaultLayer(weight, this.bias);
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        return Conv.conv2d(x, weight, bias, stride, stride, padding, padding, dilation, dilation, groups);
+    }
+
+    /**
+     * Inference-only conv → BatchNorm (eval statistics, may be null) → clamp to [lo, hi] in one
+     * pass; see {@link Conv#conv2dFused}. Records no gradient.
+     */
+    public Tensor forwardFused(Tensor x, BatchNorm bn, float lo, float hi) {
+        float[] scale = null, shift = null;
+        if (bn != null) {
+            scale = new float[out];
+            shift = new float[out];
+            float[] g = bn.weight.data(), b = bn.bias.data(), m = bn.runningMean.data(), v = bn.runningVar.data();
+            for (int o = 0; o < out; o++) {
+                scale[o] = g[o] / (float) Math.sqrt(v[o] + bn.eps);
+                shift[o] = b[o] - m[o] * scale[o] + (bias == null ? 0f : bias.data()[o] * scale[o]);
+            }
+        } else if (bias != null) {
+            shift = bias.data();
+        }
+        return Conv.conv2dFused(x, weight, scale, shift, lo, hi, stride, stride, padding, padding, dilation, dilation, groups);
+    }
+
+    @Override
+    public long macs(Tensor y) {
+        return (long) y.numel() * (in / groups) * kh * kw;
+    }
+}

@@ -1,0 +1,791 @@
+package dev.cvkit.nn;
+
+import dev.cvkit.tensor.Gemm;
+import dev.cvkit.tensor.Parallel;
+import dev.cvkit.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Differentiable functions other than convolution ({@link Conv}): linear, activations,
+ * pooling, resampling, normalisation, softmax, dropout, concatenation. Each builds its output
+ * and, when recording, a backward closure beside it that accumulates into its inputs.
+ * Shapes follow PyTorch's functional API of the same name.
+ */
+public final class Functional {
+    private Functional() {}
+
+    // ------------------------------------------------------------------ linear
+
+    /** x [N, in], w [out, in], b [out] or null → x·wᵀ + b, [N, out]. */
+    public static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        int n = x.size(0), in = x.size(1), out = w.size(0);
+        if (w.size(1) != in || x.dim() != 2) {
+            throw new IllegalArgumentException("linear: input " + x + " does not fit weight " + w);
+        }
+        float[] y = new float[n * out];
+        Gemm gemm = Gemm.get();
+        float[] xd = x.data(), wd = w.data();
+        // fixed row chunks of the batch so large batches use all threads
+        int chunk = Math.max(1, (n + 7) / 8);
+        Parallel.forEach((n + chunk - 1) / chunk, t -> {
+            int r0 = t * chunk, r1 = Math.min(n, r0 + chunk);
+            gemm.sgemm(false, true, r1 - r0, out, in, 1f, xd, r0 * in, in, wd, 0, in, 0f, y, r0 * out, out);
+            if (b != null) {
+                float[] bd = b.data();
+                for (int i = r0; i < r1; i++) {
+                    for (int j = 0; j < out; j++) y[i * out + j] += bd[j];
+                }
+            }
+        });
+        Tensor r = Tensor.result(y, new int[] {n, out}, x, w, b);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] dy = r.grad();
+                if (x.requiresGrad()) {
+                    gemm.sgemm(false, false, n, in, out, 1f, dy, 0, out, wd, 0, in, 1f, x.gradBuffer(), 0, in);
+                }
+                if (w.requiresGrad()) {
+                    gemm.sgemm(true, false, out, in, n, 1f, dy, 0, out, xd, 0, in, 1f, w.gradBuffer(), 0, in);
+                }
+                if (b != null && b.requiresGrad()) {
+                    float[] db = b.gradBuffer();
+                    for (int j = 0; j < out; j++) {
+                        float s = 0;
+                        for (int i = 0; i < n; i++) s += dy[i * out + j];
+                        db[j] += s;
+                    }
+                }
+            });
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    /** max(x, 0). */
+    public static Tensor relu(Tensor x) {
+        return clamp(x, 0f, Float.POSITIVE_INFINITY);
+    }
+
+    /** min(max(x, 0), 6). */
+    public static Tensor relu6(Tensor x) {
+        return clamp(x, 0f, 6f);
+    }
+
+    /** Clamps to [lo, hi]; the gradient passes where lo < x < hi (as PyTorch's hardtanh). */
+    public static Tensor clamp(Tensor x, float lo, float hi) {
+        float[] d = x.data();
+        float[] y = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            float v = d[i];
+            y[i] = v <= lo ? lo : (v >= hi ? hi : v);
+        }
+        Tensor r = Tensor.result(y, x.shape(), x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int i = 0; i < g.length; i++) {
+                    float v = d[i];
+                    if (v > lo && v < hi) g[i] += dy[i];
+                }
+            });
+        }
+        return r;
+    }
+
+    /** x if x > 0 else slope·x. */
+    public static Tensor leakyRelu(Tensor x, float slope) {
+        float[] d = x.data();
+        float[] y = new float[d.length];
+        for (int i = 0; i < d.length; i++) y[i] = d[i] > 0 ? d[i] : slope * d[i];
+        Tensor r = Tensor.result(y, x.shape(), x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int i = 0; i < g.length; i++) g[i] += d[i] > 0 ? dy[i] : slope * dy[i];
+            });
+        }
+        return r;
+    }
+
+    /** 1 / (1 + e^-x). */
+    public static Tensor sigmoid(Tensor x) {
+        float[] d = x.data();
+        float[] y = new float[d.length];
+        for (int i = 0; i < d.length; i++) y[i] = (float) (1.0 / (1.0 + Math.exp(-d[i])));
+        Tensor r = Tensor.result(y, x.shape(), x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int i = 0; i < g.length; i++) g[i] += dy[i] * y[i] * (1f - y[i]);
+            });
+        }
+        return r;
+    }
+
+    /** Hyperbolic tangent. */
+    public static Tensor tanh(Tensor x) {
+        float[] d = x.data();
+        float[] y = new float[d.length];
+        for (int i = 0; i < d.length; i++) y[i] = (float) Math.tanh(d[i]);
+        Tensor r = Tensor.result(y, x.shape(), x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int i = 0; i < g.length; i++) g[i] += dy[i] * (1f - y[i] * y[i]);
+            });
+        }
+        return r;
+    }
+
+    /** Softmax over dimension {@code dim}. */
+    public static Tensor softmax(Tensor x, int dim) {
+        return softmaxImpl(x, dim, false);
+    }
+
+    /** log(softmax(x)) over {@code dim}, computed stably. */
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return softmaxImpl(x, dim, true);
+    }
+
+    private static Tensor softmaxImpl(Tensor x, int dim, boolean log) {
+        int[] s = x.shape();
+        int dm = dim < 0 ? s.length + dim : dim;
+        int outer = 1, inner = 1, len = s[dm];
+        for (int i = 0; i < dm; i++) outer *= s[i];
+        for (int i = dm + 1; i < s.length; i++) inner *= s[i];
+        float[] d = x.data();
+        float[] y = new float[d.length];
+        final int fo = outer, fi = inner;
+        for (int o = 0; o < fo; o++) {
+            for (int in = 0; in < fi; in++) {
+                int base = o * len * fi + in;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) max = Math.max(max, d[base + j * fi]);
+                double sum = 0;
+                for (int j = 0; j < len; j++) sum += Math.exp(d[base + j * fi] - max);
+                if (log) {
+                    float lse = (float) (max + Math.log(sum));
+                    for (int j = 0; j < len; j++) y[base + j * fi] = d[base + j * fi] - lse;
+                } else {
+                    for (int j = 0; j < len; j++) y[base + j * fi] = (float) (Math.exp(d[base + j * fi] - max) / sum);
+                }
+            }
+        }
+        Tensor r = Tensor.result(y, s, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int o = 0; o < fo; o++) {
+                    for (int in = 0; in < fi; in++) {
+                        int base = o * len * fi + in;
+                        double dot = 0;
+                        if (log) {
+                            for (int j = 0; j < len; j++) dot += dy[base + j * fi];
+                            for (int j = 0; j < len; j++) {
+                                int k = base + j * fi;
+                                g[k] += dy[k] - (float) (Math.exp(y[k]) * dot);
+                            }
+                        } else {
+                            for (int j = 0; j < len; j++) dot += dy[base + j * fi] * y[base + j * fi];
+                            for (int j = 0; j < len; j++) {
+                                int k = base + j * fi;
+                                g[k] += y[k] * (dy[k] - (float) dot);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        return r;
+    }
+
+    /** Zeroes values with probability p and scales the rest by 1/(1-p) in training; identity otherwise. */
+    public static Tensor dropout(Tensor x, float p, boolean training, Random rng) {
+        if (!training || p == 0f) {
+            return x;
+        }
+        float[] d = x.data();
+        float[] mask = new float[d.length];
+        float scale = p >= 1f ? 0f : 1f / (1f - p);
+        for (int i = 0; i < d.length; i++) mask[i] = rng.nextFloat() < p ? 0f : scale;
+        return x.mul(Tensor.of(mask, x.shape()));
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    /** Max pooling's output and, per output value, the argmax's flat index in its input plane (H·W). */
+    public record Pooled(Tensor output, int[] indices) {}
+
+    /** Output size of a pooling window (PyTorch's rule, incl. ceil mode's last-window check). */
+    static int poolOut(int in, int k, int s, int p, int d, boolean ceil) {
+        int num = in + 2 * p - d * (k - 1) - 1;
+        int o = (ceil ? (num + s - 1) / s : num / s) + 1;
+        if (ceil && (o - 1) * s >= in + p) o--;
+        return o;
+    }
+
+    /** Max pooling over kh×kw windows, [N,C,H,W] → [N,C,Ho,Wo]; padding counts as -inf. */
+    public static Pooled maxPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil) {
+        return maxPool2d(x, kh, kw, sh, sw, ph, pw, ceil, true);
+    }
+
+    /**
+     * As above; with {@code withIndices} false and gradients off, argmax indices are not
+     * computed (faster inference) and {@link Pooled#indices()} is null.
+     */
+    public static Pooled maxPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil,
+                                   boolean withIndices) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        int oh = poolOut(h, kh, sh, ph, 1, ceil), ow = poolOut(w, kw, sw, pw, 1, ceil);
+        float[] d = x.data();
+        float[] y = new float[n * c * oh * ow];
+        if (!Tensor.gradEnabled() && !withIndices) {
+            // inference: running max over window rows, no argmax bookkeeping
+            Parallel.forEach(n * c, pl -> {
+                int xo = pl * h * w, yo = pl * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int y0 = Math.max(oy * sh - ph, 0), y1 = Math.min(oy * sh - ph + kh, h);
+                    int yr = yo + oy * ow;
+                    java.util.Arrays.fill(y, yr, yr + ow, Float.NEGATIVE_INFINITY);
+                    for (int iy = y0; iy < y1; iy++) {
+                        int row = xo + iy * w;
+                        for (int ox = 0; ox < ow; ox++) {
+                            int x0 = Math.max(ox * sw - pw, 0), x1 = Math.min(ox * sw - pw + kw, w);
+                            float m = y[yr + ox];
+                            for (int ix = x0; ix < x1; ix++) m = Math.max(m, d[row + ix]);
+                            y[yr + ox] = m;
+                        }
+                    }
+                }
+            });
+            return new Pooled(Tensor.of(y, n, c, oh, ow), null);
+        }
+        int[] idx = new int[y.length];
+        Parallel.forEach(n * c, pl -> {
+            int xo = pl * h * w, yo = pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                int y0 = oy * sh - ph, y1 = Math.min(y0 + kh, h);
+                y0 = Math.max(y0, 0);
+                for (int ox = 0; ox < ow; ox++) {
+                    int x0 = ox * sw - pw, x1 = Math.min(x0 + kw, w);
+                    x0 = Math.max(x0, 0);
+                    float best = Float.NEGATIVE_INFINITY;
+                    int bi = y0 * w + x0;
+                    for (int iy = y0; iy < y1; iy++) {
+                        for (int ix = x0; ix < x1; ix++) {
+                            float v = d[xo + iy * w + ix];
+                            if (!(v <= best)) { // also takes NaN, as PyTorch propagates it
+                                best = v;
+                                bi = iy * w + ix;
+                            }
+                        }
+                    }
+                    y[yo + oy * ow + ox] = best;
+                    idx[yo + oy * ow + ox] = bi;
+                }
+            }
+        });
+        Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                int op = oh * ow;
+                for (int pl = 0; pl < n * c; pl++) {
+                    for (int q = 0; q < op; q++) g[pl * h * w + idx[pl * op + q]] += dy[pl * op + q];
+                }
+            });
+        }
+        return new Pooled(r, idx);
+    }
+
+    /** Average pooling; {@code countIncludePad} as PyTorch (divisor includes zero padding). */
+    public static Tensor avgPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil,
+                                   boolean countIncludePad) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        int oh = poolOut(h, kh, sh, ph, 1, ceil), ow = poolOut(w, kw, sw, pw, 1, ceil);
+        int[] ys0 = new int[oh], ys1 = new int[oh], xs0 = new int[ow], xs1 = new int[ow];
+        float[] ydiv = new float[oh], xdiv = new float[ow];
+        for (int oy = 0; oy < oh; oy++) {
+            int a = oy * sh - ph, b = Math.min(a + kh, h + ph);
+            ydiv[oy] = countIncludePad ? b - a : 0;
+            ys0[oy] = Math.max(a, 0);
+            ys1[oy] = Math.min(b, h);
+            if (!countIncludePad) ydiv[oy] = ys1[oy] - ys0[oy];
+        }
+        for (int ox = 0; ox < ow; ox++) {
+            int a = ox * sw - pw, b = Math.min(a + kw, w + pw);
+            xs0[ox] = Math.max(a, 0);
+            xs1[ox] = Math.min(b, w);
+            xdiv[ox] = countIncludePad ? b - a : xs1[ox] - xs0[ox];
+        }
+        return windowAverage(x, oh, ow, ys0, ys1, xs0, xs1, ydiv, xdiv);
+    }
+
+    /** Adaptive average pooling to oh×ow (bins [floor(i·H/oh), ceil((i+1)·H/oh))). */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int oh, int ow) {
+        int h = x.size(2), w = x.size(3);
+        int[] ys0 = new int[oh], ys1 = new int[oh], xs0 = new int[ow], xs1 = new int[ow];
+        float[] ydiv = new float[oh], xdiv = new float[ow];
+        for (int i = 0; i < oh; i++) {
+            ys0[i] = (int) Math.floor((double) i * h / oh);
+            ys1[i] = (int) Math.ceil((double) (i + 1) * h / oh);
+            ydiv[i] = ys1[i] - ys0[i];
+        }
+        for (int i = 0; i < ow; i++) {
+            xs0[i] = (int) Math.floor((double) i * w / ow);
+            xs1[i] = (int) Math.ceil((double) (i + 1) * w / ow);
+            xdiv[i] = xs1[i] - xs0[i];
+        }
+        return windowAverage(x, oh, ow, ys0, ys1, xs0, xs1, ydiv, xdiv);
+    }
+
+    private static Tensor windowAverage(Tensor x, int oh, int ow, int[] ys0, int[] ys1, int[] xs0, int[] xs1,
+                                        float[] ydiv, float[] xdiv) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        float[] d = x.data();
+        float[] y = new float[n * c * oh * ow];
+        Parallel.forEach(n * c, pl -> {
+            int xo = pl * h * w, yo = pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    float s = 0;
+                    for (int iy = ys0[oy]; iy < ys1[oy]; iy++) {
+                        for (int ix = xs0[ox]; ix < xs1[ox]; ix++) s += d[xo + iy * w + ix];
+                    }
+                    y[yo + oy * ow + ox] = s / (ydiv[oy] * xdiv[ox]);
+                }
+            }
+        });
+        Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int pl = 0; pl < n * c; pl++) {
+                    int xo = pl * h * w, yo = pl * oh * ow;
+                    for (int oy = 0; oy < oh; oy++) {
+                        for (int ox = 0; ox < ow; ox++) {
+                            float v = dy[yo + oy * ow + ox] / (ydiv[oy] * xdiv[ox]);
+                            for (int iy = ys0[oy]; iy < ys1[oy]; iy++) {
+                                for (int ix = xs0[ox]; ix < xs1[ox]; ix++) g[xo + iy * w + ix] += v;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        return r;
+    }
+
+    /** Inverse of max pooling: puts each value at its argmax index in an [N,C,oh,ow] zero map. */
+    public static Tensor maxUnpool2d(Tensor x, int[] indices, int oh, int ow) {
+        int n = x.size(0), c = x.size(1), p = x.size(2) * x.size(3);
+        float[] d = x.data();
+        float[] y = new float[n * c * oh * ow];
+        for (int pl = 0; pl < n * c; pl++) {
+            for (int q = 0; q < p; q++) {
+                int t = indices[pl * p + q];
+                if (t < 0 || t >= oh * ow) {
+                    throw new IllegalArgumentException("max_unpool2d: index " + t + " outside " + oh + "x" + ow);
+                }
+                y[pl * oh * ow + t] = d[pl * p + q];
+            }
+        }
+        Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int pl = 0; pl < n * c; pl++) {
+                    for (int q = 0; q < p; q++) g[pl * p + q] += dy[pl * oh * ow + indices[pl * p + q]];
+                }
+            });
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ resampling
+
+    /** Nearest-neighbour resize to oh×ow (source = floor(dst·in/out), PyTorch's 'nearest'). */
+    public static Tensor upsampleNearest(Tensor x, int oh, int ow) {
+        int h = x.size(2), w = x.size(3);
+        int[] sy = new int[oh], sx = new int[ow];
+        float scy = (float) h / oh, scx = (float) w / ow;
+        for (int i = 0; i < oh; i++) sy[i] = Math.min((int) Math.floor(i * scy), h - 1);
+        for (int i = 0; i < ow; i++) sx[i] = Math.min((int) Math.floor(i * scx), w - 1);
+        return gatherInterp(x, oh, ow, sy, sy, new float[oh], sx, sx, new float[ow]);
+    }
+
+    /** Bilinear resize to oh×ow with PyTorch's align_corners semantics (both settings). */
+    public static Tensor upsampleBilinear(Tensor x, int oh, int ow, boolean alignCorners) {
+        int h = x.size(2), w = x.size(3);
+        int[] y0 = new int[oh], y1 = new int[oh], x0 = new int[ow], x1 = new int[ow];
+        float[] ly = new float[oh], lx = new float[ow];
+        bilinearAxis(h, oh, alignCorners, y0, y1, ly);
+        bilinearAxis(w, ow, alignCorners, x0, x1, lx);
+        return gatherInterp(x, oh, ow, y0, y1, ly, x0, x1, lx);
+    }
+
+    private static void bilinearAxis(int in, int out, boolean align, int[] i0, int[] i1, float[] lam) {
+        float scale = align ? (out > 1 ? (float) (in - 1) / (out - 1) : 0f) : (float) in / out;
+        for (int i = 0; i < out; i++) {
+            float src = align ? i * scale : Math.max(scale * (i + 0.5f) - 0.5f, 0f);
+            int a = Math.min((int) Math.floor(src), in - 1);
+            i0[i] = a;
+            i1[i] = Math.min(a + 1, in - 1);
+            lam[i] = src - a;
+        }
+    }
+
+    private static Tensor gatherInterp(Tensor x, int oh, int ow, int[] y0, int[] y1, float[] ly,
+                                       int[] x0, int[] x1, float[] lx) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        float[] d = x.data();
+        float[] y = new float[n * c * oh * ow];
+        Parallel.forEach(n * c, pl -> {
+            int xo = pl * h * w, yo = pl * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                float b = ly[oy], a = 1f - b;
+                int r0 = xo + y0[oy] * w, r1 = xo + y1[oy] * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    float q = lx[ox], p = 1f - q;
+                    y[yo + oy * ow + ox] = a * (p * d[r0 + x0[ox]] + q * d[r0 + x1[ox]])
+                            + b * (p * d[r1 + x0[ox]] + q * d[r1 + x1[ox]]);
+                }
+            }
+        });
+        Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int pl = 0; pl < n * c; pl++) {
+                    int xo = pl * h * w, yo = pl * oh * ow;
+                    for (int oy = 0; oy < oh; oy++) {
+                        float b = ly[oy], a = 1f - b;
+                        int r0 = xo + y0[oy] * w, r1 = xo + y1[oy] * w;
+                        for (int ox = 0; ox < ow; ox++) {
+                            float q = lx[ox], p = 1f - q, v = dy[yo + oy * ow + ox];
+                            g[r0 + x0[ox]] += a * p * v;
+                            g[r0 + x1[ox]] += a * q * v;
+                            g[r1 + x0[ox]] += b * p * v;
+                            g[r1 + x1[ox]] += b * q * v;
+                        }
+                    }
+                }
+            });
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ normalisation
+
+    /**
+     * Batch normalisation over [N,C] or [N,C,H,W] per channel. In training the batch statistics
+     * normalise and the running ones are updated in place (unbiased variance, PyTorch's
+     * momentum convention); otherwise the running statistics normalise.
+     */
+    public static Tensor batchNorm(Tensor x, float[] runMean, float[] runVar, Tensor weight, Tensor bias,
+                                   boolean training, float momentum, float eps) {
+        int n = x.size(0), c = x.size(1);
+        int p = x.numel() / (n * c);
+        float[] d = x.data();
+        float[] mean = new float[c], invStd = new float[c];
+        if (training) {
+            int cnt = n * p;
+            Parallel.forEach(c, ch -> {
+                double s = 0, ss = 0;
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * p;
+                    for (int q = 0; q < p; q++) s += d[o + q];
+                }
+                double m = s / cnt;
+                for (int i = 0; i < n; i++) {
+                    int o = (i * c + ch) * p;
+                    for (int q = 0; q < p; q++) {
+                        double t = d[o + q] - m;
+                        ss += t * t;
+                    }
+                }
+                double var = ss / cnt;
+                mean[ch] = (float) m;
+                invStd[ch] = (float) (1.0 / Math.sqrt(var + eps));
+                if (runMean != null) {
+                    runMean[ch] = (1 - momentum) * runMean[ch] + momentum * (float) m;
+                    runVar[ch] = (1 - momentum) * runVar[ch] + momentum * (float) (cnt > 1 ? ss / (cnt - 1) : var);
+                }
+            });
+        } else {
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] = runMean[ch];
+                invStd[ch] = (float) (1.0 / Math.sqrt(runVar[ch] + eps));
+            }
+        }
+        float[] wd = weight == null ? null : weight.data(), bd = bias == null ? null : bias.data();
+        float[] y = new float[d.length];
+        float[] xhat = training ? new float[d.length] : null;
+        Parallel.forEach(n * c, pl -> {
+            int ch = pl % c, o = pl * p;
+            float m = mean[ch], is = invStd[ch];
+            float sc = wd == null ? 1f : wd[ch], sh = bd == null ? 0f : bd[ch];
+            for (int q = 0; q < p; q++) {
+                float xh = (d[o + q] - m) * is;
+                if (xhat != null) xhat[o + q] = xh;
+                y[o + q] = xh * sc + sh;
+            }
+        });
+        Tensor r = Tensor.result(y, x.shape(), x, weight, bias);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] dy = r.grad();
+                float[] g = x.requiresGrad() ? x.gradBuffer() : null;
+                float[] gw = weight != null && weight.requiresGrad() ? weight.gradBuffer() : null;
+                float[] gb = bias != null && bias.requiresGrad() ? bias.gradBuffer() : null;
+                Parallel.forEach(c, ch -> {
+                    double sdy = 0, sdyx = 0;
+                    for (int i = 0; i < n; i++) {
+                        int o = (i * c + ch) * p;
+                        for (int q = 0; q < p; q++) {
+                            float xh = xhat != null ? xhat[o + q] : (d[o + q] - mean[ch]) * invStd[ch];
+                            sdy += dy[o + q];
+                            sdyx += dy[o + q] * xh;
+                        }
+                    }
+                    if (gw != null) gw[ch] += (float) sdyx;
+                    if (gb != null) gb[ch] += (float) sdy;
+                    if (g == null) return;
+                    float sc = wd == null ? 1f : wd[ch], is = invStd[ch];
+                    if (training) {
+                        int cnt = n * p;
+                        float mdy = (float) (sdy / cnt), mdyx = (float) (sdyx / cnt);
+                        for (int i = 0; i < n; i++) {
+                            int o = (i * c + ch) * p;
+                            for (int q = 0; q < p; q++) {
+                                g[o + q] += sc * is * (dy[o + q] - mdy - xhat[o + q] * mdyx);
+                            }
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            int o = (i * c + ch) * p;
+                            for (int q = 0; q < p; q++) g[o + q] += sc * is * dy[o + q];
+                        }
+                    }
+                });
+            });
+        }
+        return r;
+    }
+
+    /**
+     * Normalises groups of {@code groupSize} consecutive values (each group its own mean and
+     * biased variance), then applies an affine per {@code affineIndex}: value index j within a
+     * row of length {@code rowLen} uses weight[(j / affineStride) % affineLen]. Serves LayerNorm,
+     * GroupNorm and InstanceNorm.
+     */
+    static Tensor groupedNorm(Tensor x, int groupSize, int rowLen, int affineStride, Tensor weight, Tensor bias,
+                              float eps) {
+        float[] d = x.data();
+        int groups = d.length / groupSize;
+        float[] y = new float[d.length], xhat = new float[d.length], inv = new float[groups];
+        float[] wd = weight == null ? null : weight.data(), bd = bias == null ? null : bias.data();
+        int affineLen = wd == null ? 1 : wd.length;
+        Parallel.forEach(groups, gi -> {
+            int o = gi * groupSize;
+            double s = 0, ss = 0;
+            for (int q = 0; q < groupSize; q++) s += d[o + q];
+            double m = s / groupSize;
+            for (int q = 0; q < groupSize; q++) {
+                double t = d[o + q] - m;
+                ss += t * t;
+            }
+            float is = (float) (1.0 / Math.sqrt(ss / groupSize + eps));
+            inv[gi] = is;
+            for (int q = 0; q < groupSize; q++) {
+                int idx = o + q;
+                float xh = (float) (d[idx] - m) * is;
+                xhat[idx] = xh;
+                int a = ((idx % rowLen) / affineStride) % affineLen;
+                y[idx] = xh * (wd == null ? 1f : wd[a]) + (bd == null ? 0f : bd[a]);
+            }
+        });
+        Tensor r = Tensor.result(y, x.shape(), x, weight, bias);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] dy = r.grad();
+                if (weight != null && weight.requiresGrad() || bias != null && bias.requiresGrad()) {
+                    float[] gw = weight != null && weight.requiresGrad() ? weight.gradBuffer() : null;
+                    float[] gb = bias != null && bias.requiresGrad() ? bias.gradBuffer() : null;
+                    double[] sw = new double[affineLen], sb = new double[affineLen];
+                    for (int idx = 0; idx < d.length; idx++) {
+                        int a = ((idx % rowLen) / affineStride) % affineLen;
+                        sw[a] += dy[idx] * xhat[idx];
+                        sb[a] += dy[idx];
+                    }
+                    for (int a = 0; a < affineLen; a++) {
+                        if (gw != null) gw[a] += (float) sw[a];
+                        if (gb != null) gb[a] += (float) sb[a];
+                    }
+                }
+                if (!x.requiresGrad()) return;
+                float[] g = x.gradBuffer();
+                Parallel.forEach(groups, gi -> {
+                    int o = gi * groupSize;
+                    double s1 = 0, s2 = 0;
+                    float[] gh = new float[groupSize];
+                    for (int q = 0; q < groupSize; q++) {
+                        int idx = o + q;
+                        int a = ((idx % rowLen) / affineStride) % affineLen;
+                        gh[q] = dy[idx] * (wd == null ? 1f : wd[a]);
+                        s1 += gh[q];
+                        s2 += gh[q] * xhat[idx];
+                    }
+                    float m1 = (float) (s1 / groupSize), m2 = (float) (s2 / groupSize);
+                    for (int q = 0; q < groupSize; q++) {
+                        g[o + q] += inv[gi] * (gh[q] - m1 - xhat[o + q] * m2);
+                    }
+                });
+            });
+        }
+        return r;
+    }
+
+    /** LayerNorm over the last {@code normalizedNumel} values; weight/bias have that many values. */
+    public static Tensor layerNorm(Tensor x, int normalizedNumel, Tensor weight, Tensor bias, float eps) {
+        return groupedNorm(x, normalizedNumel, normalizedNumel, 1, weight, bias, eps);
+    }
+
+    /** GroupNorm: [N,C,...] with C split into {@code groups}; weight/bias per channel. */
+    public static Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps) {
+        int c = x.size(1), p = x.numel() / (x.size(0) * c);
+        return groupedNorm(x, c / groups * p, c * p, p, weight, bias, eps);
+    }
+
+    /**
+     * Local response normalisation across channels (AlexNet):
+     * b_c = a_c / (k + alpha/size · Σ_{c' in window} a_c'^2)^beta, window [c − size/2, c + (size−1)/2].
+     */
+    public static Tensor localResponseNorm(Tensor x, int size, float alpha, float beta, float k) {
+        int n = x.size(0), c = x.size(1), p = x.numel() / (n * c);
+        float[] d = x.data();
+        float[] y = new float[d.length], den = new float[d.length];
+        int lo = size / 2, hi = (size - 1) / 2;
+        Parallel.forEach(n * c, pl -> {
+            int i = pl / c, ch = pl % c;
+            for (int q = 0; q < p; q++) {
+                float s = 0;
+                for (int cc = Math.max(0, ch - lo); cc <= Math.min(c - 1, ch + hi); cc++) {
+                    float v = d[(i * c + cc) * p + q];
+                    s += v * v;
+                }
+                int idx = pl * p + q;
+                den[idx] = k + alpha / size * s;
+                y[idx] = (float) (d[idx] * Math.pow(den[idx], -beta));
+            }
+        });
+        Tensor r = Tensor.result(y, x.shape(), x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                // dy_c/dx_j = δ_cj den_c^-β − 2αβ/size · x_c x_j den_c^(−β−1) for j in c's window
+                for (int i = 0; i < n; i++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int q = 0; q < p; q++) {
+                            int idx = (i * c + ch) * p + q;
+                            float dv = dy[idx];
+                            g[idx] += (float) (dv * Math.pow(den[idx], -beta));
+                            float coef = (float) (-2 * alpha * beta / size * dv * d[idx] * Math.pow(den[idx], -beta - 1));
+                            for (int cc = Math.max(0, ch - lo); cc <= Math.min(c - 1, ch + hi); cc++) {
+                                int j = (i * c + cc) * p + q;
+                                g[j] += coef * d[j];
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        return r;
+    }
+
+    // ------------------------------------------------------------------ structure
+
+    /** Concatenation along {@code dim} (shapes equal elsewhere). */
+    public static Tensor concat(int dim, Tensor... xs) {
+        int[] s = xs[0].shape();
+        int dm = dim < 0 ? s.length + dim : dim;
+        int outer = 1, inner = 1, total = 0;
+        for (int i = 0; i < dm; i++) outer *= s[i];
+        for (int i = dm + 1; i < s.length; i++) inner *= s[i];
+        for (Tensor t : xs) {
+            int[] ts = t.shape();
+            for (int i = 0; i < s.length; i++) {
+                if (i != dm && ts[i] != s[i]) {
+                    throw new IllegalArgumentException("concat: " + Arrays.toString(ts) + " vs " + Arrays.toString(s));
+                }
+            }
+            total += ts[dm];
+        }
+        int[] os = s.clone();
+        os[dm] = total;
+        float[] y = new float[Tensor.numel(os)];
+        int[] offs = new int[xs.length];
+        int acc = 0;
+        for (int k = 0; k < xs.length; k++) {
+            offs[k] = acc;
+            acc += xs[k].size(dm);
+        }
+        final int fo = outer, fi = inner, ft = total;
+        for (int k = 0; k < xs.length; k++) {
+            int len = xs[k].size(dm) * fi;
+            float[] d = xs[k].data();
+            for (int o = 0; o < fo; o++) {
+                System.arraycopy(d, o * len, y, (o * ft + offs[k]) * fi, len);
+            }
+        }
+        Tensor r = Tensor.result(y, os, xs);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] dy = r.grad();
+                for (int k = 0; k < xs.length; k++) {
+                    if (!xs[k].requiresGrad()) continue;
+                    int len = xs[k].size(dm) * fi;
+                    float[] g = xs[k].gradBuffer();
+                    for (int o = 0; o < fo; o++) {
+                        int src = (o * ft + offs[k]) * fi;
+                        for (int q = 0; q < len; q++) g[o * len + q] += dy[src + q];
+                    }
+                }
+            });
+        }
+        return r;
+    }
+
+    /** x [N,C,H,W] times a per-(image, channel) scale s [N,C] or [N,C,1,1] (squeeze-excitation). */
+    public static Tensor scaleChannels(Tensor x, Tensor s) {
+        int n = x.size(0), c = x.size(1), p = x.numel() / (n * c);
+        if (s.numel() != n * c) {
+            throw new IllegalArgumentException("scaleChannels: " + x + " by " + s);
+        }
+        float[] d = x.data(), sd = s.data();
+        float[] y = new float[d.length];
+        for (int pl = 0; pl < n * c; pl++) {
+            float v = sd[pl];
+            for (int q = 0; q < p; q++) y[pl * p + q] = d[pl * p + q] * v;
+        }
+        Tensor r = Tensor.result(y, x.shape(), x, s);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] dy = r.grad();
+                float[] gx = x.requiresGrad() ? x.gradBuffer() : null;
+                float[] gs = s.requiresGrad() ? s.gradBuffer() : null;
+                for (int pl = 0; pl < n * c; pl++) {
+                    float acc = 0;
+                    for (int q = 0; q < p; q++) {
+                        if (gx != null) gx[pl * p + q] += dy[pl * p + q] * sd[pl];
+                        acc += dy[pl * p + q] * d[pl * p + q];
+                    }
+                    if (gs != null) gs[pl] += acc;
+                }
+            });
+        }
+        return r;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.cvkit.testing;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.cvkit.io.SafeTensors;
+import dev.cvkit.tensor.Tensor;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+
+/** Loading the PyTorch fixtures and comparing with tolerances. */
+public final class Fixtures {
+    private Fixtures() {}
+
+    public static Path path(String resource) {
+        try {
+            return Path.of(Fixtures.class.getResource("/fixtures/" + resource).toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("missing fixture " + resource + " (run tools/fixtures/*.py)", e);
+        }
+    }
+
+    public static SafeTensors.Contents load(String resource) {
+        return SafeTensors.read(path(resource));
+    }
+
+    /** |actual − expected| ≤ atol + rtol·|expected| for every value, shapes equal. */
+    public static void assertClose(Tensor expected, float[] actual, int[] actualShape, float rtol, float atol, String what) {
+        assertArrayEquals(squeeze(expected.shape()), squeeze(actualShape), what + ": shape");
+        assertClose(expected.data(), actual, rtol, atol, what);
+    }
+
+    public static void assertClose(float[] expected, float[] actual, float rtol, float atol, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], a = actual[i];
+            if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+                fail(what + "[" + i + "]: expected " + e + " got " + a + " (rtol " + rtol + ", atol " + atol + ")");
+            }
+        }
+    }
+
+    private static int[] squeeze(int[] s) {
+        return s.length == 1 && s[0] == 1 ? new int[0] : s;
+    }
+
+    /** Same as the fixture script's splitmix_uniform: bit-identical uniform values in [-1, 1). */
+    public static float[] splitmixUniform(String name, int n) {
+        CRC32 crc = new CRC32();
+        crc.update(name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long seed = crc.getValue();
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            long z = seed + i + 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z = z ^ (z >>> 31);
+            float u = (float) (z >>> 40) / (float) (1 << 24);
+            out[i] = 2f * u - 1f;
+        }
+        return out;
+    }
+
+    public static double maxAbs(float[] a) {
+        double m = 0;
+        for (float v : a) m = Math.max(m, Math.abs(v));
+        return m;
+    }
+}
