@@ -475,8 +475,8 @@ public final class CocoEval {
             }
         }
         int[] sel = new int[n];
-        double[] rc = new double[n];
-        double[] pr = new double[n];
+        double[] rc = new double[nT * n];
+        double[] pr = new double[nT * n];
         for (int m = 0; m < nM; m++) {
             int maxDet = params.maxDets()[m];
             int nd = 0;
@@ -490,8 +490,9 @@ public final class CocoEval {
                 if (npig == 0) {
                     continue;
                 }
+                cumulate(flags, rows, a * nT, nT, sel, nd, n, npig, rc, pr);
                 for (int t = 0; t < nT; t++) {
-                    curve(flags, rows, a * nT + t, sel, nd, npig, score, rc, pr, recThrs,
+                    sample(t * n, nd, score, sel, rc, pr, recThrs,
                             ((t * nK + k) * nA + a) * nM + m, (t * nR * nK + k) * nA * nM + a * nM + m, nK * nA * nM);
                 }
             }
@@ -499,29 +500,47 @@ public final class CocoEval {
     }
 
     /**
-     * One precision-recall curve: cumulative true/false positives over the results in score
-     * order, recall = tp/npig, precision = tp/(tp+fp+eps), made monotone from the right, then
-     * sampled at the recall thresholds (first index with recall ≥ threshold; 0 past the end).
-     * Writes recall[recallAt] and precision/scores[precisionAt + r*stride].
+     * Cumulative true/false positives over the results in score order, for the T thresholds
+     * of one area range at once (their flags are adjacent): recall = tp/npig and precision =
+     * tp/(tp+fp+eps) into {@code rc/pr[t*n + i]}. Ignored results repeat the previous values.
      */
-    private void curve(byte[] flags, int rows, int row, int[] sel, int nd, int npig, double[] score,
-                       double[] rc, double[] pr, double[] recThrs, int recallAt, int precisionAt, int stride) {
+    private static void cumulate(byte[] flags, int rows, int row0, int nT, int[] sel, int nd, int n, int npig,
+                                 double[] rc, double[] pr) {
         double eps = Math.ulp(1.0); // np.spacing(1)
-        int tp = 0;
-        int fp = 0;
+        int[] tp = new int[nT];
+        int[] fp = new int[nT];
         for (int i = 0; i < nd; i++) {
-            int f = flags[sel[i] * rows + row];
-            if (f == 1) {
-                tp++;
-            } else if (f == 0) {
-                fp++;
+            int off = sel[i] * rows + row0;
+            for (int t = 0; t < nT; t++) {
+                int f = flags[off + t];
+                int at = t * n + i;
+                if (f <= 1 || i == 0) {
+                    if (f == 1) {
+                        tp[t]++;
+                    } else if (f == 0) {
+                        fp[t]++;
+                    }
+                    double tpd = tp[t];
+                    rc[at] = tpd / npig;
+                    pr[at] = tpd / ((double) fp[t] + tpd + eps);
+                } else {
+                    rc[at] = rc[at - 1];
+                    pr[at] = pr[at - 1];
+                }
             }
-            double tpd = tp;
-            rc[i] = tpd / npig;
-            pr[i] = tpd / ((double) fp + tpd + eps);
         }
-        recall[recallAt] = nd > 0 ? rc[nd - 1] : 0;
-        for (int i = nd - 1; i > 0; i--) {
+    }
+
+    /**
+     * One precision-recall curve from {@code rc/pr[base .. base+nd)}: precision made monotone
+     * from the right, then sampled at the recall thresholds (first index with recall ≥
+     * threshold, numpy's searchsorted 'left'; 0 past the end). Writes recall[recallAt] and
+     * precision/scores[precisionAt + r*stride].
+     */
+    private void sample(int base, int nd, double[] score, int[] sel, double[] rc, double[] pr, double[] recThrs,
+                        int recallAt, int precisionAt, int stride) {
+        recall[recallAt] = nd > 0 ? rc[base + nd - 1] : 0;
+        for (int i = base + nd - 1; i > base; i--) {
             if (pr[i] > pr[i - 1]) {
                 pr[i - 1] = pr[i];
             }
@@ -529,13 +548,12 @@ public final class CocoEval {
         int pi = 0;
         int nR = recThrs.length;
         for (int r = 0; r < nR; r++) {
-            // np.searchsorted(rc, recThrs, 'left')
-            while (pi < nd && rc[pi] < recThrs[r]) {
+            while (pi < nd && rc[base + pi] < recThrs[r]) {
                 pi++;
             }
             int at = precisionAt + r * stride;
             if (pi < nd) {
-                precision[at] = pr[pi];
+                precision[at] = pr[base + pi];
                 scores[at] = score[sel[pi]];
             } else {
                 precision[at] = 0;

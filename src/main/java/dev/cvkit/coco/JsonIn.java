@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -207,11 +208,11 @@ final class JsonIn implements AutoCloseable {
         int n = 0;
         while (next() != JsonToken.END_ARRAY) {
             if (n == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, n * 2);
+                buf = Arrays.copyOf(buf, n * 2);
             }
             buf[n++] = currentNumber("'" + field + "' element");
         }
-        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }
 
     /**
@@ -231,7 +232,7 @@ final class JsonIn implements AutoCloseable {
                 int n = 0;
                 while (next() != JsonToken.END_ARRAY) {
                     if (n == buf.length) {
-                        buf = java.util.Arrays.copyOf(buf, n * 2);
+                        buf = Arrays.copyOf(buf, n * 2);
                     }
                     double v = currentNumber("polygon coordinate");
                     if (!Double.isFinite(v)) {
@@ -239,7 +240,7 @@ final class JsonIn implements AutoCloseable {
                     }
                     buf[n++] = v;
                 }
-                parts.add(java.util.Arrays.copyOf(buf, n));
+                parts.add(Arrays.copyOf(buf, n));
             }
             return new Segmentation.PolygonList(parts, line);
         }
@@ -272,11 +273,11 @@ final class JsonIn implements AutoCloseable {
                             throw error("RLE counts must be non-negative integers");
                         }
                         if (n == buf.length) {
-                            buf = java.util.Arrays.copyOf(buf, n * 2);
+                            buf = Arrays.copyOf(buf, n * 2);
                         }
                         buf[n++] = (int) v;
                     }
-                    counts = java.util.Arrays.copyOf(buf, n);
+                    counts = Arrays.copyOf(buf, n);
                 } else {
                     throw error("RLE 'counts' must be a string or a list of integers, got " + describe(c));
                 }
