@@ -2,7 +2,7 @@
 """COCO evaluation speed: pycocotools vs `java -jar target/cvkit.jar eval`, whole process.
 
     python3 bench/coco_eval_bench.py [--images 5000] [--gt 40000] [--dets 100000]
-                                     [--types bbox,segm] [--dir DIR] [--threads N]
+                                     [--types bbox,segm] [--dir DIR] [--threads N] [--repeat N]
 
 Run with a Python that has pycocotools and numpy (the project's fixtures use the system
 python3). Build the jar first: mvn -o -q package -DskipTests.
@@ -117,6 +117,9 @@ def main():
     ap.add_argument("--dir", help="where to keep the generated files (default: a temporary folder)")
     ap.add_argument("--threads", type=int, help="cvkit --threads (default: all cores)")
     ap.add_argument("--java", default=os.environ.get("JAVA", "java"))
+    ap.add_argument("--repeat", type=int, default=1, help="alternate the two tools N times, report medians")
+    ap.add_argument("--java-opts", action="append", default=[],
+                    help="also run cvkit with these JVM options (repeatable), e.g. '-XX:TieredStopAtLevel=1'")
     a = ap.parse_args()
     jar = os.path.join(ROOT, "target", "cvkit.jar")
     if not os.path.exists(jar):
@@ -128,20 +131,37 @@ def main():
         generate(d, a.images, a.gt, a.dets)
     gt = os.path.join(d, "gt.json")
     rows = []
+    load0 = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
     for t in a.types.split(","):
         dt = os.path.join(d, "dt_%s.json" % t)
-        py_s, py_rss, py_out = timed([sys.executable, os.path.abspath(__file__), "--run-pycocotools", gt, dt, t])
-        cmd = [a.java, "-jar", jar, "eval", "--gt", gt, "--dt", dt, "--iou-type", t, "--format", "json", "-q"]
-        if a.threads:
-            cmd += ["--threads", str(a.threads)]
-        cv_s, cv_rss, cv_out = timed(cmd)
-        same = json.loads(py_out)["stats"] == json.loads(cv_out)["stats"]
-        rows.append((t, py_s, py_rss, cv_s, cv_rss, py_s / cv_s, same))
-        print("%s: pycocotools %.2f s, cvkit %.2f s" % (t, py_s, cv_s), file=sys.stderr)
+        variants = [""] + a.java_opts
+        cmds = []
+        for opts in variants:
+            cmd = [a.java] + opts.split() + ["-jar", jar, "eval", "--gt", gt, "--dt", dt, "--iou-type", t, "--format", "json", "-q"]
+            if a.threads:
+                cmd += ["--threads", str(a.threads)]
+            cmds.append(cmd)
+        py, cv = [], [[] for _ in variants]
+        for _ in range(a.repeat):
+            py.append(timed([sys.executable, os.path.abspath(__file__), "--run-pycocotools", gt, dt, t]))
+            for v, cmd in enumerate(cmds):
+                cv[v].append(timed(cmd))
+            print("%s: pycocotools %.2f s, cvkit %s s" % (t, py[-1][0], ", ".join("%.2f" % c[-1][0] for c in cv)),
+                  file=sys.stderr)
+        med = lambda runs, i: sorted(r[i] for r in runs)[len(runs) // 2]
+        py_s = med(py, 0)
+        for v, opts in enumerate(variants):
+            same = all(json.loads(p[2])["stats"] == json.loads(c[2])["stats"] for p, c in zip(py, cv[v]))
+            cv_s = med(cv[v], 0)
+            label = t + (" (cvkit JVM: %s)" % opts if opts else "")
+            rows.append((label, py_s, med(py, 1), cv_s, med(cv[v], 1), py_s / cv_s, same))
+    load1 = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
     print("| iou type | pycocotools s | peak RSS MB | cvkit s | peak RSS MB | speed-up | same 12 stats |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for t, py_s, py_rss, cv_s, cv_rss, x, same in rows:
         print("| %s | %.2f | %.0f | %.2f | %.0f | %.1f× | %s |" % (t, py_s, py_rss, cv_s, cv_rss, x, "yes" if same else "NO"))
+    print("\n%d images, %d ground truth, %d results; median of %d alternating run(s); load average %s before, %s after"
+          % (a.images, a.gt, a.dets, a.repeat, load0, load1))
     if not a.dir:
         shutil.rmtree(d)
 
