@@ -249,7 +249,6 @@ final class JsonIn implements AutoCloseable {
         }
         long h = -1;
         long w = -1;
-        String compressed = null;
         int[] counts = null;
         while (next() == JsonToken.FIELD_NAME) {
             String f = name();
@@ -263,7 +262,14 @@ final class JsonIn implements AutoCloseable {
             } else if (f.equals("counts")) {
                 JsonToken c = next();
                 if (c == JsonToken.VALUE_STRING) {
-                    compressed = text();
+                    // decode straight from the parser's buffer: no String per mask
+                    try {
+                        counts = Rle.decodeCounts(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    } catch (IllegalArgumentException e) {
+                        throw error("RLE 'counts': " + e.getMessage());
+                    } catch (IOException e) {
+                        throw error("RLE 'counts': " + e.getMessage());
+                    }
                 } else if (c == JsonToken.START_ARRAY) {
                     int[] buf = new int[64];
                     int n = 0;
@@ -286,15 +292,14 @@ final class JsonIn implements AutoCloseable {
                 skip();
             }
         }
-        if (h < 0 || (compressed == null && counts == null)) {
+        if (h < 0 || counts == null) {
             throw error("an RLE segmentation needs 'size' and 'counts'");
         }
         if (h * w > Rle.MAX_PIXELS) {
             throw error("RLE size " + h + "x" + w + " is too large");
         }
-        return compressed != null
-                ? new Segmentation.CompressedRle((int) h, (int) w, compressed, line)
-                : new Segmentation.CountsRle((int) h, (int) w, counts, line);
+        // Compressed strings are decoded already: both forms become run lengths.
+        return new Segmentation.CountsRle((int) h, (int) w, counts, line);
     }
 
     String text() {

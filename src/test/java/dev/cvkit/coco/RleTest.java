@@ -38,7 +38,7 @@ class RleTest {
             assertArrayEquals(Fixtures.doubles(c.get("bbox")), merged.toBbox());
             n++;
         }
-        assertEquals(50, n);
+        assertEquals(110, n);
     }
 
     @Test
