@@ -76,35 +76,48 @@ public final class CocoDataset {
         rle = new Rle[size];
         LongIntMap seen = new LongIntMap(size);
         for (int j = 0; j < size; j++) {
-            String at = file + ": annotation id " + annIds[j] + " (line " + line[j] + ")";
             if (seen.putIfAbsent(annIds[j], j) >= 0) {
-                throw new CocoFormatException(at + ": duplicate annotation id");
+                throw new CocoFormatException(at(j) + ": duplicate annotation id");
             }
             annImage[j] = imageIndex.get(b.annImageIds[j]);
             if (annImage[j] < 0) {
-                throw new CocoFormatException(at + ": image_id " + b.annImageIds[j] + " is not in 'images'");
+                throw new CocoFormatException(at(j) + ": image_id " + b.annImageIds[j] + " is not in 'images'");
             }
             annCategory[j] = categoryIndex.get(b.annCatIds[j]);
             if (annCategory[j] < 0) {
-                throw new CocoFormatException(at + ": category_id " + b.annCatIds[j] + " is not in 'categories'");
+                throw new CocoFormatException(at(j) + ": category_id " + b.annCatIds[j] + " is not in 'categories'");
             }
             Segmentation s = segmentation[j];
             if (s != null) {
                 int i = annImage[j];
-                rle[j] = checkSegmentation(s, widths[i], heights[i], imageIds[i], at);
+                rle[j] = checkSegmentation(s, widths[i], heights[i], imageIds[i], at(j));
             }
         }
     }
 
-    /** Reads a ground-truth file. */
+    /** Where annotation {@code j} is, for messages. */
+    String at(int j) {
+        return file + ": annotation id " + annIds[j] + " (line " + line[j] + ")";
+    }
+
+    /** Reads a ground-truth file with its segmentations. */
     public static CocoDataset read(Path path) {
+        return read(path, true);
+    }
+
+    /**
+     * Reads a ground-truth file; without {@code segmentation} the masks are skipped unparsed
+     * (box evaluation does not need them, and they are most of a file's bytes).
+     */
+    public static CocoDataset read(Path path, boolean segmentation) {
         try (JsonIn in = JsonIn.open(path)) {
-            return parse(in);
+            return parse(in, segmentation);
         }
     }
 
-    static CocoDataset parse(JsonIn in) {
+    static CocoDataset parse(JsonIn in, boolean withSegmentation) {
         Builder b = new Builder(in.file);
+        b.withSegmentation = withSegmentation;
         if (in.next() != JsonToken.START_OBJECT) {
             throw in.error("a COCO ground-truth file must be a JSON object with 'images', 'annotations' and 'categories', got "
                     + JsonIn.describe(in.current()));
@@ -125,7 +138,7 @@ public final class CocoDataset {
                 }
                 case "annotations" -> {
                     sawAnnotations = true;
-                    array(in, f, () -> readAnnotation(in, b));
+                    array(in, f, () -> readAnnotation(in, b, b.withSegmentation));
                 }
                 default -> {
                     in.next();
@@ -206,7 +219,7 @@ public final class CocoDataset {
         b.addCategory(id, name == null ? String.valueOf(id) : name, line);
     }
 
-    private static void readAnnotation(JsonIn in, Builder b) {
+    private static void readAnnotation(JsonIn in, Builder b, boolean withSegmentation) {
         int line = in.line();
         boolean hasId = false;
         boolean hasImage = false;
@@ -215,6 +228,7 @@ public final class CocoDataset {
         long imageId = 0;
         long catId = 0;
         double[] box = null;
+        double[] boxBuf = b.boxBuf;
         double area = Double.NaN;
         boolean hasArea = false;
         boolean crowd = false;
@@ -234,8 +248,9 @@ public final class CocoDataset {
                     hasCat = true;
                 }
                 case "bbox" -> {
-                    box = in.numbers("bbox");
-                    checkBox(in, box);
+                    int n = in.numbersInto("bbox", boxBuf, 0, 4);
+                    checkBox(in, boxBuf, n);
+                    box = boxBuf;
                 }
                 case "area" -> {
                     area = in.number("area");
@@ -252,18 +267,30 @@ public final class CocoDataset {
                         crowd = in.currentNumber("'iscrowd'") != 0;
                     }
                 }
-                case "segmentation" -> segm = in.segmentation();
+                case "segmentation" -> {
+                    if (withSegmentation) {
+                        segm = in.segmentation();
+                    } else {
+                        in.next();
+                        in.skip();
+                    }
+                }
                 default -> {
                     in.next();
                     in.skip();
                 }
             }
         }
-        String at = in.file + ": line " + line + ": annotation";
         if (!hasId) {
-            throw new CocoFormatException(at + " without 'id'");
+            throw new CocoFormatException(in.file + ": line " + line + ": annotation without 'id'");
         }
-        at = in.file + ": annotation id " + id + " (line " + line + ")";
+        if (id == 0 || !hasImage || !hasCat || !hasArea) {
+            annotationError(in.file + ": annotation id " + id + " (line " + line + ")", id, hasImage, hasCat);
+        }
+        b.addAnnotation(id, imageId, catId, box, area, crowd, segm, line);
+    }
+
+    private static void annotationError(String at, long id, boolean hasImage, boolean hasCat) {
         if (id == 0) {
             throw new CocoFormatException(at + ": annotation id 0 is not allowed (pycocotools treats id 0 as 'unmatched'; number annotations from 1)");
         }
@@ -273,18 +300,16 @@ public final class CocoDataset {
         if (!hasCat) {
             throw new CocoFormatException(at + ": no 'category_id'");
         }
-        if (!hasArea) {
-            throw new CocoFormatException(at + ": no 'area' (COCO evaluation uses it for the small/medium/large ranges)");
-        }
-        b.addAnnotation(id, imageId, catId, box, area, crowd, segm, line);
+        throw new CocoFormatException(at + ": no 'area' (COCO evaluation uses it for the small/medium/large ranges)");
     }
 
-    static void checkBox(JsonIn in, double[] box) {
-        if (box.length != 4) {
-            throw in.error("'bbox' must be [x, y, width, height], got " + box.length + " numbers");
+    /** Checks a box of {@code n} numbers read into {@code box[0..4)}. */
+    static void checkBox(JsonIn in, double[] box, int n) {
+        if (n != 4) {
+            throw in.error("'bbox' must be [x, y, width, height], got " + n + " numbers");
         }
-        for (double v : box) {
-            if (!Double.isFinite(v)) {
+        for (int i = 0; i < 4; i++) {
+            if (!Double.isFinite(box[i])) {
                 throw in.error("'bbox' has a non-finite value: " + Arrays.toString(box));
             }
         }
@@ -410,6 +435,8 @@ public final class CocoDataset {
     /** Accumulates what the parser reads. */
     private static final class Builder {
         final String file;
+        final double[] boxBuf = new double[4];
+        boolean withSegmentation = true;
         int nImages;
         long[] imgIds = new long[64];
         int[] widths = new int[64];

@@ -73,12 +73,11 @@ public final class CocoEval {
     private void checkInputs() {
         boolean segm = params.iouType() == IouType.SEGM;
         for (int j = 0; j < gt.size; j++) {
-            String at = gt.file + ": annotation id " + gt.annIds[j] + " (line " + gt.line[j] + ")";
             if (segm && gt.segmentation[j] == null) {
-                throw new CocoFormatException(at + ": no 'segmentation' (needed for --iou-type segm)");
+                throw new CocoFormatException(gt.at(j) + ": no 'segmentation' (needed for --iou-type segm)");
             }
             if (!segm && Double.isNaN(gt.bbox[4 * j])) {
-                throw new CocoFormatException(at + ": no 'bbox' (needed for --iou-type bbox)");
+                throw new CocoFormatException(gt.at(j) + ": no 'bbox' (needed for --iou-type bbox)");
             }
         }
         if (segm && dt.size > 0 && !dt.anySegmentation) {
@@ -100,59 +99,69 @@ public final class CocoEval {
     private void buildPairs() {
         int nImg = gt.imageCount();
         int nCat = gt.categoryCount();
-        if ((long) nImg * nCat >= Integer.MAX_VALUE) {
-            throw new CocoFormatException(gt.file + ": too many images × categories to evaluate");
-        }
-        long[] keys = new long[gt.size + dt.size];
-        for (int j = 0; j < gt.size; j++) {
-            keys[j] = (long) gt.annCategory[j] * nImg + gt.annImage[j];
-        }
-        for (int j = 0; j < dt.size; j++) {
-            keys[gt.size + j] = (long) dt.category[j] * nImg + dt.image[j];
-        }
-        long[] sorted = keys.clone();
-        Arrays.sort(sorted);
+        // Annotations ordered by (category, image), file order kept within a pair.
+        gtList = byPair(gt.annImage, gt.annCategory, gt.size, nImg, nCat);
+        dtList = byPair(dt.image, dt.category, dt.size, nImg, nCat);
+        int cap = gt.size + dt.size;
+        int[] cats = new int[cap];
+        int[] imgs = new int[cap];
+        int[] gs = new int[cap + 1];
+        int[] ds = new int[cap + 1];
         int u = 0;
-        for (int j = 0; j < sorted.length; j++) {
-            if (u == 0 || sorted[u - 1] != sorted[j]) {
-                sorted[u++] = sorted[j];
+        int i = 0;
+        int j = 0;
+        while (i < gt.size || j < dt.size) {
+            long kg = i < gt.size ? (long) gt.annCategory[gtList[i]] * nImg + gt.annImage[gtList[i]] : Long.MAX_VALUE;
+            long kd = j < dt.size ? (long) dt.category[dtList[j]] * nImg + dt.image[dtList[j]] : Long.MAX_VALUE;
+            long key = Math.min(kg, kd);
+            cats[u] = (int) (key / nImg);
+            imgs[u] = (int) (key % nImg);
+            gs[u] = i;
+            ds[u] = j;
+            while (i < gt.size && (long) gt.annCategory[gtList[i]] * nImg + gt.annImage[gtList[i]] == key) {
+                i++;
             }
+            while (j < dt.size && (long) dt.category[dtList[j]] * nImg + dt.image[dtList[j]] == key) {
+                j++;
+            }
+            u++;
         }
+        gs[u] = i;
+        ds[u] = j;
         nPairs = u;
-        pairCat = new int[u];
-        pairImg = new int[u];
+        pairCat = Arrays.copyOf(cats, u);
+        pairImg = Arrays.copyOf(imgs, u);
+        gtStart = Arrays.copyOf(gs, u + 1);
+        dtStart = Arrays.copyOf(ds, u + 1);
         catPairStart = new int[nCat + 1];
         for (int p = 0; p < u; p++) {
-            pairCat[p] = (int) (sorted[p] / nImg);
-            pairImg[p] = (int) (sorted[p] % nImg);
             catPairStart[pairCat[p] + 1]++;
         }
         for (int k = 0; k < nCat; k++) {
             catPairStart[k + 1] += catPairStart[k];
         }
-        gtStart = new int[u + 1];
-        gtList = group(keys, 0, gt.size, sorted, u, gtStart);
-        dtStart = new int[u + 1];
-        dtList = group(keys, gt.size, dt.size, sorted, u, dtStart);
     }
 
-    /** Counting sort of annotations {@code 0..n-1} into their pairs, keeping file order. */
-    private static int[] group(long[] keys, int offset, int n, long[] pairKeys, int nPairs, int[] start) {
-        int[] pairOf = new int[n];
+    /** Indices {@code 0..n-1} sorted by (category, image), stably: two counting-sort passes. */
+    private static int[] byPair(int[] image, int[] category, int n, int nImg, int nCat) {
+        int[] byImage = countingSort(null, image, n, nImg);
+        return countingSort(byImage, category, n, nCat);
+    }
+
+    private static int[] countingSort(int[] in, int[] key, int n, int buckets) {
+        int[] start = new int[buckets + 1];
         for (int j = 0; j < n; j++) {
-            int p = Arrays.binarySearch(pairKeys, 0, nPairs, keys[offset + j]);
-            pairOf[j] = p;
-            start[p + 1]++;
+            start[key[j] + 1]++;
         }
-        for (int p = 0; p < nPairs; p++) {
-            start[p + 1] += start[p];
+        for (int b = 0; b < buckets; b++) {
+            start[b + 1] += start[b];
         }
-        int[] fill = Arrays.copyOf(start, nPairs);
-        int[] list = new int[n];
+        int[] out = new int[n];
         for (int j = 0; j < n; j++) {
-            list[fill[pairOf[j]]++] = j;
+            int x = in == null ? j : in[j];
+            out[start[key[x]]++] = x;
         }
-        return list;
+        return out;
     }
 
     /** What evaluateImg computes for one image × category, for every area range. */
@@ -160,10 +169,11 @@ public final class CocoEval {
         int[] dts;          // result indices, score order, at most maxDets[-1]
         int[] gts;          // ground-truth indices, file order
         double[] dtScores;
-        int[][] gtOrder;    // [A][G] gts positions, not-ignored first
-        boolean[][] gtIgnore; // [A][G] in gtOrder order
-        int[][] dtMatch;    // [A][T*D] matched position in gtOrder, or -1
-        boolean[][] dtIgnore; // [A][T*D]
+        int[] gtOrder;      // [A*G] gts positions, not-ignored first
+        boolean[] gtIgnore; // [A*G] in gtOrder order
+        int[] dtMatch;      // [A*T*D] matched position in gtOrder, or -1
+        boolean[] dtIgnore; // [A*T*D]
+        byte[] flags;       // [D*(A*T)] per result: bit 0 matched, bit 1 ignored (what accumulate reads)
         int[] npig;         // [A] ground truths not ignored
     }
 
@@ -190,85 +200,115 @@ public final class CocoEval {
         double[] thr = params.iouThrs();
         int nT = thr.length;
         int nA = params.a();
-        e.gtOrder = new int[nA][];
-        e.gtIgnore = new boolean[nA][];
-        e.dtMatch = new int[nA][];
-        e.dtIgnore = new boolean[nA][];
+        e.gtOrder = new int[nA * nG];
+        e.gtIgnore = new boolean[nA * nG];
+        e.dtMatch = new int[nA * nT * nD];
+        e.dtIgnore = new boolean[nA * nT * nD];
         e.npig = new int[nA];
-        boolean[] gtMatched = new boolean[nT * nG];
+        Arrays.fill(e.dtMatch, -1);
+        boolean[] gtMatched = ious == null ? null : new boolean[nT * nG];
+        int[] order = e.gtOrder;
+        boolean[] ig = e.gtIgnore;
+        int[] match = e.dtMatch;
+        boolean[] dIg = e.dtIgnore;
         for (int a = 0; a < nA; a++) {
             double lo = params.areaRng()[a][0];
             double hi = params.areaRng()[a][1];
-            int[] order = new int[nG];
-            boolean[] ig = new boolean[nG];
-            int pos = 0;
-            for (int pass = 0; pass < 2; pass++) {
-                for (int g = 0; g < nG; g++) {
-                    double ar = gt.area[e.gts[g]];
-                    boolean ignore = crowd[g] || ar < lo || ar > hi;
-                    if (ignore == (pass == 1)) {
-                        order[pos] = g;
-                        ig[pos] = ignore;
-                        pos++;
-                    }
-                }
-            }
-            int npig = 0;
-            for (int g = 0; g < nG; g++) {
-                if (!ig[g]) {
-                    npig++;
-                }
-            }
-            int[] match = new int[nT * nD];
-            Arrays.fill(match, -1);
-            boolean[] dIg = new boolean[nT * nD];
+            int go = a * nG;          // offset of this area's ground-truth order
+            int dOff = a * nT * nD;   // offset of this area's [T*D] block
+            e.npig[a] = orderGroundTruth(e.gts, crowd, lo, hi, order, ig, go);
             if (ious != null) {
                 Arrays.fill(gtMatched, false);
                 for (int t = 0; t < nT; t++) {
-                    for (int d = 0; d < nD; d++) {
-                        double best = Math.min(thr[t], 1 - 1e-10);
-                        int m = -1;
-                        for (int gs = 0; gs < nG; gs++) {
-                            int g = order[gs];
-                            if (gtMatched[t * nG + gs] && !crowd[g]) {
-                                continue;
-                            }
-                            if (m > -1 && !ig[m] && ig[gs]) {
-                                break;
-                            }
-                            double v = ious[d * nG + g];
-                            if (v < best) {
-                                continue;
-                            }
-                            best = v;
-                            m = gs;
-                        }
-                        if (m == -1) {
-                            continue;
-                        }
-                        dIg[t * nD + d] = ig[m];
-                        match[t * nD + d] = m;
-                        gtMatched[t * nG + m] = true;
-                    }
+                    matchThreshold(thr[t], ious, crowd, order, ig, go, nG, nD, gtMatched, t * nG, match, dIg, dOff + t * nD);
                 }
             }
-            for (int d = 0; d < nD; d++) {
-                double ar = dt.area[e.dts[d]];
-                if (ar < lo || ar > hi) {
-                    for (int t = 0; t < nT; t++) {
-                        if (match[t * nD + d] < 0) {
-                            dIg[t * nD + d] = true;
-                        }
-                    }
-                }
-            }
-            e.gtOrder[a] = order;
-            e.gtIgnore[a] = ig;
-            e.dtMatch[a] = match;
-            e.dtIgnore[a] = dIg;
-            e.npig[a] = npig;
+            ignoreOutOfRange(e.dts, lo, hi, match, dIg, dOff, nT, nD);
         }
+        int rows = nA * nT;
+        byte[] flags = new byte[nD * rows];
+        for (int row = 0; row < rows; row++) {
+            for (int d = 0; d < nD; d++) {
+                int at = row * nD + d;
+                flags[d * rows + row] = (byte) ((match[at] >= 0 ? 1 : 0) | (dIg[at] ? 2 : 0));
+            }
+        }
+        e.flags = flags;
         return e;
+    }
+
+    /**
+     * Orders the pair's ground truth for one area range, not-ignored first (stable), into
+     * {@code order/ig[off..off+G)}; returns how many are not ignored.
+     */
+    private int orderGroundTruth(int[] gts, boolean[] crowd, double lo, double hi, int[] order, boolean[] ig, int off) {
+        int nG = gts.length;
+        int pos = off;
+        int npig = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int g = 0; g < nG; g++) {
+                double ar = gt.area[gts[g]];
+                boolean ignore = crowd[g] || ar < lo || ar > hi;
+                if (ignore == (pass == 1)) {
+                    order[pos] = g;
+                    ig[pos] = ignore;
+                    pos++;
+                    if (!ignore) {
+                        npig++;
+                    }
+                }
+            }
+        }
+        return npig;
+    }
+
+    /**
+     * Greedy matching at one IoU threshold: results in score order take the best remaining
+     * ground truth with IoU ≥ thr; matched regular ground truth is taken, crowds are not; once a
+     * regular one is matched, ignored ones (sorted last) are not considered.
+     */
+    private static void matchThreshold(double thr, double[] ious, boolean[] crowd, int[] order, boolean[] ig, int go,
+                                       int nG, int nD, boolean[] gtMatched, int mOff, int[] match, boolean[] dIg, int dOff) {
+        double start = Math.min(thr, 1 - 1e-10);
+        for (int d = 0; d < nD; d++) {
+            double best = start;
+            int m = -1;
+            for (int gs = 0; gs < nG; gs++) {
+                int g = order[go + gs];
+                if (gtMatched[mOff + gs] && !crowd[g]) {
+                    continue;
+                }
+                if (m > -1 && !ig[go + m] && ig[go + gs]) {
+                    break;
+                }
+                double v = ious[d * nG + g];
+                if (v < best) {
+                    continue;
+                }
+                best = v;
+                m = gs;
+            }
+            if (m == -1) {
+                continue;
+            }
+            dIg[dOff + d] = ig[go + m];
+            match[dOff + d] = m;
+            gtMatched[mOff + m] = true;
+        }
+    }
+
+    /** Unmatched results whose area is outside the range are ignored. */
+    private void ignoreOutOfRange(int[] dts, double lo, double hi, int[] match, boolean[] dIg, int dOff, int nT, int nD) {
+        for (int d = 0; d < nD; d++) {
+            double ar = dt.area[dts[d]];
+            if (ar < lo || ar > hi) {
+                for (int t = 0; t < nT; t++) {
+                    if (match[dOff + t * nD + d] < 0) {
+                        dIg[dOff + t * nD + d] = true;
+                    }
+                }
+            }
+        }
     }
 
     /** IoU matrix [D*G] between the kept results and the pair's ground truth (file order). */
@@ -339,24 +379,24 @@ public final class CocoEval {
         }
         long[] gtIds = new long[nG];
         for (int g = 0; g < nG; g++) {
-            gtIds[g] = gt.annIds[e.gts[e.gtOrder[a][g]]];
+            gtIds[g] = gt.annIds[e.gts[e.gtOrder[a * nG + g]]];
         }
         long[][] dtm = new long[nT][nD];
         long[][] gtm = new long[nT][nG];
         boolean[][] dtIg = new boolean[nT][nD];
         for (int t = 0; t < nT; t++) {
             for (int d = 0; d < nD; d++) {
-                int m = e.dtMatch[a][t * nD + d];
+                int m = e.dtMatch[(a * nT + t) * nD + d];
                 if (m >= 0) {
                     dtm[t][d] = gtIds[m];
                     gtm[t][m] = dtIds[d];
                 }
-                dtIg[t][d] = e.dtIgnore[a][t * nD + d];
+                dtIg[t][d] = e.dtIgnore[(a * nT + t) * nD + d];
             }
         }
         return new EvalImage(gt.imageIds[i], gt.categoryIds[k], params.areaRng()[a].clone(),
                 params.maxDets()[params.m() - 1], dtIds, gtIds, dtm, gtm, e.dtScores.clone(),
-                e.gtIgnore[a].clone(), dtIg);
+                Arrays.copyOfRange(e.gtIgnore, a * nG, (a + 1) * nG), dtIg);
     }
 
     private void ensureEvaluated() {
@@ -397,21 +437,18 @@ public final class CocoEval {
         int nA = params.a();
         int nM = params.m();
         double[] recThrs = params.recThrs();
-        double eps = Math.ulp(1.0); // np.spacing(1)
         // All kept results of this category in image order, then score order within the image.
         int n = 0;
         for (int p = p0; p < p1; p++) {
             n += evals[p].dts.length;
         }
         double[] score = new double[n];
-        int[] pairOf = new int[n];
         int[] rank = new int[n];
         int j = 0;
         for (int p = p0; p < p1; p++) {
             PairEval e = evals[p];
             for (int d = 0; d < e.dts.length; d++) {
                 score[j] = e.dtScores[d];
-                pairOf[j] = p;
                 rank[j] = d;
                 j++;
             }
@@ -422,9 +459,24 @@ public final class CocoEval {
         }
         // One stable sort serves every maxDet: dropping entries keeps the others' order.
         NumpyMath.stableSortDescending(order, 0, n, score);
+        // Match flags of every result, [result][area*T + threshold]: bit 0 matched, bit 1 ignored.
+        int rows = nA * nT;
+        byte[] flags = new byte[n * rows];
+        j = 0;
+        for (int p = p0; p < p1; p++) {
+            byte[] f = evals[p].flags;
+            System.arraycopy(f, 0, flags, j, f.length);
+            j += f.length;
+        }
+        int[] npigs = new int[nA];
+        for (int p = p0; p < p1; p++) {
+            for (int a = 0; a < nA; a++) {
+                npigs[a] += evals[p].npig[a];
+            }
+        }
         int[] sel = new int[n];
-        double[] rc = new double[n];
-        double[] pr = new double[n];
+        double[] rc = new double[nT * n];
+        double[] pr = new double[nT * n];
         for (int m = 0; m < nM; m++) {
             int maxDet = params.maxDets()[m];
             int nd = 0;
@@ -434,55 +486,78 @@ public final class CocoEval {
                 }
             }
             for (int a = 0; a < nA; a++) {
-                int npig = 0;
-                for (int p = p0; p < p1; p++) {
-                    npig += evals[p].npig[a];
-                }
+                int npig = npigs[a];
                 if (npig == 0) {
                     continue;
                 }
+                cumulate(flags, rows, a * nT, nT, sel, nd, n, npig, rc, pr);
                 for (int t = 0; t < nT; t++) {
-                    long tp = 0;
-                    long fp = 0;
-                    for (int i = 0; i < nd; i++) {
-                        int s = sel[i];
-                        PairEval e = evals[pairOf[s]];
-                        int at = t * e.dts.length + rank[s];
-                        if (!e.dtIgnore[a][at]) {
-                            if (e.dtMatch[a][at] >= 0) {
-                                tp++;
-                            } else {
-                                fp++;
-                            }
-                        }
-                        double tpd = tp;
-                        rc[i] = tpd / npig;
-                        pr[i] = tpd / ((double) fp + tpd + eps);
-                    }
-                    int ri = ((t * nK + k) * nA + a) * nM + m;
-                    recall[ri] = nd > 0 ? rc[nd - 1] : 0;
-                    // interpolated precision: the best precision at any higher recall
-                    for (int i = nd - 1; i > 0; i--) {
-                        if (pr[i] > pr[i - 1]) {
-                            pr[i - 1] = pr[i];
-                        }
-                    }
-                    int pi = 0;
-                    for (int r = 0; r < nR; r++) {
-                        // np.searchsorted(rc, recThrs, 'left'): first i with rc[i] >= thr
-                        while (pi < nd && rc[pi] < recThrs[r]) {
-                            pi++;
-                        }
-                        int at = (((t * nR + r) * nK + k) * nA + a) * nM + m;
-                        if (pi < nd) {
-                            precision[at] = pr[pi];
-                            scores[at] = score[sel[pi]];
-                        } else {
-                            precision[at] = 0;
-                            scores[at] = 0;
-                        }
-                    }
+                    sample(t * n, nd, score, sel, rc, pr, recThrs,
+                            ((t * nK + k) * nA + a) * nM + m, (t * nR * nK + k) * nA * nM + a * nM + m, nK * nA * nM);
                 }
+            }
+        }
+    }
+
+    /**
+     * Cumulative true/false positives over the results in score order, for the T thresholds
+     * of one area range at once (their flags are adjacent): recall = tp/npig and precision =
+     * tp/(tp+fp+eps) into {@code rc/pr[t*n + i]}. Ignored results repeat the previous values.
+     */
+    private static void cumulate(byte[] flags, int rows, int row0, int nT, int[] sel, int nd, int n, int npig,
+                                 double[] rc, double[] pr) {
+        double eps = Math.ulp(1.0); // np.spacing(1)
+        int[] tp = new int[nT];
+        int[] fp = new int[nT];
+        for (int i = 0; i < nd; i++) {
+            int off = sel[i] * rows + row0;
+            for (int t = 0; t < nT; t++) {
+                int f = flags[off + t];
+                int at = t * n + i;
+                if (f <= 1 || i == 0) {
+                    if (f == 1) {
+                        tp[t]++;
+                    } else if (f == 0) {
+                        fp[t]++;
+                    }
+                    double tpd = tp[t];
+                    rc[at] = tpd / npig;
+                    pr[at] = tpd / ((double) fp[t] + tpd + eps);
+                } else {
+                    rc[at] = rc[at - 1];
+                    pr[at] = pr[at - 1];
+                }
+            }
+        }
+    }
+
+    /**
+     * One precision-recall curve from {@code rc/pr[base .. base+nd)}: precision made monotone
+     * from the right, then sampled at the recall thresholds (first index with recall ≥
+     * threshold, numpy's searchsorted 'left'; 0 past the end). Writes recall[recallAt] and
+     * precision/scores[precisionAt + r*stride].
+     */
+    private void sample(int base, int nd, double[] score, int[] sel, double[] rc, double[] pr, double[] recThrs,
+                        int recallAt, int precisionAt, int stride) {
+        recall[recallAt] = nd > 0 ? rc[base + nd - 1] : 0;
+        for (int i = base + nd - 1; i > base; i--) {
+            if (pr[i] > pr[i - 1]) {
+                pr[i - 1] = pr[i];
+            }
+        }
+        int pi = 0;
+        int nR = recThrs.length;
+        for (int r = 0; r < nR; r++) {
+            while (pi < nd && rc[base + pi] < recThrs[r]) {
+                pi++;
+            }
+            int at = precisionAt + r * stride;
+            if (pi < nd) {
+                precision[at] = pr[base + pi];
+                scores[at] = score[sel[pi]];
+            } else {
+                precision[at] = 0;
+                scores[at] = 0;
             }
         }
     }

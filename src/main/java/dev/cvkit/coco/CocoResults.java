@@ -66,13 +66,22 @@ public final class CocoResults {
 
     /** Parses a results file without the ground truth (so both can be read at once). */
     public static Parsed parse(Path path) {
+        return parse(path, true);
+    }
+
+    /**
+     * As {@link #parse(Path)}; without {@code segmentation}, masks are skipped unparsed when the
+     * first result has a box (box evaluation then never looks at them).
+     */
+    public static Parsed parse(Path path, boolean segmentation) {
         try (JsonIn in = JsonIn.open(path)) {
-            return parse(in);
+            return parse(in, segmentation);
         }
     }
 
-    static Parsed parse(JsonIn in) {
+    static Parsed parse(JsonIn in, boolean withSegmentation) {
         Parsed r = new Parsed(in.file);
+        r.withSegmentation = withSegmentation;
         JsonToken first = in.next();
         if (first == JsonToken.START_ARRAY) {
             while (in.next() != JsonToken.END_ARRAY) {
@@ -167,29 +176,38 @@ public final class CocoResults {
                     }
                 }
                 case "bbox" -> {
-                    box = in.numbers("bbox");
-                    if (box.length == 0) {
+                    int nb = in.numbersInto("bbox", r.boxBuf, 0, 4);
+                    if (nb == 0) {
                         box = null; // pycocotools treats an empty box as no box
                     } else {
-                        CocoDataset.checkBox(in, box);
+                        CocoDataset.checkBox(in, r.boxBuf, nb);
+                        box = r.boxBuf;
                     }
                 }
-                case "segmentation" -> segm = in.segmentation();
+                case "segmentation" -> {
+                    if (r.withSegmentation || r.n == 0 || !r.hasBox[0]) {
+                        segm = in.segmentation();
+                    } else {
+                        in.next();
+                        in.skip();
+                        r.skippedSegmentation = true;
+                    }
+                }
                 default -> {
                     in.next();
                     in.skip();
                 }
             }
         }
-        String at = in.file + ": line " + line + ": result";
         if (!hasScore) {
-            throw new CocoFormatException(at + " without 'score'");
+            throw new CocoFormatException(in.file + ": line " + line + ": result without 'score'");
         }
         if (group < 0 && imageId == Long.MIN_VALUE) {
-            throw new CocoFormatException(at + " without 'image_id'");
+            throw new CocoFormatException(in.file + ": line " + line + ": result without 'image_id'");
         }
         if (catId == Long.MIN_VALUE && (group < 0 || label == null)) {
-            throw new CocoFormatException(at + " without 'category_id'" + (group >= 0 ? " or 'label'" : ""));
+            throw new CocoFormatException(in.file + ": line " + line + ": result without 'category_id'"
+                    + (group >= 0 ? " or 'label'" : ""));
         }
         r.add(group, imageId, catId, label, score, box, segm, line);
     }
@@ -197,6 +215,9 @@ public final class CocoResults {
     /** Results as read, before their ids are checked against a ground truth. */
     public static final class Parsed {
         final String file;
+        final double[] boxBuf = new double[4];
+        boolean withSegmentation = true;
+        boolean skippedSegmentation;
         int n;
         int[] groupOf = new int[256];
         long[] imageId = new long[256];
@@ -261,6 +282,11 @@ public final class CocoResults {
 
         /** Checks ids against {@code gt} and applies pycocotools' loadRes rules. */
         public CocoResults resolve(CocoDataset gt) {
+            return resolve(gt, 1);
+        }
+
+        /** As {@link #resolve(CocoDataset)}, decoding masks on {@code threads} threads. */
+        public CocoResults resolve(CocoDataset gt, int threads) {
             int[] groupImage = resolveGroups(gt);
             Map<String, Integer> byName = new HashMap<>();
             for (int k = gt.categoryCount() - 1; k >= 0; k--) {
@@ -272,53 +298,77 @@ public final class CocoResults {
             double[] box = Arrays.copyOf(bbox, 4 * n);
             Rle[] rle = new Rle[n];
             boolean boxMode = n > 0 && hasBox[0];
-            boolean anySegm = false;
+            boolean anySegm = skippedSegmentation;
             for (int j = 0; j < n; j++) {
-                String at = file + ": line " + line[j] + ": result";
                 int i = groupOf[j] >= 0 ? groupImage[groupOf[j]] : gt.imageIndex(imageId[j]);
                 if (i < 0) {
-                    throw new CocoFormatException(at + ": image_id " + imageId[j] + " is not in the ground truth " + gt.file());
+                    throw new CocoFormatException(at(j) + ": image_id " + imageId[j] + " is not in the ground truth " + gt.file());
                 }
                 image[j] = i;
                 int k;
                 if (catId[j] != Long.MIN_VALUE) {
                     k = gt.categoryIndex(catId[j]);
                     if (k < 0) {
-                        throw new CocoFormatException(at + ": category_id " + catId[j] + " is not in the ground truth " + gt.file());
+                        throw new CocoFormatException(at(j) + ": category_id " + catId[j] + " is not in the ground truth " + gt.file());
                     }
                 } else {
                     Integer kk = byName.get(label[j]);
                     if (kk == null) {
-                        throw new CocoFormatException(at + ": label '" + label[j] + "' is not a category name in " + gt.file());
+                        throw new CocoFormatException(at(j) + ": label '" + label[j] + "' is not a category name in " + gt.file());
                     }
                     k = kk;
                 }
                 category[j] = k;
-                if (segm[j] != null) {
-                    anySegm = true;
-                    rle[j] = CocoDataset.checkSegmentation(segm[j], gt.widths[i], gt.heights[i], gt.imageIds[i], at);
-                }
+                anySegm |= segm[j] != null;
                 if (boxMode) {
                     if (!hasBox[j]) {
-                        throw new CocoFormatException(at + " has no 'bbox' although the first result has one "
+                        throw new CocoFormatException(at(j) + " has no 'bbox' although the first result has one "
                                 + "(pycocotools decides by the first result: give every result a bbox)");
                     }
                     area[j] = box[4 * j + 2] * box[4 * j + 3];
-                } else {
-                    if (segm[j] == null) {
-                        throw new CocoFormatException(at + " has neither 'bbox' nor 'segmentation'"
-                                + (j > 0 ? " (the first result has no bbox, so every result needs a segmentation)" : ""));
+                } else if (segm[j] == null) {
+                    throw new CocoFormatException(at(j) + " has neither 'bbox' nor 'segmentation'"
+                            + (j > 0 ? " (the first result has no bbox, so every result needs a segmentation)" : ""));
+                }
+            }
+            // Masks: check and decode in parallel; report the first bad result in file order.
+            Segmentation[] kept = Arrays.copyOf(segm, n);
+            CocoFormatException[] errors = new CocoFormatException[n];
+            Parallel.forEach(n, threads, j -> {
+                if (segm[j] == null) {
+                    return;
+                }
+                int i = image[j];
+                try {
+                    Rle r = CocoDataset.checkSegmentation(segm[j], gt.widths[i], gt.heights[i], gt.imageIds[i], at(j));
+                    if (!boxMode) {
+                        if (r == null) {
+                            r = segm[j].toRle(gt.heights[i], gt.widths[i]);
+                        }
+                        area[j] = r.area();
+                        if (!hasBox[j]) {
+                            System.arraycopy(r.toBbox(), 0, box, 4 * j, 4);
+                        }
                     }
-                    Rle r = rle[j] != null ? rle[j] : segm[j].toRle(gt.heights[i], gt.widths[i]);
                     rle[j] = r;
-                    area[j] = r.area();
-                    if (!hasBox[j]) {
-                        System.arraycopy(r.toBbox(), 0, box, 4 * j, 4);
+                    if (r != null) {
+                        kept[j] = null; // decoded: the text form is no longer needed
                     }
+                } catch (CocoFormatException e) {
+                    errors[j] = e;
+                }
+            });
+            for (CocoFormatException e : errors) {
+                if (e != null) {
+                    throw e;
                 }
             }
             return new CocoResults(file, n, image, category, Arrays.copyOf(score, n), box, area,
-                    Arrays.copyOf(segm, n), rle, boxMode, anySegm);
+                    kept, rle, boxMode, anySegm);
+        }
+
+        private String at(int j) {
+            return file + ": line " + line[j] + ": result";
         }
 
         private int[] resolveGroups(CocoDataset gt) {

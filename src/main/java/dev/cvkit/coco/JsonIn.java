@@ -8,11 +8,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,7 +24,6 @@ final class JsonIn implements AutoCloseable {
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
             // Python writes NaN/Infinity; read them so the message can say which field is not finite
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .build();
 
     final String file;
@@ -38,8 +37,9 @@ final class JsonIn implements AutoCloseable {
     static JsonIn open(Path path) {
         String name = path.toString();
         try {
-            InputStream in = Files.newInputStream(path);
-            return new JsonIn(name, FACTORY.createParser(in));
+            // Whole file at once: the byte[] parser is the fastest Jackson has.
+            byte[] bytes = Files.readAllBytes(path);
+            return new JsonIn(name, FACTORY.createParser(bytes));
         } catch (NoSuchFileException e) {
             throw new CocoFormatException(name + ": no such file");
         } catch (IOException e) {
@@ -69,22 +69,29 @@ final class JsonIn implements AutoCloseable {
         try {
             return p.nextToken();
         } catch (JsonParseException e) {
-            JsonLocation loc = e.getLocation();
-            String why = e.getOriginalMessage();
-            int nl = why.indexOf('\n');
-            if (nl >= 0) {
-                why = why.substring(0, nl);
-            }
-            throw new CocoFormatException(file + ": invalid JSON at line " + loc.getLineNr() + ", column "
-                    + loc.getColumnNr() + ": " + why);
+            throw syntax(e.getLocation(), e.getOriginalMessage());
         } catch (IOException e) {
             throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 
+    /** A one-line syntax error; Jackson's nested "[Source: ...; line: L, column: C]" shortened to "line L, column C". */
+    private CocoFormatException syntax(JsonLocation loc, String why) {
+        String msg = why.replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+        int nl = msg.indexOf('\n');
+        if (nl >= 0) {
+            msg = msg.substring(0, nl);
+        }
+        return new CocoFormatException(file + ": invalid JSON at line " + loc.getLineNr() + ", column "
+                + loc.getColumnNr() + ": " + msg);
+    }
+
     JsonToken current() { return p.currentToken(); }
 
-    int line() { return p.currentLocation().getLineNr(); }
+    /** Line of the current token (without allocating a location object when the parser allows). */
+    int line() {
+        return p instanceof com.fasterxml.jackson.core.base.ParserBase pb ? pb.getTokenLineNr() : p.currentTokenLocation().getLineNr();
+    }
 
     /** An error at the current token. */
     CocoFormatException error(String what) {
@@ -104,8 +111,7 @@ final class JsonIn implements AutoCloseable {
         try {
             p.skipChildren();
         } catch (JsonParseException e) {
-            throw new CocoFormatException(file + ": invalid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            throw syntax(e.getLocation(), e.getOriginalMessage());
         } catch (IOException e) {
             throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
         }
@@ -174,6 +180,25 @@ final class JsonIn implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads an array of up to {@code max} numbers into {@code dst[off..]} (the parser is on the
+     * field name); returns how many there were (more than {@code max} are counted, not stored).
+     */
+    int numbersInto(String field, double[] dst, int off, int max) {
+        if (next() != JsonToken.START_ARRAY) {
+            throw error("'" + field + "' must be an array of numbers, got " + describe(current()));
+        }
+        int n = 0;
+        while (next() != JsonToken.END_ARRAY) {
+            double v = currentNumber("'" + field + "' element");
+            if (n < max) {
+                dst[off + n] = v;
+            }
+            n++;
+        }
+        return n;
+    }
+
     /** Reads an array of numbers (the parser is on the field name). */
     double[] numbers(String field) {
         if (next() != JsonToken.START_ARRAY) {
@@ -183,11 +208,11 @@ final class JsonIn implements AutoCloseable {
         int n = 0;
         while (next() != JsonToken.END_ARRAY) {
             if (n == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, n * 2);
+                buf = Arrays.copyOf(buf, n * 2);
             }
             buf[n++] = currentNumber("'" + field + "' element");
         }
-        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }
 
     /**
@@ -207,7 +232,7 @@ final class JsonIn implements AutoCloseable {
                 int n = 0;
                 while (next() != JsonToken.END_ARRAY) {
                     if (n == buf.length) {
-                        buf = java.util.Arrays.copyOf(buf, n * 2);
+                        buf = Arrays.copyOf(buf, n * 2);
                     }
                     double v = currentNumber("polygon coordinate");
                     if (!Double.isFinite(v)) {
@@ -215,7 +240,7 @@ final class JsonIn implements AutoCloseable {
                     }
                     buf[n++] = v;
                 }
-                parts.add(java.util.Arrays.copyOf(buf, n));
+                parts.add(Arrays.copyOf(buf, n));
             }
             return new Segmentation.PolygonList(parts, line);
         }
@@ -224,7 +249,6 @@ final class JsonIn implements AutoCloseable {
         }
         long h = -1;
         long w = -1;
-        String compressed = null;
         int[] counts = null;
         while (next() == JsonToken.FIELD_NAME) {
             String f = name();
@@ -238,7 +262,14 @@ final class JsonIn implements AutoCloseable {
             } else if (f.equals("counts")) {
                 JsonToken c = next();
                 if (c == JsonToken.VALUE_STRING) {
-                    compressed = text();
+                    // decode straight from the parser's buffer: no String per mask
+                    try {
+                        counts = Rle.decodeCounts(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    } catch (IllegalArgumentException e) {
+                        throw error("RLE 'counts': " + e.getMessage());
+                    } catch (IOException e) {
+                        throw error("RLE 'counts': " + e.getMessage());
+                    }
                 } else if (c == JsonToken.START_ARRAY) {
                     int[] buf = new int[64];
                     int n = 0;
@@ -248,11 +279,11 @@ final class JsonIn implements AutoCloseable {
                             throw error("RLE counts must be non-negative integers");
                         }
                         if (n == buf.length) {
-                            buf = java.util.Arrays.copyOf(buf, n * 2);
+                            buf = Arrays.copyOf(buf, n * 2);
                         }
                         buf[n++] = (int) v;
                     }
-                    counts = java.util.Arrays.copyOf(buf, n);
+                    counts = Arrays.copyOf(buf, n);
                 } else {
                     throw error("RLE 'counts' must be a string or a list of integers, got " + describe(c));
                 }
@@ -261,15 +292,14 @@ final class JsonIn implements AutoCloseable {
                 skip();
             }
         }
-        if (h < 0 || (compressed == null && counts == null)) {
+        if (h < 0 || counts == null) {
             throw error("an RLE segmentation needs 'size' and 'counts'");
         }
         if (h * w > Rle.MAX_PIXELS) {
             throw error("RLE size " + h + "x" + w + " is too large");
         }
-        return compressed != null
-                ? new Segmentation.CompressedRle((int) h, (int) w, compressed, line)
-                : new Segmentation.CountsRle((int) h, (int) w, counts, line);
+        // Compressed strings are decoded already: both forms become run lengths.
+        return new Segmentation.CountsRle((int) h, (int) w, counts, line);
     }
 
     String text() {

@@ -110,21 +110,22 @@ public final class Rle {
         if (m == 0) {
             return new double[4];
         }
-        long xs = w;
-        long ys = h;
-        long xe = 0;
-        long ye = 0;
-        long cc = 0;
+        // int arithmetic is exact: counts cover at most MAX_PIXELS
+        int xs = w;
+        int ys = h;
+        int xe = 0;
+        int ye = 0;
+        int cc = 0;
         for (int j = 0; j < m; j++) {
-            long start = cc;
+            int start = cc;
             cc += counts[j];
-            if (j % 2 == 0 || counts[j] == 0) {
+            if ((j & 1) == 0 || counts[j] == 0) {
                 continue;
             }
-            long yStart = start % h;
-            long xStart = (start - yStart) / h;
-            long yEnd = (cc - 1) % h;
-            long xEnd = (cc - 1 - yEnd) / h;
+            int xStart = start / h;
+            int yStart = start - xStart * h;
+            int xEnd = (cc - 1) / h;
+            int yEnd = cc - 1 - xEnd * h;
             xs = Math.min(xs, xStart);
             xe = Math.max(xe, xEnd);
             if (xStart < xEnd) {
@@ -167,25 +168,36 @@ public final class Rle {
      * @throws IllegalArgumentException for characters outside 48..111 or a value cut short
      */
     public static Rle fromCompressedString(String s, int h, int w) {
-        int[] out = new int[s.length()];
+        char[] c = s.toCharArray();
+        return new Rle(h, w, decodeCounts(c, 0, c.length));
+    }
+
+    /**
+     * The run lengths of a compressed string given as {@code chars[off..off+len)} (so a JSON
+     * parser's buffer can be decoded without making a String).
+     *
+     * @throws IllegalArgumentException for characters outside 48..111 or a value cut short
+     */
+    static int[] decodeCounts(char[] chars, int off, int len) {
+        int[] out = new int[len];
         int m = 0;
-        int p = 0;
-        int n = s.length();
-        while (p < n) {
+        int p = off;
+        int end = off + len;
+        while (p < end) {
             long x = 0;
             int k = 0;
             boolean more = true;
             while (more) {
-                if (p >= n) {
+                if (p >= end) {
                     throw new IllegalArgumentException("compressed RLE string ends inside a value");
                 }
-                int c = s.charAt(p) - 48;
+                int c = chars[p] - 48;
                 if (c < 0 || c > 63) {
                     throw new IllegalArgumentException("compressed RLE string has an invalid character '"
-                            + s.charAt(p) + "' at " + p);
+                            + chars[p] + "' at " + (p - off));
                 }
                 if (k > 6) {
-                    throw new IllegalArgumentException("compressed RLE string has a value longer than 7 characters at " + p);
+                    throw new IllegalArgumentException("compressed RLE string has a value longer than 7 characters at " + (p - off));
                 }
                 x |= (long) (c & 0x1f) << (5 * k);
                 more = (c & 0x20) != 0;
@@ -200,7 +212,7 @@ public final class Rle {
             }
             out[m++] = (int) x;
         }
-        return new Rle(h, w, Arrays.copyOf(out, m));
+        return Arrays.copyOf(out, m);
     }
 
     /**

@@ -46,4 +46,42 @@ public final class AtomicFiles {
             }
         }
     }
+
+    /**
+     * An output written as it is produced (e.g. a COCO results file for a whole batch) that
+     * appears under its name only on {@link #commit()}; closing without committing discards it.
+     */
+    public static final class Pending implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private final OutputStream out;
+        private boolean committed;
+
+        public Pending(Path target) throws IOException {
+            this.target = target.toAbsolutePath();
+            Files.createDirectories(this.target.getParent());
+            this.tmp = Files.createTempFile(this.target.getParent(), "." + this.target.getFileName() + ".", ".tmp");
+            this.out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+        }
+
+        public OutputStream stream() { return out; }
+
+        public void commit() throws IOException {
+            out.close();
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                out.close();
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
 }

@@ -24,6 +24,16 @@ public final class Blocks {
         return s;
     }
 
+    /** Inference: o ← max(o + shortcut, 0) in place (o is a fresh, unshared output). */
+    static Tensor addRelu(Tensor o, Tensor shortcut) {
+        float[] a = o.data(), b = shortcut.data();
+        for (int i = 0; i < a.length; i++) {
+            float v = a[i] + b[i];
+            a[i] = v > 0f ? v : 0f;
+        }
+        return o;
+    }
+
     /** ResNet basic block: two 3×3 convs (conv1/bn1, conv2/bn2), identity or downsample shortcut. */
     public static final class BasicBlock extends Module {
         public static final int EXPANSION = 1;
@@ -47,6 +57,11 @@ public final class Blocks {
 
         @Override
         protected Tensor compute(Tensor x) {
+            if (fusedInference() && se == null) {
+                Tensor o = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
+                o = conv2.forwardFused(o, bn2, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                return addRelu(o, downsample == null ? x : downsample.forward(x));
+            }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = bn2.forward(conv2.forward(o));
             if (se != null) o = se.forward(o);
@@ -80,6 +95,12 @@ public final class Blocks {
 
         @Override
         protected Tensor compute(Tensor x) {
+            if (fusedInference() && se == null) {
+                Tensor o = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
+                o = conv2.forwardFused(o, bn2, 0f, Float.POSITIVE_INFINITY);
+                o = conv3.forwardFused(o, bn3, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                return addRelu(o, downsample == null ? x : downsample.forward(x));
+            }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = relu.forward(bn2.forward(conv2.forward(o)));
             o = bn3.forward(conv3.forward(o));

@@ -33,6 +33,16 @@ public final class Activation extends Module {
         };
     }
 
+    /** The clamp range [lo, hi] this activation equals, or null if it is not a clamp. */
+    float[] clampRange() {
+        return switch (kind) {
+            case RELU -> new float[] {0f, Float.POSITIVE_INFINITY};
+            case RELU6 -> new float[] {0f, 6f};
+            case IDENTITY -> new float[] {Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+            default -> null;
+        };
+    }
+
     @Override
     public String typeName() {
         return switch (kind) {

@@ -70,8 +70,60 @@ public final class Conv {
         return y;
     }
 
+    /**
+     * Inference only (records no gradient): conv2d followed by a per-output-channel affine
+     * y·scale[k] + shift[k] (a folded BatchNorm and/or the bias) and a clamp to [lo, hi]
+     * (ReLU: 0, ∞; ReLU6: 0, 6; none: −∞, ∞), applied to each output block right after its
+     * GEMM while it is in cache. Saves the BN and activation passes and their allocations.
+     */
+    public static Tensor conv2dFused(Tensor x, Tensor w, float[] scale, float[] shift, float lo, float hi,
+                                     int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
+        int k = w.size(0), kh = w.size(2), kw = w.size(3);
+        if (x.dim() != 4 || c % groups != 0 || w.size(1) != c / groups) {
+            throw new IllegalArgumentException("conv2d: input " + x + " does not fit weight " + w + " groups " + groups);
+        }
+        int oh = ConvGeom.outSize(h, kh, sh, ph, dh), ow = ConvGeom.outSize(wd, kw, sw, pw, dw);
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException("conv2d: input " + x + " too small for kernel " + kh + "x" + kw);
+        }
+        int cg = c / groups, kg = k / groups, p = oh * ow;
+        ConvGeom geo = new ConvGeom(cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+        float[] out = new float[n * k * p];
+        Epilogue ep = (k0, k1, base, p0, p1) -> {
+            for (int j = k0; j < k1; j++) {
+                float s = scale == null ? 1f : scale[j], t = shift == null ? 0f : shift[j];
+                int o = base + (j - k0) * p;
+                for (int q = p0; q < p1; q++) {
+                    // Math.min/max (not ternaries) so C2 vectorises the loop
+                    out[o + q] = Math.min(Math.max(out[o + q] * s + t, lo), hi);
+                }
+            }
+        };
+        if (cg == 1 && kg == 1) {
+            Parallel.forEach(n * c, t -> {
+                depthwiseForward(x.data(), w.data(), out, t, geo);
+                int ch = t % c;
+                ep.apply(ch, ch + 1, t * p, 0, p);
+            });
+        } else {
+            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep);
+        }
+        return Tensor.of(out, n, k, oh, ow);
+    }
+
+    /** Post-processing of output channels [k0, k1) (global indices), columns [p0, p1); row k0 starts at out[base + k0·0]. */
+    interface Epilogue {
+        void apply(int k0, int k1, int base, int p0, int p1);
+    }
+
     private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
                                     ConvGeom geo, int xStride, int yStride) {
+        forwardGemm(xd, wdat, out, n, groups, kg, geo, xStride, yStride, null);
+    }
+
+    private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
+                                    ConvGeom geo, int xStride, int yStride, Epilogue ep) {
         int r = geo.rows(), p = geo.cols();
         boolean pw1 = geo.isPointwise();
         int colChunk = r * p <= COL_BLOCK ? p : Math.max(128, COL_BLOCK / r);
@@ -100,6 +152,10 @@ public final class Conv {
                 float[] col = scratch(0, r * (p1 - p0));
                 geo.im2col(xd, xOff, p0, p1, col);
                 gemm.sgemm(false, false, k1 - k0, p1 - p0, r, 1f, wdat, wOff, r, col, 0, p1 - p0, 0f, out, yOff, p);
+            }
+            if (ep != null) {
+                // row (g·kg + k0) of image i starts at i·yStride + (g·kg + k0)·p
+                ep.apply(g * kg + k0, g * kg + k1, i * yStride + (g * kg + k0) * p, p0, p1);
             }
         });
     }

@@ -37,6 +37,26 @@ public class Conv2d extends Module {
         return Conv.conv2d(x, weight, bias, stride, stride, padding, padding, dilation, dilation, groups);
     }
 
+    /**
+     * Inference-only conv → BatchNorm (eval statistics, may be null) → clamp to [lo, hi] in one
+     * pass; see {@link Conv#conv2dFused}. Records no gradient.
+     */
+    public Tensor forwardFused(Tensor x, BatchNorm bn, float lo, float hi) {
+        float[] scale = null, shift = null;
+        if (bn != null) {
+            scale = new float[out];
+            shift = new float[out];
+            float[] g = bn.weight.data(), b = bn.bias.data(), m = bn.runningMean.data(), v = bn.runningVar.data();
+            for (int o = 0; o < out; o++) {
+                scale[o] = g[o] / (float) Math.sqrt(v[o] + bn.eps);
+                shift[o] = b[o] - m[o] * scale[o] + (bias == null ? 0f : bias.data()[o] * scale[o]);
+            }
+        } else if (bias != null) {
+            shift = bias.data();
+        }
+        return Conv.conv2dFused(x, weight, scale, shift, lo, hi, stride, stride, padding, padding, dilation, dilation, groups);
+    }
+
     @Override
     public long macs(Tensor y) {
         return (long) y.numel() * (in / groups) * kh * kw;

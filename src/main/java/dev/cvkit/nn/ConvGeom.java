@@ -20,6 +20,18 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
         return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0 && oh == h && ow == w;
     }
 
+    /** First output column ox whose input column ox·sw − pw + kj·dw is ≥ 0. */
+    private int oxLo(int kj) {
+        int off = pw - kj * dw; // need ox·sw ≥ off
+        return off <= 0 ? 0 : Math.min(ow, (off + sw - 1) / sw);
+    }
+
+    /** One past the last output column whose input column is < w. */
+    private int oxHi(int kj) {
+        int lim = w - 1 + pw - kj * dw; // need ox·sw ≤ lim
+        return lim < 0 ? 0 : Math.min(ow, lim / sw + 1);
+    }
+
     /** Writes columns [p0, p1) of the column matrix for image {@code x[xOff..]} into col (ld = p1-p0). */
     void im2col(float[] x, int xOff, int p0, int p1, float[] col) {
         int n = p1 - p0;
@@ -27,20 +39,29 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
             int plane = xOff + ci * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
-                    int r = (ci * kh + ki) * kw + kj;
-                    int base = r * n;
+                    int base = ((ci * kh + ki) * kw + kj) * n;
+                    int lo = oxLo(kj), hi = oxHi(kj);
+                    int shift = kj * dw - pw;
                     int oy = p0 / ow, ox = p0 % ow;
                     for (int q = 0; q < n; ) {
-                        int iy = oy * sh - ph + ki * dh;
                         int run = Math.min(ow - ox, n - q);
-                        if (iy < 0 || iy >= h) {
-                            java.util.Arrays.fill(col, base + q, base + q + run, 0f);
+                        int end = ox + run;
+                        int iy = oy * sh - ph + ki * dh;
+                        int dst = base + q - ox; // col index of output column ox' is dst + ox'
+                        if (iy < 0 || iy >= h || lo >= hi) {
+                            zero(col, dst + ox, dst + end);
                         } else {
-                            int row = plane + iy * w;
-                            int ix = ox * sw - pw + kj * dw;
-                            for (int t = 0; t < run; t++, ix += sw) {
-                                col[base + q + t] = (ix >= 0 && ix < w) ? x[row + ix] : 0f;
+                            int a = Math.max(ox, lo), b = Math.min(end, hi);
+                            if (a > ox) zero(col, dst + ox, dst + Math.min(a, end));
+                            int row = plane + iy * w + shift;
+                            if (a < b) {
+                                if (sw == 1) {
+                                    System.arraycopy(x, row + a, col, dst + a, b - a);
+                                } else {
+                                    for (int t = a; t < b; t++) col[dst + t] = x[row + t * sw];
+                                }
                             }
+                            if (b < end) zero(col, dst + Math.max(b, ox), dst + end);
                         }
                         q += run;
                         ox = 0;
@@ -51,6 +72,11 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
         }
     }
 
+    /** Zeroes [from, to): padding runs are 1–3 values, too short for Arrays.fill's overhead. */
+    private static void zero(float[] a, int from, int to) {
+        for (int i = from; i < to; i++) a[i] = 0f;
+    }
+
     /** Adds the column matrix (all columns, ld = oh*ow) back into image {@code x[xOff..]}. */
     void col2imAdd(float[] col, float[] x, int xOff) {
         int n = oh * ow;
@@ -59,18 +85,19 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
                     int base = ((ci * kh + ki) * kw + kj) * n;
+                    int lo = oxLo(kj), hi = oxHi(kj);
+                    int shift = kj * dw - pw;
                     for (int oy = 0; oy < oh; oy++) {
                         int iy = oy * sh - ph + ki * dh;
                         if (iy < 0 || iy >= h) {
                             continue;
                         }
-                        int row = plane + iy * w;
+                        int row = plane + iy * w + shift;
                         int cb = base + oy * ow;
-                        int ix = -pw + kj * dw;
-                        for (int ox = 0; ox < ow; ox++, ix += sw) {
-                            if (ix >= 0 && ix < w) {
-                                x[row + ix] += col[cb + ox];
-                            }
+                        if (sw == 1) {
+                            for (int ox = lo; ox < hi; ox++) x[row + ox] += col[cb + ox];
+                        } else {
+                            for (int ox = lo; ox < hi; ox++) x[row + ox * sw] += col[cb + ox];
                         }
                     }
                 }

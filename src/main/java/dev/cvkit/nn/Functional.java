@@ -228,10 +228,40 @@ public final class Functional {
 
     /** Max pooling over kh×kw windows, [N,C,H,W] → [N,C,Ho,Wo]; padding counts as -inf. */
     public static Pooled maxPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil) {
+        return maxPool2d(x, kh, kw, sh, sw, ph, pw, ceil, true);
+    }
+
+    /**
+     * As above; with {@code withIndices} false and gradients off, argmax indices are not
+     * computed (faster inference) and {@link Pooled#indices()} is null.
+     */
+    public static Pooled maxPool2d(Tensor x, int kh, int kw, int sh, int sw, int ph, int pw, boolean ceil,
+                                   boolean withIndices) {
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         int oh = poolOut(h, kh, sh, ph, 1, ceil), ow = poolOut(w, kw, sw, pw, 1, ceil);
         float[] d = x.data();
         float[] y = new float[n * c * oh * ow];
+        if (!Tensor.gradEnabled() && !withIndices) {
+            // inference: running max over window rows, no argmax bookkeeping
+            Parallel.forEach(n * c, pl -> {
+                int xo = pl * h * w, yo = pl * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int y0 = Math.max(oy * sh - ph, 0), y1 = Math.min(oy * sh - ph + kh, h);
+                    int yr = yo + oy * ow;
+                    java.util.Arrays.fill(y, yr, yr + ow, Float.NEGATIVE_INFINITY);
+                    for (int iy = y0; iy < y1; iy++) {
+                        int row = xo + iy * w;
+                        for (int ox = 0; ox < ow; ox++) {
+                            int x0 = Math.max(ox * sw - pw, 0), x1 = Math.min(ox * sw - pw + kw, w);
+                            float m = y[yr + ox];
+                            for (int ix = x0; ix < x1; ix++) m = Math.max(m, d[row + ix]);
+                            y[yr + ox] = m;
+                        }
+                    }
+                }
+            });
+            return new Pooled(Tensor.of(y, n, c, oh, ow), null);
+        }
         int[] idx = new int[y.length];
         Parallel.forEach(n * c, pl -> {
             int xo = pl * h * w, yo = pl * oh * ow;
@@ -246,7 +276,7 @@ public final class Functional {
                     for (int iy = y0; iy < y1; iy++) {
                         for (int ix = x0; ix < x1; ix++) {
                             float v = d[xo + iy * w + ix];
-                            if (v > best || Float.isNaN(v)) {
+                            if (!(v <= best)) { // also takes NaN, as PyTorch propagates it
                                 best = v;
                                 bi = iy * w + ix;
                             }

@@ -50,6 +50,14 @@ public abstract class Module {
         }
     }
 
+    /**
+     * True when this forward may take fused inference shortcuts (conv+BN+activation in one
+     * pass): eval mode, gradients off, and no summary observing the individual layers.
+     */
+    protected final boolean fusedInference() {
+        return !training && !Tensor.gradEnabled() && TRACER.get() == null;
+    }
+
     // ------------------------------------------------------------------ registration
 
     protected final <M extends Module> M child(String name, M m) {

@@ -47,7 +47,7 @@ public final class Pool2d extends Module {
     protected Tensor compute(Tensor x) {
         switch (kind) {
             case MAX -> {
-                Functional.Pooled p = Functional.maxPool2d(x, k, k, stride, stride, padding, padding, ceil);
+                Functional.Pooled p = Functional.maxPool2d(x, k, k, stride, stride, padding, padding, ceil, !fusedInference());
                 lastIndices = p.indices();
                 return p.output();
             }
@@ -60,7 +60,7 @@ public final class Pool2d extends Module {
         }
     }
 
-    /** Argmax indices (flat within each H·W plane) of the last max-pooling forward, or null. */
+    /** Argmax indices (flat within each H·W plane) of the last max-pooling forward; null after a fused-inference forward. */
     public int[] lastIndices() { return lastIndices; }
 
     @Override

@@ -29,8 +29,34 @@ public class Sequential extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
+        if (fusedInference()) {
+            return fused(x);
+        }
         for (Module m : children().values()) {
             x = m.forward(x);
+        }
+        return x;
+    }
+
+    /** Inference: runs Conv2d [→ BatchNorm] [→ ReLU/ReLU6] runs as one fused op each. */
+    private Tensor fused(Tensor x) {
+        Module[] ms = children().values().toArray(new Module[0]);
+        for (int i = 0; i < ms.length; i++) {
+            if (ms[i] instanceof Conv2d conv) {
+                BatchNorm bn = null;
+                int j = i + 1;
+                if (j < ms.length && ms[j] instanceof BatchNorm b && b.channels == conv.out) {
+                    bn = b;
+                    j++;
+                }
+                float[] range = j < ms.length && ms[j] instanceof Activation a ? a.clampRange() : null;
+                if (range != null) j++;
+                x = conv.forwardFused(x, bn, range == null ? Float.NEGATIVE_INFINITY : range[0],
+                        range == null ? Float.POSITIVE_INFINITY : range[1]);
+                i = j - 1;
+            } else {
+                x = ms[i].forward(x);
+            }
         }
         return x;
     }

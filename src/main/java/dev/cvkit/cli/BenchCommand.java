@@ -1,0 +1,66 @@
+package dev.cvkit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.UserError;
+import dev.cvkit.models.Benchmarks;
+import dev.cvkit.tensor.Parallel;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cvkit bench}: the engine's speed cases, comparable with bench/torch_bench.py. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure the CNN engine: sgemm, conv2d forward (3 shapes), LeNet-5 and ResNet-20 training steps,",
+                "resnet18 inference (batch 1 and 8). Same case names and fields as torch_bench.py; compare ratios",
+                "measured in one sitting on one machine."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  cvkit bench --threads 1 --format jsonl", "  cvkit bench --threads 2 --reps 3"})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "text or jsonl (default: text on a terminal, jsonl when piped).")
+    OutputFormat format;
+
+    @Option(names = "--reps", paramLabel = "N", defaultValue = "5", description = "Timed repetitions, median reported (default: ${DEFAULT-VALUE}).")
+    int reps;
+
+    @Option(names = "--min-rep-s", paramLabel = "S", defaultValue = "0.3", description = "Minimum seconds per repetition (default: ${DEFAULT-VALUE}).")
+    double minRepSeconds;
+
+    @Option(names = "--case", paramLabel = "NAME", description = "Run only the cases whose name starts with NAME (sgemm, conv2d, train_lenet5, train_resnet20, infer_resnet18).")
+    String only;
+
+    @Override
+    public Integer call() {
+        if (reps < 1 || minRepSeconds < 0) throw new UserError("--reps must be >= 1 and --min-rep-s >= 0", ExitCodes.USAGE);
+        int threads = run.threadCount();
+        Parallel.setThreads(threads);
+        OutputFormat f = OutputFormat.resolve(format);
+        PrintWriter out = spec.commandLine().getOut();
+        ObjectMapper json = new ObjectMapper();
+        new Benchmarks(threads, reps, minRepSeconds, (ObjectNode o) -> {
+            if (f == OutputFormat.TEXT) {
+                String what = o.has("name") ? o.get("name").asText() : o.has("batch") ? "batch " + o.get("batch").asInt() : "";
+                String value = o.has("gflops") ? o.get("gflops").asDouble() + " GFLOPS" : o.get("images_per_s").asDouble() + " img/s";
+                out.printf("%-16s %-26s threads %d  %s%n", o.get("case").asText(), what, threads, value);
+            } else {
+                try {
+                    out.println(json.writeValueAsString(o));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            out.flush();
+        }).run(only);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.cvkit.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where results go besides stdout: a format, a COCO file, annotated images. */
+public final class OutputOptions {
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "Output on stdout: ${COMPLETION-CANDIDATES} (default: text on a terminal, jsonl when piped).")
+    public OutputFormat format;
+
+    @Option(names = "--coco", paramLabel = "FILE", description = "Also write the results in COCO results format to FILE (atomically).")
+    public Path coco;
+
+    @Option(names = "--gt", paramLabel = "DATASET.json",
+            description = "COCO dataset whose image ids (matched by file name) are used in --coco output.")
+    public Path gt;
+
+    @Option(names = "--save", paramLabel = "DIR", description = "Write annotated images to DIR, keeping each input's relative path.")
+    public Path save;
+}

@@ -1,0 +1,199 @@
+package dev.cvkit.models;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.nn.Conv;
+import dev.cvkit.nn.Init;
+import dev.cvkit.nn.Losses;
+import dev.cvkit.nn.Module;
+import dev.cvkit.optim.Sgd;
+import dev.cvkit.tensor.Gemm;
+import dev.cvkit.tensor.Tensor;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * The engine's speed cases, with the same names, fields and timing method as the peer script
+ * bench/torch_bench.py so the two outputs can be compared line by line: warm-up, an inner loop
+ * calibrated to last ≥ minRepSeconds, {@code reps} timed repetitions, median reported.
+ */
+public final class Benchmarks {
+    private static final JsonNodeFactory J = JsonNodeFactory.instance;
+    private final int threads, reps;
+    private final double minRepSeconds;
+    private final Consumer<ObjectNode> sink;
+
+    public Benchmarks(int threads, int reps, double minRepSeconds, Consumer<ObjectNode> sink) {
+        this.threads = threads;
+        this.reps = reps;
+        this.minRepSeconds = minRepSeconds;
+        this.sink = sink;
+    }
+
+    private record Timing(double median, double min, int inner) {}
+
+    private Timing time(Runnable fn, int warmup) {
+        for (int i = 0; i < warmup; i++) fn.run();
+        long t0 = System.nanoTime();
+        fn.run();
+        double one = (System.nanoTime() - t0) / 1e9;
+        int inner = Math.max(1, (int) (minRepSeconds / Math.max(one, 1e-9)));
+        double[] times = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long s = System.nanoTime();
+            for (int i = 0; i < inner; i++) fn.run();
+            times[r] = (System.nanoTime() - s) / 1e9 / inner;
+        }
+        double[] sorted = times.clone();
+        Arrays.sort(sorted);
+        double median = reps % 2 == 1 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
+        return new Timing(median, sorted[0], inner);
+    }
+
+    private ObjectNode record(String kase, Timing t) {
+        ObjectNode o = J.objectNode();
+        o.put("case", kase);
+        return o;
+    }
+
+    private void emit(ObjectNode o, Timing t) {
+        o.put("median_s", t.median);
+        o.put("min_s", t.min);
+        o.put("reps", reps);
+        o.put("inner_iters", t.inner);
+        o.put("loadavg1", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
+        o.put("threads", threads);
+        o.put("engine", "cvkit");
+        sink.accept(o);
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    /** Runs every case in torch_bench.py's order (sgemm 1024 only, as its --quick). */
+    public void runAll() {
+        run(null);
+    }
+
+    /** Runs the cases whose name starts with {@code only} (all when null). */
+    public void run(String only) {
+        if (want(only, "sgemm")) sgemm(1024);
+        if (want(only, "conv2d")) {
+            conv("conv3x3_n32_c64_56_k64", 32, 64, 56, 56, 64, 3, 1, 1);
+            conv("conv7x7s2_n1_c3_224_k64", 1, 3, 224, 224, 64, 7, 2, 3);
+            conv("conv3x3_n64_c16_32_k32", 64, 16, 32, 32, 32, 3, 1, 0);
+        }
+        if (want(only, "train_lenet5")) train("train_lenet5", Architecture.LENET5, new int[] {64, 1, 32, 32});
+        if (want(only, "train_resnet20")) train("train_resnet20", Architecture.RESNET20, new int[] {64, 3, 32, 32});
+        if (want(only, "infer_resnet18")) {
+            inferResnet18(1);
+            inferResnet18(8);
+        }
+    }
+
+    private static boolean want(String only, String kase) {
+        return only == null || kase.startsWith(only);
+    }
+
+    void sgemm(int n) {
+        Random r = new Random(0);
+        float[] a = Tensor.randn(r, n, n).data(), b = Tensor.randn(r, n, n).data(), c = new float[n * n];
+        // one call is single-threaded by design; the case splits C's rows into fixed blocks
+        int blocks = 8, rows = n / blocks;
+        Gemm g = Gemm.get();
+        Timing t = time(() -> dev.cvkit.tensor.Parallel.forEach(blocks, k ->
+                g.sgemm(false, false, rows, n, n, 1f, a, k * rows * n, n, b, 0, n, 0f, c, k * rows * n, n)), 2);
+        ObjectNode o = record("sgemm", t);
+        o.putArray("shape").add(n).add(n).add(n);
+        o.put("gflops", round(2.0 * n * n * n / t.median / 1e9, 2));
+        emit(o, t);
+    }
+
+    void conv(String name, int n, int c, int h, int w, int k, int kk, int s, int p) {
+        Random r = new Random(0);
+        Tensor x = Tensor.randn(r, n, c, h, w), wt = Tensor.randn(r, k, c, kk, kk), bias = Tensor.randn(r, k);
+        int ho = (h + 2 * p - kk) / s + 1, wo = (w + 2 * p - kk) / s + 1;
+        double flops = 2.0 * n * k * ho * wo * c * kk * kk;
+        Timing t;
+        try (var g = Tensor.noGrad()) {
+            t = time(() -> Conv.conv2d(x, wt, bias, s, s, p, p, 1, 1, 1), 2);
+        }
+        ObjectNode o = record("conv2d", t);
+        o.put("name", name);
+        ObjectNode sh = o.putObject("shape");
+        sh.put("N", n).put("C", c).put("H", h).put("W", w).put("K", k).put("kh", kk).put("kw", kk)
+                .put("stride", s).put("pad", p).put("Ho", ho).put("Wo", wo);
+        o.put("gflops", round(flops / t.median / 1e9, 2));
+        emit(o, t);
+    }
+
+    void train(String name, Architecture arch, int[] shape) {
+        Init.seed(0);
+        Module m = arch.build(10).train(true);
+        Sgd opt = new Sgd(m.parameters(), 0.01f, 0.9f, 0f, false);
+        Random r = new Random(0);
+        Tensor x = Tensor.randn(r, shape);
+        float[] y = new float[shape[0]];
+        for (int i = 0; i < y.length; i++) y[i] = r.nextInt(10);
+        Tensor target = Tensor.of(y, shape[0]);
+        Timing t = time(() -> {
+            opt.zeroGrad();
+            Tensor loss = Losses.crossEntropy(m.forward(x), target);
+            loss.backward();
+            opt.step();
+        }, 3);
+        ObjectNode o = record(name, t);
+        o.put("batch", shape[0]);
+        o.putArray("input").add(shape[1]).add(shape[2]).add(shape[3]);
+        o.put("params", m.parameterCount());
+        o.put("images_per_s", round(shape[0] / t.median, 1));
+        o.put("ms_per_step", round(t.median * 1e3, 3));
+        emit(o, t);
+    }
+
+    void inferResnet18(int batch) {
+        Init.seed(0);
+        Module m = Architecture.RESNET18.build(1000).eval();
+        Tensor x = Tensor.randn(new Random(0), batch, 3, 224, 224);
+        Timing t;
+        try (var g = Tensor.noGrad()) {
+            t = time(() -> m.forward(x), 2);
+        }
+        ObjectNode o = record("infer_resnet18", t);
+        o.put("batch", batch);
+        o.putArray("input").add(3).add(224).add(224);
+        o.put("images_per_s", round(batch / t.median, 2));
+        o.put("ms_per_batch", round(t.median * 1e3, 3));
+        long hwm = peakRssKb();
+        if (hwm > 0) o.put("peak_rss_mb_so_far", hwm / 1024);
+        emit(o, t);
+    }
+
+    /** VmHWM of this process (Linux), in kB; −1 elsewhere. */
+    static long peakRssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Names of the cases, for --help. */
+    public static List<String> caseNames() {
+        return new ArrayList<>(List.of("sgemm", "conv2d", "train_lenet5", "train_resnet20", "infer_resnet18"));
+    }
+}

@@ -1,0 +1,2 @@
+/** Geometric structures shared by proposals, detection and evaluation: boxes, IoU, NMS. */
+package dev.cvkit.structures;

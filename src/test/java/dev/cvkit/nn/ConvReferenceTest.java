@@ -1,0 +1,73 @@
+package dev.cvkit.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import dev.cvkit.tensor.Parallel;
+import dev.cvkit.tensor.Tensor;
+import dev.cvkit.testing.Fixtures;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The im2col/GEMM convolution against a direct seven-loop reference on shapes large enough to
+ * use column and row task splitting, and bitwise-identical results for 1, 2 and 3 threads.
+ */
+class ConvReferenceTest {
+    private final int savedThreads = Parallel.threads();
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(savedThreads);
+    }
+
+    /** Direct convolution in double: out[n,k,oy,ox] = b[k] + Σ w[k,c',i,j]·x[n, g·cg + c', oy·s − p + i·d, …]. */
+    static float[] naive(Tensor x, Tensor w, Tensor b, int s, int p, int d, int groups) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), k = w.size(0), kh = w.size(2), kw = w.size(3);
+        int cg = c / groups, kg = k / groups;
+        int oh = (h + 2 * p - d * (kh - 1) - 1) / s + 1, ow = (wd + 2 * p - d * (kw - 1) - 1) / s + 1;
+        float[] out = new float[n * k * oh * ow];
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < k; o++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double acc = b == null ? 0 : b.data()[o];
+                        int g = o / kg;
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int a = 0; a < kh; a++)
+                                for (int e = 0; e < kw; e++) {
+                                    int iy = oy * s - p + a * d, ix = ox * s - p + e * d;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                                    acc += (double) w.data()[((o * cg + ci) * kh + a) * kw + e]
+                                            * x.data()[((i * c + g * cg + ci) * h + iy) * wd + ix];
+                                }
+                        out[((i * k + o) * oh + oy) * ow + ox] = (float) acc;
+                    }
+        return out;
+    }
+
+    @Test
+    void matchesDirectConvolutionAndIsThreadCountInvariant() {
+        Random r = new Random(7);
+        int[][] cases = { // n, c, h, w, k, kernel, stride, pad, dilation, groups
+                {1, 64, 32, 32, 64, 3, 1, 1, 1, 1},
+                {2, 8, 15, 13, 12, 5, 2, 2, 1, 1},
+                {1, 6, 9, 9, 6, 3, 1, 2, 2, 3},
+                {2, 16, 8, 8, 16, 3, 2, 1, 1, 16},
+                {3, 32, 7, 7, 48, 1, 1, 0, 1, 1}};
+        for (int[] cs : cases) {
+            Tensor x = Tensor.randn(r, cs[0], cs[1], cs[2], cs[3]);
+            Tensor w = Tensor.randn(r, cs[4], cs[1] / cs[9], cs[5], cs[5]);
+            Tensor b = Tensor.randn(r, cs[4]);
+            float[] ref = naive(x, w, b, cs[6], cs[7], cs[8], cs[9]);
+            float[] first = null;
+            for (int t : new int[] {1, 2, 3}) {
+                Parallel.setThreads(t);
+                float[] y = Conv.conv2d(x, w, b, cs[6], cs[6], cs[7], cs[7], cs[8], cs[8], cs[9]).data();
+                Fixtures.assertClose(ref, y, 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref)), "conv " + java.util.Arrays.toString(cs));
+                if (first == null) first = y;
+                else assertArrayEquals(first, y, "threads " + t + " changed the result");
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.cvkit.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cvkit.tensor.Tensor;
+import dev.cvkit.testing.Fixtures;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ModuleTest {
+    @Test
+    void namesJoinWithDotsLikePyTorch() {
+        Sequential s = new Sequential(new Conv2d(3, 4, 3), BatchNorm.bn2d(4), Activation.relu(), new Sequential(new Linear(2, 3)));
+        assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "3.0.weight", "3.0.bias"),
+                List.copyOf(s.namedParameters().keySet()));
+        assertTrue(s.stateDict().keySet().containsAll(List.of("1.running_mean", "1.running_var", "1.num_batches_tracked")));
+    }
+
+    @Test
+    void loadStateDictChecksNamesAndShapes() {
+        Linear l = new Linear(2, 3);
+        Map<String, Tensor> sd = new HashMap<>();
+        sd.put("weight", Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
+        sd.put("bias", Tensor.of(new float[] {7, 8, 9}, 3));
+        l.loadStateDict(sd);
+        assertEquals(6f, l.weight.data()[5]);
+        sd.put("extra", Tensor.zeros(1));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> l.loadStateDict(sd)).getMessage().contains("unexpected weights: extra"));
+        sd.remove("extra");
+        sd.put("bias", Tensor.zeros(4));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> l.loadStateDict(sd)).getMessage().contains("bias: shape [4]"));
+        sd.remove("bias");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> l.loadStateDict(sd)).getMessage().contains("missing weights: bias"));
+    }
+
+    @Test
+    void foldedBatchNormEqualsConvThenBatchNorm() {
+        Random r = new Random(3);
+        Conv2d conv = new Conv2d(3, 5, 3, 2, 1);
+        BatchNorm bn = BatchNorm.bn2d(5);
+        for (Tensor t : List.of(bn.weight, bn.bias, bn.runningMean)) System.arraycopy(Tensor.randn(r, 5).data(), 0, t.data(), 0, 5);
+        for (int i = 0; i < 5; i++) bn.runningVar.data()[i] = 0.5f + r.nextFloat();
+        bn.eval();
+        Tensor x = Tensor.randn(r, 2, 3, 9, 9);
+        try (var g = Tensor.noGrad()) {
+            float[] ref = bn.forward(conv.forward(x)).data();
+            Fixtures.assertClose(ref, bn.foldInto(conv).forward(x).data(), 1e-5f, 1e-5f, "folded");
+            Fixtures.assertClose(ref, conv.forwardFused(x, bn, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY).data(), 1e-5f, 1e-5f, "fused");
+        }
+    }
+}
