@@ -42,6 +42,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (reps < 1 || minRepSeconds < 0) throw new UserError("--reps must be >= 1 and --min-rep-s >= 0", ExitCodes.USAGE);
+        if (only != null && Benchmarks.caseNames().stream().noneMatch(c -> c.startsWith(only))) {
+            throw new UserError("--case '" + only + "' matches no case (" + String.join(", ", Benchmarks.caseNames()) + ")",
+                    ExitCodes.USAGE);
+        }
         int threads = run.threadCount();
         Parallel.setThreads(threads);
         OutputFormat f = OutputFormat.resolve(format);

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  */
 public final class Benchmarks {
     private static final JsonNodeFactory J = JsonNodeFactory.instance;
+    /** Minimum warm-up time per case, seconds. */
+    static final double WARMUP_S = 5.0;
     private final int threads, reps;
     private final double minRepSeconds;
     private final Consumer<ObjectNode> sink;
@@ -40,7 +42,10 @@ public final class Benchmarks {
     private record Timing(double median, double min, int inner) {}
 
     private Timing time(Runnable fn, int warmup) {
-        for (int i = 0; i < warmup; i++) fn.run();
+        // torch_bench warms up 2-3 calls; the JVM also needs its JIT to compile the kernels'
+        // loops, so keep warming for at least WARMUP_S (a one-off cost in a long run)
+        long until = System.nanoTime() + (long) (WARMUP_S * 1e9);
+        for (int i = 0; i < warmup || System.nanoTime() < until; i++) fn.run();
         long t0 = System.nanoTime();
         fn.run();
         double one = (System.nanoTime() - t0) / 1e9;

@@ -15,6 +15,8 @@ import dev.cvkit.tensor.Tensor;
 public final class Conv {
     /** Target size (floats) of one im2col block: about 1 MB, so it stays in L2. */
     private static final int COL_BLOCK = 1 << 18;
+    /** Largest column cache kept from forward to backward (floats; 16 MB). */
+    private static final long CACHE_LIMIT = 1 << 22;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
 
     private Conv() {}
@@ -47,10 +49,16 @@ public final class Conv {
         float[] out = new float[n * k * oh * ow];
         float[] xd = x.data(), wdat = w.data();
         boolean depthwise = cg == 1 && kg == 1;
+        // When recording for backward and the columns of the whole batch are small, keep them
+        // so the weight gradient does not redo im2col (saves a third of im2col work in training).
+        boolean recording = Tensor.gradEnabled() && w.requiresGrad();
+        long colTotal = (long) n * groups * geo.rows() * geo.cols();
+        float[] colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
+                && colTotal <= CACHE_LIMIT ? new float[(int) colTotal] : null;
         if (depthwise) {
             Parallel.forEach(n * c, t -> depthwiseForward(xd, wdat, out, t, geo));
         } else {
-            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow);
+            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, null, colCache);
         }
         if (bias != null) {
             float[] b = bias.data();
@@ -65,7 +73,7 @@ public final class Conv {
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
         if (y.requiresGrad()) {
-            y.setBackward(() -> conv2dBackward(x, w, bias, y, geo, groups, depthwise));
+            y.setBackward(() -> conv2dBackward(x, w, bias, y, geo, groups, depthwise, colCache));
         }
         return y;
     }
@@ -107,7 +115,7 @@ public final class Conv {
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
         } else {
-            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep);
+            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep, null);
         }
         return Tensor.of(out, n, k, oh, ow);
     }
@@ -117,13 +125,9 @@ public final class Conv {
         void apply(int k0, int k1, int base, int p0, int p1);
     }
 
+    /** colCache, if not null, receives every image's full column matrix at ((i·groups + g)·r·p). */
     private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
-                                    ConvGeom geo, int xStride, int yStride) {
-        forwardGemm(xd, wdat, out, n, groups, kg, geo, xStride, yStride, null);
-    }
-
-    private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
-                                    ConvGeom geo, int xStride, int yStride, Epilogue ep) {
+                                    ConvGeom geo, int xStride, int yStride, Epilogue ep, float[] colCache) {
         int r = geo.rows(), p = geo.cols();
         boolean pw1 = geo.isPointwise();
         int colChunk = r * p <= COL_BLOCK ? p : Math.max(128, COL_BLOCK / r);
@@ -148,6 +152,19 @@ public final class Conv {
             int wOff = (g * kg + k0) * r;
             if (pw1) {
                 gemm.sgemm(false, false, k1 - k0, p1 - p0, r, 1f, wdat, wOff, r, xd, xOff + p0, p, 0f, out, yOff, p);
+            } else if (colCache != null) {
+                // r·p ≤ COL_BLOCK: one column chunk per image. If rows are split, every row task
+                // builds the columns and the first one stores them.
+                int cOff = (i * groups + g) * r * p;
+                if (rowsPerTask == 1) {
+                    geo.im2col(xd, xOff, 0, p, colCache, cOff);
+                    gemm.sgemm(false, false, k1 - k0, p, r, 1f, wdat, wOff, r, colCache, cOff, p, 0f, out, yOff, p);
+                } else {
+                    float[] col = scratch(0, r * p);
+                    geo.im2col(xd, xOff, 0, p, col);
+                    gemm.sgemm(false, false, k1 - k0, p, r, 1f, wdat, wOff, r, col, 0, p, 0f, out, yOff, p);
+                    if (rc == 0) System.arraycopy(col, 0, colCache, cOff, r * p);
+                }
             } else {
                 float[] col = scratch(0, r * (p1 - p0));
                 geo.im2col(xd, xOff, p0, p1, col);
@@ -161,24 +178,31 @@ public final class Conv {
     }
 
     private static void depthwiseForward(float[] x, float[] w, float[] out, int t, ConvGeom g) {
-        // task t = (image, channel); output plane = sum over taps of weight * shifted input
-        int c = t; // index over n*C planes; channel = t % C is implied by the weight index below
-        int planes = g.h() * g.w();
+        // task t = image·C + channel; each output row accumulates all taps while it is in L1,
+        // over the precomputed in-bounds column range of each tap (no per-value bounds tests)
         int kk = g.kh() * g.kw();
-        int xo = t * planes, yo = t * g.oh() * g.ow();
         int channels = w.length / kk;
-        int wo = (c % channels) * kk;
-        for (int ki = 0; ki < g.kh(); ki++) {
-            for (int kj = 0; kj < g.kw(); kj++) {
-                float wv = w[wo + ki * g.kw() + kj];
-                for (int oy = 0; oy < g.oh(); oy++) {
-                    int iy = oy * g.sh() - g.ph() + ki * g.dh();
-                    if (iy < 0 || iy >= g.h()) continue;
-                    int row = xo + iy * g.w();
-                    int yr = yo + oy * g.ow();
-                    int ix = -g.pw() + kj * g.dw();
-                    for (int ox = 0; ox < g.ow(); ox++, ix += g.sw()) {
-                        if (ix >= 0 && ix < g.w()) out[yr + ox] += wv * x[row + ix];
+        int xo = t * g.h() * g.w(), yo = t * g.oh() * g.ow();
+        int wo = (t % channels) * kk;
+        int sw = g.sw();
+        int[] lo = new int[g.kw()], hi = new int[g.kw()];
+        for (int kj = 0; kj < g.kw(); kj++) {
+            lo[kj] = g.oxLo(kj);
+            hi[kj] = g.oxHi(kj);
+        }
+        for (int oy = 0; oy < g.oh(); oy++) {
+            int yr = yo + oy * g.ow();
+            for (int ki = 0; ki < g.kh(); ki++) {
+                int iy = oy * g.sh() - g.ph() + ki * g.dh();
+                if (iy < 0 || iy >= g.h()) continue;
+                for (int kj = 0; kj < g.kw(); kj++) {
+                    float wv = w[wo + ki * g.kw() + kj];
+                    int row = xo + iy * g.w() + kj * g.dw() - g.pw();
+                    int a = lo[kj], b = hi[kj];
+                    if (sw == 1) {
+                        for (int ox = a; ox < b; ox++) out[yr + ox] += wv * x[row + ox];
+                    } else {
+                        for (int ox = a; ox < b; ox++) out[yr + ox] += wv * x[row + ox * sw];
                     }
                 }
             }
@@ -186,7 +210,7 @@ public final class Conv {
     }
 
     private static void conv2dBackward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeom geo, int groups,
-                                       boolean depthwise) {
+                                       boolean depthwise, float[] colCache) {
         float[] dy = y.grad();
         int n = x.size(0), c = x.size(1), k = w.size(0);
         int p = geo.cols(), r = geo.rows(), kg = k / groups;
@@ -210,12 +234,31 @@ public final class Conv {
             Parallel.forEach(c, ch -> depthwiseBackward(xd, wdat, dy, dx, dwg, ch, n, c, geo));
             return;
         }
+        // Stride-1 convs with padding ≤ the dilated kernel extent: dx is the "full" convolution
+        // of dy with the flipped, transposed kernel, so it is computed as im2col(dy) + GEMM
+        // written straight into dx — no col2im scatter (C2 does not vectorise that loop).
+        boolean pw1 = geo.isPointwise();
+        ConvGeom back = null;
+        float[] wflip = null;
+        if (dx != null && !pw1 && geo.sh() == 1 && geo.sw() == 1
+                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)) {
+            back = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
+                    geo.dw() * (geo.kw() - 1) - geo.pw(), geo.dh(), geo.dw(), geo.h(), geo.w());
+            wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
+        }
+        final ConvGeom backGeo = back;
+        final float[] wt = wflip;
+        if (n < 4) {
+            // small batches (detection: 1–2 large images): split within each image instead
+            backwardPerImage(xd, wdat, dy, dx, needW ? w.gradBuffer() : null, n, groups, kg, geo, backGeo, wt,
+                    colCache, xStride, yStride);
+            return;
+        }
         // fixed batch chunks (by N only): each owns a weight-gradient partial and its dx images
         int chunk = Math.max(1, (n + 15) / 16);
         int nChunks = (n + chunk - 1) / chunk;
         float[][] partial = new float[needW ? nChunks : 0][];
         Gemm gemm = Gemm.get();
-        boolean pw1 = geo.isPointwise();
         Parallel.forEach(nChunks, t -> {
             float[] dwp = needW ? new float[wdat.length] : null;
             for (int i = t * chunk; i < Math.min(n, (t + 1) * chunk); i++) {
@@ -229,6 +272,9 @@ public final class Conv {
                         if (pw1) {
                             col = xd;
                             colOff = xOff;
+                        } else if (colCache != null) {
+                            col = colCache;
+                            colOff = (i * groups + g) * r * p;
                         } else {
                             col = scratch(0, r * p);
                             geo.im2col(xd, xOff, 0, p, col);
@@ -237,7 +283,12 @@ public final class Conv {
                         // dW_g (kg×r) += dY (kg×p) · col^T (p×r)
                         gemm.sgemm(false, true, kg, r, p, 1f, dy, yOff, p, col, colOff, p, 1f, dwp, wOff, r);
                     }
-                    if (dx != null) {
+                    if (dx != null && backGeo != null) {
+                        int hw = geo.h() * geo.w(), rb = backGeo.rows();
+                        float[] dcol = scratch(1, rb * hw);
+                        backGeo.im2col(dy, yOff, 0, hw, dcol);
+                        gemm.sgemm(false, false, geo.c(), hw, rb, 1f, wt, g * geo.c() * rb, rb, dcol, 0, hw, 1f, dx, xOff, hw);
+                    } else if (dx != null) {
                         if (pw1) {
                             gemm.sgemm(true, false, r, p, kg, 1f, wdat, wOff, r, dy, yOff, p, 1f, dx, xOff, p);
                         } else {
@@ -256,6 +307,90 @@ public final class Conv {
                 Tensor.addInto(dwg, part);
             }
         }
+    }
+
+    /**
+     * Backward for batches of 1–3 images: images and groups in order, and inside each, tasks
+     * over fixed blocks of weight-gradient rows and of input-gradient columns (by shape only,
+     * so the result does not depend on the thread count). dW accumulates into {@code dwg}.
+     */
+    private static void backwardPerImage(float[] xd, float[] wdat, float[] dy, float[] dx, float[] dwg, int n,
+                                         int groups, int kg, ConvGeom geo, ConvGeom backGeo, float[] wt,
+                                         float[] colCache, int xStride, int yStride) {
+        int r = geo.rows(), p = geo.cols(), cg = geo.c(), hw = geo.h() * geo.w();
+        boolean pw1 = geo.isPointwise();
+        Gemm gemm = Gemm.get();
+        int rowBlock = Math.max(8, (kg + 7) / 8), nRowBlocks = (kg + rowBlock - 1) / rowBlock;
+        for (int i = 0; i < n; i++) {
+            for (int gi = 0; gi < groups; gi++) {
+                final int g = gi;
+                int xOff = i * xStride + g * cg * hw;
+                int yOff = i * yStride + g * kg * p;
+                int wOff = g * kg * r;
+                if (dwg != null) {
+                    float[] col;
+                    int colOff;
+                    if (pw1) {
+                        col = xd;
+                        colOff = xOff;
+                    } else if (colCache != null) {
+                        col = colCache;
+                        colOff = (i * groups + g) * r * p;
+                    } else {
+                        col = new float[r * p];
+                        geo.im2col(xd, xOff, 0, p, col);
+                        colOff = 0;
+                    }
+                    final float[] fc = col;
+                    final int fo = colOff;
+                    Parallel.forEach(nRowBlocks, b -> {
+                        int k0 = b * rowBlock, k1 = Math.min(kg, k0 + rowBlock);
+                        gemm.sgemm(false, true, k1 - k0, r, p, 1f, dy, yOff + k0 * p, p, fc, fo, p, 1f, dwg, wOff + k0 * r, r);
+                    });
+                }
+                if (dx == null) continue;
+                if (backGeo != null) {
+                    int rb = backGeo.rows();
+                    int chunkCols = rb * hw <= COL_BLOCK ? hw : Math.max(128, COL_BLOCK / rb);
+                    int nCol = (hw + chunkCols - 1) / chunkCols;
+                    Parallel.forEach(nCol, cc -> {
+                        int p0 = cc * chunkCols, p1 = Math.min(hw, p0 + chunkCols);
+                        float[] dcol = scratch(1, rb * (p1 - p0));
+                        backGeo.im2col(dy, yOff, p0, p1, dcol);
+                        gemm.sgemm(false, false, cg, p1 - p0, rb, 1f, wt, g * cg * rb, rb, dcol, 0, p1 - p0, 1f, dx, xOff + p0, hw);
+                    });
+                } else {
+                    int chunkCols = Math.max(128, (p + 7) / 8);
+                    int nCol = (p + chunkCols - 1) / chunkCols;
+                    float[] dcol = pw1 ? null : new float[r * p];
+                    Parallel.forEach(nCol, cc -> {
+                        int p0 = cc * chunkCols, p1 = Math.min(p, p0 + chunkCols);
+                        if (pw1) {
+                            gemm.sgemm(true, false, r, p1 - p0, kg, 1f, wdat, wOff, r, dy, yOff + p0, p, 1f, dx, xOff + p0, p);
+                        } else {
+                            gemm.sgemm(true, false, r, p1 - p0, kg, 1f, wdat, wOff, r, dy, yOff + p0, p, 0f, dcol, p0, p);
+                        }
+                    });
+                    if (!pw1) geo.col2imAdd(dcol, dx, xOff);
+                }
+            }
+        }
+    }
+
+    /** Per group: Wt[c][k][i][j] = W[g·kg + k][c][kh−1−i][kw−1−j], laid out [groups][cg][kg·kh·kw]. */
+    private static float[] flipTranspose(float[] w, int groups, int kg, int cg, int kh, int kw) {
+        int kk = kh * kw;
+        float[] t = new float[w.length];
+        for (int g = 0; g < groups; g++) {
+            for (int k = 0; k < kg; k++) {
+                for (int c = 0; c < cg; c++) {
+                    int src = ((g * kg + k) * cg + c) * kk;
+                    int dst = ((g * cg + c) * kg + k) * kk;
+                    for (int q = 0; q < kk; q++) t[dst + q] = w[src + kk - 1 - q];
+                }
+            }
+        }
+        return t;
     }
 
     private static void depthwiseBackward(float[] x, float[] w, float[] dy, float[] dx, float[] dw, int ch,

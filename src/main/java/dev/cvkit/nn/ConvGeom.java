@@ -21,26 +21,40 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
     }
 
     /** First output column ox whose input column ox·sw − pw + kj·dw is ≥ 0. */
-    private int oxLo(int kj) {
+    int oxLo(int kj) {
         int off = pw - kj * dw; // need ox·sw ≥ off
         return off <= 0 ? 0 : Math.min(ow, (off + sw - 1) / sw);
     }
 
     /** One past the last output column whose input column is < w. */
-    private int oxHi(int kj) {
+    int oxHi(int kj) {
         int lim = w - 1 + pw - kj * dw; // need ox·sw ≤ lim
         return lim < 0 ? 0 : Math.min(ow, lim / sw + 1);
     }
 
     /** Writes columns [p0, p1) of the column matrix for image {@code x[xOff..]} into col (ld = p1-p0). */
     void im2col(float[] x, int xOff, int p0, int p1, float[] col) {
+        im2col(x, xOff, p0, p1, col, 0);
+    }
+
+    /** As above, writing the column matrix at {@code col[colOff..]}. */
+    void im2col(float[] x, int xOff, int p0, int p1, float[] col, int colOff) {
         int n = p1 - p0;
+        boolean padded = ph > 0 || pw > 0 || (oh - 1) * sh + (kh - 1) * dh >= h || (ow - 1) * sw + (kw - 1) * dw >= w;
+        // Narrow images: zero everything once (one vectorised fill) and copy the valid runs —
+        // per-run zeroing would cost work per output row. Wide images: zero just the padding
+        // runs, so the buffer is written once.
+        boolean prefill = padded && ow < 32;
+        if (prefill) {
+            java.util.Arrays.fill(col, colOff, colOff + c * kh * kw * n, 0f);
+        }
         for (int ci = 0; ci < c; ci++) {
             int plane = xOff + ci * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
-                    int base = ((ci * kh + ki) * kw + kj) * n;
+                    int base = colOff + ((ci * kh + ki) * kw + kj) * n;
                     int lo = oxLo(kj), hi = oxHi(kj);
+                    if (lo >= hi && prefill) continue;
                     int shift = kj * dw - pw;
                     int oy = p0 / ow, ox = p0 % ow;
                     for (int q = 0; q < n; ) {
@@ -49,19 +63,19 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
                         int iy = oy * sh - ph + ki * dh;
                         int dst = base + q - ox; // col index of output column ox' is dst + ox'
                         if (iy < 0 || iy >= h || lo >= hi) {
-                            zero(col, dst + ox, dst + end);
+                            if (!prefill) java.util.Arrays.fill(col, dst + ox, dst + end, 0f);
                         } else {
                             int a = Math.max(ox, lo), b = Math.min(end, hi);
-                            if (a > ox) zero(col, dst + ox, dst + Math.min(a, end));
-                            int row = plane + iy * w + shift;
-                            if (a < b) {
-                                if (sw == 1) {
-                                    System.arraycopy(x, row + a, col, dst + a, b - a);
-                                } else {
-                                    for (int t = a; t < b; t++) col[dst + t] = x[row + t * sw];
-                                }
+                            if (!prefill) {
+                                for (int t = ox; t < Math.min(a, end); t++) col[dst + t] = 0f;
+                                for (int t = Math.max(b, ox); t < end; t++) col[dst + t] = 0f;
                             }
-                            if (b < end) zero(col, dst + Math.max(b, ox), dst + end);
+                            int row = plane + iy * w + shift;
+                            if (sw == 1) {
+                                if (a < b) System.arraycopy(x, row + a, col, dst + a, b - a);
+                            } else {
+                                for (int t = a; t < b; t++) col[dst + t] = x[row + t * sw];
+                            }
                         }
                         q += run;
                         ox = 0;
@@ -70,11 +84,6 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
                 }
             }
         }
-    }
-
-    /** Zeroes [from, to): padding runs are 1–3 values, too short for Arrays.fill's overhead. */
-    private static void zero(float[] a, int from, int to) {
-        for (int i = from; i < to; i++) a[i] = 0f;
     }
 
     /** Adds the column matrix (all columns, ld = oh*ow) back into image {@code x[xOff..]}. */

@@ -70,4 +70,46 @@ class ConvReferenceTest {
             }
         }
     }
+
+    /**
+     * Batches under 4 take the per-image backward (tasks inside an image); 4 and more the
+     * batch-chunk one. Duplicating a batch of 2 into 4 must give the same input gradients and
+     * twice the weight gradient, and each path must be thread-count invariant.
+     */
+    @Test
+    void smallBatchBackwardAgreesWithBatchedBackward() {
+        Random r = new Random(8);
+        int[][] cases = {{64, 20, 20, 96, 3, 1, 1}, {16, 17, 15, 24, 3, 2, 1}, {32, 12, 12, 40, 1, 1, 0}};
+        for (int[] cs : cases) {
+            int c = cs[0], h = cs[1], wd = cs[2], k = cs[3], kk = cs[4], s = cs[5], p = cs[6];
+            Tensor x2 = Tensor.randn(r, 2, c, h, wd);
+            Tensor w = Tensor.randn(r, k, c, kk, kk);
+            int oh = (h + 2 * p - kk) / s + 1, ow = (wd + 2 * p - kk) / s + 1;
+            float[] dy2 = Tensor.randn(r, 2, k, oh, ow).data();
+            float[] x4 = new float[2 * x2.numel()], dy4 = new float[2 * dy2.length];
+            for (int rep = 0; rep < 2; rep++) {
+                System.arraycopy(x2.data(), 0, x4, rep * x2.numel(), x2.numel());
+                System.arraycopy(dy2, 0, dy4, rep * dy2.length, dy2.length);
+            }
+            float[][] first = null;
+            for (int t : new int[] {1, 2, 3}) {
+                Parallel.setThreads(t);
+                Tensor xa = x2.copy().requiresGrad(true), wa = w.copy().requiresGrad(true);
+                Conv.conv2d(xa, wa, null, s, s, p, p, 1, 1, 1).backward(dy2);
+                float[][] now = {xa.grad(), wa.grad()};
+                if (first == null) first = now;
+                else {
+                    assertArrayEquals(first[0], now[0], "dx, threads " + t);
+                    assertArrayEquals(first[1], now[1], "dw, threads " + t);
+                }
+            }
+            Tensor xb = Tensor.of(x4, 4, c, h, wd).requiresGrad(true), wb = w.copy().requiresGrad(true);
+            Conv.conv2d(xb, wb, null, s, s, p, p, 1, 1, 1).backward(dy4);
+            float[] half = new float[wb.numel()];
+            for (int i = 0; i < half.length; i++) half[i] = wb.grad()[i] / 2;
+            Fixtures.assertClose(java.util.Arrays.copyOf(xb.grad(), x2.numel()), first[0], 1e-4f,
+                    (float) (1e-5 * Fixtures.maxAbs(first[0])), "dx per-image vs batched");
+            Fixtures.assertClose(half, first[1], 1e-4f, (float) (1e-5 * Fixtures.maxAbs(half)), "dw per-image vs batched");
+        }
+    }
 }

@@ -71,8 +71,17 @@ class LayerFixtureTest {
             case "softmax" -> Functional.softmax(x, p.get("dim").asInt());
             case "log_softmax" -> Functional.logSoftmax(x, p.get("dim").asInt());
             case "concat" -> Functional.concat(p.get("dim").asInt(), x, in.get("x2"));
-            case "max_pool2d" -> Functional.maxPool2d(x, p.get("k").asInt(), p.get("k").asInt(), p.get("stride").asInt(),
-                    p.get("stride").asInt(), p.get("padding").asInt(), p.get("padding").asInt(), p.get("ceil").asBoolean()).output();
+            case "max_pool2d" -> {
+                Functional.Pooled pooled = Functional.maxPool2d(x, p.get("k").asInt(), p.get("k").asInt(), p.get("stride").asInt(),
+                        p.get("stride").asInt(), p.get("padding").asInt(), p.get("padding").asInt(), p.get("ceil").asBoolean());
+                if (t.containsKey("indices_ref")) {
+                    float[] ref = t.get("indices_ref").data();
+                    float[] mine = new float[ref.length];
+                    for (int i = 0; i < ref.length; i++) mine[i] = pooled.indices()[i];
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(ref, mine, "max_pool2d indices");
+                }
+                yield pooled.output();
+            }
             case "avg_pool2d" -> Functional.avgPool2d(x, p.get("k").asInt(), p.get("k").asInt(), p.get("stride").asInt(),
                     p.get("stride").asInt(), p.get("padding").asInt(), p.get("padding").asInt(), p.get("ceil").asBoolean(), true);
             case "adaptive_avg_pool2d" -> Functional.adaptiveAvgPool2d(x, p.get("oh").asInt(), p.get("ow").asInt());

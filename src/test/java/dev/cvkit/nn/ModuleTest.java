@@ -53,4 +53,17 @@ class ModuleTest {
             Fixtures.assertClose(ref, conv.forwardFused(x, bn, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY).data(), 1e-5f, 1e-5f, "fused");
         }
     }
+
+    @Test
+    void inferenceMaxPoolEqualsIndexedMaxPool() {
+        Tensor x = Tensor.randn(new Random(9), 2, 3, 11, 10);
+        int[][] cfg = {{2, 2, 0, 0}, {3, 2, 1, 0}, {3, 2, 0, 1}, {3, 1, 1, 0}, {5, 3, 2, 1}};
+        for (int[] c : cfg) {
+            float[] ref = Functional.maxPool2d(x, c[0], c[0], c[1], c[1], c[2], c[2], c[3] == 1).output().data();
+            try (var g = Tensor.noGrad()) {
+                Functional.Pooled fast = Functional.maxPool2d(x, c[0], c[0], c[1], c[1], c[2], c[2], c[3] == 1, false);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(ref, fast.output().data(), java.util.Arrays.toString(c));
+            }
+        }
+    }
 }
