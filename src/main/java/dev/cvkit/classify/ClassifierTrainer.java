@@ -258,8 +258,9 @@ public final class ClassifierTrainer {
             training.put("val", dataInfo.valGiven());
         }
         training.set("options", cfg.toJson());
+        // scores, not timings: the same data, options and seed give the same model file bytes
         row.fields().forEachRemaining(e -> {
-            if (!e.getKey().equals("epoch") && !e.getKey().equals("best")) {
+            if (!List.of("epoch", "best", "time_s", "images_per_s").contains(e.getKey())) {
                 training.set(e.getKey(), e.getValue());
             }
         });

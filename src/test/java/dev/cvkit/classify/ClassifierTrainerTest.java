@@ -51,10 +51,31 @@ class ClassifierTrainerTest {
     }
 
     ClassifierTrainer trainer(ClassifierModel m, TrainConfig cfg, Path out) {
+        return trainer(m, cfg, out, 2);
+    }
+
+    ClassifierTrainer trainer(ClassifierModel m, TrainConfig cfg, Path out, int threads) {
         IdxDataset all = IdxDataset.open(MNIST, "train");
         Subset[] parts = Subset.split(all, cfg.valSplit(), cfg.seed());
         return new ClassifierTrainer(m, cfg, parts[0], parts[1], new ClassifierTrainer.DataInfo(MNIST.toString(), null, MNIST.toString(), null, ""),
-                out, 2, "cvkit train test", null);
+                out, threads, "cvkit train test", null);
+    }
+
+    @Test
+    void sameModelFileBytesWhateverTheThreadCount() throws IOException {
+        IdxDataset all = IdxDataset.open(MNIST, "train");
+        int before = dev.cvkit.tensor.Parallel.threads();
+        try {
+            for (int threads : new int[] {1, 3}) {
+                dev.cvkit.tensor.Parallel.setThreads(threads);
+                trainer(fresh(all, 1), config(2), tmp.resolve("t" + threads), threads).run();
+            }
+        } finally {
+            dev.cvkit.tensor.Parallel.setThreads(before);
+        }
+        for (String f : List.of("last.safetensors", "best.safetensors", "checkpoint.safetensors")) {
+            assertArrayEquals(Files.readAllBytes(tmp.resolve("t1").resolve(f)), Files.readAllBytes(tmp.resolve("t3").resolve(f)), f);
+        }
     }
 
     @Test
