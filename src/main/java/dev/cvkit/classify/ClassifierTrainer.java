@@ -12,6 +12,7 @@ import dev.cvkit.image.Augmentation;
 import dev.cvkit.image.Charts;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.SafeTensors;
+import dev.cvkit.models.GoogLeNet;
 import dev.cvkit.nn.Losses;
 import dev.cvkit.optim.LrSchedule;
 import dev.cvkit.optim.Optimizer;
@@ -213,8 +214,15 @@ public final class ClassifierTrainer {
             }
             opt.zeroGrad();
             Tensor logits = model.net().forward(x);
-            Tensor loss = Losses.crossEntropy(logits, Tensor.of(target, n));
+            Tensor t = Tensor.of(target, n);
+            Tensor loss = Losses.crossEntropy(logits, t);
             float lv = loss.item();
+            if (model.net() instanceof GoogLeNet g) {
+                // the auxiliary classifiers add 0.3 × their loss, as in Szegedy et al. (reported: the main loss)
+                for (Tensor aux : g.auxLogits()) {
+                    loss = loss.add(Losses.crossEntropy(aux, t).mul(0.3f));
+                }
+            }
             if (!Float.isFinite(lv)) {
                 String kept = epoch == 0 ? "no epoch had finished, so nothing was written"
                         : "the files in " + out + " are those of epoch " + epoch;

@@ -75,7 +75,16 @@ public final class ClassifyCommand implements Callable<Integer> {
             throw new UserError("--top must be at least 1, got " + top, ExitCodes.USAGE);
         }
         int threads = run.threadCount();
+        int engineThreads = Parallel.threads();
         Parallel.setThreads(1); // images run in parallel; each forward pass on one thread
+        try {
+            return classify(threads);
+        } finally {
+            Parallel.setThreads(engineThreads);
+        }
+    }
+
+    private int classify(int threads) throws Exception {
         ClassifierModel m = ClassifierModel.load(modelPath(), Architectures.ZOO);
         Preprocessor pre = new Preprocessor(m.preprocessing(), null);
         OutputFormat fmt = OutputFormat.resolve(format);

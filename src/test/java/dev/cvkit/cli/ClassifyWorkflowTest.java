@@ -144,6 +144,10 @@ class ClassifyWorkflowTest {
         List<String> rows = csv.out().lines().toList();
         assertEquals("file,width,height,rank,class,index,score", rows.get(0));
         assertEquals(3, rows.size());
+        var json = CliTestSupport.run("classify", "--model", model.toString(), "--format", "json", one.toString(), one.toString());
+        JsonNode arr = JSON.readTree(json.out());
+        assertEquals(2, arr.size());
+        assertEquals(arr.get(0).get("predictions"), arr.get(1).get("predictions"));
         var text = CliTestSupport.run("classify", "--model", model.toString(), "--format", "text", one.toString());
         assertTrue(text.out().lines().toList().get(1).startsWith(one.toString()), text.out());
         Path bad = tmp.resolve("bad.png");
