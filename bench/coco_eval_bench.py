@@ -2,7 +2,7 @@
 """COCO evaluation speed: pycocotools vs `java -jar target/cvkit.jar eval`, whole process.
 
     python3 bench/coco_eval_bench.py [--images 5000] [--gt 40000] [--dets 100000]
-                                     [--types bbox,segm] [--dir DIR] [--threads N]
+                                     [--types bbox,segm] [--dir DIR] [--threads N] [--repeat N]
 
 Run with a Python that has pycocotools and numpy (the project's fixtures use the system
 python3). Build the jar first: mvn -o -q package -DskipTests.
@@ -50,21 +50,25 @@ def generate(d, n_images, n_gt, n_dets, seed=7):
         anns.append({"id": j + 1, "image_id": int(img), "category_id": int(rng.integers(1, K + 1)),
                      "segmentation": seg, "area": float(maskUtils.area(rle)),
                      "bbox": [float(v) for v in maskUtils.toBbox(rle)], "iscrowd": int(crowd)})
-        polys.append((cx, cy, r))
+        polys.append(p)
     gt = {"images": images, "annotations": anns, "categories": cats}
     dets_box, dets_segm = [], []
     for i in range(n_dets):
         if i < n_dets * 0.6:
+            # near a ground truth: its outline shifted and perturbed
             a = anns[int(rng.integers(0, n_gt))]
-            cx, cy, r = polys[a["id"] - 1]
-            s = r * float(rng.choice([0.02, 0.08, 0.2, 0.5]))
-            cx, cy = cx + rng.normal(0, s), cy + rng.normal(0, s)
+            gp = polys[a["id"] - 1]
+            size = max(a["bbox"][2], a["bbox"][3], 1.0)
+            s = size * float(rng.choice([0.01, 0.04, 0.1, 0.3]))
+            dx, dy = rng.normal(0, s), rng.normal(0, s)
+            p = [round(float(min(max(v + (dx if k % 2 == 0 else dy) + rng.normal(0, size * 0.02), 0), W if k % 2 == 0 else H)), 2)
+                 for k, v in enumerate(gp)]
             img, cat = a["image_id"], a["category_id"] if rng.random() < 0.9 else int(rng.integers(1, K + 1))
         else:
             r = float(rng.choice([8, 20, 45, 90]))
             cx, cy = float(rng.uniform(r, W - r)), float(rng.uniform(r, H - r))
             img, cat = int(rng.integers(1, n_images + 1)), int(rng.integers(1, K + 1))
-        p = polygon(cx, cy, r, 10)
+            p = polygon(cx, cy, r, 10)
         rle = maskUtils.frPyObjects([p], H, W)[0]
         bb = [round(float(v), 2) for v in maskUtils.toBbox(rle)]
         score = round(float(rng.uniform(0.05, 1.0)), 3)
@@ -113,6 +117,9 @@ def main():
     ap.add_argument("--dir", help="where to keep the generated files (default: a temporary folder)")
     ap.add_argument("--threads", type=int, help="cvkit --threads (default: all cores)")
     ap.add_argument("--java", default=os.environ.get("JAVA", "java"))
+    ap.add_argument("--repeat", type=int, default=1, help="alternate the two tools N times, report medians")
+    ap.add_argument("--java-opts", action="append", default=[],
+                    help="also run cvkit with these JVM options (repeatable), e.g. '-XX:TieredStopAtLevel=1'")
     a = ap.parse_args()
     jar = os.path.join(ROOT, "target", "cvkit.jar")
     if not os.path.exists(jar):
@@ -124,20 +131,37 @@ def main():
         generate(d, a.images, a.gt, a.dets)
     gt = os.path.join(d, "gt.json")
     rows = []
+    load0 = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
     for t in a.types.split(","):
         dt = os.path.join(d, "dt_%s.json" % t)
-        py_s, py_rss, py_out = timed([sys.executable, os.path.abspath(__file__), "--run-pycocotools", gt, dt, t])
-        cmd = [a.java, "-jar", jar, "eval", "--gt", gt, "--dt", dt, "--iou-type", t, "--format", "json", "-q"]
-        if a.threads:
-            cmd += ["--threads", str(a.threads)]
-        cv_s, cv_rss, cv_out = timed(cmd)
-        same = json.loads(py_out)["stats"] == json.loads(cv_out)["stats"]
-        rows.append((t, py_s, py_rss, cv_s, cv_rss, py_s / cv_s, same))
-        print("%s: pycocotools %.2f s, cvkit %.2f s" % (t, py_s, cv_s), file=sys.stderr)
+        variants = [""] + a.java_opts
+        cmds = []
+        for opts in variants:
+            cmd = [a.java] + opts.split() + ["-jar", jar, "eval", "--gt", gt, "--dt", dt, "--iou-type", t, "--format", "json", "-q"]
+            if a.threads:
+                cmd += ["--threads", str(a.threads)]
+            cmds.append(cmd)
+        py, cv = [], [[] for _ in variants]
+        for _ in range(a.repeat):
+            py.append(timed([sys.executable, os.path.abspath(__file__), "--run-pycocotools", gt, dt, t]))
+            for v, cmd in enumerate(cmds):
+                cv[v].append(timed(cmd))
+            print("%s: pycocotools %.2f s, cvkit %s s" % (t, py[-1][0], ", ".join("%.2f" % c[-1][0] for c in cv)),
+                  file=sys.stderr)
+        med = lambda runs, i: sorted(r[i] for r in runs)[len(runs) // 2]
+        py_s = med(py, 0)
+        for v, opts in enumerate(variants):
+            same = all(json.loads(p[2])["stats"] == json.loads(c[2])["stats"] for p, c in zip(py, cv[v]))
+            cv_s = med(cv[v], 0)
+            label = t + (" (cvkit JVM: %s)" % opts if opts else "")
+            rows.append((label, py_s, med(py, 1), cv_s, med(cv[v], 1), py_s / cv_s, same))
+    load1 = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
     print("| iou type | pycocotools s | peak RSS MB | cvkit s | peak RSS MB | speed-up | same 12 stats |")
     print("|---|---:|---:|---:|---:|---:|---|")
     for t, py_s, py_rss, cv_s, cv_rss, x, same in rows:
         print("| %s | %.2f | %.0f | %.2f | %.0f | %.1f× | %s |" % (t, py_s, py_rss, cv_s, cv_rss, x, "yes" if same else "NO"))
+    print("\n%d images, %d ground truth, %d results; median of %d alternating run(s); load average %s before, %s after"
+          % (a.images, a.gt, a.dets, a.repeat, load0, load1))
     if not a.dir:
         shutil.rmtree(d)
 

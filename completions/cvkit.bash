@@ -155,7 +155,9 @@ function compReplyArray() {
 function _complete_cvkit() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} detect" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} classify" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} propose" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} train" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} eval" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cvkit; return $?; fi
@@ -164,19 +166,23 @@ function _complete_cvkit() {
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(detect)
-  local cmds1=(propose)
-  local cmds2=(eval)
-  local cmds3=(models)
-  local cmds4=(bench)
-  local cmds5=(models summary)
-  local cmds6=(models import)
+  local cmds1=(classify)
+  local cmds2=(propose)
+  local cmds3=(train)
+  local cmds4=(eval)
+  local cmds5=(models)
+  local cmds6=(bench)
+  local cmds7=(models summary)
+  local cmds8=(models import)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_models_import; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_models_summary; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_bench; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_models; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_eval; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_propose; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cvkit_models_import; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cvkit_models_summary; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_bench; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_models; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_eval; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_train; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_propose; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_classify; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cvkit_detect; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -188,7 +194,7 @@ function _picocli_cvkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="detect propose eval models bench"
+  local commands="detect classify propose train eval models bench"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -269,6 +275,60 @@ function _picocli_cvkit_detect() {
       return $?
       ;;
     '--vid-stride')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `classify` subcommand.
+function _picocli_cvkit_classify() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model' '--top' '--format' '--save' '--max-pixels' '--threads' '--seed'"
+  local FORMAT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--top')
+      return
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--save')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--max-pixels')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
       return
       ;;
   esac
@@ -372,6 +432,114 @@ function _picocli_cvkit_propose() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `train` subcommand.
+function _picocli_cvkit_train() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--task' '--arch' '--data' '--val' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--task')
+      return
+      ;;
+    '--arch')
+      return
+      ;;
+    '--data')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--val')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--val-split')
+      return
+      ;;
+    '--epochs')
+      return
+      ;;
+    '--batch')
+      return
+      ;;
+    '--lr')
+      return
+      ;;
+    '--optimizer')
+      return
+      ;;
+    '--momentum')
+      return
+      ;;
+    '--weight-decay')
+      return
+      ;;
+    '--schedule')
+      return
+      ;;
+    '--warmup')
+      return
+      ;;
+    '--augment')
+      return
+      ;;
+    '--patience')
+      return
+      ;;
+    '--mean')
+      return
+      ;;
+    '--std')
+      return
+      ;;
+    '--resize')
+      return
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--name')
+      return
+      ;;
+    '--resume')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--max-pixels')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `eval` subcommand.
 function _picocli_cvkit_eval() {
   # Get completion data
@@ -380,7 +548,7 @@ function _picocli_cvkit_eval() {
 
   local commands=""
   local flag_opts="'--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--threads' '--seed'"
+  local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
   local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
 
   type compopt &>/dev/null && compopt +o default
@@ -422,6 +590,27 @@ function _picocli_cvkit_eval() {
       return
       ;;
     '--format')
+      return
+      ;;
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--data')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--split')
+      return
+      ;;
+    '--batch')
+      return
+      ;;
+    '--max-pixels')
       return
       ;;
     '--threads')

@@ -1,28 +1,21 @@
 package dev.cvkit.cli;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cvkit.UserError;
-import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoEval;
+import dev.cvkit.coco.CocoFiles;
 import dev.cvkit.coco.CocoFormatException;
 import dev.cvkit.coco.CocoParams;
-import dev.cvkit.coco.CocoResults;
 import dev.cvkit.coco.IouType;
+import dev.cvkit.coco.CocoReport;
 import dev.cvkit.coco.PrCurvePlots;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +25,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cvkit eval}: evaluation modes chosen by which options are given. Today: COCO
- * detection evaluation ({@code --gt} + {@code --dt}). Each mode is one private method; the
+ * detection evaluation ({@code --gt} + {@code --dt}), proposal recall, and classifiers
+ * ({@code --model} + {@code --data}, in {@link ClassifyEvalMode}). Each mode is one private method; the
  * choice and its usage errors live in {@link #mode()}, so further modes (proposal recall,
  * model evaluation) slot in beside it.
  */
@@ -42,13 +36,15 @@ import picocli.CommandLine.Spec;
         description = {
             "Evaluate results against ground truth.",
             "COCO mode (--gt + --dt): bbox or segm AP/AR with pycocotools' definitions and numbers.",
-            "Proposal mode (--proposals + --gt): recall at IoU 0.5/0.7 and MABO for 10 ... 2000 and all proposals."},
+            "Proposal mode (--proposals + --gt): recall at IoU 0.5/0.7 and MABO for 10 ... 2000 and all proposals.",
+            "Classifier mode (--model + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  cvkit eval --gt instances_val.json --dt results.json",
             "  cvkit eval --gt gt.json --dt masks.json --iou-type segm --per-class --format json",
             "  cvkit detect photos/ | tee det.jsonl; cvkit eval --gt gt.json --dt det.jsonl --min AP=0.30,AP50=0.50",
             "  cvkit propose samples/ > props.jsonl; cvkit eval --proposals props.jsonl --gt samples/gt.json",
+            "  cvkit eval --model runs/classify/lenet5/best.safetensors --data data/cache/mnist --split test --min top1=0.99",
             "",
             "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth; 2 usage error or",
             "missing file; 3 a --min gate was missed."})
@@ -85,17 +81,34 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--min", paramLabel = "STAT=VALUE", split = ",",
             description = "Quality gate: exit 3 if a stat is below its minimum, e.g. AP=0.30,AP50=0.50. "
-                    + "Stats: AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl.")
+                    + "Stats: AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl; classifier mode: top1 top5 precision recall f1.")
     Map<String, Double> min = new LinkedHashMap<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "text (pycocotools' 12-line summary; a table in proposal mode), json, or csv in proposal mode (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @Option(names = "--model", paramLabel = "M", description = "Classifier mode: a model trained by 'cvkit train'.")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "D", description = "Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
+    Path data;
+
+    @Option(names = "--split", paramLabel = "SPLIT",
+            description = "Classifier mode: which part of --data: train, test or val (default: test where there is one, else all of it).")
+    String split;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "Classifier mode: batch size (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
+            description = "Classifier mode: refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
+    long maxPixels;
+
     @Mixin
     RunOptions run;
 
-    private enum Mode { COCO, PROPOSALS }
+    private enum Mode { COCO, PROPOSALS, CLASSIFY }
 
     @Override
     public Integer call() throws IOException {
@@ -103,6 +116,16 @@ public final class EvalCommand implements Callable<Integer> {
             case COCO -> runCoco();
             case PROPOSALS -> ProposalEvalMode.run(proposals, gt, proposalFormat(), run.quiet,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
+            case CLASSIFY -> ClassifyEvalMode.run(model, data, split, batch, jsonFormat(), perClass, plots, min, maxPixels, run,
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
+        };
+    }
+
+    private boolean jsonFormat() {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "text" -> false;
+            case "json", "jsonl" -> true;
+            default -> throw usage("--format must be text or json, got '" + format + "'");
         };
     }
 
@@ -116,6 +139,15 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Which evaluation the given options ask for; a usage error if none or a mix. */
     private Mode mode() {
+        if (model != null || data != null) {
+            if (gt != null || dt != null || proposals != null) {
+                throw usage("give either --model/--data (classifier) or --gt with --dt/--proposals, not both");
+            }
+            if (model == null || data == null) {
+                throw usage(model == null ? "--data needs --model M" : "--model needs --data D");
+            }
+            return Mode.CLASSIFY;
+        }
         if (proposals != null) {
             if (dt != null) {
                 throw usage("give either --proposals or --dt, not both");
@@ -126,7 +158,7 @@ public final class EvalCommand implements Callable<Integer> {
             return Mode.PROPOSALS;
         }
         if (gt == null && dt == null) {
-            throw usage("nothing to evaluate: give --gt GT.json --dt RESULTS");
+            throw usage("nothing to evaluate: give --gt GT.json --dt RESULTS, or --model M --data D");
         }
         if (gt == null) {
             throw usage("--dt needs --gt GT.json");
@@ -153,20 +185,11 @@ public final class EvalCommand implements Callable<Integer> {
         requireFile(dt, "--dt");
 
         long start = System.nanoTime();
+        CocoFiles.Loaded files;
         CocoEval eval;
-        CocoDataset gtData;
-        CocoResults results;
         try {
-            // The two files are independent until ids are resolved: read them at the same time.
-            // Box evaluation skips the masks unparsed.
-            boolean masks = iouType == IouType.SEGM;
-            CompletableFuture<CocoResults.Parsed> parsed = threads > 1
-                    ? CompletableFuture.supplyAsync(() -> CocoResults.parse(dt, masks))
-                    : CompletableFuture.completedFuture(null);
-            gtData = CocoDataset.read(gt, masks);
-            CocoResults.Parsed raw = threads > 1 ? join(parsed) : CocoResults.parse(dt, masks);
-            results = raw.resolve(gtData, threads);
-            eval = new CocoEval(gtData, results, params).threads(threads);
+            files = CocoFiles.read(gt, dt, iouType, threads);
+            eval = new CocoEval(files.gt(), files.results(), params).threads(threads);
             eval.evaluate();
             eval.accumulate();
         } catch (CocoFormatException e) {
@@ -174,7 +197,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         double[] stats = eval.summarize();
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(eval, stats) : text(eval));
+        out.print(json ? CocoReport.json(eval, perClass) : CocoReport.text(eval, perClass));
         out.flush();
         if (plots != null) {
             try {
@@ -186,21 +209,10 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!run.quiet) {
             err.printf(Locale.ROOT, "eval: %s, %d images, %d categories, %d ground truth, %d results in %.2f s%n",
-                    iouType.label(), gtData.imageCount(), gtData.categoryCount(), gtData.annotationCount(),
-                    results.size(), (System.nanoTime() - start) / 1e9);
+                    iouType.label(), files.gt().imageCount(), files.gt().categoryCount(),
+                    files.gt().annotationCount(), files.results().size(), (System.nanoTime() - start) / 1e9);
         }
         return gate(stats, gates, err);
-    }
-
-    private static CocoResults.Parsed join(CompletableFuture<CocoResults.Parsed> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
     }
 
     private int[] checkMaxDets() {
@@ -253,65 +265,6 @@ public final class EvalCommand implements Callable<Integer> {
         }
         err.flush();
         return failed ? ExitCodes.GATE_FAILED : ExitCodes.OK;
-    }
-
-    private String text(CocoEval eval) {
-        StringBuilder sb = new StringBuilder();
-        for (String line : eval.summaryLines()) {
-            sb.append(line).append('\n');
-        }
-        if (perClass) {
-            List<CocoEval.CategoryResult> rows = eval.perCategory();
-            int width = 8;
-            for (CocoEval.CategoryResult r : rows) {
-                width = Math.max(width, r.name().length());
-            }
-            String ar = "AR" + eval.params().maxDets()[eval.params().m() - 1];
-            sb.append('\n').append(String.format(Locale.ROOT, "%-" + width + "s %8s %7s %7s %7s %7s%n",
-                    "category", "id", "AP", "AP50", "AP75", ar));
-            for (CocoEval.CategoryResult r : rows) {
-                sb.append(String.format(Locale.ROOT, "%-" + width + "s %8d %7.3f %7.3f %7.3f %7.3f%n",
-                        r.name(), r.id(), r.ap(), r.ap50(), r.ap75(), r.ar()));
-            }
-        }
-        return sb.toString();
-    }
-
-    private String json(CocoEval eval, double[] stats) {
-        StringWriter sw = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(sw)) {
-            g.writeStartObject();
-            g.writeStringField("iou_type", iouType.label());
-            g.writeArrayFieldStart("stats");
-            for (double v : stats) {
-                g.writeNumber(v);
-            }
-            g.writeEndArray();
-            g.writeObjectFieldStart("stats_named");
-            for (int i = 0; i < stats.length; i++) {
-                g.writeNumberField(CocoEval.STAT_NAMES.get(i), stats[i]);
-            }
-            g.writeEndObject();
-            if (perClass) {
-                String ar = "AR" + eval.params().maxDets()[eval.params().m() - 1];
-                g.writeArrayFieldStart("per_class");
-                for (CocoEval.CategoryResult r : eval.perCategory()) {
-                    g.writeStartObject();
-                    g.writeNumberField("id", r.id());
-                    g.writeStringField("name", r.name());
-                    g.writeNumberField("AP", r.ap());
-                    g.writeNumberField("AP50", r.ap50());
-                    g.writeNumberField("AP75", r.ap75());
-                    g.writeNumberField(ar, r.ar());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return sw + "\n";
     }
 
     private void requireFile(Path p, String option) {

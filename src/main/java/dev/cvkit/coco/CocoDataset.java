@@ -228,6 +228,7 @@ public final class CocoDataset {
         long imageId = 0;
         long catId = 0;
         double[] box = null;
+        double[] boxBuf = b.boxBuf;
         double area = Double.NaN;
         boolean hasArea = false;
         boolean crowd = false;
@@ -247,8 +248,9 @@ public final class CocoDataset {
                     hasCat = true;
                 }
                 case "bbox" -> {
-                    box = in.numbers("bbox");
-                    checkBox(in, box);
+                    int n = in.numbersInto("bbox", boxBuf, 0, 4);
+                    checkBox(in, boxBuf, n);
+                    box = boxBuf;
                 }
                 case "area" -> {
                     area = in.number("area");
@@ -301,12 +303,13 @@ public final class CocoDataset {
         throw new CocoFormatException(at + ": no 'area' (COCO evaluation uses it for the small/medium/large ranges)");
     }
 
-    static void checkBox(JsonIn in, double[] box) {
-        if (box.length != 4) {
-            throw in.error("'bbox' must be [x, y, width, height], got " + box.length + " numbers");
+    /** Checks a box of {@code n} numbers read into {@code box[0..4)}. */
+    static void checkBox(JsonIn in, double[] box, int n) {
+        if (n != 4) {
+            throw in.error("'bbox' must be [x, y, width, height], got " + n + " numbers");
         }
-        for (double v : box) {
-            if (!Double.isFinite(v)) {
+        for (int i = 0; i < 4; i++) {
+            if (!Double.isFinite(box[i])) {
                 throw in.error("'bbox' has a non-finite value: " + Arrays.toString(box));
             }
         }
@@ -432,6 +435,7 @@ public final class CocoDataset {
     /** Accumulates what the parser reads. */
     private static final class Builder {
         final String file;
+        final double[] boxBuf = new double[4];
         boolean withSegmentation = true;
         int nImages;
         long[] imgIds = new long[64];

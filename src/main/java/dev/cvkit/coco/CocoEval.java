@@ -99,59 +99,69 @@ public final class CocoEval {
     private void buildPairs() {
         int nImg = gt.imageCount();
         int nCat = gt.categoryCount();
-        if ((long) nImg * nCat >= Integer.MAX_VALUE) {
-            throw new CocoFormatException(gt.file + ": too many images × categories to evaluate");
-        }
-        long[] keys = new long[gt.size + dt.size];
-        for (int j = 0; j < gt.size; j++) {
-            keys[j] = (long) gt.annCategory[j] * nImg + gt.annImage[j];
-        }
-        for (int j = 0; j < dt.size; j++) {
-            keys[gt.size + j] = (long) dt.category[j] * nImg + dt.image[j];
-        }
-        long[] sorted = keys.clone();
-        Arrays.sort(sorted);
+        // Annotations ordered by (category, image), file order kept within a pair.
+        gtList = byPair(gt.annImage, gt.annCategory, gt.size, nImg, nCat);
+        dtList = byPair(dt.image, dt.category, dt.size, nImg, nCat);
+        int cap = gt.size + dt.size;
+        int[] cats = new int[cap];
+        int[] imgs = new int[cap];
+        int[] gs = new int[cap + 1];
+        int[] ds = new int[cap + 1];
         int u = 0;
-        for (int j = 0; j < sorted.length; j++) {
-            if (u == 0 || sorted[u - 1] != sorted[j]) {
-                sorted[u++] = sorted[j];
+        int i = 0;
+        int j = 0;
+        while (i < gt.size || j < dt.size) {
+            long kg = i < gt.size ? (long) gt.annCategory[gtList[i]] * nImg + gt.annImage[gtList[i]] : Long.MAX_VALUE;
+            long kd = j < dt.size ? (long) dt.category[dtList[j]] * nImg + dt.image[dtList[j]] : Long.MAX_VALUE;
+            long key = Math.min(kg, kd);
+            cats[u] = (int) (key / nImg);
+            imgs[u] = (int) (key % nImg);
+            gs[u] = i;
+            ds[u] = j;
+            while (i < gt.size && (long) gt.annCategory[gtList[i]] * nImg + gt.annImage[gtList[i]] == key) {
+                i++;
             }
+            while (j < dt.size && (long) dt.category[dtList[j]] * nImg + dt.image[dtList[j]] == key) {
+                j++;
+            }
+            u++;
         }
+        gs[u] = i;
+        ds[u] = j;
         nPairs = u;
-        pairCat = new int[u];
-        pairImg = new int[u];
+        pairCat = Arrays.copyOf(cats, u);
+        pairImg = Arrays.copyOf(imgs, u);
+        gtStart = Arrays.copyOf(gs, u + 1);
+        dtStart = Arrays.copyOf(ds, u + 1);
         catPairStart = new int[nCat + 1];
         for (int p = 0; p < u; p++) {
-            pairCat[p] = (int) (sorted[p] / nImg);
-            pairImg[p] = (int) (sorted[p] % nImg);
             catPairStart[pairCat[p] + 1]++;
         }
         for (int k = 0; k < nCat; k++) {
             catPairStart[k + 1] += catPairStart[k];
         }
-        gtStart = new int[u + 1];
-        gtList = group(keys, 0, gt.size, sorted, u, gtStart);
-        dtStart = new int[u + 1];
-        dtList = group(keys, gt.size, dt.size, sorted, u, dtStart);
     }
 
-    /** Counting sort of annotations {@code 0..n-1} into their pairs, keeping file order. */
-    private static int[] group(long[] keys, int offset, int n, long[] pairKeys, int nPairs, int[] start) {
-        int[] pairOf = new int[n];
+    /** Indices {@code 0..n-1} sorted by (category, image), stably: two counting-sort passes. */
+    private static int[] byPair(int[] image, int[] category, int n, int nImg, int nCat) {
+        int[] byImage = countingSort(null, image, n, nImg);
+        return countingSort(byImage, category, n, nCat);
+    }
+
+    private static int[] countingSort(int[] in, int[] key, int n, int buckets) {
+        int[] start = new int[buckets + 1];
         for (int j = 0; j < n; j++) {
-            int p = Arrays.binarySearch(pairKeys, 0, nPairs, keys[offset + j]);
-            pairOf[j] = p;
-            start[p + 1]++;
+            start[key[j] + 1]++;
         }
-        for (int p = 0; p < nPairs; p++) {
-            start[p + 1] += start[p];
+        for (int b = 0; b < buckets; b++) {
+            start[b + 1] += start[b];
         }
-        int[] fill = Arrays.copyOf(start, nPairs);
-        int[] list = new int[n];
+        int[] out = new int[n];
         for (int j = 0; j < n; j++) {
-            list[fill[pairOf[j]]++] = j;
+            int x = in == null ? j : in[j];
+            out[start[key[x]]++] = x;
         }
-        return list;
+        return out;
     }
 
     /** What evaluateImg computes for one image × category, for every area range. */
@@ -206,66 +216,14 @@ public final class CocoEval {
             double hi = params.areaRng()[a][1];
             int go = a * nG;          // offset of this area's ground-truth order
             int dOff = a * nT * nD;   // offset of this area's [T*D] block
-            int pos = go;
-            // stable: not-ignored ground truth first, each group in file order
-            for (int pass = 0; pass < 2; pass++) {
-                for (int g = 0; g < nG; g++) {
-                    double ar = gt.area[e.gts[g]];
-                    boolean ignore = crowd[g] || ar < lo || ar > hi;
-                    if (ignore == (pass == 1)) {
-                        order[pos] = g;
-                        ig[pos] = ignore;
-                        pos++;
-                    }
-                }
-            }
-            int npig = 0;
-            for (int g = 0; g < nG; g++) {
-                if (!ig[go + g]) {
-                    npig++;
-                }
-            }
-            e.npig[a] = npig;
+            e.npig[a] = orderGroundTruth(e.gts, crowd, lo, hi, order, ig, go);
             if (ious != null) {
                 Arrays.fill(gtMatched, false);
                 for (int t = 0; t < nT; t++) {
-                    for (int d = 0; d < nD; d++) {
-                        double best = Math.min(thr[t], 1 - 1e-10);
-                        int m = -1;
-                        for (int gs = 0; gs < nG; gs++) {
-                            int g = order[go + gs];
-                            if (gtMatched[t * nG + gs] && !crowd[g]) {
-                                continue; // a matched ground truth takes no second result, unless a crowd
-                            }
-                            if (m > -1 && !ig[go + m] && ig[go + gs]) {
-                                break;    // matched a regular one; ignored ones come later: stop
-                            }
-                            double v = ious[d * nG + g];
-                            if (v < best) {
-                                continue;
-                            }
-                            best = v;
-                            m = gs;
-                        }
-                        if (m == -1) {
-                            continue;
-                        }
-                        dIg[dOff + t * nD + d] = ig[go + m];
-                        match[dOff + t * nD + d] = m;
-                        gtMatched[t * nG + m] = true;
-                    }
+                    matchThreshold(thr[t], ious, crowd, order, ig, go, nG, nD, gtMatched, t * nG, match, dIg, dOff + t * nD);
                 }
             }
-            for (int d = 0; d < nD; d++) {
-                double ar = dt.area[e.dts[d]];
-                if (ar < lo || ar > hi) {
-                    for (int t = 0; t < nT; t++) {
-                        if (match[dOff + t * nD + d] < 0) {
-                            dIg[dOff + t * nD + d] = true;
-                        }
-                    }
-                }
-            }
+            ignoreOutOfRange(e.dts, lo, hi, match, dIg, dOff, nT, nD);
         }
         int rows = nA * nT;
         byte[] flags = new byte[nD * rows];
@@ -277,6 +235,80 @@ public final class CocoEval {
         }
         e.flags = flags;
         return e;
+    }
+
+    /**
+     * Orders the pair's ground truth for one area range, not-ignored first (stable), into
+     * {@code order/ig[off..off+G)}; returns how many are not ignored.
+     */
+    private int orderGroundTruth(int[] gts, boolean[] crowd, double lo, double hi, int[] order, boolean[] ig, int off) {
+        int nG = gts.length;
+        int pos = off;
+        int npig = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int g = 0; g < nG; g++) {
+                double ar = gt.area[gts[g]];
+                boolean ignore = crowd[g] || ar < lo || ar > hi;
+                if (ignore == (pass == 1)) {
+                    order[pos] = g;
+                    ig[pos] = ignore;
+                    pos++;
+                    if (!ignore) {
+                        npig++;
+                    }
+                }
+            }
+        }
+        return npig;
+    }
+
+    /**
+     * Greedy matching at one IoU threshold: results in score order take the best remaining
+     * ground truth with IoU ≥ thr; matched regular ground truth is taken, crowds are not; once a
+     * regular one is matched, ignored ones (sorted last) are not considered.
+     */
+    private static void matchThreshold(double thr, double[] ious, boolean[] crowd, int[] order, boolean[] ig, int go,
+                                       int nG, int nD, boolean[] gtMatched, int mOff, int[] match, boolean[] dIg, int dOff) {
+        double start = Math.min(thr, 1 - 1e-10);
+        for (int d = 0; d < nD; d++) {
+            double best = start;
+            int m = -1;
+            for (int gs = 0; gs < nG; gs++) {
+                int g = order[go + gs];
+                if (gtMatched[mOff + gs] && !crowd[g]) {
+                    continue;
+                }
+                if (m > -1 && !ig[go + m] && ig[go + gs]) {
+                    break;
+                }
+                double v = ious[d * nG + g];
+                if (v < best) {
+                    continue;
+                }
+                best = v;
+                m = gs;
+            }
+            if (m == -1) {
+                continue;
+            }
+            dIg[dOff + d] = ig[go + m];
+            match[dOff + d] = m;
+            gtMatched[mOff + m] = true;
+        }
+    }
+
+    /** Unmatched results whose area is outside the range are ignored. */
+    private void ignoreOutOfRange(int[] dts, double lo, double hi, int[] match, boolean[] dIg, int dOff, int nT, int nD) {
+        for (int d = 0; d < nD; d++) {
+            double ar = dt.area[dts[d]];
+            if (ar < lo || ar > hi) {
+                for (int t = 0; t < nT; t++) {
+                    if (match[dOff + t * nD + d] < 0) {
+                        dIg[dOff + t * nD + d] = true;
+                    }
+                }
+            }
+        }
     }
 
     /** IoU matrix [D*G] between the kept results and the pair's ground truth (file order). */
@@ -405,7 +437,6 @@ public final class CocoEval {
         int nA = params.a();
         int nM = params.m();
         double[] recThrs = params.recThrs();
-        double eps = Math.ulp(1.0); // np.spacing(1)
         // All kept results of this category in image order, then score order within the image.
         int n = 0;
         for (int p = p0; p < p1; p++) {
@@ -444,8 +475,8 @@ public final class CocoEval {
             }
         }
         int[] sel = new int[n];
-        double[] rc = new double[n];
-        double[] pr = new double[n];
+        double[] rc = new double[nT * n];
+        double[] pr = new double[nT * n];
         for (int m = 0; m < nM; m++) {
             int maxDet = params.maxDets()[m];
             int nd = 0;
@@ -459,45 +490,74 @@ public final class CocoEval {
                 if (npig == 0) {
                     continue;
                 }
+                cumulate(flags, rows, a * nT, nT, sel, nd, n, npig, rc, pr);
                 for (int t = 0; t < nT; t++) {
-                    int row = a * nT + t;
-                    long tp = 0;
-                    long fp = 0;
-                    for (int i = 0; i < nd; i++) {
-                        int f = flags[sel[i] * rows + row];
-                        if (f == 1) {
-                            tp++;
-                        } else if (f == 0) {
-                            fp++;
-                        }
-                        double tpd = tp;
-                        rc[i] = tpd / npig;
-                        pr[i] = tpd / ((double) fp + tpd + eps);
-                    }
-                    int ri = ((t * nK + k) * nA + a) * nM + m;
-                    recall[ri] = nd > 0 ? rc[nd - 1] : 0;
-                    // interpolated precision: the best precision at any higher recall
-                    for (int i = nd - 1; i > 0; i--) {
-                        if (pr[i] > pr[i - 1]) {
-                            pr[i - 1] = pr[i];
-                        }
-                    }
-                    int pi = 0;
-                    for (int r = 0; r < nR; r++) {
-                        // np.searchsorted(rc, recThrs, 'left'): first i with rc[i] >= thr
-                        while (pi < nd && rc[pi] < recThrs[r]) {
-                            pi++;
-                        }
-                        int at = (((t * nR + r) * nK + k) * nA + a) * nM + m;
-                        if (pi < nd) {
-                            precision[at] = pr[pi];
-                            scores[at] = score[sel[pi]];
-                        } else {
-                            precision[at] = 0;
-                            scores[at] = 0;
-                        }
-                    }
+                    sample(t * n, nd, score, sel, rc, pr, recThrs,
+                            ((t * nK + k) * nA + a) * nM + m, (t * nR * nK + k) * nA * nM + a * nM + m, nK * nA * nM);
                 }
+            }
+        }
+    }
+
+    /**
+     * Cumulative true/false positives over the results in score order, for the T thresholds
+     * of one area range at once (their flags are adjacent): recall = tp/npig and precision =
+     * tp/(tp+fp+eps) into {@code rc/pr[t*n + i]}. Ignored results repeat the previous values.
+     */
+    private static void cumulate(byte[] flags, int rows, int row0, int nT, int[] sel, int nd, int n, int npig,
+                                 double[] rc, double[] pr) {
+        double eps = Math.ulp(1.0); // np.spacing(1)
+        int[] tp = new int[nT];
+        int[] fp = new int[nT];
+        for (int i = 0; i < nd; i++) {
+            int off = sel[i] * rows + row0;
+            for (int t = 0; t < nT; t++) {
+                int f = flags[off + t];
+                int at = t * n + i;
+                if (f <= 1 || i == 0) {
+                    if (f == 1) {
+                        tp[t]++;
+                    } else if (f == 0) {
+                        fp[t]++;
+                    }
+                    double tpd = tp[t];
+                    rc[at] = tpd / npig;
+                    pr[at] = tpd / ((double) fp[t] + tpd + eps);
+                } else {
+                    rc[at] = rc[at - 1];
+                    pr[at] = pr[at - 1];
+                }
+            }
+        }
+    }
+
+    /**
+     * One precision-recall curve from {@code rc/pr[base .. base+nd)}: precision made monotone
+     * from the right, then sampled at the recall thresholds (first index with recall ≥
+     * threshold, numpy's searchsorted 'left'; 0 past the end). Writes recall[recallAt] and
+     * precision/scores[precisionAt + r*stride].
+     */
+    private void sample(int base, int nd, double[] score, int[] sel, double[] rc, double[] pr, double[] recThrs,
+                        int recallAt, int precisionAt, int stride) {
+        recall[recallAt] = nd > 0 ? rc[base + nd - 1] : 0;
+        for (int i = base + nd - 1; i > base; i--) {
+            if (pr[i] > pr[i - 1]) {
+                pr[i - 1] = pr[i];
+            }
+        }
+        int pi = 0;
+        int nR = recThrs.length;
+        for (int r = 0; r < nR; r++) {
+            while (pi < nd && rc[base + pi] < recThrs[r]) {
+                pi++;
+            }
+            int at = precisionAt + r * stride;
+            if (pi < nd) {
+                precision[at] = pr[base + pi];
+                scores[at] = score[sel[pi]];
+            } else {
+                precision[at] = 0;
+                scores[at] = 0;
             }
         }
     }

@@ -176,11 +176,12 @@ public final class CocoResults {
                     }
                 }
                 case "bbox" -> {
-                    box = in.numbers("bbox");
-                    if (box.length == 0) {
+                    int nb = in.numbersInto("bbox", r.boxBuf, 0, 4);
+                    if (nb == 0) {
                         box = null; // pycocotools treats an empty box as no box
                     } else {
-                        CocoDataset.checkBox(in, box);
+                        CocoDataset.checkBox(in, r.boxBuf, nb);
+                        box = r.boxBuf;
                     }
                 }
                 case "segmentation" -> {
@@ -214,6 +215,7 @@ public final class CocoResults {
     /** Results as read, before their ids are checked against a ground truth. */
     public static final class Parsed {
         final String file;
+        final double[] boxBuf = new double[4];
         boolean withSegmentation = true;
         boolean skippedSegmentation;
         int n;
@@ -330,6 +332,7 @@ public final class CocoResults {
                 }
             }
             // Masks: check and decode in parallel; report the first bad result in file order.
+            Segmentation[] kept = Arrays.copyOf(segm, n);
             CocoFormatException[] errors = new CocoFormatException[n];
             Parallel.forEach(n, threads, j -> {
                 if (segm[j] == null) {
@@ -348,6 +351,9 @@ public final class CocoResults {
                         }
                     }
                     rle[j] = r;
+                    if (r != null) {
+                        kept[j] = null; // decoded: the text form is no longer needed
+                    }
                 } catch (CocoFormatException e) {
                     errors[j] = e;
                 }
@@ -358,7 +364,7 @@ public final class CocoResults {
                 }
             }
             return new CocoResults(file, n, image, category, Arrays.copyOf(score, n), box, area,
-                    Arrays.copyOf(segm, n), rle, boxMode, anySegm);
+                    kept, rle, boxMode, anySegm);
         }
 
         private String at(int j) {

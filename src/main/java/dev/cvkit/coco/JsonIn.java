@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -87,7 +88,10 @@ final class JsonIn implements AutoCloseable {
 
     JsonToken current() { return p.currentToken(); }
 
-    int line() { return p.currentLocation().getLineNr(); }
+    /** Line of the current token (without allocating a location object when the parser allows). */
+    int line() {
+        return p instanceof com.fasterxml.jackson.core.base.ParserBase pb ? pb.getTokenLineNr() : p.currentTokenLocation().getLineNr();
+    }
 
     /** An error at the current token. */
     CocoFormatException error(String what) {
@@ -176,6 +180,25 @@ final class JsonIn implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads an array of up to {@code max} numbers into {@code dst[off..]} (the parser is on the
+     * field name); returns how many there were (more than {@code max} are counted, not stored).
+     */
+    int numbersInto(String field, double[] dst, int off, int max) {
+        if (next() != JsonToken.START_ARRAY) {
+            throw error("'" + field + "' must be an array of numbers, got " + describe(current()));
+        }
+        int n = 0;
+        while (next() != JsonToken.END_ARRAY) {
+            double v = currentNumber("'" + field + "' element");
+            if (n < max) {
+                dst[off + n] = v;
+            }
+            n++;
+        }
+        return n;
+    }
+
     /** Reads an array of numbers (the parser is on the field name). */
     double[] numbers(String field) {
         if (next() != JsonToken.START_ARRAY) {
@@ -185,11 +208,11 @@ final class JsonIn implements AutoCloseable {
         int n = 0;
         while (next() != JsonToken.END_ARRAY) {
             if (n == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, n * 2);
+                buf = Arrays.copyOf(buf, n * 2);
             }
             buf[n++] = currentNumber("'" + field + "' element");
         }
-        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
     }
 
     /**
@@ -209,7 +232,7 @@ final class JsonIn implements AutoCloseable {
                 int n = 0;
                 while (next() != JsonToken.END_ARRAY) {
                     if (n == buf.length) {
-                        buf = java.util.Arrays.copyOf(buf, n * 2);
+                        buf = Arrays.copyOf(buf, n * 2);
                     }
                     double v = currentNumber("polygon coordinate");
                     if (!Double.isFinite(v)) {
@@ -217,7 +240,7 @@ final class JsonIn implements AutoCloseable {
                     }
                     buf[n++] = v;
                 }
-                parts.add(java.util.Arrays.copyOf(buf, n));
+                parts.add(Arrays.copyOf(buf, n));
             }
             return new Segmentation.PolygonList(parts, line);
         }
@@ -226,7 +249,6 @@ final class JsonIn implements AutoCloseable {
         }
         long h = -1;
         long w = -1;
-        String compressed = null;
         int[] counts = null;
         while (next() == JsonToken.FIELD_NAME) {
             String f = name();
@@ -240,7 +262,14 @@ final class JsonIn implements AutoCloseable {
             } else if (f.equals("counts")) {
                 JsonToken c = next();
                 if (c == JsonToken.VALUE_STRING) {
-                    compressed = text();
+                    // decode straight from the parser's buffer: no String per mask
+                    try {
+                        counts = Rle.decodeCounts(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                    } catch (IllegalArgumentException e) {
+                        throw error("RLE 'counts': " + e.getMessage());
+                    } catch (IOException e) {
+                        throw error("RLE 'counts': " + e.getMessage());
+                    }
                 } else if (c == JsonToken.START_ARRAY) {
                     int[] buf = new int[64];
                     int n = 0;
@@ -250,11 +279,11 @@ final class JsonIn implements AutoCloseable {
                             throw error("RLE counts must be non-negative integers");
                         }
                         if (n == buf.length) {
-                            buf = java.util.Arrays.copyOf(buf, n * 2);
+                            buf = Arrays.copyOf(buf, n * 2);
                         }
                         buf[n++] = (int) v;
                     }
-                    counts = java.util.Arrays.copyOf(buf, n);
+                    counts = Arrays.copyOf(buf, n);
                 } else {
                     throw error("RLE 'counts' must be a string or a list of integers, got " + describe(c));
                 }
@@ -263,15 +292,14 @@ final class JsonIn implements AutoCloseable {
                 skip();
             }
         }
-        if (h < 0 || (compressed == null && counts == null)) {
+        if (h < 0 || counts == null) {
             throw error("an RLE segmentation needs 'size' and 'counts'");
         }
         if (h * w > Rle.MAX_PIXELS) {
             throw error("RLE size " + h + "x" + w + " is too large");
         }
-        return compressed != null
-                ? new Segmentation.CompressedRle((int) h, (int) w, compressed, line)
-                : new Segmentation.CountsRle((int) h, (int) w, counts, line);
+        // Compressed strings are decoded already: both forms become run lengths.
+        return new Segmentation.CountsRle((int) h, (int) w, counts, line);
     }
 
     String text() {

@@ -168,25 +168,36 @@ public final class Rle {
      * @throws IllegalArgumentException for characters outside 48..111 or a value cut short
      */
     public static Rle fromCompressedString(String s, int h, int w) {
-        int[] out = new int[s.length()];
+        char[] c = s.toCharArray();
+        return new Rle(h, w, decodeCounts(c, 0, c.length));
+    }
+
+    /**
+     * The run lengths of a compressed string given as {@code chars[off..off+len)} (so a JSON
+     * parser's buffer can be decoded without making a String).
+     *
+     * @throws IllegalArgumentException for characters outside 48..111 or a value cut short
+     */
+    static int[] decodeCounts(char[] chars, int off, int len) {
+        int[] out = new int[len];
         int m = 0;
-        int p = 0;
-        int n = s.length();
-        while (p < n) {
+        int p = off;
+        int end = off + len;
+        while (p < end) {
             long x = 0;
             int k = 0;
             boolean more = true;
             while (more) {
-                if (p >= n) {
+                if (p >= end) {
                     throw new IllegalArgumentException("compressed RLE string ends inside a value");
                 }
-                int c = s.charAt(p) - 48;
+                int c = chars[p] - 48;
                 if (c < 0 || c > 63) {
                     throw new IllegalArgumentException("compressed RLE string has an invalid character '"
-                            + s.charAt(p) + "' at " + p);
+                            + chars[p] + "' at " + (p - off));
                 }
                 if (k > 6) {
-                    throw new IllegalArgumentException("compressed RLE string has a value longer than 7 characters at " + p);
+                    throw new IllegalArgumentException("compressed RLE string has a value longer than 7 characters at " + (p - off));
                 }
                 x |= (long) (c & 0x1f) << (5 * k);
                 more = (c & 0x20) != 0;
@@ -201,7 +212,7 @@ public final class Rle {
             }
             out[m++] = (int) x;
         }
-        return new Rle(h, w, Arrays.copyOf(out, m));
+        return Arrays.copyOf(out, m);
     }
 
     /**

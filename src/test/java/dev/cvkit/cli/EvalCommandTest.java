@@ -233,6 +233,12 @@ class EvalCommandTest {
     }
 
     @Test
+    void invalidCompressedRle() throws IOException {
+        expectError(result("{\"image_id\": 274, \"category_id\": 1, \"segmentation\": {\"size\": [302, 527], \"counts\": \"0zz\"}, \"score\": 0.5}"), 1,
+                "RLE 'counts': compressed RLE string has an invalid character 'z' at 1");
+    }
+
+    @Test
     void jsonLinesWithUnknownFile() throws IOException {
         Path f = write("x.jsonl", "{\"file\":\"nowhere/unknown.jpg\",\"width\":5,\"height\":5,\"detections\":[]}\n");
         expectError(f, 1, "'nowhere/unknown.jpg': no image with this file_name in the ground truth");

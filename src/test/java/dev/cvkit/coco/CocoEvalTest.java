@@ -81,6 +81,53 @@ class CocoEvalTest {
         assertArrayEquals(stats, parallel.summarize());
     }
 
+    /** Hand-checked: a perfect detection, iscrowd absent (defaults to 0), area 400 (small). */
+    @Test
+    void perfectDetectionScoresOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path g = java.nio.file.Files.writeString(tmp.resolve("gt.json"),
+                "{\"images\":[{\"id\":7,\"width\":50,\"height\":50}],\"categories\":[{\"id\":3,\"name\":\"a\"}],"
+                + "\"annotations\":[{\"id\":1,\"image_id\":7,\"category_id\":3,\"bbox\":[5,5,20,20],\"area\":400}]}");
+        java.nio.file.Path d = java.nio.file.Files.writeString(tmp.resolve("dt.json"),
+                "[{\"image_id\":7,\"category_id\":3,\"bbox\":[5,5,20,20],\"score\":0.9}]");
+        CocoDataset gt = CocoDataset.read(g);
+        CocoEval eval = new CocoEval(gt, CocoResults.read(d, gt), CocoParams.defaults(IouType.BBOX));
+        // Precision is tp/(tp+fp+eps) = 1/(1+2^-52) at every recall point, so AP is just below 1;
+        // no medium/large ground truth: -1. These are pycocotools 2.0.11's numbers for this case.
+        double p = 1 / (1 + Math.ulp(1.0));
+        assertEquals(0.9999999999999998, p);
+        assertArrayEquals(new double[] {0.9999999999999998, 0.9999999999999999, 0.9999999999999999, 0.9999999999999998,
+            -1, -1, 1, 1, 1, 1, -1, -1}, eval.summarize(), 0);
+    }
+
+    /**
+     * Hand-checked: a crowd absorbs two detections (no false positives), a third detection
+     * matches the regular ground truth, a fourth (lowest score) hits nothing. Precision is 1
+     * up to recall 1 (the false positive comes last), so AP = 1 at every threshold.
+     */
+    @Test
+    void crowdAbsorbsSeveralDetections(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path g = java.nio.file.Files.writeString(tmp.resolve("gt.json"),
+                "{\"images\":[{\"id\":1,\"width\":200,\"height\":200}],\"categories\":[{\"id\":1,\"name\":\"p\"}],"
+                + "\"annotations\":[{\"id\":1,\"image_id\":1,\"category_id\":1,\"bbox\":[0,0,100,100],\"area\":10000,\"iscrowd\":1},"
+                + "{\"id\":2,\"image_id\":1,\"category_id\":1,\"bbox\":[150,150,40,40],\"area\":1600,\"iscrowd\":0}]}");
+        java.nio.file.Path d = java.nio.file.Files.writeString(tmp.resolve("dt.json"),
+                "[{\"image_id\":1,\"category_id\":1,\"bbox\":[10,10,20,20],\"score\":0.9},"
+                + "{\"image_id\":1,\"category_id\":1,\"bbox\":[50,50,30,30],\"score\":0.8},"
+                + "{\"image_id\":1,\"category_id\":1,\"bbox\":[150,150,40,40],\"score\":0.7},"
+                + "{\"image_id\":1,\"category_id\":1,\"bbox\":[120,0,10,10],\"score\":0.1}]");
+        CocoDataset gt = CocoDataset.read(g);
+        CocoEval eval = new CocoEval(gt, CocoResults.read(d, gt), CocoParams.defaults(IouType.BBOX));
+        eval.evaluate();
+        EvalImage e = eval.evalImg(0, 0, 0);
+        assertArrayEquals(new long[] {2, 1}, e.gtIds(), "regular ground truth first, the crowd (ignored) last");
+        for (int t = 0; t < 10; t++) {
+            assertArrayEquals(new long[] {1, 1, 2, 0}, e.dtMatches()[t], "threshold " + t);
+            assertArrayEquals(new boolean[] {true, true, false, false}, e.dtIgnore()[t]);
+        }
+        assertEquals(1 / (1 + Math.ulp(1.0)), eval.summarize()[0], 0); // 1 but for numpy's eps
+        assertEquals(1.0, eval.summarize()[8], 0);
+    }
+
     @Test
     void evalImgFollowsPycocotoolsLayout() {
         CocoDataset gt = CocoDataset.read(Fixtures.path("case-small/gt.json"));

@@ -38,7 +38,7 @@ class RleTest {
             assertArrayEquals(Fixtures.doubles(c.get("bbox")), merged.toBbox());
             n++;
         }
-        assertEquals(50, n);
+        assertEquals(110, n);
     }
 
     @Test
@@ -115,6 +115,25 @@ class RleTest {
         assertArrayEquals(new int[] {0, 1, 11}, Polygons.fromBbox(new double[] {0, 0, 1, 1}, 3, 4).counts());
         assertThrows(IllegalArgumentException.class, () -> Rle.fromCompressedString("0 ", 1, 1));
         assertThrows(IllegalArgumentException.class, () -> Rle.ofCounts(1, 2, new int[] {1, 5}).decode());
+    }
+
+    @Test
+    void columnBucketSortEqualsFullSort() {
+        java.util.Random rnd = new java.util.Random(5);
+        for (int rep = 0; rep < 200; rep++) {
+            int h = 1 + rnd.nextInt(300);
+            int w = 1 + rnd.nextInt(300);
+            int n = rnd.nextInt(500);
+            int[] a = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                a[i] = rnd.nextInt(w) * h + rnd.nextInt(h + 1);
+            }
+            a[n] = h * w;
+            int[] want = java.util.Arrays.copyOf(a, n + 1);
+            java.util.Arrays.sort(want);
+            Polygons.sortPositions(a, n + 1, h, w);
+            assertArrayEquals(want, a);
+        }
     }
 
     private static Rle[] rles(JsonNode strings, int h, int w) {

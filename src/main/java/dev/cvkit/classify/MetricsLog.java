@@ -1,0 +1,98 @@
+package dev.cvkit.classify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.io.AtomicFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Per-epoch metrics of a run, kept as {@code metrics.jsonl} (one object per epoch) and
+ * {@code metrics.csv}; both files are rewritten atomically after every epoch, so they always
+ * hold whole lines. On resume, rows after the checkpoint's epoch are dropped.
+ */
+public final class MetricsLog {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path dir;
+    private final List<ObjectNode> rows = new ArrayList<>();
+
+    public MetricsLog(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Loads the rows of epochs 1..lastEpoch from an earlier run (resume). */
+    public void load(int lastEpoch) throws IOException {
+        rows.clear();
+        Path f = dir.resolve("metrics.jsonl");
+        if (!Files.exists(f)) {
+            return;
+        }
+        try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = JSON.readTree(line);
+                if (n instanceof ObjectNode o && o.path("epoch").asInt() <= lastEpoch) {
+                    rows.add(o);
+                }
+            }
+        }
+    }
+
+    public List<ObjectNode> rows() { return rows; }
+
+    /** Appends one epoch's row and rewrites both files. */
+    public void add(ObjectNode row) throws IOException {
+        rows.add(row);
+        StringBuilder jsonl = new StringBuilder();
+        for (ObjectNode r : rows) {
+            jsonl.append(JSON.writeValueAsString(r)).append('\n');
+        }
+        AtomicFiles.write(dir.resolve("metrics.jsonl"), jsonl.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(dir.resolve("metrics.csv"), csv().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private String csv() {
+        Set<String> cols = new LinkedHashSet<>();
+        for (ObjectNode r : rows) {
+            r.fieldNames().forEachRemaining(cols::add);
+        }
+        StringBuilder sb = new StringBuilder(String.join(",", cols)).append('\n');
+        for (ObjectNode r : rows) {
+            Iterator<String> it = cols.iterator();
+            while (it.hasNext()) {
+                JsonNode v = r.get(it.next());
+                if (v != null && !v.isNull()) {
+                    sb.append(v.isFloatingPointNumber() ? String.format(Locale.ROOT, "%.6g", v.asDouble()) : v.asText());
+                }
+                if (it.hasNext()) {
+                    sb.append(',');
+                }
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Values of one column, NaN where a row lacks it. */
+    public double[] column(String name) {
+        double[] out = new double[rows.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = rows.get(i).get(name);
+            out[i] = v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+        }
+        return out;
+    }
+}
