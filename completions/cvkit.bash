@@ -154,6 +154,7 @@ function compReplyArray() {
 # to generate possible options and subcommands for the last specified subcommand.
 function _complete_cvkit() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} detect" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} propose" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} classify" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} train" ];    then _picocli_cvkit; return $?; fi
@@ -161,23 +162,28 @@ function _complete_cvkit() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models summary" ];    then _picocli_cvkit_models; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models import" ];    then _picocli_cvkit_models; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
-  local cmds0=(propose)
-  local cmds1=(classify)
-  local cmds2=(train)
-  local cmds3=(eval)
-  local cmds4=(models)
-  local cmds5=(bench)
-  local cmds6=(models summary)
+  local cmds0=(detect)
+  local cmds1=(propose)
+  local cmds2=(classify)
+  local cmds3=(train)
+  local cmds4=(eval)
+  local cmds5=(models)
+  local cmds6=(bench)
+  local cmds7=(models summary)
+  local cmds8=(models import)
 
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_models_summary; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_bench; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_models; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_eval; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_train; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_classify; return $?; fi
-  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cvkit_propose; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cvkit_models_import; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cvkit_models_summary; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_bench; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_models; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_eval; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_train; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_classify; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_propose; return $?; fi
+  if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cvkit_detect; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
   _picocli_cvkit; return $?;
@@ -188,9 +194,90 @@ function _picocli_cvkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="propose classify train eval models bench"
+  local commands="detect propose classify train eval models bench"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `detect` subcommand.
+function _picocli_cvkit_detect() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '--blur' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--conf' '--iou' '--max-det' '--classes' '--format' '--coco' '--gt' '--save' '--crop' '--vid-stride'"
+  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--max-pixels')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--model')
+      return
+      ;;
+    '--conf')
+      return
+      ;;
+    '--iou')
+      return
+      ;;
+    '--max-det')
+      return
+      ;;
+    '--classes')
+      return
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FMT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--coco')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--gt')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--save')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--crop')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--vid-stride')
+      return
+      ;;
+  esac
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
@@ -549,7 +636,7 @@ function _picocli_cvkit_models() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="summary"
+  local commands="summary import"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts="'--format'"
   local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
@@ -655,6 +742,49 @@ function _picocli_cvkit_models_summary() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `import` subcommand.
+function _picocli_cvkit_models_import() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--from' '--arch' '--out'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--from')
+      return
+      ;;
+    '--arch')
+      return
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "import" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionInfo.class,
         sortOptions = false,
         description = "A command-line computer-vision toolkit: region proposals, CNN engine, detection and COCO evaluation.",
-        subcommands = {ProposeCommand.class, ClassifyCommand.class, TrainCommand.class, EvalCommand.class, ModelsCommand.class,
-                BenchCommand.class},
+        subcommands = {DetectCommand.class, ProposeCommand.class, ClassifyCommand.class, TrainCommand.class, EvalCommand.class,
+                ModelsCommand.class, BenchCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  cvkit propose samples/                       proposals for every image, a table on a terminal",

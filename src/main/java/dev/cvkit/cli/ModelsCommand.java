@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
 /** {@code cvkit models}: lists the architectures; {@code models summary NAME} prints a layer table. */
 @Command(name = "models", mixinStandardHelpOptions = true, sortOptions = false,
         description = "List the classification architectures cvkit builds.",
-        subcommands = ModelsCommand.SummaryCommand.class,
+        subcommands = {ModelsCommand.SummaryCommand.class, ModelsImportCommand.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  cvkit models", "  cvkit models summary resnet18", "  cvkit models summary alexnet --format json | jq .layers[0]"})
+        footer = {"  cvkit models", "  cvkit models summary resnet18", "  cvkit models import --from tfjs PATH --arch nanodet --out models/nanodet.safetensors", "  cvkit models summary alexnet --format json | jq .layers[0]"})
 public final class ModelsCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 

@@ -14,6 +14,20 @@ import java.nio.file.StandardCopyOption;
 public final class AtomicFiles {
     private AtomicFiles() {}
 
+    /**
+     * A temporary file beside the target. createTempFile makes it owner-only (0600); outputs are
+     * ordinary files, so they get the usual rw-r--r-- where the file system has POSIX permissions.
+     */
+    private static Path createTemp(Path dir, Path target) throws IOException {
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep its defaults
+        }
+        return tmp;
+    }
+
     /** Something that writes the whole content to a stream. */
     @FunctionalInterface
     public interface Writer {
@@ -28,7 +42,7 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = createTemp(dir, abs);
         boolean done = false;
         try {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
@@ -60,7 +74,7 @@ public final class AtomicFiles {
         public Pending(Path target) throws IOException {
             this.target = target.toAbsolutePath();
             Files.createDirectories(this.target.getParent());
-            this.tmp = Files.createTempFile(this.target.getParent(), "." + this.target.getFileName() + ".", ".tmp");
+            this.tmp = createTemp(this.target.getParent(), this.target);
             this.out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
         }
 

@@ -1,0 +1,402 @@
+package dev.cvkit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.UserError;
+import dev.cvkit.detection.DetectParams;
+import dev.cvkit.detection.Detection;
+import dev.cvkit.detection.Detector;
+import dev.cvkit.detection.DetectorFiles;
+import dev.cvkit.image.BoxDrawing;
+import dev.cvkit.image.ImageDecoder;
+import dev.cvkit.image.RgbImage;
+import dev.cvkit.image.VideoFrames;
+import dev.cvkit.image.VideoWriter;
+import dev.cvkit.io.AtomicFiles;
+import dev.cvkit.io.InputItem;
+import dev.cvkit.io.InputWalker;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.bytedeco.opencv.opencv_core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code cvkit detect}: pretrained object detection over images. */
+@Command(name = "detect",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = "Detect objects with a pretrained detector: NanoDet (80 COCO classes) by default, faces with --model face.",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  cvkit detect samples/                             people, dogs, bicycles... as a table",
+                "  cvkit detect --model face --blur --save out/ photos/   anonymise faces",
+                "  cvkit detect samples/ --classes person,dog --conf 0.5 --format jsonl",
+                "  cvkit detect samples/ --coco dets.json --gt samples/gt.json",
+                "  cvkit detect --model face --blur --save out/ --vid-stride 2 clip.mp4",
+                "",
+                "Models: nanodet (default), face (= face-ssd, SSD-MobileNetV1), face-tiny, or a .safetensors file."})
+public final class DetectCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    InputOptions input;
+
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "nanodet",
+            description = "nanodet, face, face-ssd, face-tiny or a model file (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--conf", paramLabel = "P", description = "Minimum score (default: the model's, e.g. 0.35 NanoDet, 0.5 faces).")
+    Float conf;
+
+    @Option(names = "--iou", paramLabel = "T", description = "NMS IoU threshold (default: the model's).")
+    Float iou;
+
+    @Option(names = "--max-det", paramLabel = "N", description = "At most N detections per image (default: the model's, 100).")
+    Integer maxDet;
+
+    @Option(names = "--classes", paramLabel = "NAMES", split = ",", description = "Keep only these classes, e.g. person,dog.")
+    List<String> classes;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "text, jsonl, json or csv (default: text on a terminal, jsonl in a pipe).")
+    OutputFormat format;
+
+    @Option(names = "--coco", paramLabel = "FILE", description = "Also write all detections as COCO results JSON.")
+    Path coco;
+
+    @Option(names = "--gt", paramLabel = "DATASET.json", description = "With --coco: take image and category ids from this COCO dataset.")
+    Path gt;
+
+    @Option(names = "--save", paramLabel = "DIR", description = "Write annotated images here (same relative paths).")
+    Path save;
+
+    @Option(names = "--crop", paramLabel = "DIR", description = "Write one image per detection here.")
+    Path crop;
+
+    @Option(names = "--blur", description = "In --save images, blur each detection instead of drawing it (anonymising).")
+    boolean blur;
+
+    @Option(names = "--vid-stride", paramLabel = "N", defaultValue = "1",
+            description = "Videos: detect on every N-th frame (default: ${DEFAULT-VALUE}); --save writes those frames.")
+    int vidStride;
+
+    /** What one image or video frame produced; frame = -1 for an image. */
+    record Result(int width, int height, List<Detection> detections, long ms, int frame, double time) {}
+
+    /** What one input produced: one result for an image, one per processed frame for a video. */
+    record Output(boolean video, List<Result> results) {}
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (blur && save == null) {
+            throw new UserError("--blur changes the --save images: give --save DIR too", ExitCodes.USAGE);
+        }
+        if (vidStride < 1) {
+            throw new UserError("--vid-stride must be at least 1, got " + vidStride, ExitCodes.USAGE);
+        }
+        if (gt != null && coco == null) {
+            throw new UserError("--gt only names ids for --coco: give --coco FILE too", ExitCodes.USAGE);
+        }
+        Detector det = DetectorFiles.resolve(model);
+        DetectParams params = params(det.defaults());
+        Set<Integer> keep = classFilter(det);
+        CocoGtLookup lookup = gt == null ? null : new CocoGtLookup(gt);
+        OutputFormat fmt = OutputFormat.resolve(format);
+        int threads = run.threadCount();
+        // --threads bounds the kernels' threads too, so --threads 1 really is one core
+        dev.cvkit.tensor.Parallel.setThreads(threads);
+        InputWalker inputs = new InputWalker(input.inputs, System.in, p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p));
+        ArrayNode cocoResults = JSON.createArrayNode();
+        ArrayNode jsonAll = JSON.createArrayNode();
+        Set<String> warned = new HashSet<>();
+        if (fmt == OutputFormat.CSV) {
+            out.println("file,width,height,label,category_id,score,x,y,w,h");
+        }
+        int[] index = {0};
+        int code = BatchRunner.run(inputs, threads, item -> VideoFrames.isVideoName(item.path())
+                ? processVideo(item, det, params, keep) : new Output(false, List.of(process(item, det, params, keep))), (item, o) -> {
+            index[0]++;
+            for (Result r : o.results()) {
+                ObjectNode line = toJson(item, r, det);
+                switch (fmt) {
+                    case JSONL -> out.println(JSON.writeValueAsString(line));
+                    case JSON -> jsonAll.add(line);
+                    case CSV -> writeCsv(out, item, r, det);
+                    default -> writeTable(out, item, r);
+                }
+            }
+            out.flush();
+            if (coco != null) {
+                if (o.video()) {
+                    warned.add("video:" + item.given());
+                } else {
+                    addCoco(cocoResults, item, o.results().get(0), det, lookup, index[0], err, warned);
+                }
+            }
+        }, new Progress(err, "detect", run.quiet), err, run.debug);
+        if (fmt == OutputFormat.JSON) {
+            out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(jsonAll));
+        }
+        if (coco != null) {
+            AtomicFiles.write(coco, JSON.writeValueAsBytes(cocoResults));
+            warnLeftOut(err, warned);
+        }
+        return code;
+    }
+
+    private DetectParams params(DetectParams d) {
+        try {
+            return new DetectParams(conf != null ? conf : d.conf(), iou != null ? iou : d.iou(), maxDet != null ? maxDet : d.maxDet());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--conf/--iou/--max-det: " + e.getMessage(), ExitCodes.USAGE);
+        }
+    }
+
+    private Set<Integer> classFilter(Detector det) {
+        if (classes == null || classes.isEmpty()) {
+            return null;
+        }
+        Set<Integer> keep = new HashSet<>();
+        for (String c : classes) {
+            int i = det.classes().indexOf(c.trim());
+            if (i < 0) {
+                throw new UserError("--classes: '" + c.trim() + "' is not a class of this model (" + preview(det.classes()) + ")", ExitCodes.USAGE);
+            }
+            keep.add(i);
+        }
+        return keep;
+    }
+
+    private static String preview(List<String> names) {
+        return names.size() <= 8 ? String.join(", ", names) : String.join(", ", names.subList(0, 8)) + ", ...";
+    }
+
+    private Result process(InputItem item, Detector det, DetectParams params, Set<Integer> keep) throws Exception {
+        try (Mat bgr = ImageDecoder.read(item.path(), input.maxPixels)) {
+            RgbImage img = RgbImage.fromMat(bgr);
+            long t0 = System.nanoTime();
+            List<Detection> found = filter(det.detect(img, params), keep);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            String ext = outputExtension(item.path());
+            String stem = stripExtension(item.relative().toString());
+            crops(bgr, found, stem, ext);
+            if (save != null) {
+                annotate(bgr, found);
+                Path target = save.resolve(stem + "." + ext);
+                if (target.toAbsolutePath().normalize().equals(item.path().toAbsolutePath().normalize())) {
+                    throw new UserError("--save would overwrite the input", ExitCodes.INPUT_FAILED);
+                }
+                AtomicFiles.write(target, BoxDrawing.encode(bgr, ext));
+            }
+            return new Result(img.width(), img.height(), found, ms, -1, 0);
+        }
+    }
+
+    /** Every --vid-stride-th frame of a video; --save writes those frames, annotated, as a video. */
+    private Output processVideo(InputItem item, Detector det, DetectParams params, Set<Integer> keep) throws Exception {
+        List<Result> results = new ArrayList<>();
+        String stem = stripExtension(item.relative().toString());
+        try (VideoFrames frames = new VideoFrames(item.path(), input.maxPixels)) {
+            VideoWriter writer = null;
+            try {
+                if (save != null) {
+                    Path target = save.resolve(stem + "." + VideoWriter.extensionFor(item.path()));
+                    if (target.toAbsolutePath().normalize().equals(item.path().toAbsolutePath().normalize())) {
+                        throw new UserError("--save would overwrite the input", ExitCodes.INPUT_FAILED);
+                    }
+                    writer = new VideoWriter(target, frames.width(), frames.height(), frames.fps() / vidStride);
+                }
+                Mat bgr;
+                while ((bgr = frames.next()) != null) {
+                    if (frames.index() % vidStride != 0) {
+                        continue;
+                    }
+                    RgbImage img = RgbImage.fromMat(bgr);
+                    long t0 = System.nanoTime();
+                    List<Detection> found = filter(det.detect(img, params), keep);
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    crops(bgr, found, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()), "jpg");
+                    if (writer != null) {
+                        annotate(bgr, found);
+                        writer.write(bgr);
+                    }
+                    results.add(new Result(img.width(), img.height(), found, ms, frames.index(), frames.index() / frames.fps()));
+                }
+                if (writer != null) {
+                    writer.commit();
+                }
+            } finally {
+                if (writer != null) {
+                    writer.close();
+                }
+            }
+        }
+        if (results.isEmpty()) {
+            throw new UserError("video has no frames", ExitCodes.INPUT_FAILED);
+        }
+        return new Output(true, results);
+    }
+
+    private static List<Detection> filter(List<Detection> found, Set<Integer> keep) {
+        return keep == null ? found : found.stream().filter(d -> keep.contains(d.classIndex())).toList();
+    }
+
+    private static List<BoxDrawing.Box> boxes(List<Detection> found) {
+        List<BoxDrawing.Box> boxes = new ArrayList<>();
+        for (Detection d : found) {
+            boxes.add(new BoxDrawing.Box(d.x(), d.y(), d.w(), d.h(), String.format(Locale.ROOT, "%s %.2f", d.label(), d.score()), d.classIndex()));
+        }
+        return boxes;
+    }
+
+    /** Draws (or with --blur, blurs) the detections into {@code bgr}. */
+    private void annotate(Mat bgr, List<Detection> found) {
+        if (blur) {
+            BoxDrawing.blur(bgr, boxes(found));
+        } else {
+            BoxDrawing.draw(bgr, boxes(found));
+        }
+    }
+
+    /** With --crop: one file per detection, {@code DIR/STEM_I_LABEL.EXT}. */
+    private void crops(Mat bgr, List<Detection> found, String stem, String ext) throws java.io.IOException {
+        if (crop == null) {
+            return;
+        }
+        List<BoxDrawing.Box> boxes = boxes(found);
+        for (int i = 0; i < boxes.size(); i++) {
+            try (Mat c = BoxDrawing.crop(bgr, boxes.get(i))) {
+                if (c != null) {
+                    Path target = crop.resolve(stem + "_" + i + "_" + found.get(i).label().replace(' ', '_') + "." + ext);
+                    AtomicFiles.write(target, BoxDrawing.encode(c, ext));
+                }
+            }
+        }
+    }
+
+    /** Keep the input's format where OpenCV writes it, else PNG. */
+    private static String outputExtension(Path p) {
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1);
+        return Set.of("jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp").contains(ext) ? ext : "png";
+    }
+
+    private static String stripExtension(String s) {
+        int dot = s.lastIndexOf('.');
+        int slash = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
+        return dot > slash ? s.substring(0, dot) : s;
+    }
+
+    private static ObjectNode toJson(InputItem item, Result r, Detector det) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("file", item.given());
+        if (r.frame() >= 0) {
+            o.put("frame", r.frame());
+            o.put("time", Math.round(r.time() * 1000) / 1000.0);
+        }
+        o.put("width", r.width());
+        o.put("height", r.height());
+        ArrayNode ds = o.putArray("detections");
+        for (Detection d : r.detections()) {
+            ObjectNode j = ds.addObject();
+            ArrayNode b = j.putArray("bbox");
+            b.add(round(d.x())).add(round(d.y())).add(round(d.w())).add(round(d.h()));
+            j.put("score", Math.round(d.score() * 1e5) / 1e5);
+            j.put("category_id", det.categoryIds().get(d.classIndex()));
+            j.put("label", d.label());
+        }
+        o.put("ms", r.ms());
+        return o;
+    }
+
+    private static double round(float v) {
+        return Math.round(v * 100.0) / 100.0;
+    }
+
+    private static void writeTable(PrintWriter out, InputItem item, Result r) {
+        String name = r.frame() >= 0 ? item.given() + " #" + r.frame() : item.given();
+        out.printf(Locale.ROOT, "%s  %d×%d  %d detection%s  %d ms%n", name, r.width(), r.height(),
+                r.detections().size(), r.detections().size() == 1 ? "" : "s", r.ms());
+        for (Detection d : r.detections()) {
+            out.printf(Locale.ROOT, "  %-14s %5.3f  x %6.1f  y %6.1f  w %6.1f  h %6.1f%n", d.label(), d.score(), d.x(), d.y(), d.w(), d.h());
+        }
+    }
+
+    private static void writeCsv(PrintWriter out, InputItem item, Result r, Detector det) {
+        String file = csv(r.frame() >= 0 ? item.given() + "#" + r.frame() : item.given());
+        for (Detection d : r.detections()) {
+            out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%.5f,%.2f,%.2f,%.2f,%.2f%n", file, r.width(), r.height(), csv(d.label()),
+                    det.categoryIds().get(d.classIndex()), d.score(), d.x(), d.y(), d.w(), d.h());
+        }
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /** One summary line (unless --quiet) for the images and classes --gt does not know. */
+    private void warnLeftOut(PrintWriter err, Set<String> leftOut) {
+        if (run.quiet || leftOut.isEmpty()) {
+            return;
+        }
+        List<String> images = leftOut.stream().filter(k -> k.startsWith("image:")).map(k -> k.substring(6)).sorted().toList();
+        List<String> cats = leftOut.stream().filter(k -> k.startsWith("cat:")).map(k -> k.substring(4)).sorted().toList();
+        List<String> videos = leftOut.stream().filter(k -> k.startsWith("video:")).map(k -> k.substring(6)).sorted().toList();
+        if (!videos.isEmpty()) {
+            err.println("cvkit: warning: --coco covers images only; left out " + videos.size() + " video(s): " + preview(videos));
+        }
+        if (!images.isEmpty()) {
+            err.println("cvkit: warning: --coco leaves out " + images.size() + " image(s) that --gt does not list: " + preview(images));
+        }
+        if (!cats.isEmpty()) {
+            err.println("cvkit: warning: --coco leaves out detections of " + cats.size() + " class(es) that --gt does not list: " + preview(cats));
+        }
+    }
+
+    private static void addCoco(ArrayNode results, InputItem item, Result r, Detector det, CocoGtLookup lookup, int index,
+                                PrintWriter err, Set<String> leftOut) {
+        long imageId = index;
+        if (lookup != null) {
+            Long id = lookup.imageId(item.given());
+            if (id == null) {
+                leftOut.add("image:" + item.given());
+                return;
+            }
+            imageId = id;
+        }
+        for (Detection d : r.detections()) {
+            long cat = det.categoryIds().get(d.classIndex());
+            if (lookup != null) {
+                Long c = lookup.categoryId(d.label());
+                if (c == null) {
+                    leftOut.add("cat:" + d.label());
+                    continue;
+                }
+                cat = c;
+            }
+            ObjectNode o = results.addObject();
+            o.put("image_id", imageId);
+            o.put("category_id", cat);
+            o.putArray("bbox").add(round(d.x())).add(round(d.y())).add(round(d.w())).add(round(d.h()));
+            o.put("score", Math.round(d.score() * 1e5) / 1e5);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cvkit.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cvkit.UserError;
+import dev.cvkit.detection.Architecture;
+import dev.cvkit.importer.tfjs.TfjsModelImporter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code cvkit models import --from tfjs PATH --arch A --out FILE}. */
+@Command(name = "import",
+        mixinStandardHelpOptions = true,
+        description = "Convert pretrained weights from another framework into a cvkit model file (safetensors).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  cvkit models import --from tfjs node_modules/@vladmandic/face-api/model --arch ssd-mobilenetv1-face --out models/face-ssd.safetensors",
+                "  cvkit models import --from tfjs human-models/models/nanodet.json --arch nanodet --out models/nanodet.safetensors",
+                "  tools/fetch-models.sh --import      fetches the npm packages and imports all three"})
+public final class ModelsImportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--from", required = true, paramLabel = "FORMAT", description = "Source format: tfjs.")
+    String from;
+
+    @Parameters(index = "0", paramLabel = "PATH",
+            description = "The TF.js weights manifest / model.json, or the folder holding it.")
+    Path path;
+
+    @Option(names = "--arch", required = true, paramLabel = "ARCH",
+            description = "ssd-mobilenetv1-face, tiny-face or nanodet.")
+    String arch;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The cvkit model file to write (.safetensors).")
+    Path out;
+
+    @Option(names = "--debug", description = "Print stack traces for errors.")
+    boolean debug;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!from.equals("tfjs")) {
+            throw new UserError("--from " + from + ": unknown format (supported: tfjs)", ExitCodes.USAGE);
+        }
+        Architecture a = Architecture.byId(arch);
+        if (a == null) {
+            throw new UserError("--arch " + arch + ": unknown architecture (" + String.join(", ",
+                    Arrays.stream(Architecture.values()).map(Architecture::id).toList()) + ")", ExitCodes.USAGE);
+        }
+        if (!Files.exists(path)) {
+            throw new UserError(path + ": no such file or folder", ExitCodes.USAGE);
+        }
+        if (Files.exists(out) && Files.isSameFile(out, path)) {
+            throw new UserError(out + ": --out would overwrite the input", ExitCodes.USAGE);
+        }
+        TfjsModelImporter.Imported m = TfjsModelImporter.importModel(path, a);
+        TfjsModelImporter.write(m, out);
+        long params = m.tensors().values().stream().mapToLong(t -> t.numel()).sum();
+        JsonNode prov = m.config().get("provenance");
+        spec.commandLine().getErr().printf("imported %s (%s %s, %s): %d tensors, %d values -> %s%n", a.id(),
+                prov.get("package").asText(), prov.get("version").asText(), prov.get("license").asText(),
+                m.tensors().size(), params, out);
+        return ExitCodes.OK;
+    }
+}

