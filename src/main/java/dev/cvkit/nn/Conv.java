@@ -291,8 +291,11 @@ public final class Conv {
         boolean pw1 = geo.isPointwise();
         ConvGeom back = null;
         float[] wflip = null;
+        // Used when its column matrix (kg·kh·kw × H·W) is no larger than col2im's (cg·kh·kw ×
+        // Ho·Wo): true for "same" convs, false for e.g. LeNet's unpadded 5×5 into few channels.
         if (dx != null && !pw1 && geo.sh() == 1 && geo.sw() == 1
-                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)) {
+                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)
+                && (long) kg * geo.h() * geo.w() <= (long) geo.c() * p) {
             back = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
                     geo.dw() * (geo.kw() - 1) - geo.pw(), geo.dh(), geo.dw(), geo.h(), geo.w());
             wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
