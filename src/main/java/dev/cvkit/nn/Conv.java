@@ -15,8 +15,11 @@ import dev.cvkit.tensor.Tensor;
 public final class Conv {
     /** Target size (floats) of one im2col block: about 1 MB, so it stays in L2. */
     private static final int COL_BLOCK = 1 << 18;
-    /** Largest column cache kept from forward to backward (floats; 16 MB). Tests lower it. */
-    static long cacheLimit = 1 << 22;
+    /**
+     * Largest column cache kept per layer from forward to backward (floats; 64 MB): covers
+     * CIFAR-size training at batch 64, not ImageNet-size layers. Tests lower it.
+     */
+    static long cacheLimit = 1 << 24;
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private Conv() {}
