@@ -39,16 +39,15 @@ public final class Polygons {
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("polygon outline is too long (coordinates far outside any image)");
         }
-        // Walk the dense outline (one fine-grid step along the longer axis of each edge) and,
-        // where it moves to another fine column, record the pixel column centre it crosses and
-        // the first foreground row there. Integer forms of pycocotools' floating-point tests:
-        // (u+.5)/5-.5 is a whole number x exactly when u = 5x+2, and (v+.5)/5-.5 = (v-2)/5.
+        // The outline, traced on the fine grid (one step along the longer axis of each edge),
+        // crosses a pixel column centre between two consecutive points whose fine columns u
+        // differ (always by 1); pycocotools keeps x where (min(u)+.5)/5-.5 is a whole number,
+        // i.e. min(u) = 5x+2, and the row ceil of (min(v)+.5)/5-.5 = (min(v)-2)/5, clamped to
+        // [0, h]. Computed per edge in integers; only the set of crossings matters (they are
+        // sorted next). Crossings where two edges meet always have min(u) < 0 (off the image).
         // Positions x*h+y fit an int: readers refuse masks above Rle.MAX_PIXELS.
         int[] a = new int[(int) total + 1];
         int count = 0;
-        int pu = 0;
-        int pv = 0;
-        boolean have = false;
         for (int j = 0; j < k; j++) {
             int xs = x[j];
             int xe = x[j + 1];
@@ -66,29 +65,31 @@ public final class Polygons {
                 ye = t;
             }
             double s = dx >= dy ? (double) (ye - ys) / dx : (double) (xe - xs) / dy;
-            int steps = dx >= dy ? dx : dy;
-            for (int d = 0; d <= steps; d++) {
-                int t = flip ? steps - d : d;
-                int cu;
-                int cv;
-                if (dx >= dy) {
-                    cu = t + xs;
-                    cv = (int) (ys + s * t + .5);
-                } else {
-                    cv = t + ys;
-                    cu = (int) (xs + s * t + .5);
+            if (dx >= dy) {
+                // u = xs + t: between t-1 and t, min(u) = xs + t - 1; only every fifth t counts
+                int first = Math.floorMod(3 - xs, 5);
+                for (int t = first == 0 ? 5 : first; t <= dx; t += 5) {
+                    long uu = (long) xs + t - 3;
+                    if (uu < 0 || uu / 5 > w - 1) {
+                        continue;
+                    }
+                    int v1 = (int) (ys + s * t + .5);
+                    int v0 = (int) (ys + s * (t - 1) + .5);
+                    count = add(a, count, (int) (uu / 5), Math.min(v0, v1), h);
                 }
-                if (have && cu != pu) {
-                    long uu = (cu < pu ? cu : cu - 1L) - 2;
-                    if (uu % 5 == 0 && uu >= 0 && uu / 5 <= w - 1) {
-                        long num = (long) Math.min(cv, pv) - 2;
-                        long row = num <= 0 ? 0 : Math.min((num + 4) / 5, h);
-                        a[count++] = (int) (uu / 5) * h + (int) row;
+            } else {
+                // v = ys + t, u rounded: look for the steps where u changes
+                int prev = (int) (xs + s * 0 + .5);
+                for (int t = 1; t <= dy; t++) {
+                    int u = (int) (xs + s * t + .5);
+                    if (u != prev) {
+                        long uu = (long) Math.min(u, prev) - 2;
+                        if (uu >= 0 && uu % 5 == 0 && uu / 5 <= w - 1) {
+                            count = add(a, count, (int) (uu / 5), ys + t - 1, h);
+                        }
+                        prev = u;
                     }
                 }
-                pu = cu;
-                pv = cv;
-                have = true;
             }
         }
         a[count++] = h * w;
@@ -115,6 +116,14 @@ public final class Polygons {
             }
         }
         return new Rle(h, w, Arrays.copyOf(b, outLen));
+    }
+
+    /** Appends the crossing at pixel column {@code col} whose fine-grid row is {@code minV}. */
+    private static int add(int[] a, int count, int col, int minV, int h) {
+        long num = (long) minV - 2;
+        long row = num <= 0 ? 0 : Math.min((num + 4) / 5, h);
+        a[count] = col * h + (int) row;
+        return count + 1;
     }
 
     /**
