@@ -46,8 +46,7 @@ public final class Polygons {
         // [0, h]. Computed per edge in integers; only the set of crossings matters (they are
         // sorted next). Crossings where two edges meet always have min(u) < 0 (off the image).
         // Positions x*h+y fit an int: readers refuse masks above Rle.MAX_PIXELS.
-        int[] a = new int[(int) total + 1];
-        int count = 0;
+        Crossings c = new Crossings((int) total + 1);
         for (int j = 0; j < k; j++) {
             int xs = x[j];
             int xe = x[j + 1];
@@ -75,7 +74,7 @@ public final class Polygons {
                     }
                     int v1 = (int) (ys + s * t + .5);
                     int v0 = (int) (ys + s * (t - 1) + .5);
-                    count = add(a, count, (int) (uu / 5), Math.min(v0, v1), h);
+                    c.add((int) (uu / 5), Math.min(v0, v1), h);
                 }
             } else {
                 // v = ys + t, u rounded: look for the steps where u changes
@@ -85,15 +84,15 @@ public final class Polygons {
                     if (u != prev) {
                         long uu = (long) Math.min(u, prev) - 2;
                         if (uu >= 0 && uu % 5 == 0 && uu / 5 <= w - 1) {
-                            count = add(a, count, (int) (uu / 5), ys + t - 1, h);
+                            c.add((int) (uu / 5), ys + t - 1, h);
                         }
                         prev = u;
                     }
                 }
             }
         }
-        a[count++] = h * w;
-        sortPositions(a, count, h, w);
+        int[] a = c.sorted(h, w);
+        int count = a.length;
         int p = 0;
         for (int j = 0; j < count; j++) {
             int t = a[j];
@@ -118,55 +117,70 @@ public final class Polygons {
         return new Rle(h, w, Arrays.copyOf(b, outLen));
     }
 
-    /** Appends the crossing at pixel column {@code col} whose fine-grid row is {@code minV}. */
-    private static int add(int[] a, int count, int col, int minV, int h) {
-        long num = (long) minV - 2;
-        long row = num <= 0 ? 0 : Math.min((num + 4) / 5, h);
-        a[count] = col * h + (int) row;
-        return count + 1;
+    /** Column-centre crossings of an outline: positions {@code col*h + row}, with their columns. */
+    static final class Crossings {
+        final int[] pos;
+        final int[] col;
+        int n;
+        int minCol = Integer.MAX_VALUE;
+        int maxCol = Integer.MIN_VALUE;
+
+        Crossings(int capacity) {
+            pos = new int[capacity];
+            col = new int[capacity];
+        }
+
+        /** The crossing at pixel column {@code c} whose fine-grid row is {@code minV}. */
+        void add(int c, int minV, int h) {
+            // row = ceil((minV-2)/5) clamped to [0, h]
+            int row = minV <= 2 ? 0 : (minV - 2) / 5 + ((minV - 2) % 5 != 0 ? 1 : 0);
+            pos[n] = c * h + Math.min(row, h);
+            col[n] = c;
+            n++;
+            minCol = Math.min(minCol, c);
+            maxCol = Math.max(maxCol, c);
+        }
+
+        /** All positions plus the end marker {@code h*w}, ascending. */
+        int[] sorted(int h, int w) {
+            int[] out = new int[n + 1];
+            if (n < 24) {
+                System.arraycopy(pos, 0, out, 0, n);
+                insertionSort(out, 0, n);
+            } else {
+                // counting sort by column over the polygon's own column range, then each column
+                // by position (a column holds only a few crossings)
+                int span = maxCol - minCol + 1;
+                int[] start = new int[span + 1];
+                for (int j = 0; j < n; j++) {
+                    start[col[j] - minCol + 1]++;
+                }
+                for (int c = 0; c < span; c++) {
+                    start[c + 1] += start[c];
+                }
+                int[] fill = Arrays.copyOf(start, span);
+                for (int j = 0; j < n; j++) {
+                    out[fill[col[j] - minCol]++] = pos[j];
+                }
+                for (int c = 0; c < span; c++) {
+                    insertionSort(out, start[c], start[c + 1]);
+                }
+            }
+            out[n] = h * w; // never below a crossing: col*h + row <= (w-1)*h + h
+            return out;
+        }
     }
 
-    /**
-     * Sorts positions {@code x*h + y} ascending: bucket by column (a column holds only a few
-     * crossings), then insertion-sort each column. Same result as a full sort, much less work.
-     */
-    static void sortPositions(int[] a, int count, int h, int w) {
-        if (count < 24) {
-            for (int i = 1; i < count; i++) {
-                int v = a[i];
-                int k = i - 1;
-                while (k >= 0 && a[k] > v) {
-                    a[k + 1] = a[k];
-                    k--;
-                }
-                a[k + 1] = v;
+    private static void insertionSort(int[] a, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            int v = a[i];
+            int k = i - 1;
+            while (k >= from && a[k] > v) {
+                a[k + 1] = a[k];
+                k--;
             }
-            return;
+            a[k + 1] = v;
         }
-        int[] start = new int[w + 2];
-        for (int j = 0; j < count; j++) {
-            start[Math.min(a[j] / h, w) + 1]++;
-        }
-        for (int c = 0; c <= w; c++) {
-            start[c + 1] += start[c];
-        }
-        int[] out = new int[count];
-        int[] fill = start.clone();
-        for (int j = 0; j < count; j++) {
-            out[fill[Math.min(a[j] / h, w)]++] = a[j];
-        }
-        for (int c = 0; c <= w; c++) {
-            for (int i = start[c] + 1; i < start[c + 1]; i++) {
-                int v = out[i];
-                int k = i - 1;
-                while (k >= start[c] && out[k] > v) {
-                    out[k + 1] = out[k];
-                    k--;
-                }
-                out[k + 1] = v;
-            }
-        }
-        System.arraycopy(out, 0, a, 0, count);
     }
 
     /** The box {@code [x, y, w, h]} rasterised as the polygon of its four corners. */
