@@ -33,8 +33,11 @@ public final class Polygons {
         x[k] = x[0];
         y[k] = y[0];
         long total = 0;
+        long crossings = 0;
         for (int j = 0; j < k; j++) {
-            total += Math.max(Math.abs((long) x[j] - x[j + 1]), Math.abs((long) y[j] - y[j + 1])) + 1;
+            long adx = Math.abs((long) x[j] - x[j + 1]);
+            total += Math.max(adx, Math.abs((long) y[j] - y[j + 1])) + 1;
+            crossings += adx / 5 + 2; // an edge crosses at most one column centre per 5 fine columns
         }
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("polygon outline is too long (coordinates far outside any image)");
@@ -46,7 +49,7 @@ public final class Polygons {
         // [0, h]. Computed per edge in integers; only the set of crossings matters (they are
         // sorted next). Crossings where two edges meet always have min(u) < 0 (off the image).
         // Positions x*h+y fit an int: readers refuse masks above Rle.MAX_PIXELS.
-        Crossings c = new Crossings((int) total + 1);
+        Crossings c = new Crossings((int) Math.min(total, crossings) + 1);
         for (int j = 0; j < k; j++) {
             int xs = x[j];
             int xe = x[j + 1];
@@ -194,6 +197,9 @@ public final class Polygons {
 
     /** An object made of several polygons: the union of their RLEs. */
     public static Rle fromPolygons(List<double[]> parts, int h, int w) {
+        if (parts.size() == 1) {
+            return fromPolygon(parts.get(0), h, w); // merging one RLE returns it unchanged
+        }
         List<Rle> rles = new ArrayList<>(parts.size());
         for (double[] p : parts) {
             rles.add(fromPolygon(p, h, w));
