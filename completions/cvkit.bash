@@ -155,8 +155,8 @@ function compReplyArray() {
 function _complete_cvkit() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} detect" ];    then _picocli_cvkit; return $?; fi
-  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} classify" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} propose" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} classify" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} train" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} eval" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_cvkit; return $?; fi
@@ -166,8 +166,8 @@ function _complete_cvkit() {
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(detect)
-  local cmds1=(classify)
-  local cmds2=(propose)
+  local cmds1=(propose)
+  local cmds2=(classify)
   local cmds3=(train)
   local cmds4=(eval)
   local cmds5=(models)
@@ -181,8 +181,8 @@ function _complete_cvkit() {
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_models; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_eval; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_train; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_propose; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_classify; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_classify; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_propose; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cvkit_detect; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -194,7 +194,7 @@ function _picocli_cvkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="detect classify propose train eval models bench"
+  local commands="detect propose classify train eval models bench"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -288,60 +288,6 @@ function _picocli_cvkit_detect() {
   fi
 }
 
-# Generates completions for the options and subcommands of the `classify` subcommand.
-function _picocli_cvkit_classify() {
-  # Get completion data
-  local curr_word=${COMP_WORDS[COMP_CWORD]}
-  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
-
-  local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--model' '--top' '--format' '--save' '--max-pixels' '--threads' '--seed'"
-  local FORMAT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
-
-  type compopt &>/dev/null && compopt +o default
-
-  case ${prev_word} in
-    '--model')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--top')
-      return
-      ;;
-    '--format')
-      local IFS=$'\n'
-      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
-      return $?
-      ;;
-    '--save')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
-    '--max-pixels')
-      return
-      ;;
-    '--threads')
-      return
-      ;;
-    '--seed')
-      return
-      ;;
-  esac
-
-  if [[ "${curr_word}" == -* ]]; then
-    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
-  else
-    local positionals=""
-    local IFS=$'\n'
-    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
-  fi
-}
-
 # Generates completions for the options and subcommands of the `propose` subcommand.
 function _picocli_cvkit_propose() {
   # Get completion data
@@ -413,6 +359,60 @@ function _picocli_cvkit_propose() {
       return $?
       ;;
     '--draw')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `classify` subcommand.
+function _picocli_cvkit_classify() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--model' '--top' '--format' '--save' '--max-pixels' '--threads' '--seed'"
+  local FORMAT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--top')
+      return
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--save')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--max-pixels')
       return
       ;;
     '--threads')

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvkit.UserError;
 import dev.cvkit.data.Dataset;
 import dev.cvkit.data.Datasets;
-import dev.cvkit.data.IdxDataset;
 import dev.cvkit.data.Subset;
 import dev.cvkit.image.Augmentation;
 import dev.cvkit.image.Pixels;
@@ -69,6 +68,7 @@ public final class TrainingRun {
     public static Ready resume(Path dir, Integer epochs, long maxPixels, int threads, ClassifierTrainer.Listener listener,
                                ArchFactory factory) throws IOException {
         SafeTensors.Contents ckpt = ClassifierTrainer.readCheckpoint(dir);
+        removeTemporaries(dir);
         JsonNode state = ClassifierTrainer.checkpointState(dir, ckpt);
         TrainConfig cfg = TrainConfig.fromJson(state.get("options"));
         if (epochs != null) {
@@ -96,6 +96,18 @@ public final class TrainingRun {
         return new Ready(t, dir, info.describe());
     }
 
+    /** A killed run may leave AtomicFiles' temporary files (".NAME.*.tmp") behind: they are never read. */
+    private static void removeTemporaries(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     /** --val D2: its "val" part, else its "test" part, else all of it. */
     static String valSplit(Path p) {
         if (Datasets.hasSplit(p, "val")) {
@@ -105,21 +117,19 @@ public final class TrainingRun {
     }
 
     /**
-     * Channels and size are the architecture's. Images smaller than the input (MNIST's 28×28 for
-     * LeNet-5's 32×32) are zero-padded around the centre, as LeCun et al. did, rather than
-     * stretched; larger ones are scaled to the input size unless --resize says otherwise. Mean and
+     * Channels and size are the architecture's. When the first training image is no larger than
+     * the input (MNIST's 28×28 for LeNet-5's 32×32), images keep their scale and are zero-padded
+     * around the centre, as LeCun et al. did, rather than stretched; otherwise they are scaled to
+     * the input size. --resize overrides both. Mean and
      * std default to those of (up to 2000 of) the training images after that.
      */
     static Preprocessing choosePreprocessing(Dataset data, int channels, int size, Request req, int threads) {
         int resize = req.resize();
         if (resize < 0) {
             resize = 0;
-            if (data instanceof IdxDataset) {
-                Pixels first = data.image(0);
-                int native0 = Math.min(first.height(), first.width());
-                if (first.height() <= size && first.width() <= size) {
-                    resize = native0;
-                }
+            Pixels first = data.image(0); // datasets of small images are usually all one size (MNIST, CIFAR)
+            if (first.height() <= size && first.width() <= size) {
+                resize = Math.min(first.height(), first.width());
             }
         }
         float[] mean = req.mean();

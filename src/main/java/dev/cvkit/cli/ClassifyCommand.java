@@ -203,7 +203,7 @@ public final class ClassifyCommand implements Callable<Integer> {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeNumberField("ms", Math.round(r.millis() * 1000) / 1000.0);
+            g.writeNumberField("ms", Math.round(r.millis() * 10) / 10.0); // as propose and detect
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

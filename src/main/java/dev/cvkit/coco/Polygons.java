@@ -33,22 +33,23 @@ public final class Polygons {
         x[k] = x[0];
         y[k] = y[0];
         long total = 0;
+        long crossings = 0;
         for (int j = 0; j < k; j++) {
-            total += Math.max(Math.abs((long) x[j] - x[j + 1]), Math.abs((long) y[j] - y[j + 1])) + 1;
+            long adx = Math.abs((long) x[j] - x[j + 1]);
+            total += Math.max(adx, Math.abs((long) y[j] - y[j + 1])) + 1;
+            crossings += adx / 5 + 2; // an edge crosses at most one column centre per 5 fine columns
         }
         if (total > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("polygon outline is too long (coordinates far outside any image)");
         }
-        // Walk the dense outline (one fine-grid step along the longer axis of each edge) and,
-        // where it moves to another fine column, record the pixel column centre it crosses and
-        // the first foreground row there. Integer forms of pycocotools' floating-point tests:
-        // (u+.5)/5-.5 is a whole number x exactly when u = 5x+2, and (v+.5)/5-.5 = (v-2)/5.
+        // The outline, traced on the fine grid (one step along the longer axis of each edge),
+        // crosses a pixel column centre between two consecutive points whose fine columns u
+        // differ (always by 1); pycocotools keeps x where (min(u)+.5)/5-.5 is a whole number,
+        // i.e. min(u) = 5x+2, and the row ceil of (min(v)+.5)/5-.5 = (min(v)-2)/5, clamped to
+        // [0, h]. Computed per edge in integers; only the set of crossings matters (they are
+        // sorted next). Crossings where two edges meet always have min(u) < 0 (off the image).
         // Positions x*h+y fit an int: readers refuse masks above Rle.MAX_PIXELS.
-        int[] a = new int[(int) total + 1];
-        int count = 0;
-        int pu = 0;
-        int pv = 0;
-        boolean have = false;
+        Crossings c = new Crossings((int) Math.min(total, crossings) + 1);
         for (int j = 0; j < k; j++) {
             int xs = x[j];
             int xe = x[j + 1];
@@ -66,33 +67,35 @@ public final class Polygons {
                 ye = t;
             }
             double s = dx >= dy ? (double) (ye - ys) / dx : (double) (xe - xs) / dy;
-            int steps = dx >= dy ? dx : dy;
-            for (int d = 0; d <= steps; d++) {
-                int t = flip ? steps - d : d;
-                int cu;
-                int cv;
-                if (dx >= dy) {
-                    cu = t + xs;
-                    cv = (int) (ys + s * t + .5);
-                } else {
-                    cv = t + ys;
-                    cu = (int) (xs + s * t + .5);
+            if (dx >= dy) {
+                // u = xs + t: between t-1 and t, min(u) = xs + t - 1; only every fifth t counts
+                int first = Math.floorMod(3 - xs, 5);
+                for (int t = first == 0 ? 5 : first; t <= dx; t += 5) {
+                    long uu = (long) xs + t - 3;
+                    if (uu < 0 || uu / 5 > w - 1) {
+                        continue;
+                    }
+                    int v1 = (int) (ys + s * t + .5);
+                    int v0 = (int) (ys + s * (t - 1) + .5);
+                    c.add((int) (uu / 5), Math.min(v0, v1), h);
                 }
-                if (have && cu != pu) {
-                    long uu = (cu < pu ? cu : cu - 1L) - 2;
-                    if (uu % 5 == 0 && uu >= 0 && uu / 5 <= w - 1) {
-                        long num = (long) Math.min(cv, pv) - 2;
-                        long row = num <= 0 ? 0 : Math.min((num + 4) / 5, h);
-                        a[count++] = (int) (uu / 5) * h + (int) row;
+            } else {
+                // v = ys + t, u rounded: look for the steps where u changes
+                int prev = (int) (xs + s * 0 + .5);
+                for (int t = 1; t <= dy; t++) {
+                    int u = (int) (xs + s * t + .5);
+                    if (u != prev) {
+                        long uu = (long) Math.min(u, prev) - 2;
+                        if (uu >= 0 && uu % 5 == 0 && uu / 5 <= w - 1) {
+                            c.add((int) (uu / 5), ys + t - 1, h);
+                        }
+                        prev = u;
                     }
                 }
-                pu = cu;
-                pv = cv;
-                have = true;
             }
         }
-        a[count++] = h * w;
-        sortPositions(a, count, h, w);
+        int[] a = c.sorted(h, w);
+        int count = a.length;
         int p = 0;
         for (int j = 0; j < count; j++) {
             int t = a[j];
@@ -117,47 +120,70 @@ public final class Polygons {
         return new Rle(h, w, Arrays.copyOf(b, outLen));
     }
 
-    /**
-     * Sorts positions {@code x*h + y} ascending: bucket by column (a column holds only a few
-     * crossings), then insertion-sort each column. Same result as a full sort, much less work.
-     */
-    static void sortPositions(int[] a, int count, int h, int w) {
-        if (count < 24) {
-            for (int i = 1; i < count; i++) {
-                int v = a[i];
-                int k = i - 1;
-                while (k >= 0 && a[k] > v) {
-                    a[k + 1] = a[k];
-                    k--;
+    /** Column-centre crossings of an outline: positions {@code col*h + row}, with their columns. */
+    static final class Crossings {
+        final int[] pos;
+        final int[] col;
+        int n;
+        int minCol = Integer.MAX_VALUE;
+        int maxCol = Integer.MIN_VALUE;
+
+        Crossings(int capacity) {
+            pos = new int[capacity];
+            col = new int[capacity];
+        }
+
+        /** The crossing at pixel column {@code c} whose fine-grid row is {@code minV}. */
+        void add(int c, int minV, int h) {
+            // row = ceil((minV-2)/5) clamped to [0, h]
+            int row = minV <= 2 ? 0 : (minV - 2) / 5 + ((minV - 2) % 5 != 0 ? 1 : 0);
+            pos[n] = c * h + Math.min(row, h);
+            col[n] = c;
+            n++;
+            minCol = Math.min(minCol, c);
+            maxCol = Math.max(maxCol, c);
+        }
+
+        /** All positions plus the end marker {@code h*w}, ascending. */
+        int[] sorted(int h, int w) {
+            int[] out = new int[n + 1];
+            if (n < 24) {
+                System.arraycopy(pos, 0, out, 0, n);
+                insertionSort(out, 0, n);
+            } else {
+                // counting sort by column over the polygon's own column range, then each column
+                // by position (a column holds only a few crossings)
+                int span = maxCol - minCol + 1;
+                int[] start = new int[span + 1];
+                for (int j = 0; j < n; j++) {
+                    start[col[j] - minCol + 1]++;
                 }
-                a[k + 1] = v;
-            }
-            return;
-        }
-        int[] start = new int[w + 2];
-        for (int j = 0; j < count; j++) {
-            start[Math.min(a[j] / h, w) + 1]++;
-        }
-        for (int c = 0; c <= w; c++) {
-            start[c + 1] += start[c];
-        }
-        int[] out = new int[count];
-        int[] fill = start.clone();
-        for (int j = 0; j < count; j++) {
-            out[fill[Math.min(a[j] / h, w)]++] = a[j];
-        }
-        for (int c = 0; c <= w; c++) {
-            for (int i = start[c] + 1; i < start[c + 1]; i++) {
-                int v = out[i];
-                int k = i - 1;
-                while (k >= start[c] && out[k] > v) {
-                    out[k + 1] = out[k];
-                    k--;
+                for (int c = 0; c < span; c++) {
+                    start[c + 1] += start[c];
                 }
-                out[k + 1] = v;
+                int[] fill = Arrays.copyOf(start, span);
+                for (int j = 0; j < n; j++) {
+                    out[fill[col[j] - minCol]++] = pos[j];
+                }
+                for (int c = 0; c < span; c++) {
+                    insertionSort(out, start[c], start[c + 1]);
+                }
             }
+            out[n] = h * w; // never below a crossing: col*h + row <= (w-1)*h + h
+            return out;
         }
-        System.arraycopy(out, 0, a, 0, count);
+    }
+
+    private static void insertionSort(int[] a, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            int v = a[i];
+            int k = i - 1;
+            while (k >= from && a[k] > v) {
+                a[k + 1] = a[k];
+                k--;
+            }
+            a[k + 1] = v;
+        }
     }
 
     /** The box {@code [x, y, w, h]} rasterised as the polygon of its four corners. */
@@ -171,6 +197,9 @@ public final class Polygons {
 
     /** An object made of several polygons: the union of their RLEs. */
     public static Rle fromPolygons(List<double[]> parts, int h, int w) {
+        if (parts.size() == 1) {
+            return fromPolygon(parts.get(0), h, w); // merging one RLE returns it unchanged
+        }
         List<Rle> rles = new ArrayList<>(parts.size());
         for (double[] p : parts) {
             rles.add(fromPolygon(p, h, w));

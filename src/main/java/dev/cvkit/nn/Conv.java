@@ -15,9 +15,12 @@ import dev.cvkit.tensor.Tensor;
 public final class Conv {
     /** Target size (floats) of one im2col block: about 1 MB, so it stays in L2. */
     private static final int COL_BLOCK = 1 << 18;
-    /** Largest column cache kept from forward to backward (floats; 16 MB). */
-    private static final long CACHE_LIMIT = 1 << 22;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    /**
+     * Largest column cache kept per layer from forward to backward (floats; 64 MB): covers
+     * CIFAR-size training at batch 64, not ImageNet-size layers. Tests lower it.
+     */
+    static long cacheLimit = 1 << 24;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private Conv() {}
 
@@ -52,13 +55,14 @@ public final class Conv {
         // When recording for backward and the columns of the whole batch are small, keep them
         // so the weight gradient does not redo im2col (saves a third of im2col work in training).
         boolean recording = Tensor.gradEnabled() && w.requiresGrad();
+        int multi = imagesPerGemm(n, geo);
         long colTotal = (long) n * groups * geo.rows() * geo.cols();
         float[] colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
-                && colTotal <= CACHE_LIMIT ? new float[(int) colTotal] : null;
+                && colTotal <= cacheLimit ? new float[(int) colTotal] : null;
         if (depthwise) {
             Parallel.forEach(n * c, t -> depthwiseForward(xd, wdat, out, t, geo));
         } else {
-            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, null, colCache);
+            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, null, colCache, multi);
         }
         if (bias != null) {
             float[] b = bias.data();
@@ -73,7 +77,7 @@ public final class Conv {
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
         if (y.requiresGrad()) {
-            y.setBackward(() -> conv2dBackward(x, w, bias, y, geo, groups, depthwise, colCache));
+            y.setBackward(() -> conv2dBackward(x, w, bias, y, geo, groups, depthwise, colCache, multi));
         }
         return y;
     }
@@ -115,7 +119,7 @@ public final class Conv {
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
         } else {
-            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep, null);
+            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep, null, imagesPerGemm(n, geo));
         }
         return Tensor.of(out, n, k, oh, ow);
     }
@@ -125,9 +129,59 @@ public final class Conv {
         void apply(int k0, int k1, int base, int p0, int p1);
     }
 
+    /**
+     * Images per GEMM for small output maps (LeNet, CIFAR, late layers): the columns of up to
+     * 512/p images side by side make one wide GEMM instead of many thin ones. Depends on the
+     * shape only. 1 = one image per GEMM; batches under 4 always use 1.
+     */
+    static int imagesPerGemm(int n, ConvGeom geo) {
+        int p = geo.cols(), r = geo.rows();
+        if (n < 4 || geo.isPointwise() || p >= 256) return 1;
+        return Math.max(1, Math.min(n, Math.min(512 / p, COL_BLOCK / Math.max(1, r * p))));
+    }
+
+    /**
+     * Forward with B = {@code multi} images per GEMM: chunk j (images jB … jB+bj−1), group g.
+     * Columns [r, bj·p] (image b at column b·p); colCache, if not null, keeps them at
+     * (jB·groups + g·bj)·r·p.
+     */
+    private static void forwardMulti(float[] xd, float[] wdat, float[] out, int n, int groups, int kg, ConvGeom geo,
+                                     int xStride, int yStride, Epilogue ep, float[] colCache, int multi) {
+        int r = geo.rows(), p = geo.cols();
+        int nChunks = (n + multi - 1) / multi;
+        Gemm gemm = Gemm.get();
+        Parallel.forEach(nChunks * groups, t -> {
+            int g = t % groups, j = t / groups;
+            int i0 = j * multi, bj = Math.min(multi, n - i0), ld = bj * p;
+            float[] col;
+            int off;
+            if (colCache != null) {
+                col = colCache;
+                off = (i0 * groups + g * bj) * r * p;
+            } else {
+                col = scratch(0, r * ld);
+                off = 0;
+            }
+            for (int b = 0; b < bj; b++) {
+                geo.im2col(xd, (i0 + b) * xStride + g * geo.c() * geo.h() * geo.w(), 0, p, col, off + b * p, ld);
+            }
+            float[] tmp = scratch(1, kg * ld);
+            gemm.sgemm(false, false, kg, ld, r, 1f, wdat, g * kg * r, r, col, off, ld, 0f, tmp, 0, ld);
+            for (int b = 0; b < bj; b++) {
+                int yOff = (i0 + b) * yStride + g * kg * p;
+                for (int kk = 0; kk < kg; kk++) System.arraycopy(tmp, kk * ld + b * p, out, yOff + kk * p, p);
+                if (ep != null) ep.apply(g * kg, g * kg + kg, yOff, 0, p);
+            }
+        });
+    }
+
     /** colCache, if not null, receives every image's full column matrix at ((i·groups + g)·r·p). */
     private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
-                                    ConvGeom geo, int xStride, int yStride, Epilogue ep, float[] colCache) {
+                                    ConvGeom geo, int xStride, int yStride, Epilogue ep, float[] colCache, int multi) {
+        if (multi > 1) {
+            forwardMulti(xd, wdat, out, n, groups, kg, geo, xStride, yStride, ep, colCache, multi);
+            return;
+        }
         int r = geo.rows(), p = geo.cols();
         boolean pw1 = geo.isPointwise();
         int colChunk = r * p <= COL_BLOCK ? p : Math.max(128, COL_BLOCK / r);
@@ -210,7 +264,7 @@ public final class Conv {
     }
 
     private static void conv2dBackward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeom geo, int groups,
-                                       boolean depthwise, float[] colCache) {
+                                       boolean depthwise, float[] colCache, int multi) {
         float[] dy = y.grad();
         int n = x.size(0), c = x.size(1), k = w.size(0);
         int p = geo.cols(), r = geo.rows(), kg = k / groups;
@@ -240,8 +294,11 @@ public final class Conv {
         boolean pw1 = geo.isPointwise();
         ConvGeom back = null;
         float[] wflip = null;
+        // Used when its column matrix (kg·kh·kw × H·W) is no larger than col2im's (cg·kh·kw ×
+        // Ho·Wo): true for "same" convs, false for e.g. LeNet's unpadded 5×5 into few channels.
         if (dx != null && !pw1 && geo.sh() == 1 && geo.sw() == 1
-                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)) {
+                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)
+                && (long) kg * geo.h() * geo.w() <= (long) geo.c() * p) {
             back = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
                     geo.dw() * (geo.kw() - 1) - geo.pw(), geo.dh(), geo.dw(), geo.h(), geo.w());
             wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
@@ -254,19 +311,44 @@ public final class Conv {
                     colCache, xStride, yStride);
             return;
         }
-        // fixed batch chunks (by N only): each owns a weight-gradient partial and its dx images
-        int chunk = Math.max(1, (n + 15) / 16);
+        // fixed batch chunks (by shape only): each owns a weight-gradient partial and its dx
+        // images; with several images per GEMM the chunks are the forward's image groups
+        int chunk = multi > 1 ? multi : Math.max(1, (n + 15) / 16);
         int nChunks = (n + chunk - 1) / chunk;
         float[][] partial = new float[needW ? nChunks : 0][];
         Gemm gemm = Gemm.get();
         Parallel.forEach(nChunks, t -> {
             float[] dwp = needW ? new float[wdat.length] : null;
+            if (needW && multi > 1) {
+                // dW_g += dY_chunk (kg × bj·p, gathered) · cols_chunk^T
+                int i0 = t * chunk, bj = Math.min(chunk, n - i0), ld = bj * p;
+                float[] dyc = scratch(2, kg * ld);
+                for (int g = 0; g < groups; g++) {
+                    float[] col;
+                    int off;
+                    if (colCache != null) {
+                        col = colCache;
+                        off = (i0 * groups + g * bj) * r * p;
+                    } else {
+                        col = scratch(0, r * ld);
+                        off = 0;
+                        for (int b = 0; b < bj; b++) {
+                            geo.im2col(xd, (i0 + b) * xStride + g * geo.c() * geo.h() * geo.w(), 0, p, col, b * p, ld);
+                        }
+                    }
+                    for (int b = 0; b < bj; b++) {
+                        int yOff = (i0 + b) * yStride + g * kg * p;
+                        for (int kk = 0; kk < kg; kk++) System.arraycopy(dy, yOff + kk * p, dyc, kk * ld + b * p, p);
+                    }
+                    gemm.sgemm(false, true, kg, r, ld, 1f, dyc, 0, ld, col, off, ld, 1f, dwp, g * kg * r, r);
+                }
+            }
             for (int i = t * chunk; i < Math.min(n, (t + 1) * chunk); i++) {
                 for (int g = 0; g < groups; g++) {
                     int xOff = i * xStride + g * geo.c() * geo.h() * geo.w();
                     int yOff = i * yStride + g * kg * p;
                     int wOff = g * kg * r;
-                    if (needW) {
+                    if (needW && multi == 1) {
                         float[] col;
                         int colOff;
                         if (pw1) {

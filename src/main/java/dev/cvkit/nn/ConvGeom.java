@@ -39,20 +39,23 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
 
     /** As above, writing the column matrix at {@code col[colOff..]}. */
     void im2col(float[] x, int xOff, int p0, int p1, float[] col, int colOff) {
+        im2col(x, xOff, p0, p1, col, colOff, p1 - p0);
+    }
+
+    /** As above with row stride {@code ld} ≥ p1 − p0 (several images side by side). */
+    void im2col(float[] x, int xOff, int p0, int p1, float[] col, int colOff, int ld) {
         int n = p1 - p0;
         boolean padded = ph > 0 || pw > 0 || (oh - 1) * sh + (kh - 1) * dh >= h || (ow - 1) * sw + (kw - 1) * dw >= w;
         // Narrow images: zero everything once (one vectorised fill) and copy the valid runs —
         // per-run zeroing would cost work per output row. Wide images: zero just the padding
         // runs, so the buffer is written once.
         boolean prefill = padded && ow < 32;
-        if (prefill) {
-            java.util.Arrays.fill(col, colOff, colOff + c * kh * kw * n, 0f);
-        }
         for (int ci = 0; ci < c; ci++) {
             int plane = xOff + ci * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++) {
-                    int base = colOff + ((ci * kh + ki) * kw + kj) * n;
+                    int base = colOff + ((ci * kh + ki) * kw + kj) * ld;
+                    if (prefill) java.util.Arrays.fill(col, base, base + n, 0f);
                     int lo = oxLo(kj), hi = oxHi(kj);
                     if (lo >= hi && prefill) continue;
                     int shift = kj * dw - pw;

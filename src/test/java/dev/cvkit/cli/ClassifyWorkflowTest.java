@@ -166,6 +166,21 @@ class ClassifyWorkflowTest {
     }
 
     @Test
+    void trainOnClassFoldersWithSeparateValidationData() throws IOException {
+        // the 100 test digits as class folders for training, the idx folder's test split (--val) for validation
+        Path r3 = tmp.resolve("folders");
+        var r = CliTestSupport.run("train", "--arch", "lenet5", "--data", digits.toString(), "--val", MNIST, "--epochs", "1",
+                "--batch", "25", "--out", r3.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("; validation: " + Path.of(MNIST).resolve("t10k-images-idx3-ubyte.gz") + ": 100 images"), r.err());
+        JsonNode row = JSON.readTree(Files.readAllLines(r3.resolve("metrics.jsonl")).get(0));
+        var e = CliTestSupport.run("eval", "--model", r3.resolve("last.safetensors").toString(), "--data", MNIST, "--format", "json");
+        assertEquals(row.get("val_top1").asDouble(), JSON.readTree(e.out()).get("top1").asDouble(), 1e-12);
+        JsonNode cfg = JSON.readTree(SafeTensors.read(r3.resolve("last.safetensors")).config());
+        assertEquals(28, cfg.get("preprocessing").get("resize").asInt()); // 28×28 PNGs padded like the idx images
+    }
+
+    @Test
     void trainUsageErrorsAreOneLine() {
         String[][] cases = {
             {"train", "--arch", "lenet9", "--data", MNIST},

@@ -118,21 +118,26 @@ class RleTest {
     }
 
     @Test
-    void columnBucketSortEqualsFullSort() {
+    void crossingsSortLikeAFullSort() {
         java.util.Random rnd = new java.util.Random(5);
         for (int rep = 0; rep < 200; rep++) {
             int h = 1 + rnd.nextInt(300);
             int w = 1 + rnd.nextInt(300);
             int n = rnd.nextInt(500);
-            int[] a = new int[n + 1];
+            Polygons.Crossings c = new Polygons.Crossings(n);
+            int[] want = new int[n + 1];
             for (int i = 0; i < n; i++) {
-                a[i] = rnd.nextInt(w) * h + rnd.nextInt(h + 1);
+                int col = rnd.nextInt(w);
+                int minV = rnd.nextInt(5 * h + 20) - 10;
+                c.add(col, minV, h);
+                // reference: pycocotools' floating-point row, ceil((minV+.5)/5-.5) clamped to [0, h]
+                double yd = (minV + .5) / 5 - .5;
+                yd = yd < 0 ? 0 : Math.min(yd, h);
+                want[i] = col * h + (int) Math.ceil(yd);
             }
-            a[n] = h * w;
-            int[] want = java.util.Arrays.copyOf(a, n + 1);
+            want[n] = h * w;
             java.util.Arrays.sort(want);
-            Polygons.sortPositions(a, n + 1, h, w);
-            assertArrayEquals(want, a);
+            assertArrayEquals(want, c.sorted(h, w));
         }
     }
 

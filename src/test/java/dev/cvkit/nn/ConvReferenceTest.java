@@ -112,4 +112,57 @@ class ConvReferenceTest {
             Fixtures.assertClose(half, first[1], 1e-4f, (float) (1e-5 * Fixtures.maxAbs(half)), "dw per-image vs batched");
         }
     }
+
+    /**
+     * Small output maps put several images' columns side by side in one GEMM (forward and
+     * weight gradient): against the direct reference, and against the same images run two at a
+     * time (which takes the one-image-per-GEMM path), including a partial last group.
+     */
+    @Test
+    void severalImagesPerGemmWithoutColumnCache() {
+        long old = Conv.cacheLimit;
+        Conv.cacheLimit = 0;
+        try {
+            severalImagesPerGemmMatchReferenceAndPairs();
+        } finally {
+            Conv.cacheLimit = old;
+        }
+    }
+
+    @Test
+    void severalImagesPerGemmInInference() {
+        Random r = new Random(12);
+        Tensor x = Tensor.randn(r, 9, 4, 6, 7), w = Tensor.randn(r, 5, 4, 3, 3);
+        float[] ref = naive(x, w, null, 2, 1, 1, 1);
+        try (var g = Tensor.noGrad()) {
+            Fixtures.assertClose(ref, Conv.conv2d(x, w, null, 2, 2, 1, 1, 1, 1, 1).data(), 1e-4f,
+                    (float) (1e-5 * Fixtures.maxAbs(ref)), "no-grad forward");
+        }
+    }
+
+    @Test
+    void severalImagesPerGemmMatchReferenceAndPairs() {
+        Random r = new Random(10);
+        int n = 7, c = 8, h = 10, wd = 9, k = 12;
+        Tensor x = Tensor.randn(r, n, c, h, wd), w = Tensor.randn(r, k, c, 3, 3), b = Tensor.randn(r, k);
+        Tensor xg = x.copy().requiresGrad(true), wg = w.copy().requiresGrad(true);
+        Tensor y = Conv.conv2d(xg, wg, b, 1, 1, 1, 1, 1, 1, 1);
+        float[] ref = naive(x, w, b, 1, 1, 1, 1);
+        Fixtures.assertClose(ref, y.data(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref)), "forward");
+        float[] dy = Tensor.randn(r, y.shape()).data();
+        y.backward(dy);
+        int per = c * h * wd, perY = dy.length / n;
+        float[] dx = new float[x.numel()], dw = new float[w.numel()];
+        for (int i0 = 0; i0 < n; i0 += 2) {
+            int m = Math.min(2, n - i0);
+            Tensor xp = Tensor.of(java.util.Arrays.copyOfRange(x.data(), i0 * per, (i0 + m) * per), m, c, h, wd).requiresGrad(true);
+            Tensor wp = w.copy().requiresGrad(true);
+            Conv.conv2d(xp, wp, null, 1, 1, 1, 1, 1, 1, 1).backward(java.util.Arrays.copyOfRange(dy, i0 * perY, (i0 + m) * perY));
+            System.arraycopy(xp.grad(), 0, dx, i0 * per, m * per);
+            for (int q = 0; q < dw.length; q++) dw[q] += wp.grad()[q];
+        }
+        Fixtures.assertClose(dx, xg.grad(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(dx)), "dx");
+        Fixtures.assertClose(dw, wg.grad(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(dw)), "dw");
+        org.junit.jupiter.api.Assertions.assertEquals(5, Conv.imagesPerGemm(n, new ConvGeom(c, h, wd, 3, 3, 1, 1, 1, 1, 1, 1, h, wd)));
+    }
 }

@@ -52,6 +52,9 @@ class GradCheckTest {
         check("depthwise", input(1, 3, 5, 5), x -> Conv.conv2d(x, wd, null, 1, 1, 1, 1, 1, 1, 3));
         Tensor wt = Tensor.randn(new Random(3), 3, 2, 3, 3);
         check("conv_transpose", input(1, 3, 4, 4), x -> Conv.convTranspose2d(x, wt, null, 2, 2, 1, 1, 1, 1, 1, 1, 1));
+        Tensor ws = Tensor.randn(new Random(6), 4, 4, 3, 3);
+        check("conv2d same n1", input(1, 4, 5, 5), x -> Conv.conv2d(x, ws, null, 1, 1, 1, 1, 1, 1, 1));
+        check("conv2d same n4", input(4, 4, 5, 5), x -> Conv.conv2d(x, ws, null, 1, 1, 1, 1, 1, 1, 1));
         // gradient with respect to the weight
         Tensor xin = input(2, 3, 5, 5);
         check("conv2d weight", Tensor.randn(new Random(4), 2, 3, 3, 3), ww -> Conv.conv2d(xin, ww, null, 1, 1, 1, 1, 1, 1, 1));
