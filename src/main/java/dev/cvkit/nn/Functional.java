@@ -572,14 +572,14 @@ public final class Functional {
         }
         float[] wd = weight == null ? null : weight.data(), bd = bias == null ? null : bias.data();
         float[] y = new float[d.length];
-        float[] xhat = training ? new float[d.length] : null;
+        // x̂ is recomputed in backward from x, mean and 1/σ rather than stored: one array less
+        // to write and keep per BatchNorm
         Parallel.forEach(n * c, pl -> {
             int ch = pl % c, o = pl * p;
             float m = mean[ch], is = invStd[ch];
             float sc = wd == null ? 1f : wd[ch], sh = bd == null ? 0f : bd[ch];
             for (int q = 0; q < p; q++) {
                 float xh = (d[o + q] - m) * is;
-                if (xhat != null) xhat[o + q] = xh;
                 y[o + q] = xh * sc + sh;
             }
         });
@@ -595,7 +595,7 @@ public final class Functional {
                     for (int i = 0; i < n; i++) {
                         int o = (i * c + ch) * p;
                         for (int q = 0; q < p; q++) {
-                            float xh = xhat != null ? xhat[o + q] : (d[o + q] - mean[ch]) * invStd[ch];
+                            float xh = (d[o + q] - mean[ch]) * invStd[ch];
                             sdy += dy[o + q];
                             sdyx += dy[o + q] * xh;
                         }
@@ -606,11 +606,11 @@ public final class Functional {
                     float sc = wd == null ? 1f : wd[ch], is = invStd[ch];
                     if (training) {
                         int cnt = n * p;
-                        float mdy = (float) (sdy / cnt), mdyx = (float) (sdyx / cnt);
+                        float mdy = (float) (sdy / cnt), mdyx = (float) (sdyx / cnt), m = mean[ch];
                         for (int i = 0; i < n; i++) {
                             int o = (i * c + ch) * p;
                             for (int q = 0; q < p; q++) {
-                                g[o + q] += sc * is * (dy[o + q] - mdy - xhat[o + q] * mdyx);
+                                g[o + q] += sc * is * (dy[o + q] - mdy - (d[o + q] - m) * is * mdyx);
                             }
                         }
                     } else {
