@@ -757,6 +757,40 @@ public final class Functional {
 
     // ------------------------------------------------------------------ structure
 
+    /**
+     * Zero padding of [N,C,H,W] by (top, bottom, left, right) — PyTorch's
+     * F.pad(x, (left, right, top, bottom)). Negative amounts crop. For TensorFlow's asymmetric
+     * "SAME" padding: pad, then convolve with padding 0.
+     */
+    public static Tensor pad(Tensor x, int top, int bottom, int left, int right) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        int oh = h + top + bottom, ow = w + left + right;
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException("pad: " + x + " by " + top + "," + bottom + "," + left + "," + right);
+        }
+        float[] d = x.data();
+        float[] y = new float[n * c * oh * ow];
+        int y0 = Math.max(0, -top), y1 = Math.min(h, oh - top), x0 = Math.max(0, -left), x1 = Math.min(w, ow - left);
+        for (int pl = 0; pl < n * c; pl++) {
+            for (int iy = y0; iy < y1; iy++) {
+                if (x1 > x0) System.arraycopy(d, (pl * h + iy) * w + x0, y, (pl * oh + iy + top) * ow + x0 + left, x1 - x0);
+            }
+        }
+        Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int pl = 0; pl < n * c; pl++) {
+                    for (int iy = y0; iy < y1; iy++) {
+                        int src = (pl * oh + iy + top) * ow + left, dst = (pl * h + iy) * w;
+                        for (int ix = x0; ix < x1; ix++) g[dst + ix] += dy[src + ix];
+                    }
+                }
+            });
+        }
+        return r;
+    }
+
     /** Concatenation along {@code dim} (shapes equal elsewhere). */
     public static Tensor concat(int dim, Tensor... xs) {
         int[] s = xs[0].shape();
