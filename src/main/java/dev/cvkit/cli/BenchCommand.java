@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cvkit bench}: the engine's speed cases, comparable with bench/torch_bench.py. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure the CNN engine: sgemm, conv2d forward (3 shapes), LeNet-5 and ResNet-20 training steps,",
-                "resnet18 inference (batch 1 and 8). Same case names and fields as torch_bench.py; compare ratios",
-                "measured in one sitting on one machine."},
+        description = {"Measure the CNN engine's speed (cases and fields as bench/torch_bench.py).",
+                "Cases: sgemm, conv2d forward (3 shapes), LeNet-5 and ResNet-20 training steps, resnet18 inference",
+                "(batch 1 and 8). Compare ratios measured in one sitting on one machine; each case warms up 5 s."},
         footerHeading = "%nExamples:%n",
         footer = {"  cvkit bench --threads 1 --format jsonl", "  cvkit bench --threads 2 --reps 3"})
 public final class BenchCommand implements Callable<Integer> {

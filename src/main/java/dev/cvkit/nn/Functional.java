@@ -572,14 +572,14 @@ public final class Functional {
         }
         float[] wd = weight == null ? null : weight.data(), bd = bias == null ? null : bias.data();
         float[] y = new float[d.length];
-        float[] xhat = training ? new float[d.length] : null;
+        // x̂ is recomputed in backward from x, mean and 1/σ rather than stored: one array less
+        // to write and keep per BatchNorm
         Parallel.forEach(n * c, pl -> {
             int ch = pl % c, o = pl * p;
             float m = mean[ch], is = invStd[ch];
             float sc = wd == null ? 1f : wd[ch], sh = bd == null ? 0f : bd[ch];
             for (int q = 0; q < p; q++) {
                 float xh = (d[o + q] - m) * is;
-                if (xhat != null) xhat[o + q] = xh;
                 y[o + q] = xh * sc + sh;
             }
         });
@@ -595,7 +595,7 @@ public final class Functional {
                     for (int i = 0; i < n; i++) {
                         int o = (i * c + ch) * p;
                         for (int q = 0; q < p; q++) {
-                            float xh = xhat != null ? xhat[o + q] : (d[o + q] - mean[ch]) * invStd[ch];
+                            float xh = (d[o + q] - mean[ch]) * invStd[ch];
                             sdy += dy[o + q];
                             sdyx += dy[o + q] * xh;
                         }
@@ -606,11 +606,11 @@ public final class Functional {
                     float sc = wd == null ? 1f : wd[ch], is = invStd[ch];
                     if (training) {
                         int cnt = n * p;
-                        float mdy = (float) (sdy / cnt), mdyx = (float) (sdyx / cnt);
+                        float mdy = (float) (sdy / cnt), mdyx = (float) (sdyx / cnt), m = mean[ch];
                         for (int i = 0; i < n; i++) {
                             int o = (i * c + ch) * p;
                             for (int q = 0; q < p; q++) {
-                                g[o + q] += sc * is * (dy[o + q] - mdy - xhat[o + q] * mdyx);
+                                g[o + q] += sc * is * (dy[o + q] - mdy - (d[o + q] - m) * is * mdyx);
                             }
                         }
                     } else {
@@ -756,6 +756,40 @@ public final class Functional {
     }
 
     // ------------------------------------------------------------------ structure
+
+    /**
+     * Zero padding of [N,C,H,W] by (top, bottom, left, right) — PyTorch's
+     * F.pad(x, (left, right, top, bottom)). Negative amounts crop. For TensorFlow's asymmetric
+     * "SAME" padding: pad, then convolve with padding 0.
+     */
+    public static Tensor pad(Tensor x, int top, int bottom, int left, int right) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        int oh = h + top + bottom, ow = w + left + right;
+        if (oh <= 0 || ow <= 0) {
+            throw new IllegalArgumentException("pad: " + x + " by " + top + "," + bottom + "," + left + "," + right);
+        }
+        float[] d = x.data();
+        float[] y = new float[n * c * oh * ow];
+        int y0 = Math.max(0, -top), y1 = Math.min(h, oh - top), x0 = Math.max(0, -left), x1 = Math.min(w, ow - left);
+        for (int pl = 0; pl < n * c; pl++) {
+            for (int iy = y0; iy < y1; iy++) {
+                if (x1 > x0) System.arraycopy(d, (pl * h + iy) * w + x0, y, (pl * oh + iy + top) * ow + x0 + left, x1 - x0);
+            }
+        }
+        Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int pl = 0; pl < n * c; pl++) {
+                    for (int iy = y0; iy < y1; iy++) {
+                        int src = (pl * oh + iy + top) * ow + left, dst = (pl * h + iy) * w;
+                        for (int ix = x0; ix < x1; ix++) g[dst + ix] += dy[src + ix];
+                    }
+                }
+            });
+        }
+        return r;
+    }
 
     /** Concatenation along {@code dim} (shapes equal elsewhere). */
     public static Tensor concat(int dim, Tensor... xs) {

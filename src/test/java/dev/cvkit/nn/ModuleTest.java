@@ -66,4 +66,17 @@ class ModuleTest {
             }
         }
     }
+
+    @Test
+    void padAndCropByHand() {
+        // [[1,2],[3,4]] padded top 0, bottom 1, left 1, right 0 → [[0,1,2],[0,3,4],[0,0,0]]
+        Tensor x = Tensor.param(new float[] {1, 2, 3, 4}, 1, 1, 2, 2);
+        Tensor y = Functional.pad(x, 0, 1, 1, 0);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 1, 3, 3}, y.shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0, 1, 2, 0, 3, 4, 0, 0, 0}, y.data());
+        y.backward(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {2, 3, 5, 6}, x.grad());
+        // negative amounts crop: drop the first row and the last column → [[3]]
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {3}, Functional.pad(x.detach(), -1, 0, 0, -1).data());
+    }
 }
