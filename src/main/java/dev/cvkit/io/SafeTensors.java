@@ -62,38 +62,59 @@ public final class SafeTensors {
     /** Reads and validates a safetensors file. */
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < 8) {
-                throw bad(file, "file is " + size + " bytes, too short for a safetensors header");
-            }
-            ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            readFully(ch, lenBuf, 0, file);
-            long n = lenBuf.getLong(0);
-            if (n < 2 || n > MAX_HEADER || n > size - 8) {
-                throw bad(file, "header length " + Long.toUnsignedString(n) + " is impossible for a " + size
-                        + "-byte file (truncated or not a safetensors file)");
-            }
-            ByteBuffer hb = ByteBuffer.allocate((int) n);
-            readFully(ch, hb, 8, file);
-            String headerText = new String(hb.array(), StandardCharsets.UTF_8);
-            long dataStart = 8 + n, dataLen = size - dataStart;
-            List<Entry> entries = parseHeader(file, headerText, dataLen);
-            Map<String, String> meta = metadata(file, headerText);
-            Map<String, double[]> quant = quantization(file, meta.get(QUANTIZATION_KEY), entries);
+            Header h = readHeader(ch, file);
+            Map<String, double[]> quant = quantization(file, h.metadata.get(QUANTIZATION_KEY), h.entries);
             Map<String, Tensor> tensors = new LinkedHashMap<>();
-            for (Entry e : entries) {
+            for (Entry e : h.entries) {
                 long bytes = e.end - e.begin;
                 ByteBuffer buf = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-                readFully(ch, buf, dataStart + e.begin, file);
+                readFully(ch, buf, h.dataStart + e.begin, file);
                 float[] values = e.dtype.equals("U8") ? dequantize(buf, e.numel, quant.get(e.name)) : decode(buf, e.dtype, e.numel);
                 tensors.put(e.name, Tensor.of(values, e.shape));
             }
-            return new Contents(tensors, meta);
+            return new Contents(tensors, h.metadata);
         } catch (NoSuchFileException ex) {
             throw new UserError(file + ": no such file", ExitCodes.USAGE);
         } catch (IOException ex) {
             throw new UserError(file + ": cannot read model file (" + ex.getMessage() + ")", ExitCodes.INPUT_FAILED, ex);
         }
+    }
+
+    /**
+     * The string metadata of a safetensors file, from its header alone (validated as by
+     * {@link #read}; the tensors are not read). For deciding what a model file is.
+     */
+    public static Map<String, String> readMetadata(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header h = readHeader(ch, file);
+            quantization(file, h.metadata.get(QUANTIZATION_KEY), h.entries);
+            return h.metadata;
+        } catch (NoSuchFileException ex) {
+            throw new UserError(file + ": no such file", ExitCodes.USAGE);
+        } catch (IOException ex) {
+            throw new UserError(file + ": cannot read model file (" + ex.getMessage() + ")", ExitCodes.INPUT_FAILED, ex);
+        }
+    }
+
+    private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {}
+
+    private static Header readHeader(FileChannel ch, Path file) throws IOException {
+        long size = ch.size();
+        if (size < 8) {
+            throw bad(file, "file is " + size + " bytes, too short for a safetensors header");
+        }
+        ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(ch, lenBuf, 0, file);
+        long n = lenBuf.getLong(0);
+        if (n < 2 || n > MAX_HEADER || n > size - 8) {
+            throw bad(file, "header length " + Long.toUnsignedString(n) + " is impossible for a " + size
+                    + "-byte file (truncated or not a safetensors file)");
+        }
+        ByteBuffer hb = ByteBuffer.allocate((int) n);
+        readFully(ch, hb, 8, file);
+        String headerText = new String(hb.array(), StandardCharsets.UTF_8);
+        long dataStart = 8 + n;
+        return new Header(parseHeader(file, headerText, size - dataStart), metadata(file, headerText), dataStart);
     }
 
     private record Entry(String name, String dtype, int[] shape, int numel, long begin, long end) {}
