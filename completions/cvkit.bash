@@ -548,7 +548,7 @@ function _picocli_cvkit_eval() {
 
   local commands=""
   local flag_opts="'--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
+  local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
   local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
 
   type compopt &>/dev/null && compopt +o default
@@ -593,16 +593,28 @@ function _picocli_cvkit_eval() {
       return
       ;;
     '--model')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
+      return
       ;;
     '--data')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--images')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--conf')
+      return
+      ;;
+    '--iou')
+      return
+      ;;
+    '--max-det')
+      return
       ;;
     '--split')
       return
@@ -755,7 +767,7 @@ function _picocli_cvkit_models_import() {
 
   local commands=""
   local flag_opts="'--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--from' '--arch' '--out'"
+  local arg_opts="'--from' '--arch' '--out' '--dtype'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -771,6 +783,9 @@ function _picocli_cvkit_models_import() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--dtype')
+      return
       ;;
   esac
 

@@ -3,8 +3,9 @@
 # and records what was fetched.
 #
 #   tools/fetch-models.sh            fetch + verify into the cache (default data/cache/npm)
-#   tools/fetch-models.sh --import   also convert the detectors into models/*.safetensors
-#                                    (face-ssd and nanodet are too large to commit; face-tiny is committed)
+#   tools/fetch-models.sh --import   also convert the detectors into models/*.safetensors (the committed
+#                                    files: U8/F16 as the sources store them; the import is deterministic,
+#                                    so this reproduces them byte for byte)
 #   CVKIT_CACHE=DIR tools/fetch-models.sh
 #
 # Packages (versions pinned so the SHA-256 sums below stay valid):

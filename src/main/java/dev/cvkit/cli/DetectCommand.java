@@ -318,17 +318,13 @@ public final class DetectCommand implements Callable<Integer> {
         for (Detection d : r.detections()) {
             ObjectNode j = ds.addObject();
             ArrayNode b = j.putArray("bbox");
-            b.add(round(d.x())).add(round(d.y())).add(round(d.w())).add(round(d.h()));
-            j.put("score", Math.round(d.score() * 1e5) / 1e5);
+            for (double v : d.cocoBox()) b.add(v);
+            j.put("score", d.cocoScore());
             j.put("category_id", det.categoryIds().get(d.classIndex()));
             j.put("label", d.label());
         }
         o.put("ms", r.ms());
         return o;
-    }
-
-    private static double round(float v) {
-        return Math.round(v * 100.0) / 100.0;
     }
 
     private static void writeTable(PrintWriter out, InputItem item, Result r) {
@@ -395,8 +391,9 @@ public final class DetectCommand implements Callable<Integer> {
             ObjectNode o = results.addObject();
             o.put("image_id", imageId);
             o.put("category_id", cat);
-            o.putArray("bbox").add(round(d.x())).add(round(d.y())).add(round(d.w())).add(round(d.h()));
-            o.put("score", Math.round(d.score() * 1e5) / 1e5);
+            ArrayNode b = o.putArray("bbox");
+            for (double v : d.cocoBox()) b.add(v);
+            o.put("score", d.cocoScore());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.cvkit.cli;
 
 import dev.cvkit.UserError;
+import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoEval;
 import dev.cvkit.coco.CocoFiles;
 import dev.cvkit.coco.CocoFormatException;
@@ -8,6 +9,10 @@ import dev.cvkit.coco.CocoParams;
 import dev.cvkit.coco.IouType;
 import dev.cvkit.coco.CocoReport;
 import dev.cvkit.coco.PrCurvePlots;
+import dev.cvkit.detection.DetectParams;
+import dev.cvkit.detection.Detector;
+import dev.cvkit.detection.DetectorEval;
+import dev.cvkit.detection.DetectorFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -24,11 +29,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cvkit eval}: evaluation modes chosen by which options are given. Today: COCO
- * detection evaluation ({@code --gt} + {@code --dt}), proposal recall, and classifiers
- * ({@code --model} + {@code --data}, in {@link ClassifyEvalMode}). Each mode is one private method; the
- * choice and its usage errors live in {@link #mode()}, so further modes (proposal recall,
- * model evaluation) slot in beside it.
+ * {@code cvkit eval}: evaluation modes chosen by which options are given: COCO evaluation of a
+ * results file ({@code --gt} + {@code --dt}), proposal recall ({@code --proposals} + {@code --gt}),
+ * and a model on a dataset ({@code --model} + {@code --data}): a detector (a short name such as
+ * nanodet, or a model file whose config says task "detect") on a COCO dataset, evaluated by
+ * {@link DetectorEval}, else a classifier ({@link ClassifyEvalMode}). Each mode is one method;
+ * the choice and its usage errors live in {@link #mode()}.
  */
 @Command(name = "eval",
         mixinStandardHelpOptions = true,
@@ -37,13 +43,18 @@ import picocli.CommandLine.Spec;
             "Evaluate results against ground truth.",
             "COCO mode (--gt + --dt): bbox or segm AP/AR with pycocotools' definitions and numbers.",
             "Proposal mode (--proposals + --gt): recall at IoU 0.5/0.7 and MABO for 10 ... 2000 and all proposals.",
-            "Classifier mode (--model + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix."},
+            "Detector mode (--model DETECTOR + --data COCO.json): runs the detector over the dataset's images and reports the same "
+                    + "12 COCO stats; detections are matched to categories by class name. --conf defaults to 0.05, the usual threshold "
+                    + "for evaluating detectors (a higher one cuts the precision-recall curve short).",
+            "Classifier mode (--model CLASSIFIER + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  cvkit eval --gt instances_val.json --dt results.json",
             "  cvkit eval --gt gt.json --dt masks.json --iou-type segm --per-class --format json",
             "  cvkit detect photos/ | tee det.jsonl; cvkit eval --gt gt.json --dt det.jsonl --min AP=0.30,AP50=0.50",
             "  cvkit propose samples/ > props.jsonl; cvkit eval --proposals props.jsonl --gt samples/gt.json",
+            "  cvkit eval --model nanodet --data samples/gt.json --min AP50=0.80",
+            "  cvkit eval --model face --data faces/instances.json --images faces/img --per-class --plots pr/",
             "  cvkit eval --model runs/classify/lenet5/best.safetensors --data data/cache/mnist --split test --min top1=0.99",
             "",
             "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth; 2 usage error or",
@@ -88,27 +99,46 @@ public final class EvalCommand implements Callable<Integer> {
             description = "text (pycocotools' 12-line summary; a table in proposal mode), json, or csv in proposal mode (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--model", paramLabel = "M", description = "Classifier mode: a model trained by 'cvkit train'.")
-    Path model;
+    @Option(names = "--model", paramLabel = "M",
+            description = "A detector (nanodet, face, face-ssd, face-tiny or a detector model file) or a classifier trained by 'cvkit train'.")
+    String model;
 
-    @Option(names = "--data", paramLabel = "D", description = "Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
+    @Option(names = "--data", paramLabel = "D",
+            description = "Detector mode: a COCO dataset JSON. Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
     Path data;
+
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "Detector mode: the folder the dataset's file_names are relative to (default: the folder of --data).")
+    Path images;
+
+    @Option(names = "--conf", paramLabel = "P",
+            description = "Detector mode: minimum score of a detection (default: 0.05, as detectors are evaluated).")
+    Float conf;
+
+    @Option(names = "--iou", paramLabel = "T", description = "Detector mode: NMS IoU threshold (default: the model's).")
+    Float iou;
+
+    @Option(names = "--max-det", paramLabel = "N", description = "Detector mode: at most N detections per image (default: the model's, 100).")
+    Integer maxDet;
 
     @Option(names = "--split", paramLabel = "SPLIT",
             description = "Classifier mode: which part of --data: train, test or val (default: test where there is one, else all of it).")
     String split;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "128", description = "Classifier mode: batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", paramLabel = "B", description = "Classifier mode: batch size (default: 128).")
+    Integer batch;
 
     @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
-            description = "Classifier mode: refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
+            description = "Detector and classifier modes: refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
     @Mixin
     RunOptions run;
 
-    private enum Mode { COCO, PROPOSALS, CLASSIFY }
+    private enum Mode { COCO, PROPOSALS, DETECT, CLASSIFY }
+
+    /** Default score threshold of detector mode: the one detectors are usually evaluated with (NanoDet's COCO eval). */
+    static final float EVAL_CONF = 0.05f;
 
     @Override
     public Integer call() throws IOException {
@@ -116,8 +146,9 @@ public final class EvalCommand implements Callable<Integer> {
             case COCO -> runCoco();
             case PROPOSALS -> ProposalEvalMode.run(proposals, gt, proposalFormat(), run.quiet,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
-            case CLASSIFY -> ClassifyEvalMode.run(model, data, split, batch, jsonFormat(), perClass, plots, min, maxPixels, run,
-                    spec.commandLine().getOut(), spec.commandLine().getErr());
+            case DETECT -> runDetector();
+            case CLASSIFY -> ClassifyEvalMode.run(Path.of(model), data, split, batch == null ? 128 : batch, jsonFormat(), perClass, plots,
+                    min, maxPixels, run, spec.commandLine().getOut(), spec.commandLine().getErr());
         };
     }
 
@@ -146,7 +177,20 @@ public final class EvalCommand implements Callable<Integer> {
             if (model == null || data == null) {
                 throw usage(model == null ? "--data needs --model M" : "--model needs --data D");
             }
+            if (DetectorFiles.isDetector(model)) {
+                if (split != null || batch != null) {
+                    throw usage((split != null ? "--split" : "--batch") + " is for classifiers; " + model + " is a detector");
+                }
+                return Mode.DETECT;
+            }
+            if (images != null || conf != null || iou != null || maxDet != null) {
+                String opt = images != null ? "--images" : conf != null ? "--conf" : iou != null ? "--iou" : "--max-det";
+                throw usage(opt + " is for detectors; " + model + " is not a detector model");
+            }
             return Mode.CLASSIFY;
+        }
+        if (images != null || conf != null || iou != null || maxDet != null) {
+            throw usage("--images, --conf, --iou and --max-det go with --model DETECTOR --data COCO.json");
         }
         if (proposals != null) {
             if (dt != null) {
@@ -195,6 +239,79 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (CocoFormatException e) {
             throw new UserError(e.getMessage(), ExitCodes.INPUT_FAILED, e);
         }
+        double[] stats = report(eval, json);
+        PrintWriter err = spec.commandLine().getErr();
+        if (!run.quiet) {
+            err.printf(Locale.ROOT, "eval: %s, %d images, %d categories, %d ground truth, %d results in %.2f s%n",
+                    iouType.label(), files.gt().imageCount(), files.gt().categoryCount(),
+                    files.gt().annotationCount(), files.results().size(), (System.nanoTime() - start) / 1e9);
+        }
+        return gate(stats, gates, err);
+    }
+
+    /**
+     * Detector mode: the detector over the images of the COCO dataset --data, then the COCO
+     * report as in {@link #runCoco()}. Images that fail are one error line each (exit 1 at the
+     * end, the others still evaluated); otherwise the --min gate decides.
+     */
+    private int runDetector() {
+        boolean json = jsonFormat();
+        if (iouType != IouType.BBOX) {
+            throw usage("a detector gives boxes: --iou-type must be bbox in detector mode");
+        }
+        CocoParams params = maxDets == null ? CocoParams.defaults(IouType.BBOX) : CocoParams.defaults(IouType.BBOX).withMaxDets(checkMaxDets());
+        Map<String, Double> gates = checkGates();
+        requireFile(data, "--data");
+        Path folder = images != null ? images : data.toAbsolutePath().getParent();
+        if (images != null && !Files.isDirectory(images)) {
+            throw new UserError(images + ": no such folder (--images)", ExitCodes.USAGE);
+        }
+        Detector det = DetectorFiles.resolve(model);
+        DetectParams dp;
+        try {
+            dp = new DetectParams(conf != null ? conf : EVAL_CONF, iou != null ? iou : det.defaults().iou(),
+                    maxDet != null ? maxDet : det.defaults().maxDet());
+        } catch (IllegalArgumentException e) {
+            throw usage("--conf/--iou/--max-det: " + e.getMessage());
+        }
+        int threads = run.threadCount();
+        dev.cvkit.tensor.Parallel.setThreads(threads);
+        CocoDataset dataset;
+        try {
+            dataset = CocoDataset.read(data, false);
+        } catch (CocoFormatException e) {
+            throw new UserError(e.getMessage(), ExitCodes.INPUT_FAILED, e);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new Progress(err, "eval", run.quiet);
+        long start = System.nanoTime();
+        DetectorEval.Result r = DetectorEval.run(det, dataset, folder, dp, params, maxPixels, threads, (file, error) -> {
+            if (error != null) {
+                progress.clearLine();
+                err.println("cvkit: " + file + ": " + error);
+                err.flush();
+            }
+            progress.step(error == null);
+        });
+        progress.clearLine();
+        double[] stats = report(r.eval(), json);
+        if (!run.quiet) {
+            err.printf(Locale.ROOT, "eval: bbox, %s on %d images%s, %d of its %d classes are categories, conf %s, %d detections, "
+                            + "%d ground truth in %.2f s%n", det.architecture(), r.images(), r.failed() > 0 ? " (" + r.failed() + " failed)" : "",
+                    det.classes().size() - r.classesLeftOut().size(), det.classes().size(), dp.conf(), r.detections(),
+                    dataset.annotationCount(), (System.nanoTime() - start) / 1e9);
+        }
+        int gate = gate(stats, gates, err);
+        if (r.failed() > 0) {
+            err.println("cvkit: " + r.failed() + " of " + r.images() + " images failed; the stats count them as images without detections");
+            err.flush();
+            return ExitCodes.INPUT_FAILED;
+        }
+        return gate;
+    }
+
+    /** Prints the COCO summary (text or JSON), writes --plots, and returns the 12 stats. */
+    private double[] report(CocoEval eval, boolean json) {
         double[] stats = eval.summarize();
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? CocoReport.json(eval, perClass) : CocoReport.text(eval, perClass));
@@ -206,13 +323,7 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new UserError(plots + ": cannot write plots (" + e.getMessage() + ")", ExitCodes.INPUT_FAILED, e);
             }
         }
-        PrintWriter err = spec.commandLine().getErr();
-        if (!run.quiet) {
-            err.printf(Locale.ROOT, "eval: %s, %d images, %d categories, %d ground truth, %d results in %.2f s%n",
-                    iouType.label(), files.gt().imageCount(), files.gt().categoryCount(),
-                    files.gt().annotationCount(), files.results().size(), (System.nanoTime() - start) / 1e9);
-        }
-        return gate(stats, gates, err);
+        return stats;
     }
 
     private int[] checkMaxDets() {

@@ -41,6 +41,12 @@ public final class ModelsImportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The cvkit model file to write (.safetensors).")
     Path out;
 
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "source",
+            description = "How tensors are stored: source (default: as compact as the source, losslessly: float16 weights as F16, "
+                    + "uint8-quantised ones as U8 codes with their scale/min) or f32 (everything float32, ~2-4x larger). "
+                    + "Both load to the same float32 values.")
+    String dtype;
+
     @Option(names = "--debug", description = "Print stack traces for errors.")
     boolean debug;
 
@@ -60,13 +66,18 @@ public final class ModelsImportCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.isSameFile(out, path)) {
             throw new UserError(out + ": --out would overwrite the input", ExitCodes.USAGE);
         }
+        TfjsModelImporter.Dtype storage = switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
+            case "source" -> TfjsModelImporter.Dtype.SOURCE;
+            case "f32" -> TfjsModelImporter.Dtype.F32;
+            default -> throw new UserError("--dtype " + dtype + ": unknown (source or f32)", ExitCodes.USAGE);
+        };
         TfjsModelImporter.Imported m = TfjsModelImporter.importModel(path, a);
-        TfjsModelImporter.write(m, out);
+        TfjsModelImporter.write(m, out, storage);
         long params = m.tensors().values().stream().mapToLong(t -> t.numel()).sum();
         JsonNode prov = m.config().get("provenance");
-        spec.commandLine().getErr().printf("imported %s (%s %s, %s): %d tensors, %d values -> %s%n", a.id(),
+        spec.commandLine().getErr().printf("imported %s (%s %s, %s): %d tensors, %d values -> %s (%,d bytes)%n", a.id(),
                 prov.get("package").asText(), prov.get("version").asText(), prov.get("license").asText(),
-                m.tensors().size(), params, out);
+                m.tensors().size(), params, out, Files.size(out));
         return ExitCodes.OK;
     }
 }

@@ -367,6 +367,9 @@ public final class CocoDataset {
     /** Number of images. */
     public int imageCount() { return imageIds.length; }
 
+    /** The {@code file_name} of image {@code i} (dense index, images sorted by id), or null if the file gives none. */
+    public String fileName(int i) { return fileNames[i]; }
+
     /** Number of categories. */
     public int categoryCount() { return categoryIds.length; }
 

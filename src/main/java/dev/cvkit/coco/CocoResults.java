@@ -79,6 +79,16 @@ public final class CocoResults {
         }
     }
 
+    /**
+     * An empty list of box results to fill in memory (a detector's output, say) and then
+     * {@link Parsed#resolve resolve} like a file's; {@code name} stands for the file in messages.
+     */
+    public static Parsed boxes(String name) {
+        Parsed r = new Parsed(name);
+        r.withSegmentation = false;
+        return r;
+    }
+
     static Parsed parse(JsonIn in, boolean withSegmentation) {
         Parsed r = new Parsed(in.file);
         r.withSegmentation = withSegmentation;
@@ -237,6 +247,11 @@ public final class CocoResults {
         Parsed(String file) { this.file = file; }
 
         public int size() { return n; }
+
+        /** Adds a box result: image and category ids as in the ground truth, {@code [x, y, w, h]} in pixels. */
+        public void addBox(long imageId, long categoryId, double score, double x, double y, double w, double h) {
+            add(-1, imageId, categoryId, null, score, new double[] {x, y, w, h}, null, n + 1);
+        }
 
         void add(int group, long img, long cat, String lbl, double s, double[] box, Segmentation sg, int ln) {
             if (n == score.length) {

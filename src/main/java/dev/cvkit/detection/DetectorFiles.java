@@ -46,9 +46,37 @@ public final class DetectorFiles {
         Path p = modelsFolder().resolve(file);
         if (!Files.isRegularFile(p)) {
             throw new UserError("model '" + nameOrPath + "' is not installed at " + p
-                    + " (run tools/fetch-models.sh --import once; it needs npm)", ExitCodes.USAGE);
+                    + " (the models are committed with cvkit; set CVKIT_MODELS to the folder holding them, or run tools/fetch-models.sh --import)",
+                    ExitCodes.USAGE);
         }
         return load(p);
+    }
+
+    /**
+     * True when {@code nameOrPath} is a detector: one of the short names, or a model file whose
+     * config says {@code "task": "detect"} (read from the header only). False for other model
+     * files (classifiers). A path that does not exist is a usage error.
+     */
+    public static boolean isDetector(String nameOrPath) {
+        if (NAMES.containsKey(nameOrPath)) {
+            return true;
+        }
+        Path p = Path.of(nameOrPath);
+        if (!Files.isRegularFile(p)) {
+            throw new UserError(nameOrPath + ": no such model file or model name (detectors: face, face-ssd, face-tiny, nanodet)", ExitCodes.USAGE);
+        }
+        Map<String, String> meta;
+        try {
+            meta = SafeTensors.readMetadata(p);
+        } catch (UserError e) {
+            throw new UserError(e.getMessage(), ExitCodes.USAGE, e);
+        }
+        String cfg = meta.get(SafeTensors.CONFIG_KEY);
+        try {
+            return cfg != null && "detect".equals(JSON.readTree(cfg).path("task").asText());
+        } catch (IOException e) {
+            throw bad(p, "config metadata is not valid JSON");
+        }
     }
 
     /** The folder that holds the named models. */

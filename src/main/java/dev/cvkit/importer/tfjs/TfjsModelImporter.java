@@ -26,12 +26,27 @@ import java.util.Map;
  * matching cvkit layer (HWIO → OIHW, depthwise → grouped OIHW), checks every shape by loading the
  * result into the architecture, and describes the model in the file's config metadata (classes,
  * input size, preprocessing, thresholds, provenance with the SHA-256 of every source file).
+ *
+ * <p>By default each tensor is written as compactly as its source stores it, losslessly: float16
+ * sources (NanoDet) as F16, uint8-quantised ones (face-api) as U8 codes with their {scale, min}
+ * (see {@link SafeTensors}); loading gives bit for bit the float32 values decoded here.
  */
 public final class TfjsModelImporter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Converted weights (names as the architecture's state dict) and the config JSON. */
-    public record Imported(Map<String, Tensor> tensors, ObjectNode config) {}
+    /**
+     * Converted weights (names as the architecture's state dict), the config JSON, and for each
+     * tensor the storage that keeps it exactly as compact as its source (F32 for float32 sources).
+     */
+    public record Imported(Map<String, Tensor> tensors, ObjectNode config, Map<String, SafeTensors.Storage> compact) {}
+
+    /** How {@link #write} stores the tensors. */
+    public enum Dtype {
+        /** As the source stores them (F16 for float16, U8 + scale/min for uint8), losslessly. */
+        SOURCE,
+        /** Everything float32. */
+        F32
+    }
 
     private TfjsModelImporter() {}
 
@@ -43,32 +58,55 @@ public final class TfjsModelImporter {
     public static Imported importModel(Path path, Architecture arch) {
         Path file = resolve(path, arch);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>(); // cvkit tensor name -> TF.js weight name
         List<SourceFile> sources;
+        TfjsWeights w;
         if (arch == Architecture.NANODET) {
             TfjsGraphModel g = TfjsGraphModel.read(file);
-            mapNanoDet(g, tensors);
-            sources = g.weights().sources();
+            mapNanoDet(g, tensors, origin);
+            w = g.weights();
         } else {
-            TfjsWeights w = TfjsWeights.readManifest(file);
+            w = TfjsWeights.readManifest(file);
             if (arch == Architecture.SSD_MOBILENETV1_FACE) {
-                mapSsd(w, tensors);
+                mapSsd(w, tensors, origin);
             } else {
-                mapTiny(w, tensors);
+                mapTiny(w, tensors, origin);
             }
-            sources = w.sources();
         }
+        sources = w.sources();
         Module net = arch.newNetwork();
         try {
             net.loadStateDict(tensors);
         } catch (IllegalArgumentException e) {
             throw new UserError(file + ": does not fit --arch " + arch.id() + " (" + e.getMessage() + ")", ExitCodes.INPUT_FAILED);
         }
-        return new Imported(tensors, config(arch, file, sources));
+        return new Imported(tensors, config(arch, file, sources), compactStorage(w, origin));
     }
 
-    /** Writes the model file (F32 tensors, config under the metadata key "config"). */
+    /** The lossless compact storage of each tensor, from how its TF.js source was stored. */
+    private static Map<String, SafeTensors.Storage> compactStorage(TfjsWeights w, Map<String, String> origin) {
+        Map<String, SafeTensors.Storage> storage = new LinkedHashMap<>();
+        origin.forEach((name, src) -> {
+            Quantization q = w.get(src).quantization();
+            SafeTensors.Storage s = q == null ? SafeTensors.Storage.F32 : switch (q.kind()) {
+                case FLOAT16 -> SafeTensors.Storage.F16;
+                case UINT8 -> SafeTensors.Storage.u8(q.scale(), q.min());
+                case UINT16 -> SafeTensors.Storage.F32; // no detector uses 16-bit codes; float32 keeps them exactly
+            };
+            storage.put(name, s);
+        });
+        return storage;
+    }
+
+    /** Writes the model file in the compact lossless form ({@link Dtype#SOURCE}). */
     public static void write(Imported m, Path out) throws IOException {
-        SafeTensors.write(out, m.tensors(), Map.of(SafeTensors.CONFIG_KEY, JSON.writeValueAsString(m.config())));
+        write(m, out, Dtype.SOURCE);
+    }
+
+    /** Writes the model file (config under the metadata key "config"), tensors stored as {@code dtype} says. */
+    public static void write(Imported m, Path out, Dtype dtype) throws IOException {
+        SafeTensors.write(out, m.tensors(), Map.of(SafeTensors.CONFIG_KEY, JSON.writeValueAsString(m.config())),
+                dtype == Dtype.SOURCE ? m.compact() : Map.of());
     }
 
     static Path resolve(Path path, Architecture arch) {
@@ -90,48 +128,51 @@ public final class TfjsModelImporter {
 
     // ------------------------------------------------------------------ SSD-MobileNetV1 (face-api)
 
-    private static void mapSsd(TfjsWeights w, Map<String, Tensor> out) {
+    private static void mapSsd(TfjsWeights w, Map<String, Tensor> out, Map<String, String> origin) {
         int[] ch = {32, 64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 512, 1024, 1024};
-        conv(w, out, "MobilenetV1/Conv2d_0_pointwise/weights", "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset",
+        conv(w, out, origin, "MobilenetV1/Conv2d_0_pointwise/weights", "MobilenetV1/Conv2d_0_pointwise/convolution_bn_offset",
                 "backbone.conv0", 3, 3, 32);
         for (int i = 1; i <= 13; i++) {
             int c = ch[i - 1];
             String p = "MobilenetV1/Conv2d_" + i;
             String q = "backbone.blocks." + i;
+            origin.put(q + ".dw.weight", p + "_depthwise/depthwise_weights");
             out.put(q + ".dw.weight", Tensor.of(Layouts.depthwiseToOihw(w.floats(p + "_depthwise/depthwise_weights", 3, 3, c, 1), 3, 3, c, 1), c, 1, 3, 3));
-            out.put(q + ".bn.weight", vec(w, p + "_depthwise/BatchNorm/gamma", c));
-            out.put(q + ".bn.bias", vec(w, p + "_depthwise/BatchNorm/beta", c));
-            out.put(q + ".bn.running_mean", vec(w, p + "_depthwise/BatchNorm/moving_mean", c));
-            out.put(q + ".bn.running_var", vec(w, p + "_depthwise/BatchNorm/moving_variance", c));
-            conv(w, out, p + "_pointwise/weights", p + "_pointwise/convolution_bn_offset", q + ".pw", 1, c, ch[i]);
+            vec(w, out, origin, q + ".bn.weight", p + "_depthwise/BatchNorm/gamma", c);
+            vec(w, out, origin, q + ".bn.bias", p + "_depthwise/BatchNorm/beta", c);
+            vec(w, out, origin, q + ".bn.running_mean", p + "_depthwise/BatchNorm/moving_mean", c);
+            vec(w, out, origin, q + ".bn.running_var", p + "_depthwise/BatchNorm/moving_variance", c);
+            conv(w, out, origin, p + "_pointwise/weights", p + "_pointwise/convolution_bn_offset", q + ".pw", 1, c, ch[i]);
         }
         int[][] extras = {{1024, 256, 1}, {256, 512, 3}, {512, 128, 1}, {128, 256, 3}, {256, 128, 1}, {128, 256, 3}, {256, 64, 1}, {64, 128, 3}};
         for (int j = 0; j < extras.length; j++) {
-            conv(w, out, "Prediction/Conv2d_" + j + "_pointwise/weights", "Prediction/Conv2d_" + j + "_pointwise/convolution_bn_offset",
+            conv(w, out, origin, "Prediction/Conv2d_" + j + "_pointwise/weights", "Prediction/Conv2d_" + j + "_pointwise/convolution_bn_offset",
                     "extras." + j, extras[j][2], extras[j][0], extras[j][1]);
         }
         int[] headIn = {512, 1024, 512, 256, 256, 128};
         for (int k = 0; k < 6; k++) {
             int a = k == 0 ? 3 : 6;
             String p = "Prediction/BoxPredictor_" + k;
-            conv(w, out, p + "/BoxEncodingPredictor/weights", p + "/BoxEncodingPredictor/biases", "heads." + k + ".box", 1, headIn[k], 4 * a);
-            conv(w, out, p + "/ClassPredictor/weights", p + "/ClassPredictor/biases", "heads." + k + ".cls", 1, headIn[k], 3 * a);
+            conv(w, out, origin, p + "/BoxEncodingPredictor/weights", p + "/BoxEncodingPredictor/biases", "heads." + k + ".box", 1, headIn[k], 4 * a);
+            conv(w, out, origin, p + "/ClassPredictor/weights", p + "/ClassPredictor/biases", "heads." + k + ".cls", 1, headIn[k], 3 * a);
         }
         float[] anchors = w.floats("Output/extra_dim", 1, SsdMobileNetV1Face.ANCHORS, 4);
+        origin.put("anchors", "Output/extra_dim");
         out.put("anchors", Tensor.of(anchors.clone(), SsdMobileNetV1Face.ANCHORS, 4));
     }
 
     // ------------------------------------------------------------------ Tiny face detector (face-api)
 
-    private static void mapTiny(TfjsWeights w, Map<String, Tensor> out) {
-        conv(w, out, "conv0/filters", "conv0/bias", "conv0", 3, 3, 16);
+    private static void mapTiny(TfjsWeights w, Map<String, Tensor> out, Map<String, String> origin) {
+        conv(w, out, origin, "conv0/filters", "conv0/bias", "conv0", 3, 3, 16);
         int[] ch = {16, 32, 64, 128, 256, 512};
         for (int n = 1; n <= 5; n++) {
             int c = ch[n - 1], o = ch[n];
+            origin.put("conv" + n + ".dw.weight", "conv" + n + "/depthwise_filter");
             out.put("conv" + n + ".dw.weight", Tensor.of(Layouts.depthwiseToOihw(w.floats("conv" + n + "/depthwise_filter", 3, 3, c, 1), 3, 3, c, 1), c, 1, 3, 3));
-            conv(w, out, "conv" + n + "/pointwise_filter", "conv" + n + "/bias", "conv" + n + ".pw", 1, c, o);
+            conv(w, out, origin, "conv" + n + "/pointwise_filter", "conv" + n + "/bias", "conv" + n + ".pw", 1, c, o);
         }
-        conv(w, out, "conv8/filters", "conv8/bias", "conv8", 1, 512, 25);
+        conv(w, out, origin, "conv8/filters", "conv8/bias", "conv8", 1, 512, 25);
     }
 
     // ------------------------------------------------------------------ NanoDet (graph model)
@@ -159,7 +200,7 @@ public final class TfjsModelImporter {
         return names;
     }
 
-    private static void mapNanoDet(TfjsGraphModel g, Map<String, Tensor> out) {
+    private static void mapNanoDet(TfjsGraphModel g, Map<String, Tensor> out, Map<String, String> origin) {
         List<String> order = nanoDetConvOrder();
         List<GraphNode> convs = g.nodes().stream().filter(n -> n.op().equals("Conv2D")).toList();
         if (convs.size() != order.size()) {
@@ -182,8 +223,11 @@ public final class TfjsModelImporter {
                 throw new UserError(g.where() + ": " + conv.name() + " has stride " + stride + ", NanoDet's " + name + " has " + wantStride,
                         ExitCodes.INPUT_FAILED);
             }
+            String bias = biasOf(conv, g);
             out.put(name + ".weight", Tensor.of(Layouts.hwioToOihw(hwio, shape[2], shape[3], shape[1], shape[0]), shape));
-            out.put(name + ".bias", Tensor.of(g.weights().floats(biasOf(conv, g), shape[0]).clone(), shape[0]));
+            out.put(name + ".bias", Tensor.of(g.weights().floats(bias, shape[0]).clone(), shape[0]));
+            origin.put(name + ".weight", filter.name());
+            origin.put(name + ".bias", bias);
         }
     }
 
@@ -221,13 +265,17 @@ public final class TfjsModelImporter {
 
     // ------------------------------------------------------------------ helpers
 
-    private static void conv(TfjsWeights w, Map<String, Tensor> out, String filter, String bias, String name, int k, int in, int o) {
+    private static void conv(TfjsWeights w, Map<String, Tensor> out, Map<String, String> origin, String filter, String bias,
+            String name, int k, int in, int o) {
         out.put(name + ".weight", Tensor.of(Layouts.hwioToOihw(w.floats(filter, k, k, in, o), k, k, in, o), o, in, k, k));
-        out.put(name + ".bias", vec(w, bias, o));
+        origin.put(name + ".weight", filter);
+        out.put(name + ".bias", Tensor.of(w.floats(bias, o).clone(), o));
+        origin.put(name + ".bias", bias);
     }
 
-    private static Tensor vec(TfjsWeights w, String name, int n) {
-        return Tensor.of(w.floats(name, n).clone(), n);
+    private static void vec(TfjsWeights w, Map<String, Tensor> out, Map<String, String> origin, String name, String src, int n) {
+        out.put(name, Tensor.of(w.floats(src, n).clone(), n));
+        origin.put(name, src);
     }
 
     // ------------------------------------------------------------------ metadata

@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * A decoded TF.js weight in its original (TensorFlow) layout: float32 values in {@code floats}
- * or int32 values in {@code ints} (the other is null), row-major over {@code shape}.
+ * or int32 values in {@code ints} (the other is null), row-major over {@code shape}, and how the
+ * source stored them ({@code quantization}, null for plain float32/int32).
  */
-public record TfjsTensor(String name, int[] shape, float[] floats, int[] ints) {
+public record TfjsTensor(String name, int[] shape, float[] floats, int[] ints, Quantization quantization) {
     public TfjsTensor {
         shape = shape.clone();
     }

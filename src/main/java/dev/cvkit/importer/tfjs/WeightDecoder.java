@@ -42,8 +42,8 @@ public final class WeightDecoder {
         for (WeightSpec s : specs) {
             int n = (int) s.elements();
             TfjsTensor t = s.dtype() == WeightSpec.Dtype.FLOAT32
-                    ? new TfjsTensor(s.name(), s.shape(), decodeFloats(bb, offset, n, s.quantization()), null)
-                    : new TfjsTensor(s.name(), s.shape(), null, decodeInts(bb, offset, n, s.quantization()));
+                    ? new TfjsTensor(s.name(), s.shape(), decodeFloats(bb, offset, n, s.quantization()), null, s.quantization())
+                    : new TfjsTensor(s.name(), s.shape(), null, decodeInts(bb, offset, n, s.quantization()), s.quantization());
             out.put(s.name(), t);
             offset += (int) s.storedBytes();
         }
