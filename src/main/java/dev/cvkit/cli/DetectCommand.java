@@ -9,6 +9,7 @@ import dev.cvkit.detection.Detection;
 import dev.cvkit.detection.Detector;
 import dev.cvkit.detection.DetectorFiles;
 import dev.cvkit.image.BoxDrawing;
+import dev.cvkit.image.ImageEncoder;
 import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.image.VideoFrames;
@@ -203,7 +204,7 @@ public final class DetectCommand implements Callable<Integer> {
                 if (target.toAbsolutePath().normalize().equals(item.path().toAbsolutePath().normalize())) {
                     throw new UserError("--save would overwrite the input", ExitCodes.INPUT_FAILED);
                 }
-                AtomicFiles.write(target, BoxDrawing.encode(bgr, ext));
+                AtomicFiles.write(target, ImageEncoder.encode(bgr, ext));
             }
             return new Result(img.width(), img.height(), found, ms, -1, 0);
         }
@@ -285,7 +286,7 @@ public final class DetectCommand implements Callable<Integer> {
             try (Mat c = BoxDrawing.crop(bgr, boxes.get(i))) {
                 if (c != null) {
                     Path target = crop.resolve(stem + "_" + i + "_" + found.get(i).label().replace(' ', '_') + "." + ext);
-                    AtomicFiles.write(target, BoxDrawing.encode(c, ext));
+                    AtomicFiles.write(target, ImageEncoder.encode(c, ext));
                 }
             }
         }

@@ -2,7 +2,7 @@ package dev.cvkit.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cvkit.UserError;
-import dev.cvkit.image.Draw;
+import dev.cvkit.image.BoxDrawing;
 import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.ImageEncoder;
 import dev.cvkit.image.Resize;
@@ -169,10 +169,12 @@ public final class ProposeCommand implements Callable<Integer> {
             int[][] boxes = ProposalMapper.toOriginal(raw, small.scaleX(), small.scaleY(), img.cols(), img.rows(), minSize, top);
             double ms = (System.nanoTime() - t0) / 1e6;
             if (output.save != null) {
-                for (int i = Math.min(draw, boxes.length) - 1; i >= 0; i--) { // best on top
+                java.util.List<BoxDrawing.Box> shown = new java.util.ArrayList<>();
+                for (int i = Math.min(draw, boxes.length) - 1; i >= 0; i--) { // best drawn last, on top
                     int[] b = boxes[i];
-                    Draw.box(img, b[0], b[1], b[2], b[3], Draw.colour(i), i < 10 ? "#" + (i + 1) : null);
+                    shown.add(new BoxDrawing.Box(b[0], b[1], b[2], b[3], i < 10 ? "#" + (i + 1) : "", i));
                 }
+                BoxDrawing.draw(img, shown);
                 ImageEncoder.write(img, ImageEncoder.outputPath(output.save, item.relative()), item.path());
             }
             return new Result(img.cols(), img.rows(), boxes, ms);

@@ -15,6 +15,6 @@ final class Group extends Module {
 
     @Override
     protected Tensor compute(Tensor x) {
-        throw new UnsupportedOperationException("a Group is not run as a whole");
+        throw new IllegalStateException("a Group only names its layers; run them one by one");
     }
 }

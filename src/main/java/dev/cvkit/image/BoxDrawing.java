@@ -1,6 +1,5 @@
 package dev.cvkit.image;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.GaussianBlur;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
@@ -9,8 +8,6 @@ import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
 import java.util.List;
-import java.util.Locale;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
 import org.bytedeco.opencv.opencv_core.Rect;
@@ -19,7 +16,7 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Annotates BGR images with detections: a box and a "label score" tag per detection in a colour
- * per class; blurring regions (anonymising faces); cropping; encoding by file extension.
+ * per class (no tag when its text is empty); blurring regions (anonymising faces); cropping.
  */
 public final class BoxDrawing {
     /** One box to draw, in pixels, with its tag text and class index (picks the colour). */
@@ -52,6 +49,9 @@ public final class BoxDrawing {
                     continue;
                 }
                 rectangle(img, new Point(r.x(), r.y()), new Point(r.x() + r.width() - 1, r.y() + r.height() - 1), col, thick, LINE_AA, 0);
+                if (b.text() == null || b.text().isEmpty()) {
+                    continue;
+                }
                 String t = ascii(b.text());
                 int[] base = new int[1];
                 int tw, th;
@@ -91,18 +91,6 @@ public final class BoxDrawing {
         }
         try (Mat roi = new Mat(img, r)) {
             return roi.clone();
-        }
-    }
-
-    /** Encodes as the format of {@code ext} ("png", "jpg", ...). */
-    public static byte[] encode(Mat img, String ext) {
-        try (BytePointer buf = new BytePointer()) {
-            if (!imencode("." + ext.toLowerCase(Locale.ROOT), img, buf)) {
-                throw new IllegalStateException("cannot encode ." + ext);
-            }
-            byte[] out = new byte[(int) buf.limit()];
-            buf.get(out);
-            return out;
         }
     }
 

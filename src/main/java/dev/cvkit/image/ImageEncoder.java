@@ -32,14 +32,18 @@ public final class ImageEncoder {
             throw new dev.cvkit.UserError("refusing to overwrite the input image " + input + " (choose another --save folder)", 1);
         }
         String name = target.getFileName().toString();
-        String ext = name.substring(name.lastIndexOf('.')).toLowerCase(Locale.ROOT);
+        AtomicFiles.write(target, encode(img, name.substring(name.lastIndexOf('.') + 1)));
+    }
+
+    /** Encodes in the format of {@code ext} ("png", "jpg", ...). */
+    public static byte[] encode(Mat img, String ext) {
         try (BytePointer buf = new BytePointer()) {
-            if (!imencode(ext, img, buf)) {
-                throw new IOException("OpenCV could not encode " + ext);
+            if (!imencode("." + ext.toLowerCase(Locale.ROOT), img, buf)) {
+                throw new IllegalStateException("OpenCV cannot encode ." + ext);
             }
             byte[] bytes = new byte[(int) buf.limit()];
             buf.get(bytes);
-            AtomicFiles.write(target, bytes);
+            return bytes;
         }
     }
 }

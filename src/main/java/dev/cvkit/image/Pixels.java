@@ -34,14 +34,7 @@ public record Pixels(int height, int width, int channels, byte[] data) {
         if (mat.depth() != org.bytedeco.opencv.global.opencv_core.CV_8U || (ch != 1 && ch != 3)) {
             throw new IllegalArgumentException("expected an 8-bit gray or BGR image, got type " + mat.type());
         }
-        byte[] data = new byte[mat.rows() * mat.cols() * ch];
-        if (mat.isContinuous()) {
-            mat.data().get(data);
-        } else {
-            try (Mat copy = mat.clone()) {
-                copy.data().get(data);
-            }
-        }
+        byte[] data = MatBytes.get(mat);
         return new Pixels(mat.rows(), mat.cols(), ch, data);
     }
 

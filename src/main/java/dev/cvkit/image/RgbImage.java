@@ -29,15 +29,7 @@ public record RgbImage(int width, int height, byte[] rgb) {
                 default -> COLOR_BGR2RGB;
             };
             cvtColor(mat, rgb, code);
-            byte[] bytes = new byte[rgb.cols() * rgb.rows() * 3];
-            if (rgb.isContinuous()) {
-                rgb.data().get(bytes);
-            } else {
-                for (int y = 0; y < rgb.rows(); y++) {
-                    rgb.ptr(y).get(bytes, y * rgb.cols() * 3, rgb.cols() * 3);
-                }
-            }
-            return new RgbImage(rgb.cols(), rgb.rows(), bytes);
+            return new RgbImage(rgb.cols(), rgb.rows(), MatBytes.get(rgb));
         }
     }
 
