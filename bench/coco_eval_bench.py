@@ -94,9 +94,9 @@ def run_pycocotools(gt, dt, iou_type):
     print(json.dumps({"stats": [float(x) for x in E.stats]}))
 
 
-def timed(cmd):
+def timed(cmd, env=None):
     t = shutil.which("time") if not os.path.exists("/usr/bin/time") else "/usr/bin/time"
-    p = subprocess.run([t, "-v"] + cmd, capture_output=True, text=True)
+    p = subprocess.run([t, "-v"] + cmd, capture_output=True, text=True, env=env)
     if p.returncode != 0:
         sys.exit("failed: %s\n%s" % (" ".join(cmd), p.stderr[-2000:]))
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
@@ -120,6 +120,8 @@ def main():
     ap.add_argument("--repeat", type=int, default=1, help="alternate the two tools N times, report medians")
     ap.add_argument("--java-opts", action="append", default=[],
                     help="also run cvkit with these JVM options (repeatable), e.g. '-XX:TieredStopAtLevel=1'")
+    ap.add_argument("--full-jit-row", action="store_true",
+                    help="also run cvkit with CVKIT_FULL_JIT=1 (keeps HotSpot's C2 compiler on)")
     a = ap.parse_args()
     jar = os.path.join(ROOT, "target", "cvkit.jar")
     if not os.path.exists(jar):
@@ -134,9 +136,13 @@ def main():
     load0 = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
     for t in a.types.split(","):
         dt = os.path.join(d, "dt_%s.json" % t)
-        variants = [""] + a.java_opts
+        variants = [""] + a.java_opts + (["CVKIT_FULL_JIT=1"] if a.full_jit_row else [])
         cmds = []
+        envs = []
         for opts in variants:
+            envs.append(dict(os.environ, CVKIT_FULL_JIT="1") if opts == "CVKIT_FULL_JIT=1" else None)
+            if opts == "CVKIT_FULL_JIT=1":
+                opts = ""
             cmd = [a.java] + opts.split() + ["-jar", jar, "eval", "--gt", gt, "--dt", dt, "--iou-type", t, "--format", "json", "-q"]
             if a.threads:
                 cmd += ["--threads", str(a.threads)]
@@ -145,7 +151,7 @@ def main():
         for _ in range(a.repeat):
             py.append(timed([sys.executable, os.path.abspath(__file__), "--run-pycocotools", gt, dt, t]))
             for v, cmd in enumerate(cmds):
-                cv[v].append(timed(cmd))
+                cv[v].append(timed(cmd, envs[v]))
             print("%s: pycocotools %.2f s, cvkit %s s" % (t, py[-1][0], ", ".join("%.2f" % c[-1][0] for c in cv)),
                   file=sys.stderr)
         med = lambda runs, i: sorted(r[i] for r in runs)[len(runs) // 2]
@@ -153,7 +159,8 @@ def main():
         for v, opts in enumerate(variants):
             same = all(json.loads(p[2])["stats"] == json.loads(c[2])["stats"] for p, c in zip(py, cv[v]))
             cv_s = med(cv[v], 0)
-            label = t + (" (cvkit JVM: %s)" % opts if opts else "")
+            label = t + ((" (cvkit with %s)" if "=" in opts and not opts.startswith("-") else " (cvkit JVM: %s)") % opts
+                         if opts else "")
             rows.append((label, py_s, med(py, 1), cv_s, med(cv[v], 1), py_s / cv_s, same))
     load1 = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
     print("| iou type | pycocotools s | peak RSS MB | cvkit s | peak RSS MB | speed-up | same 12 stats |")

@@ -228,6 +228,9 @@ public final class EvalCommand implements Callable<Integer> {
         requireFile(gt, "--gt");
         requireFile(dt, "--dt");
 
+        if (Main.ownsProcess() && System.getenv("CVKIT_FULL_JIT") == null && inputBytes() < QUICK_COMPILATION_MAX_BYTES) {
+            QuickCompilation.request(); // a run of seconds: C2 would cost more than it saves
+        }
         long start = System.nanoTime();
         CocoFiles.Loaded files;
         CocoEval eval;
@@ -324,6 +327,17 @@ public final class EvalCommand implements Callable<Integer> {
             }
         }
         return stats;
+    }
+
+    /** Above this much input, an evaluation runs long enough for C2's code to pay off. */
+    private static final long QUICK_COMPILATION_MAX_BYTES = 512L << 20;
+
+    private long inputBytes() {
+        try {
+            return Files.size(gt) + Files.size(dt);
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private int[] checkMaxDets() {

@@ -10,9 +10,16 @@ import picocli.CommandLine;
 public final class Main {
     private Main() {}
 
+    /** True when cvkit was started as a program (not run in-process by tests or a host application). */
+    private static volatile boolean ownsProcess;
+
     public static void main(String[] args) {
+        ownsProcess = true;
         System.exit(run(args));
     }
+
+    /** Whether process-wide settings (such as compiler choices) are cvkit's to make. */
+    static boolean ownsProcess() { return ownsProcess; }
 
     /** Runs cvkit in-process (used by the tests): returns the exit code. */
     public static int run(String... args) {

@@ -91,7 +91,8 @@ public final class CocoEval {
     public void evaluate() {
         buildPairs();
         evals = new PairEval[nPairs];
-        Parallel.forEach(nPairs, threads, p -> evals[p] = evaluatePair(p));
+        // Keep only what accumulate reads; evalImg() recomputes the details of one pair.
+        Parallel.forEach(nPairs, threads, p -> evals[p] = evaluatePair(p).compact());
         precision = null;
         stats = null;
     }
@@ -175,6 +176,17 @@ public final class CocoEval {
         boolean[] dtIgnore; // [A*T*D]
         byte[] flags;       // [D*(A*T)] per result: bit 0 matched, bit 1 ignored (what accumulate reads)
         int[] npig;         // [A] ground truths not ignored
+
+        /** Drops the details only evalImg() needs (less memory held between the phases). */
+        PairEval compact() {
+            dts = null;
+            gts = null;
+            gtOrder = null;
+            gtIgnore = null;
+            dtMatch = null;
+            dtIgnore = null;
+            return this;
+        }
     }
 
     private PairEval evaluatePair(int p) {
@@ -369,7 +381,7 @@ public final class CocoEval {
         if (p < 0) {
             return null;
         }
-        PairEval e = evals[p];
+        PairEval e = evaluatePair(p);
         int nT = params.t();
         int nD = e.dts.length;
         int nG = e.gts.length;
@@ -440,14 +452,14 @@ public final class CocoEval {
         // All kept results of this category in image order, then score order within the image.
         int n = 0;
         for (int p = p0; p < p1; p++) {
-            n += evals[p].dts.length;
+            n += evals[p].dtScores.length;
         }
         double[] score = new double[n];
         int[] rank = new int[n];
         int j = 0;
         for (int p = p0; p < p1; p++) {
             PairEval e = evals[p];
-            for (int d = 0; d < e.dts.length; d++) {
+            for (int d = 0; d < e.dtScores.length; d++) {
                 score[j] = e.dtScores[d];
                 rank[j] = d;
                 j++;
