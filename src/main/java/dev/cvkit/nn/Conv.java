@@ -58,7 +58,7 @@ public final class Conv {
         int multi = imagesPerGemm(n, geo);
         long colTotal = (long) n * groups * geo.rows() * geo.cols();
         float[] colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
-                && colTotal <= cacheLimit ? new float[(int) colTotal] : null;
+                && colTotal <= cacheLimit ? ColumnPool.take((int) colTotal) : null;
         if (depthwise) {
             Parallel.forEach(n * c, t -> depthwiseForward(xd, wdat, out, t, geo));
         } else {
@@ -77,7 +77,17 @@ public final class Conv {
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
         if (y.requiresGrad()) {
-            y.setBackward(() -> conv2dBackward(x, w, bias, y, geo, groups, depthwise, colCache, multi));
+            // the cache goes back to the pool after the backward that reads it; the holder is
+            // cleared so a second call (none expected) would recompute the columns instead
+            float[][] cacheRef = {colCache};
+            y.setBackward(() -> {
+                float[] cc = cacheRef[0];
+                conv2dBackward(x, w, bias, y, geo, groups, depthwise, cc, multi);
+                if (cc != null) {
+                    cacheRef[0] = null;
+                    ColumnPool.give(cc);
+                }
+            });
         }
         return y;
     }
