@@ -392,6 +392,32 @@ public final class CocoDataset {
     /** Dense index of a category id, or -1. */
     public int categoryIndex(long id) { return categoryIndex.get(id); }
 
+    /** Dense image index of annotation {@code j}. */
+    public int annotationImage(int j) { return annImage[j]; }
+
+    /** Category id of annotation {@code j}. */
+    public long annotationCategoryId(int j) { return categoryIds[annCategory[j]]; }
+
+    /** Coordinate {@code c} (0..3: x, y, w, h) of annotation {@code j}'s box. */
+    public double annotationBox(int j, int c) { return bbox[4 * j + c]; }
+
+    /** Whether annotation {@code j} is a crowd region. */
+    public boolean annotationCrowd(int j) { return crowd[j]; }
+
+    private Map<String, Integer>[] fileIndex;
+
+    /**
+     * Dense index of the image with this {@code file_name}, else of the one whose base name
+     * matches when that is unique; -1 if none.
+     */
+    public synchronized int imageByFile(String name) {
+        if (fileIndex == null) {
+            fileIndex = fileIndex();
+        }
+        int i = imageByFile(name, fileIndex[0], fileIndex[1]);
+        return i < 0 ? -1 : i;
+    }
+
     /** Image index by {@code file_name}, then by the file's base name when unique; -1 if none, -2 if ambiguous. */
     int imageByFile(String name, Map<String, Integer> exact, Map<String, Integer> base) {
         Integer i = exact.get(name);

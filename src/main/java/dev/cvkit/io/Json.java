@@ -15,6 +15,8 @@ import java.nio.file.Path;
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int USAGE = 2;
+    /** A file that is there but not valid JSON: exit code 1, like other bad inputs. */
+    private static final int MALFORMED = 1;
 
     private Json() {}
 
@@ -33,10 +35,10 @@ public final class Json {
         }
     }
 
-    /** A one-line error for a JSON syntax error: {@code FILE: invalid JSON at line L, column C: reason}. */
+    /** A one-line error (exit 1) for a JSON syntax error: {@code FILE: invalid JSON at line L, column C: reason}. */
     public static UserError syntaxError(Path file, JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
         String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        return new UserError(file + ": invalid JSON" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), USAGE, e);
+        return new UserError(file + ": invalid JSON" + where + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), MALFORMED, e);
     }
 }

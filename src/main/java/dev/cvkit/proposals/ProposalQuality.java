@@ -25,7 +25,7 @@ public final class ProposalQuality {
     public static List<Row> evaluate(GroundTruth gt, Map<Long, double[][]> proposals, int[] ns) {
         List<Row> rows = new ArrayList<>();
         for (int n : ns) {
-            Map<Integer, double[]> perClass = new TreeMap<>(); // {sum of best overlaps, count}
+            Map<Long, double[]> perClass = new TreeMap<>(); // {sum of best overlaps, count}
             int total = 0;
             int hit50 = 0;
             int hit70 = 0;

@@ -21,6 +21,8 @@ import java.util.Map;
  * (ranked by descending score, ties in file order), matched to the ground truth's images.
  */
 public final class ProposalResults {
+    /** A results file that is there but wrong: exit code 1, as in COCO mode. */
+    private static final int MALFORMED = 1;
     private ProposalResults() {}
 
     /** Ranked XYWH boxes per ground-truth image id; images not in the GT are counted in {@code unmatched}. */
@@ -40,7 +42,7 @@ public final class ProposalResults {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }
         if (first.isEmpty()) {
-            throw new UserError(file + ": empty results file");
+            throw new UserError(file + ": empty results file", MALFORMED);
         }
         return first.equals("[") ? loadCoco(file, gt) : loadJsonl(file, gt);
     }
@@ -62,10 +64,10 @@ public final class ProposalResults {
                 } catch (JsonProcessingException e) {
                     int col = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
                     throw new UserError(file + ": invalid JSON at line " + lineNo + ", column " + col + ": "
-                            + e.getOriginalMessage().lines().findFirst().orElse(""));
+                            + e.getOriginalMessage().lines().findFirst().orElse(""), MALFORMED);
                 }
                 if (!o.path("file").isTextual() || !o.path("proposals").isArray()) {
-                    throw new UserError(file + ": line " + lineNo + " has no \"file\" and \"proposals\" (expected cvkit propose --format jsonl output)");
+                    throw new UserError(file + ": line " + lineNo + " has no \"file\" and \"proposals\" (expected cvkit propose --format jsonl output)", MALFORMED);
                 }
                 GroundTruth.Image im = gt.byFile(o.get("file").asText());
                 if (im == null) {
@@ -99,7 +101,7 @@ public final class ProposalResults {
             double[] b = box(d.path("bbox"), file, "result " + (order + 1));
             double score = d.path("score").asDouble(Double.NaN);
             if (Double.isNaN(score)) {
-                throw new UserError(file + ": result " + (order + 1) + " has no numeric \"score\"");
+                throw new UserError(file + ": result " + (order + 1) + " has no numeric \"score\"", MALFORMED);
             }
             per.computeIfAbsent(id, k -> new ArrayList<>()).add(new double[] {score, order++, b[0], b[1], b[2], b[3]});
         }
@@ -118,17 +120,17 @@ public final class ProposalResults {
 
     private static double[] box(JsonNode b, Path file, String where) {
         if (!b.isArray() || b.size() != 4) {
-            throw new UserError(file + ": " + where + ": a box is not [x, y, w, h]");
+            throw new UserError(file + ": " + where + ": a box is not [x, y, w, h]", MALFORMED);
         }
         double[] v = new double[4];
         for (int i = 0; i < 4; i++) {
             if (!b.get(i).isNumber()) {
-                throw new UserError(file + ": " + where + ": a box value is not a number");
+                throw new UserError(file + ": " + where + ": a box value is not a number", MALFORMED);
             }
             v[i] = b.get(i).asDouble();
         }
         if (!(v[2] >= 0) || !(v[3] >= 0) || !Double.isFinite(v[0]) || !Double.isFinite(v[1])) {
-            throw new UserError(file + ": " + where + ": a box has a negative or non-finite size");
+            throw new UserError(file + ": " + where + ": a box has a negative or non-finite size", MALFORMED);
         }
         return v;
     }

@@ -47,11 +47,11 @@ class EvalProposalsTest {
     void malformedFilesNameLineAndColumn() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"file\":\"a.jpg\",\"proposals\":[]}\n{\"file\": oops}\n");
         var r = CliTestSupport.run("eval", "--proposals", bad.toString(), "--gt", "samples/gt.json");
-        assertEquals(ExitCodes.USAGE, r.code());
+        assertEquals(ExitCodes.INPUT_FAILED, r.code()); // malformed files exit 1, as in COCO mode
         assertTrue(r.err().startsWith("cvkit: " + bad + ": invalid JSON at line 2, column "), r.err());
         Path gt = Files.writeString(dir.resolve("gt.json"), "{\"images\": [\n  {\"id\": 1,}\n]}");
         var g = CliTestSupport.run("eval", "--proposals", bad.toString(), "--gt", gt.toString());
-        assertEquals(ExitCodes.USAGE, g.code());
+        assertEquals(ExitCodes.INPUT_FAILED, g.code());
         assertTrue(g.err().startsWith("cvkit: " + gt + ": invalid JSON at line 2, column "), g.err());
         var none = CliTestSupport.run("eval", "--proposals", bad.toString());
         assertEquals(ExitCodes.USAGE, none.code());

@@ -20,10 +20,11 @@ class ProposalQualityTest {
         Files.writeString(gtFile, """
                 {"images": [{"id": 7, "file_name": "a.jpg"}, {"id": 8, "file_name": "b.jpg"}],
                  "annotations": [
-                   {"id": 1, "image_id": 7, "category_id": 1, "bbox": [0, 0, 10, 10]},
-                   {"id": 2, "image_id": 7, "category_id": 2, "bbox": [20, 0, 10, 10]},
-                   {"id": 3, "image_id": 8, "category_id": 2, "bbox": [0, 0, 4, 4]},
-                   {"id": 4, "image_id": 7, "category_id": 1, "bbox": [50, 50, 9, 9], "iscrowd": 1}]}
+                   {"id": 1, "image_id": 7, "category_id": 1, "bbox": [0, 0, 10, 10], "area": 100},
+                   {"id": 2, "image_id": 7, "category_id": 2, "bbox": [20, 0, 10, 10], "area": 100},
+                   {"id": 3, "image_id": 8, "category_id": 2, "bbox": [0, 0, 4, 4], "area": 16},
+                   {"id": 4, "image_id": 7, "category_id": 1, "bbox": [50, 50, 9, 9], "area": 81, "iscrowd": 1}],
+                 "categories": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]}
                 """);
         GroundTruth gt = GroundTruth.load(gtFile);
         // image 7: first the exact box of annotation 1, then a box half over annotation 2 (IoU 5x10 / 150 = 1/3)
