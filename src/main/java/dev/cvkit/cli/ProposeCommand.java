@@ -114,10 +114,10 @@ public final class ProposeCommand implements Callable<Integer> {
         opencv_core.setNumThreads(1); // parallel over images; OpenCV's own pool would oversubscribe
         opencv_core.setRNGSeed((int) run.seed);
         Proposer proposer = proposer();
-        GroundTruth gt = output.gt == null ? null : GroundTruth.load(output.gt);
         if (output.gt != null && output.coco == null) {
             throw new UserError("--gt is used for the image ids of --coco output: give --coco FILE too", ExitCodes.USAGE);
         }
+        GroundTruth gt = output.gt == null ? null : GroundTruth.load(output.gt);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, "propose", run.quiet);
