@@ -14,13 +14,13 @@ import dev.cvkit.tensor.Tensor;
  */
 public final class Conv {
     /** Target size (floats) of one im2col block: about 1 MB, so it stays in L2. */
-    private static final int COL_BLOCK = 1 << 18;
+    private static final int COL_BLOCK = ConvForward.COL_BLOCK;
     /**
      * Largest column cache kept per layer from forward to backward (floats; 64 MB): covers
      * CIFAR-size training at batch 64, not ImageNet-size layers. Tests lower it.
      */
     static long cacheLimit = 1 << 24;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[5][0]);
 
     private Conv() {}
 
@@ -59,21 +59,29 @@ public final class Conv {
         long colTotal = (long) n * groups * geo.rows() * geo.cols();
         float[] colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
                 && colTotal <= cacheLimit ? ColumnPool.take((int) colTotal) : null;
+        int p = oh * ow;
+        float[] b = bias == null ? null : bias.data();
         if (depthwise) {
             Parallel.forEach(n * c, t -> depthwiseForward(xd, wdat, out, t, geo));
+            if (b != null) {
+                Parallel.forEach(n, i -> {
+                    for (int j = 0; j < k; j++) {
+                        int o = (i * k + j) * p;
+                        float bj = b[j];
+                        for (int q = 0; q < p; q++) out[o + q] += bj;
+                    }
+                });
+            }
         } else {
-            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, null, colCache, multi);
-        }
-        if (bias != null) {
-            float[] b = bias.data();
-            int p = oh * ow;
-            Parallel.forEach(n, i -> {
-                for (int j = 0; j < k; j++) {
-                    int o = (i * k + j) * p;
+            // the bias is added to each output row as it comes out of the GEMM
+            Epilogue addBias = b == null ? null : (k0, k1, base, p0, p1) -> {
+                for (int j = k0; j < k1; j++) {
+                    int o = base + (j - k0) * p;
                     float bj = b[j];
-                    for (int q = 0; q < p; q++) out[o + q] += bj;
+                    for (int q = p0; q < p1; q++) out[o + q] += bj;
                 }
-            });
+            };
+            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, addBias, colCache, multi);
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
         if (y.requiresGrad()) {
@@ -150,95 +158,10 @@ public final class Conv {
         return Math.max(1, Math.min(n, Math.min(512 / p, COL_BLOCK / Math.max(1, r * p))));
     }
 
-    /**
-     * Forward with B = {@code multi} images per GEMM: chunk j (images jB … jB+bj−1), group g.
-     * Columns [r, bj·p] (image b at column b·p); colCache, if not null, keeps them at
-     * (jB·groups + g·bj)·r·p.
-     */
-    private static void forwardMulti(float[] xd, float[] wdat, float[] out, int n, int groups, int kg, ConvGeom geo,
-                                     int xStride, int yStride, Epilogue ep, float[] colCache, int multi) {
-        int r = geo.rows(), p = geo.cols();
-        int nChunks = (n + multi - 1) / multi;
-        Gemm gemm = Gemm.get();
-        Parallel.forEach(nChunks * groups, t -> {
-            int g = t % groups, j = t / groups;
-            int i0 = j * multi, bj = Math.min(multi, n - i0), ld = bj * p;
-            float[] col;
-            int off;
-            if (colCache != null) {
-                col = colCache;
-                off = (i0 * groups + g * bj) * r * p;
-            } else {
-                col = scratch(0, r * ld);
-                off = 0;
-            }
-            for (int b = 0; b < bj; b++) {
-                geo.im2col(xd, (i0 + b) * xStride + g * geo.c() * geo.h() * geo.w(), 0, p, col, off + b * p, ld);
-            }
-            float[] tmp = scratch(1, kg * ld);
-            gemm.sgemm(false, false, kg, ld, r, 1f, wdat, g * kg * r, r, col, off, ld, 0f, tmp, 0, ld);
-            for (int b = 0; b < bj; b++) {
-                int yOff = (i0 + b) * yStride + g * kg * p;
-                for (int kk = 0; kk < kg; kk++) System.arraycopy(tmp, kk * ld + b * p, out, yOff + kk * p, p);
-                if (ep != null) ep.apply(g * kg, g * kg + kg, yOff, 0, p);
-            }
-        });
-    }
-
     /** colCache, if not null, receives every image's full column matrix at ((i·groups + g)·r·p). */
     private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
                                     ConvGeom geo, int xStride, int yStride, Epilogue ep, float[] colCache, int multi) {
-        if (multi > 1) {
-            forwardMulti(xd, wdat, out, n, groups, kg, geo, xStride, yStride, ep, colCache, multi);
-            return;
-        }
-        int r = geo.rows(), p = geo.cols();
-        boolean pw1 = geo.isPointwise();
-        int colChunk = r * p <= COL_BLOCK ? p : Math.max(128, COL_BLOCK / r);
-        int nCol = (p + colChunk - 1) / colChunk;
-        int base = n * groups * nCol;
-        // with few tasks (batch 1, deep layers) also split output channels so 2+ cores get work
-        int nRow = base >= 8 ? 1 : Math.min(Math.max(1, kg / 32), (8 + base - 1) / base);
-        int rowChunk = (kg + nRow - 1) / nRow;
-        nRow = (kg + rowChunk - 1) / rowChunk;
-        int rowsPerTask = nRow;
-        Gemm gemm = Gemm.get();
-        Parallel.forEach(base * nRow, t -> {
-            int rc = t % rowsPerTask;
-            int rest = t / rowsPerTask;
-            int cc = rest % nCol;
-            int g = (rest / nCol) % groups;
-            int i = rest / nCol / groups;
-            int p0 = cc * colChunk, p1 = Math.min(p, p0 + colChunk);
-            int k0 = rc * rowChunk, k1 = Math.min(kg, k0 + rowChunk);
-            int xOff = i * xStride + g * geo.c() * geo.h() * geo.w();
-            int yOff = i * yStride + (g * kg + k0) * p + p0;
-            int wOff = (g * kg + k0) * r;
-            if (pw1) {
-                gemm.sgemm(false, false, k1 - k0, p1 - p0, r, 1f, wdat, wOff, r, xd, xOff + p0, p, 0f, out, yOff, p);
-            } else if (colCache != null) {
-                // r·p ≤ COL_BLOCK: one column chunk per image. If rows are split, every row task
-                // builds the columns and the first one stores them.
-                int cOff = (i * groups + g) * r * p;
-                if (rowsPerTask == 1) {
-                    geo.im2col(xd, xOff, 0, p, colCache, cOff);
-                    gemm.sgemm(false, false, k1 - k0, p, r, 1f, wdat, wOff, r, colCache, cOff, p, 0f, out, yOff, p);
-                } else {
-                    float[] col = scratch(0, r * p);
-                    geo.im2col(xd, xOff, 0, p, col);
-                    gemm.sgemm(false, false, k1 - k0, p, r, 1f, wdat, wOff, r, col, 0, p, 0f, out, yOff, p);
-                    if (rc == 0) System.arraycopy(col, 0, colCache, cOff, r * p);
-                }
-            } else {
-                float[] col = scratch(0, r * (p1 - p0));
-                geo.im2col(xd, xOff, p0, p1, col);
-                gemm.sgemm(false, false, k1 - k0, p1 - p0, r, 1f, wdat, wOff, r, col, 0, p1 - p0, 0f, out, yOff, p);
-            }
-            if (ep != null) {
-                // row (g·kg + k0) of image i starts at i·yStride + (g·kg + k0)·p
-                ep.apply(g * kg + k0, g * kg + k1, i * yStride + (g * kg + k0) * p, p0, p1);
-            }
-        });
+        ConvForward.run(xd, wdat, out, n, groups, kg, geo, xStride, yStride, ep, colCache, multi);
     }
 
     private static void depthwiseForward(float[] x, float[] w, float[] out, int t, ConvGeom g) {

@@ -1,5 +1,7 @@
 package dev.cvkit.nn;
 
+import dev.cvkit.tensor.NativeFloats;
+
 /**
  * The geometry of a 2-D convolution over one image plane stack: {@code c} channels of
  * {@code h×w} input, a {@code kh×kw} kernel with stride, padding and dilation, giving
@@ -44,52 +46,96 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
 
     /** As above with row stride {@code ld} ≥ p1 − p0 (several images side by side). */
     void im2col(float[] x, int xOff, int p0, int p1, float[] col, int colOff, int ld) {
+        for (int row = 0, rows = rows(); row < rows; row++) {
+            im2colRow(x, xOff, false, row, p0, p1, col, colOff + row * ld);
+        }
+    }
+
+    /**
+     * Rows [row0, row1) of the column matrix, columns [p0, p1), into off-heap memory (a GEMM
+     * operand) at {@code col[colOff + row·ld]}: each row is built in a small Java buffer while it
+     * is in L1 and stored with one bulk copy, so the native side sees no per-value writes.
+     */
+    void im2col(float[] x, int xOff, boolean decimated, int row0, int row1, int p0, int p1, NativeFloats col,
+                int colOff, int ld) {
+        int n = p1 - p0;
+        float[] tmp = Conv.scratch(3, n);
+        for (int row = row0; row < row1; row++) {
+            im2colRow(x, xOff, decimated, row, p0, p1, tmp, 0);
+            col.put(colOff + row * ld, tmp, 0, n);
+        }
+    }
+
+    /** Width of one phase plane of the horizontally decimated input (see {@link #decimate}). */
+    int phaseWidth() { return (w + sw - 1) / sw; }
+
+    /** Floats of one image's decimated copy. */
+    int decimatedSize() { return c * sw * h * phaseWidth(); }
+
+    /**
+     * For strided convolutions: xs[ci][phase][iy][j] = x[ci][iy][j·sw + phase]. A stride-sw tap
+     * then reads a contiguous run of one phase plane, so im2col copies runs instead of gathering
+     * every sw-th value (the gather was as slow as the GEMM for ResNet's 7×7/2 stem).
+     */
+    void decimate(float[] x, int xOff, float[] xs, int xsOff) {
+        int wp = phaseWidth();
+        for (int ci = 0; ci < c; ci++) {
+            for (int ph0 = 0; ph0 < sw; ph0++) {
+                int dst = xsOff + (ci * sw + ph0) * h * wp;
+                for (int iy = 0; iy < h; iy++) {
+                    int src = xOff + (ci * h + iy) * w + ph0, d = dst + iy * wp, j = 0;
+                    for (; j * sw + ph0 < w; j++) xs[d + j] = x[src + j * sw];
+                    for (; j < wp; j++) xs[d + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Row {@code row} = (ci·kh + ki)·kw + kj of the column matrix, columns [p0, p1), into
+     * dst[dstOff..]; with {@code decimated}, x[xOff..] is the image's {@link #decimate} copy.
+     */
+    void im2colRow(float[] x, int xOff, boolean decimated, int row, int p0, int p1, float[] dst, int dstOff) {
+        int kj = row % kw, ki = (row / kw) % kh, ci = row / (kw * kh);
+        int plane = xOff + ci * h * w;
         if (sh == 1 && sw == 1 && ow == w) {
-            im2colSame(x, xOff, p0, p1, col, colOff, ld);
+            sameRow(x, plane, ki, kj, p0, p1, dst, dstOff);
             return;
         }
         int n = p1 - p0;
-        boolean padded = ph > 0 || pw > 0 || (oh - 1) * sh + (kh - 1) * dh >= h || (ow - 1) * sw + (kw - 1) * dw >= w;
-        // Narrow images: zero everything once (one vectorised fill) and copy the valid runs —
-        // per-run zeroing would cost work per output row. Wide images: zero just the padding
-        // runs, so the buffer is written once.
-        boolean prefill = padded && ow < 32;
-        for (int ci = 0; ci < c; ci++) {
-            int plane = xOff + ci * h * w;
-            for (int ki = 0; ki < kh; ki++) {
-                for (int kj = 0; kj < kw; kj++) {
-                    int base = colOff + ((ci * kh + ki) * kw + kj) * ld;
-                    if (prefill) java.util.Arrays.fill(col, base, base + n, 0f);
-                    int lo = oxLo(kj), hi = oxHi(kj);
-                    if (lo >= hi && prefill) continue;
-                    int shift = kj * dw - pw;
-                    int oy = p0 / ow, ox = p0 % ow;
-                    for (int q = 0; q < n; ) {
-                        int run = Math.min(ow - ox, n - q);
-                        int end = ox + run;
-                        int iy = oy * sh - ph + ki * dh;
-                        int dst = base + q - ox; // col index of output column ox' is dst + ox'
-                        if (iy < 0 || iy >= h || lo >= hi) {
-                            if (!prefill) java.util.Arrays.fill(col, dst + ox, dst + end, 0f);
-                        } else {
-                            int a = Math.max(ox, lo), b = Math.min(end, hi);
-                            if (!prefill) {
-                                for (int t = ox; t < Math.min(a, end); t++) col[dst + t] = 0f;
-                                for (int t = Math.max(b, ox); t < end; t++) col[dst + t] = 0f;
-                            }
-                            int row = plane + iy * w + shift;
-                            if (sw == 1) {
-                                if (a < b) System.arraycopy(x, row + a, col, dst + a, b - a);
-                            } else {
-                                for (int t = a; t < b; t++) col[dst + t] = x[row + t * sw];
-                            }
-                        }
-                        q += run;
-                        ox = 0;
-                        oy++;
-                    }
+        int base = dstOff;
+        // zero the row once (one vectorised fill) and copy the valid runs: per-run zeroing
+        // would cost a call per output row
+        java.util.Arrays.fill(dst, base, base + n, 0f);
+        int lo = oxLo(kj), hi = oxHi(kj);
+        if (lo >= hi) return;
+        int shift = kj * dw - pw;
+        int rowLen = w;
+        if (decimated && sw > 1) {
+            // input column ox·sw + shift = (ox + ⌊shift/sw⌋)·sw + (shift mod sw): phase plane, run offset
+            int wp = phaseWidth();
+            plane = xOff + (ci * sw + Math.floorMod(shift, sw)) * h * wp;
+            shift = Math.floorDiv(shift, sw);
+            rowLen = wp;
+        }
+        int oy = p0 / ow, ox = p0 % ow;
+        for (int q = 0; q < n; ) {
+            int run = Math.min(ow - ox, n - q);
+            int end = ox + run;
+            int iy = oy * sh - ph + ki * dh;
+            if (iy >= 0 && iy < h) {
+                int d = base + q - ox; // dst index of output column ox' is d + ox'
+                int a = Math.max(ox, lo), b = Math.min(end, hi);
+                int src = plane + iy * rowLen + shift;
+                if (sw == 1 || decimated) {
+                    if (a < b) System.arraycopy(x, src + a, dst, d + a, b - a);
+                } else {
+                    for (int t = a; t < b; t++) dst[d + t] = x[src + t * sw];
                 }
             }
+            q += run;
+            ox = 0;
+            oy++;
         }
     }
 
@@ -99,34 +145,26 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
      * plus zeroing of the padded edge columns and rows, instead of one short copy per output
      * row (which dominated on 8–56 pixel wide maps). Writes exactly the general path's values.
      */
-    private void im2colSame(float[] x, int xOff, int p0, int p1, float[] col, int colOff, int ld) {
-        int n = p1 - p0;
-        for (int ci = 0; ci < c; ci++) {
-            int plane = xOff + ci * h * w;
-            for (int ki = 0; ki < kh; ki++) {
-                // output rows oy whose input row oy − ph + ki·dh lies in [0, h)
-                int oy0 = Math.max(0, ph - ki * dh), oy1 = Math.min(oh, h + ph - ki * dh);
-                for (int kj = 0; kj < kw; kj++) {
-                    int base = colOff + ((ci * kh + ki) * kw + kj) * ld - p0; // col index of pixel P: base + P
-                    int lo = oxLo(kj), hi = oxHi(kj);
-                    // first and last valid pixel in [p0, p1): both read inside the plane
-                    int a = Math.max(p0, oy0 * ow + lo), b = Math.min(p1, (oy1 - 1) * ow + hi);
-                    if (oy0 >= oy1 || lo >= hi || a >= b) {
-                        java.util.Arrays.fill(col, base + p0, base + p1, 0f);
-                        continue;
-                    }
-                    java.util.Arrays.fill(col, base + p0, base + a, 0f);
-                    java.util.Arrays.fill(col, base + b, base + p1, 0f);
-                    int src = plane + (ki * dh - ph) * w + kj * dw - pw; // input index of pixel P: src + P
-                    System.arraycopy(x, src + a, col, base + a, b - a);
-                    if (lo > 0 || hi < ow) {
-                        // the copy wrapped neighbouring input rows into the padded edge columns
-                        for (int rs = a - a % ow; rs < b; rs += ow) {
-                            for (int t = Math.max(rs, a), e = Math.min(rs + lo, b); t < e; t++) col[base + t] = 0f;
-                            for (int t = Math.max(rs + hi, a), e = Math.min(rs + ow, b); t < e; t++) col[base + t] = 0f;
-                        }
-                    }
-                }
+    private void sameRow(float[] x, int plane, int ki, int kj, int p0, int p1, float[] dst, int dstOff) {
+        int base = dstOff - p0; // dst index of pixel P: base + P
+        // output rows oy whose input row oy − ph + ki·dh lies in [0, h)
+        int oy0 = Math.max(0, ph - ki * dh), oy1 = Math.min(oh, h + ph - ki * dh);
+        int lo = oxLo(kj), hi = oxHi(kj);
+        // first and last valid pixel in [p0, p1): both read inside the plane
+        int a = Math.max(p0, oy0 * ow + lo), b = Math.min(p1, (oy1 - 1) * ow + hi);
+        if (oy0 >= oy1 || lo >= hi || a >= b) {
+            java.util.Arrays.fill(dst, base + p0, base + p1, 0f);
+            return;
+        }
+        java.util.Arrays.fill(dst, base + p0, base + a, 0f);
+        java.util.Arrays.fill(dst, base + b, base + p1, 0f);
+        int src = plane + (ki * dh - ph) * w + kj * dw - pw; // input index of pixel P: src + P
+        System.arraycopy(x, src + a, dst, base + a, b - a);
+        if (lo > 0 || hi < ow) {
+            // the copy wrapped neighbouring input rows into the padded edge columns
+            for (int rs = a - a % ow; rs < b; rs += ow) {
+                for (int t = Math.max(rs, a), e = Math.min(rs + lo, b); t < e; t++) dst[base + t] = 0f;
+                for (int t = Math.max(rs + hi, a), e = Math.min(rs + ow, b); t < e; t++) dst[base + t] = 0f;
             }
         }
     }

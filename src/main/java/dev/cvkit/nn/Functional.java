@@ -256,30 +256,35 @@ public final class Functional {
         float[] d = x.data();
         float[] y = new float[n * c * oh * ow];
         if (!Tensor.gradEnabled() && !withIndices) {
-            // inference: running max over window rows, no argmax bookkeeping
+            // inference, no argmax bookkeeping: per output row, first the maximum over the window's
+            // input rows (a vectorised pass over whole rows), then over each window's columns
             Parallel.forEach(n * c, pl -> {
                 int xo = pl * h * w, yo = pl * oh * ow;
+                float[] colMax = new float[w];
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = Math.max(oy * sh - ph, 0), y1 = Math.min(oy * sh - ph + kh, h);
                     int yr = yo + oy * ow;
-                    java.util.Arrays.fill(y, yr, yr + ow, Float.NEGATIVE_INFINITY);
-                    for (int iy = y0; iy < y1; iy++) {
+                    if (y0 >= y1) {
+                        java.util.Arrays.fill(y, yr, yr + ow, Float.NEGATIVE_INFINITY);
+                        continue;
+                    }
+                    System.arraycopy(d, xo + y0 * w, colMax, 0, w);
+                    for (int iy = y0 + 1; iy < y1; iy++) {
                         int row = xo + iy * w;
-                        for (int ox = 0; ox < ow; ox++) {
-                            int xs = ox * sw - pw;
-                            float m = y[yr + ox];
-                            if (xs >= 0 && xs + kw <= w && kw <= 3) {
-                                // interior windows of the common 2- and 3-wide kernels, unrolled
-                                int b = row + xs;
-                                float v = kw == 1 ? d[b] : Math.max(d[b], d[b + 1]);
-                                if (kw == 3) v = Math.max(v, d[b + 2]);
-                                m = Math.max(m, v);
-                            } else {
-                                int x0 = Math.max(xs, 0), x1 = Math.min(xs + kw, w);
-                                for (int ix = x0; ix < x1; ix++) m = Math.max(m, d[row + ix]);
-                            }
-                            y[yr + ox] = m;
+                        for (int ix = 0; ix < w; ix++) colMax[ix] = Math.max(colMax[ix], d[row + ix]);
+                    }
+                    for (int ox = 0; ox < ow; ox++) {
+                        int xs = ox * sw - pw;
+                        float m;
+                        if (xs >= 0 && xs + kw <= w && kw == 3) {
+                            m = Math.max(Math.max(colMax[xs], colMax[xs + 1]), colMax[xs + 2]);
+                        } else if (xs >= 0 && xs + kw <= w && kw == 2) {
+                            m = Math.max(colMax[xs], colMax[xs + 1]);
+                        } else {
+                            m = Float.NEGATIVE_INFINITY;
+                            for (int ix = Math.max(xs, 0), x1 = Math.min(xs + kw, w); ix < x1; ix++) m = Math.max(m, colMax[ix]);
                         }
+                        y[yr + ox] = m;
                     }
                 }
             });

@@ -69,6 +69,31 @@ final class BlasGemm implements Gemm {
         }
     }
 
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      NativeFloats a, int aOff, int lda, NativeFloats b, int bOff, int ldb,
+                      float beta, NativeFloats c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ci = cOff + i * ldc + j;
+                    c.put(ci, beta == 0f ? 0f : beta * c.get(ci));
+                }
+            }
+            return;
+        }
+        // views at the offsets (no native allocation; the buffers own the memory)
+        openblas_nolapack.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS,
+                m, n, k, alpha, at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
+    }
+
+    private static FloatPointer at(NativeFloats f, int off) {
+        return off == 0 ? f.pointer() : new FloatPointer(f.pointer()).position(off);
+    }
+
     private static void copyIn(float[] src, int off, int ld, int rows, int cols, FloatBuffer dst) {
         if (ld == cols) {
             dst.put(0, src, off, rows * cols);

@@ -13,6 +13,14 @@ public interface Gemm {
                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * As above on off-heap operands (indices in floats from each buffer's start): no copies,
+     * the form the convolution kernels use for their large operands.
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+               NativeFloats a, int aOff, int lda, NativeFloats b, int bOff, int ldb,
+               float beta, NativeFloats c, int cOff, int ldc);
+
     /** The fastest available backend: OpenBLAS if its natives load, else the Java reference. */
     static Gemm get() { return Backend.DEFAULT; }
 
