@@ -205,17 +205,7 @@ public final class Conv {
         float[] dx = x.requiresGrad() ? x.gradBuffer() : null;
         boolean needW = w.requiresGrad();
         int xStride = c * geo.h() * geo.w(), yStride = k * p;
-        if (bias != null && bias.requiresGrad()) {
-            float[] db = bias.gradBuffer();
-            for (int j = 0; j < k; j++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    int o = (i * k + j) * p;
-                    for (int q = 0; q < p; q++) s += dy[o + q];
-                }
-                db[j] += (float) s;
-            }
-        }
+        if (bias != null && bias.requiresGrad()) biasGrad(dy, n, k, p, bias.gradBuffer());
         if (depthwise) {
             float[] dwg = needW ? w.gradBuffer() : null;
             Parallel.forEach(c, ch -> depthwiseBackward(xd, wdat, dy, dx, dwg, ch, n, c, geo));
@@ -392,6 +382,30 @@ public final class Conv {
         }
     }
 
+    /**
+     * db[j] += Σ over images and pixels of dy[i, j, ·]: per row four interleaved float partial
+     * sums (one running sum is add-latency bound), rows combined in double. By shape only.
+     */
+    static void biasGrad(float[] dy, int n, int k, int p, float[] db) {
+        Parallel.forEach(k, j -> {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                int o = (i * k + j) * p;
+                float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+                int q = 0;
+                for (; q + 3 < p; q += 4) {
+                    a0 += dy[o + q];
+                    a1 += dy[o + q + 1];
+                    a2 += dy[o + q + 2];
+                    a3 += dy[o + q + 3];
+                }
+                for (; q < p; q++) a0 += dy[o + q];
+                s += (a0 + a1) + (a2 + a3);
+            }
+            db[j] += (float) s;
+        });
+    }
+
     /** Per group: Wt[c][k][i][j] = W[g·kg + k][c][kh−1−i][kw−1−j], laid out [groups][cg][kg·kh·kw]. */
     private static float[] flipTranspose(float[] w, int groups, int kg, int cg, int kh, int kw) {
         int kk = kh * kw;
@@ -483,17 +497,7 @@ public final class Conv {
                 float[] dy = y.grad();
                 float[] dx = x.requiresGrad() ? x.gradBuffer() : null;
                 boolean needW = w.requiresGrad();
-                if (bias != null && bias.requiresGrad()) {
-                    float[] db = bias.gradBuffer();
-                    for (int j = 0; j < cout; j++) {
-                        double s = 0;
-                        for (int i = 0; i < n; i++) {
-                            int o = (i * cout + j) * oh * ow;
-                            for (int q = 0; q < oh * ow; q++) s += dy[o + q];
-                        }
-                        db[j] += (float) s;
-                    }
-                }
+                if (bias != null && bias.requiresGrad()) biasGrad(dy, n, cout, oh * ow, bias.gradBuffer());
                 int chunk = Math.max(1, (n + 15) / 16);
                 int nChunks = (n + chunk - 1) / chunk;
                 float[][] partial = new float[nChunks][];

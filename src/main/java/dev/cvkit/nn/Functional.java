@@ -292,22 +292,23 @@ public final class Functional {
         }
         int[] idx = new int[y.length];
         if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && 2 * oh <= h && 2 * ow <= w) {
-            // LeNet/VGG's 2×2/2 windows, unrolled: first maximum in row-major order; a NaN wins
+            // LeNet/VGG's 2×2/2 windows without data-dependent branches (which of the four wins is
+            // unpredictable, and the mispredictions cost 2× the work): the maximum, then the first
+            // position equal to it; with a NaN, the last NaN, as PyTorch's (v > max || isnan(v)) loop
             Parallel.forEach(n * c, pl -> {
                 int xo = pl * h * w, yo = pl * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
                     for (int ox = 0; ox < ow; ox++) {
-                        int i0 = 2 * oy * w + 2 * ox;
-                        float best = d[xo + i0];
-                        int bi = i0;
-                        float v = d[xo + i0 + 1];
-                        if (v > best || v != v) { best = v; bi = i0 + 1; }
-                        v = d[xo + i0 + w];
-                        if (v > best || v != v) { best = v; bi = i0 + w; }
-                        v = d[xo + i0 + w + 1];
-                        if (v > best || v != v) { best = v; bi = i0 + w + 1; }
-                        y[yo + oy * ow + ox] = best;
-                        idx[yo + oy * ow + ox] = bi;
+                        int i0 = 2 * oy * w + 2 * ox, b0 = xo + i0;
+                        float a0 = d[b0], a1 = d[b0 + 1], a2 = d[b0 + w], a3 = d[b0 + w + 1];
+                        float m = Math.max(Math.max(a0, a1), Math.max(a2, a3));
+                        int eq = (a0 == m ? 1 : 0) | (a1 == m ? 2 : 0) | (a2 == m ? 4 : 0) | (a3 == m ? 8 : 0);
+                        int pos = eq != 0 ? Integer.numberOfTrailingZeros(eq)
+                                : 31 - Integer.numberOfLeadingZeros((a0 != a0 ? 1 : 0) | (a1 != a1 ? 2 : 0)
+                                        | (a2 != a2 ? 4 : 0) | (a3 != a3 ? 8 : 0));
+                        int off = (pos & 1) + (pos >> 1) * w;
+                        y[yo + oy * ow + ox] = d[b0 + off];
+                        idx[yo + oy * ow + ox] = i0 + off;
                     }
                 }
             });
