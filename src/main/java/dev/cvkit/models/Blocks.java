@@ -7,6 +7,7 @@ import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Pool2d;
 import dev.cvkit.nn.Sequential;
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Tensor;
 
 /**
@@ -34,6 +35,18 @@ public final class Blocks {
         return o;
     }
 
+    /**
+     * Inference: relu(o + shortcut) into o; a downsampled shortcut is a temporary of this block
+     * and goes back to the pool (the identity shortcut is the caller's input and stays).
+     */
+    static Tensor addReluRelease(Tensor o, Tensor x, Module downsample) {
+        if (downsample == null) return addRelu(o, x);
+        Tensor s = downsample.forward(x);
+        addRelu(o, s);
+        BufferPool.release(s, o);
+        return o;
+    }
+
     /** ResNet basic block: two 3×3 convs (conv1/bn1, conv2/bn2), identity or downsample shortcut. */
     public static final class BasicBlock extends Module {
         public static final int EXPANSION = 1;
@@ -58,9 +71,10 @@ public final class Blocks {
         @Override
         protected Tensor compute(Tensor x) {
             if (fusedInference() && se == null) {
-                Tensor o = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
-                o = conv2.forwardFused(o, bn2, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
-                return addRelu(o, downsample == null ? x : downsample.forward(x));
+                Tensor o1 = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
+                Tensor o = conv2.forwardFused(o1, bn2, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                BufferPool.give(o1.data());
+                return addReluRelease(o, x, downsample);
             }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = bn2.forward(conv2.forward(o));
@@ -96,10 +110,12 @@ public final class Blocks {
         @Override
         protected Tensor compute(Tensor x) {
             if (fusedInference() && se == null) {
-                Tensor o = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
-                o = conv2.forwardFused(o, bn2, 0f, Float.POSITIVE_INFINITY);
-                o = conv3.forwardFused(o, bn3, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
-                return addRelu(o, downsample == null ? x : downsample.forward(x));
+                Tensor o1 = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
+                Tensor o2 = conv2.forwardFused(o1, bn2, 0f, Float.POSITIVE_INFINITY);
+                BufferPool.give(o1.data());
+                Tensor o = conv3.forwardFused(o2, bn3, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                BufferPool.give(o2.data());
+                return addReluRelease(o, x, downsample);
             }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = relu.forward(bn2.forward(conv2.forward(o)));

@@ -1,5 +1,6 @@
 package dev.cvkit.nn;
 
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Gemm;
 import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
@@ -119,7 +120,9 @@ public final class Conv {
         }
         int cg = c / groups, kg = k / groups, p = oh * ow;
         ConvGeom geo = new ConvGeom(cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
-        float[] out = new float[n * k * p];
+        // inference output from the pool: the GEMM path writes every element, depthwise adds up
+        float[] out = BufferPool.take(n * k * p);
+        if (cg == 1 && kg == 1) java.util.Arrays.fill(out, 0f);
         Epilogue ep = (k0, k1, base, p0, p1) -> {
             for (int j = k0; j < k1; j++) {
                 float s = scale == null ? 1f : scale[j], t = shift == null ? 0f : shift[j];

@@ -1,5 +1,6 @@
 package dev.cvkit.nn;
 
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Gemm;
 import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
@@ -254,8 +255,10 @@ public final class Functional {
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         int oh = poolOut(h, kh, sh, ph, 1, ceil), ow = poolOut(w, kw, sw, pw, 1, ceil);
         float[] d = x.data();
-        float[] y = new float[n * c * oh * ow];
-        if (!Tensor.gradEnabled() && !withIndices) {
+        boolean inference = !Tensor.gradEnabled() && !withIndices;
+        // inference writes every output value, so its array may come from the pool
+        float[] y = inference ? BufferPool.take(n * c * oh * ow) : new float[n * c * oh * ow];
+        if (inference) {
             // inference, no argmax bookkeeping: per output row, first the maximum over the window's
             // input rows (a vectorised pass over whole rows), then over each window's columns
             Parallel.forEach(n * c, pl -> {

@@ -1,5 +1,6 @@
 package dev.cvkit.nn;
 
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Tensor;
 
 /** Children "0", "1", … applied in order (PyTorch's nn.Sequential naming). */
@@ -38,10 +39,16 @@ public class Sequential extends Module {
         return x;
     }
 
-    /** Inference: runs Conv2d [→ BatchNorm] [→ ReLU/ReLU6] runs as one fused op each. */
-    private Tensor fused(Tensor x) {
+    /**
+     * Inference: runs Conv2d [→ BatchNorm] [→ ReLU/ReLU6] runs as one fused op each, and hands
+     * each intermediate output back to the {@link BufferPool} once the next layer has consumed it
+     * (only this loop can reach it; the input and the result are never given back).
+     */
+    private Tensor fused(Tensor input) {
         Module[] ms = children().values().toArray(new Module[0]);
+        Tensor x = input;
         for (int i = 0; i < ms.length; i++) {
+            Tensor in = x;
             if (ms[i] instanceof Conv2d conv) {
                 BatchNorm bn = null;
                 int j = i + 1;
@@ -57,6 +64,7 @@ public class Sequential extends Module {
             } else {
                 x = ms[i].forward(x);
             }
+            if (in != input) BufferPool.release(in, x);
         }
         return x;
     }

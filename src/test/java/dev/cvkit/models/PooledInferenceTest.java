@@ -1,0 +1,42 @@
+package dev.cvkit.models;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cvkit.nn.Init;
+import dev.cvkit.nn.Module;
+import dev.cvkit.tensor.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fused inference recycles intermediate activations through BufferPool. A recycled array reaching
+ * a live tensor would show up as logits that change between runs or differ from the unfused,
+ * unpooled path (eval mode with gradients recorded), so both are checked, with batch sizes
+ * interleaved so arrays of every size go round the pool.
+ */
+class PooledInferenceTest {
+    @Test
+    void pooledFusedInferenceEqualsTheUnfusedPath() {
+        for (Architecture a : new Architecture[] {Architecture.RESNET18, Architecture.RESNET50, Architecture.MOBILENET_V2,
+                Architecture.GOOGLENET}) {
+            Init.seed(1);
+            Module m = a.build(10).eval();
+            Random r = new Random(2);
+            Tensor x1 = Tensor.randn(r, 2, 3, 64, 64), x2 = Tensor.randn(r, 1, 3, 64, 64);
+            float[] reference = m.forward(x1).data().clone(); // eval, gradients on: no fusion, no pool
+            float[] first, second, other;
+            try (var g = Tensor.noGrad()) {
+                first = m.forward(x1).data().clone();
+                other = m.forward(x2).data().clone();
+                second = m.forward(x1).data().clone();
+                assertArrayEquals(other, m.forward(x2).data(), a.cliName());
+            }
+            assertArrayEquals(first, second, a.cliName() + ": repeated run");
+            assertEquals(reference.length, first.length);
+            for (int i = 0; i < first.length; i++) {
+                assertEquals(reference[i], first[i], 1e-4f * (1 + Math.abs(reference[i])), a.cliName() + " logit " + i);
+            }
+        }
+    }
+}
