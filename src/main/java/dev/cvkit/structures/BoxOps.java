@@ -40,37 +40,51 @@ public final class BoxOps {
             return new int[0];
         }
         int[] order = descendingOrder(scores);
-        // gather coordinates in visiting order: the inner loop then streams through memory
+        // The candidates still in play, in visiting order, as parallel arrays [head, m): the
+        // head is kept, the IoU of every later one with it is computed in one loop the JIT
+        // vectorises (same index everywhere, no branches), and only when some exceed the
+        // threshold are the survivors moved down. This compares exactly the pairs torchvision's
+        // loop compares (a kept box against every later unsuppressed one) with the same float
+        // arithmetic, so the result is the same.
         float[] x1 = new float[n], y1 = new float[n], x2 = new float[n], y2 = new float[n], area = new float[n];
+        float[] iou = new float[n];
+        int[] idx = new int[n];
         for (int k = 0; k < n; k++) {
             int i = order[k] * 4;
+            idx[k] = order[k];
             x1[k] = boxes[i];
             y1[k] = boxes[i + 1];
             x2[k] = boxes[i + 2];
             y2[k] = boxes[i + 3];
             area[k] = (x2[k] - x1[k]) * (y2[k] - y1[k]);
         }
-        boolean[] suppressed = new boolean[n];
         int[] keep = new int[n];
         int kept = 0;
-        for (int a = 0; a < n; a++) {
-            if (suppressed[a]) {
-                continue;
+        for (int head = 0, m = n; head < m; ) {
+            keep[kept++] = idx[head];
+            float ax1 = x1[head], ay1 = y1[head], ax2 = x2[head], ay2 = y2[head], aArea = area[head];
+            // Math.max/min equal C++'s std::max/min on numbers; a NaN coordinate makes an area
+            // NaN, so such a pair never suppresses in either (non-finite input aside)
+            for (int b = head + 1; b < m; b++) {
+                float iw = Math.max(0f, Math.min(ax2, x2[b]) - Math.max(ax1, x1[b]));
+                float ih = Math.max(0f, Math.min(ay2, y2[b]) - Math.max(ay1, y1[b]));
+                float inter = iw * ih;
+                iou[b] = inter / (aArea + area[b] - inter);
             }
-            keep[kept++] = order[a];
-            float ax1 = x1[a], ay1 = y1[a], ax2 = x2[a], ay2 = y2[a], aArea = area[a];
-            for (int b = a + 1; b < n; b++) {
-                if (suppressed[b]) {
-                    continue;
-                }
-                float w = Math.max(0f, Math.min(ax2, x2[b]) - Math.max(ax1, x1[b]));
-                float h = Math.max(0f, Math.min(ay2, y2[b]) - Math.max(ay1, y1[b]));
-                float inter = w * h;
-                float iou = inter / (aArea + area[b] - inter);
-                if (iou > iouThreshold) { // float → double exactly as C++ promotes it
-                    suppressed[b] = true;
-                }
+            int first = head + 1;
+            while (first < m && !(iou[first] > iouThreshold)) first++; // float → double as C++ promotes it
+            int w = first;
+            for (int b = first; b < m; b++) {
+                if (iou[b] > iouThreshold) continue;
+                x1[w] = x1[b];
+                y1[w] = y1[b];
+                x2[w] = x2[b];
+                y2[w] = y2[b];
+                area[w] = area[b];
+                idx[w++] = idx[b];
             }
+            head++;
+            m = w;
         }
         return Arrays.copyOf(keep, kept);
     }

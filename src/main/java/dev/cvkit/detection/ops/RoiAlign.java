@@ -16,7 +16,7 @@ import dev.cvkit.tensor.Tensor;
  * the last row/column use it (no interpolation beyond the edge).
  *
  * <p>Speed without changing any value: the feature map is read channels-last (one transposed
- * copy per call) so the per-sample work runs over contiguous channels, which the JIT
+ * copy per call, {@link ChannelsLast}) so the per-sample work runs over contiguous channels, which the JIT
  * vectorises; per-bin sums keep torchvision's order per channel. Threads: forward tasks are
  * RoIs; backward tasks are (image, block of 64 channels), each walking that image's RoIs in
  * index order, so every gradient value receives its contributions in torchvision's order
@@ -25,6 +25,8 @@ import dev.cvkit.tensor.Tensor;
 public final class RoiAlign {
     /** Channels per backward task (a split by shape only). */
     static final int CHANNEL_BLOCK = 64;
+    /** RoIs per forward task (a split by shape only; the task's buffers are reused across them). */
+    static final int ROI_CHUNK = 16;
 
     private RoiAlign() {}
 
@@ -39,69 +41,82 @@ public final class RoiAlign {
                                int samplingRatio, boolean aligned) {
         Shape s = Shape.of("roiAlign", features, rois, outH, outW);
         float[] roi = rois.data().clone(); // the backward closure must see these values
-        float[] nhwc = ChannelsLast.of(features.data(), s.n(), s.c(), s.h() * s.w());
-        float[] y = new float[s.k() * s.c() * outH * outW];
-        int bins = outH * outW;
-        Parallel.forEach(s.k(), r -> {
+        int hw = s.h() * s.w(), bins = outH * outW, nc = s.c();
+        float[][] px = ChannelsLast.of(features.data(), s.n(), nc, hw);
+        float[] y = new float[s.k() * nc * bins];
+        int tasks = (s.k() + ROI_CHUNK - 1) / ROI_CHUNK;
+        Parallel.forEach(tasks, task -> {
             Plan p = new Plan();
-            p.build(roi, r, s.h(), s.w(), outH, outW, spatialScale, samplingRatio, aligned);
-            float[] acc = new float[bins * s.c()];
-            int base = (int) roi[r * 5] * s.h() * s.w() * s.c();
-            int per = p.gridH * p.gridW;
-            float count = Math.max(per, 1);
-            for (int bin = 0, q = 0; bin < bins; bin++) {
-                int a = bin * s.c();
-                for (int t = 0; t < per; t++, q++) {
-                    int o1 = base + p.pos[4 * q] * s.c(), o2 = base + p.pos[4 * q + 1] * s.c();
-                    int o3 = base + p.pos[4 * q + 2] * s.c(), o4 = base + p.pos[4 * q + 3] * s.c();
-                    float w1 = p.w[4 * q], w2 = p.w[4 * q + 1], w3 = p.w[4 * q + 2], w4 = p.w[4 * q + 3];
-                    for (int c = 0; c < s.c(); c++) {
-                        acc[a + c] += w1 * nhwc[o1 + c] + w2 * nhwc[o2 + c] + w3 * nhwc[o3 + c] + w4 * nhwc[o4 + c];
+            float[][] acc = new float[bins][nc];
+            for (int r = task * ROI_CHUNK; r < Math.min(s.k(), (task + 1) * ROI_CHUNK); r++) {
+                p.build(roi, r, s.h(), s.w(), outH, outW, spatialScale, samplingRatio, aligned);
+                int base = (int) roi[r * 5] * hw;
+                int per = p.gridH * p.gridW;
+                float count = Math.max(per, 1);
+                for (int bin = 0, q = 0; bin < bins; bin++) {
+                    float[] a = acc[bin];
+                    if (per == 0) java.util.Arrays.fill(a, 0f);
+                    for (int t = 0; t < per; t++, q++) {
+                        float[] v1 = px[base + p.pos[4 * q]], v2 = px[base + p.pos[4 * q + 1]];
+                        float[] v3 = px[base + p.pos[4 * q + 2]], v4 = px[base + p.pos[4 * q + 3]];
+                        float w1 = p.w[4 * q], w2 = p.w[4 * q + 1], w3 = p.w[4 * q + 2], w4 = p.w[4 * q + 3];
+                        if (t == 0) { // 0 + first sample, as torchvision's sum starting at 0 (turns −0 into +0)
+                            for (int c = 0; c < nc; c++) {
+                                a[c] = 0f + (w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c]);
+                            }
+                        } else {
+                            for (int c = 0; c < nc; c++) {
+                                a[c] += w1 * v1[c] + w2 * v2[c] + w3 * v3[c] + w4 * v4[c];
+                            }
+                        }
                     }
                 }
-            }
-            int out = r * s.c() * bins;
-            for (int c = 0; c < s.c(); c++) {
-                for (int bin = 0; bin < bins; bin++) {
-                    y[out + c * bins + bin] = acc[bin * s.c() + c] / count;
+                // divide where it vectorises, then write the output sequentially (the RoI's
+                // [C, outH, outW] block streams out; the reads stay in the cache-resident acc)
+                for (float[] a : acc) {
+                    for (int c = 0; c < nc; c++) a[c] = a[c] / count;
+                }
+                for (int c = 0, o = r * nc * bins; c < nc; c++) {
+                    for (int bin = 0; bin < bins; bin++) y[o++] = acc[bin][c];
                 }
             }
         });
-        Tensor out = Tensor.result(y, new int[] {s.k(), s.c(), outH, outW}, features);
+        Tensor out = Tensor.result(y, new int[] {s.k(), nc, outH, outW}, features);
         if (out.requiresGrad()) {
             out.setBackward(() -> {
-                float[] g = backward(out.grad(), roi, s, outH, outW, spatialScale, samplingRatio, aligned);
-                ChannelsLast.addInto(features.gradBuffer(), g, s.n(), s.c(), s.h() * s.w());
+                float[][] g = backward(out.grad(), roi, s, outH, outW, spatialScale, samplingRatio, aligned);
+                ChannelsLast.addInto(features.gradBuffer(), g, s.n(), nc, hw);
             });
         }
         return out;
     }
 
-    /** Gradient of the features, channels-last [N, H, W, C], for output gradient dy [K, C, outH, outW]. */
-    private static float[] backward(float[] dy, float[] roi, Shape s, int outH, int outW, float spatialScale,
-                                    int samplingRatio, boolean aligned) {
-        float[] g = new float[s.n() * s.h() * s.w() * s.c()];
-        int blocks = (s.c() + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK, bins = outH * outW;
+    /** Gradient of the features, one channel vector per pixel (see {@link ChannelsLast}), for dy [K, C, outH, outW]. */
+    private static float[][] backward(float[] dy, float[] roi, Shape s, int outH, int outW, float spatialScale,
+                                      int samplingRatio, boolean aligned) {
+        int hw = s.h() * s.w(), nc = s.c(), bins = outH * outW;
+        float[][] g = new float[s.n() * hw][nc];
+        int blocks = (nc + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
         Parallel.forEach(s.n() * blocks, task -> {
-            int b = task / blocks, c0 = (task % blocks) * CHANNEL_BLOCK, c1 = Math.min(s.c(), c0 + CHANNEL_BLOCK);
-            int base = b * s.h() * s.w() * s.c();
+            int b = task / blocks, c0 = (task % blocks) * CHANNEL_BLOCK, c1 = Math.min(nc, c0 + CHANNEL_BLOCK);
+            int base = b * hw;
             Plan p = new Plan();
-            float[] go = new float[c1 - c0];
+            float[] go = new float[nc];
             for (int r = 0; r < s.k(); r++) {
                 if ((int) roi[r * 5] != b) continue;
                 p.build(roi, r, s.h(), s.w(), outH, outW, spatialScale, samplingRatio, aligned);
                 int per = p.gridH * p.gridW;
                 float count = per;
                 for (int bin = 0, q = 0; bin < bins; bin++) {
-                    for (int c = c0; c < c1; c++) go[c - c0] = dy[(r * s.c() + c) * bins + bin];
+                    for (int c = c0; c < c1; c++) go[c] = dy[(r * nc + c) * bins + bin];
                     for (int t = 0; t < per; t++, q++) {
                         if (!p.valid[q]) continue;
-                        // four passes (one per corner): corners may coincide at the border, and
-                        // torchvision adds g1..g4 in this order
+                        // one pass per corner, in torchvision's order g1..g4: corners coincide
+                        // at the border and then add to the same value in that order
                         for (int k = 0; k < 4; k++) {
-                            int o = base + p.pos[4 * q + k] * s.c() + c0;
+                            float[] gp = g[base + p.pos[4 * q + k]];
                             float w = p.w[4 * q + k];
-                            for (int c = 0; c < go.length; c++) g[o + c] += go[c] * w / count;
+                            for (int c = c0; c < c1; c++) gp[c] += go[c] * w / count;
                         }
                     }
                 }
