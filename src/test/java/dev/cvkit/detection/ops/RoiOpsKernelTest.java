@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The channels-last RoI Align kernels against the literal channels-first port of torchvision's
+ * The channels-last RoI Align and RoI Pool kernels against literal channels-first ports of torchvision's
  * loops (bitwise), on more channels than one backward block and several images; and 1, 2, 3
  * threads giving bit-identical outputs and gradients for both RoI ops.
  */
@@ -51,6 +51,45 @@ class RoiOpsKernelTest {
                 y.backward(gy);
                 assertArrayEquals(RoiAlign.backwardReference(gy, rois.data(), s, 7, 5, 0.25f, sr, aligned), xg.grad());
             }
+        }
+    }
+
+    @Test
+    void fastRoiPoolEqualsTheReferenceLoopsBitForBit() {
+        // values on a coarse grid (many tied maxima) plus NaN, ±0, −inf and −FLT_MAX, which
+        // torchvision's strict "v > max" starting from −FLT_MAX never takes
+        Random r = new Random(5);
+        Tensor x = Tensor.zeros(3, 40, 20, 24);
+        float[] special = {Float.NaN, 0f, -0f, Float.NEGATIVE_INFINITY, -Float.MAX_VALUE};
+        float[] d = x.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = r.nextInt(8) == 0 ? special[r.nextInt(special.length)] : Math.round(r.nextGaussian() * 2) / 2f;
+        }
+        java.util.Arrays.fill(d, 0, 2 * 20 * 24, -Float.MAX_VALUE); // two planes with nothing above the start
+        Tensor rois = rois(r);
+        Shape s = new Shape(3, 40, 20, 24, 40);
+        for (float scale : new float[] {0.25f, 0.125f}) {
+            Tensor xg = x.copy().requiresGrad(true);
+            Tensor y = RoiPool.apply(xg, rois, 6, 5, scale);
+            int[] argmax = new int[y.numel()];
+            float[] ref = RoiPool.forwardReference(d, rois.data(), s, 6, 5, scale, argmax);
+            assertArrayEquals(ref, y.data());
+            // the gradient lands on the reference's argmax positions
+            float[] gy = new float[y.numel()];
+            java.util.Arrays.fill(gy, 1f);
+            y.backward(gy);
+            float[] expected = new float[d.length];
+            int bins = 30, hw = 20 * 24;
+            for (int k = 0; k < 40; k++) {
+                int b = (int) rois.data()[k * 5];
+                for (int c = 0; c < 40; c++) {
+                    for (int q = 0; q < bins; q++) {
+                        int a = argmax[(k * 40 + c) * bins + q];
+                        if (a >= 0) expected[(b * 40 + c) * hw + a] += 1f;
+                    }
+                }
+            }
+            assertArrayEquals(expected, xg.grad());
         }
     }
 
