@@ -94,9 +94,8 @@ public final class BoxOps {
      * iouThreshold)}: boxes of different {@code idxs} never suppress each other. Like
      * torchvision, up to 1000 boxes shift each category's boxes by {@code idx·(max coordinate + 1)}
      * (float32) and run one NMS — the shifted coordinates round as torchvision's do — and more
-     * boxes run NMS per category and sort the survivors by score. In that second path
-     * torchvision's final sort is not stable, so survivors with exactly equal scores may come
-     * in a different order there (same set of indices); here they keep index order.
+     * boxes run NMS per category and sort the survivors by score with torch's unstable sort
+     * (replicated by {@link TorchSort}, so equal scores come in torch's order too).
      *
      * @param boxes float[N·4] {@code [x1, y1, x2, y2]}
      * @param idxs int[N] category (or image) of each box
@@ -163,7 +162,7 @@ public final class BoxOps {
                 keptScores[j++] = scores[i];
             }
         }
-        int[] order = descendingOrder(keptScores);
+        int[] order = TorchSort.descendingIndices(keptScores); // torch's unstable sort: its tie order
         int[] out = new int[m];
         for (int i = 0; i < m; i++) out[i] = kept[order[i]];
         return out;

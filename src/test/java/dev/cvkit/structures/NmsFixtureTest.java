@@ -42,7 +42,7 @@ class NmsFixtureTest {
                 }));
             }
         }
-        assertEquals(11, tests.size(), "fixture files");
+        assertEquals(12, tests.size(), "fixture files");
         return tests.stream();
     }
 
