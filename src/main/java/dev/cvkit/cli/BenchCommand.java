@@ -17,7 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure the CNN engine's speed (cases and fields as bench/torch_bench.py).",
                 "Cases: sgemm, conv2d forward (3 shapes), LeNet-5 and ResNet-20 training steps, resnet18 inference",
-                "(batch 1 and 8). Compare ratios measured in one sitting on one machine; each case warms up 5 s."},
+                "(batch 1 and 8), NMS (2000 boxes) and RoI Align (512 RoIs, aligned false and true). The random",
+                "boxes follow torch_bench.py's distribution from a seeded java.util.Random (not the same values).",
+                "Compare ratios measured in one sitting on one machine; each case warms up 5 s."},
         footerHeading = "%nExamples:%n",
         footer = {"  cvkit bench --threads 1 --format jsonl", "  cvkit bench --threads 2 --reps 3"})
 public final class BenchCommand implements Callable<Integer> {
@@ -36,7 +38,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--min-rep-s", paramLabel = "S", defaultValue = "0.3", description = "Minimum seconds per repetition (default: ${DEFAULT-VALUE}).")
     double minRepSeconds;
 
-    @Option(names = "--case", paramLabel = "NAME", description = "Run only the cases whose name starts with NAME (sgemm, conv2d, train_lenet5, train_resnet20, infer_resnet18).")
+    @Option(names = "--case", paramLabel = "NAME", description = "Run only the cases whose name starts with NAME (sgemm, conv2d, train_lenet5, train_resnet20, infer_resnet18, nms, roi_align).")
     String only;
 
     @Override
@@ -53,8 +55,13 @@ public final class BenchCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         new Benchmarks(threads, reps, minRepSeconds, (ObjectNode o) -> {
             if (f == OutputFormat.TEXT) {
-                String what = o.has("name") ? o.get("name").asText() : o.has("batch") ? "batch " + o.get("batch").asInt() : "";
-                String value = o.has("gflops") ? o.get("gflops").asDouble() + " GFLOPS" : o.get("images_per_s").asDouble() + " img/s";
+                String what = o.has("name") ? o.get("name").asText() : o.has("batch") ? "batch " + o.get("batch").asInt()
+                        : o.has("aligned") ? (o.get("aligned").asBoolean() ? "aligned" : "unaligned")
+                        : o.has("boxes") ? o.get("boxes").asInt() + " boxes" : "";
+                String value = o.has("gflops") ? o.get("gflops").asDouble() + " GFLOPS"
+                        : o.has("us_per_call") ? o.get("us_per_call").asDouble() + " us/call"
+                        : o.has("ms_per_call") ? o.get("ms_per_call").asDouble() + " ms/call"
+                        : o.get("images_per_s").asDouble() + " img/s";
                 out.printf("%-16s %-26s threads %d  %s%n", o.get("case").asText(), what, threads, value);
             } else {
                 try {

@@ -2,11 +2,13 @@ package dev.cvkit.models;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.detection.ops.RoiAlign;
 import dev.cvkit.nn.Conv;
 import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Losses;
 import dev.cvkit.nn.Module;
 import dev.cvkit.optim.Sgd;
+import dev.cvkit.structures.BoxOps;
 import dev.cvkit.tensor.Gemm;
 import dev.cvkit.tensor.Tensor;
 import java.io.IOException;
@@ -103,6 +105,11 @@ public final class Benchmarks {
             inferResnet18(1);
             inferResnet18(8);
         }
+        if (want(only, "nms")) nms();
+        if (want(only, "roi_align")) {
+            roiAlign(false);
+            roiAlign(true);
+        }
     }
 
     private static boolean want(String only, String kase) {
@@ -183,6 +190,67 @@ public final class Benchmarks {
         emit(o, t);
     }
 
+    /**
+     * torch_bench.py's rand_boxes: n boxes {@code [x, y, x + w, y + h]}, corner uniform in
+     * [0, size − maxWh), sides uniform in [minWh, maxWh); all corners drawn first, then all
+     * sides, as there. java.util.Random cannot reproduce torch's generator, so the boxes follow
+     * the same distribution, not the same values (hence kept counts may differ slightly).
+     */
+    static float[] randBoxes(Random r, int n, float size, float minWh, float maxWh) {
+        float[] xy = new float[2 * n], b = new float[4 * n];
+        for (int i = 0; i < xy.length; i++) xy[i] = r.nextFloat() * (size - maxWh);
+        for (int i = 0; i < n; i++) {
+            b[4 * i] = xy[2 * i];
+            b[4 * i + 1] = xy[2 * i + 1];
+        }
+        for (int i = 0; i < n; i++) {
+            b[4 * i + 2] = b[4 * i] + (minWh + r.nextFloat() * (maxWh - minWh));
+            b[4 * i + 3] = b[4 * i + 1] + (minWh + r.nextFloat() * (maxWh - minWh));
+        }
+        return b;
+    }
+
+    /** torchvision.ops.nms on 2000 random boxes in an 800×800 image, IoU 0.5. */
+    void nms() {
+        Random r = new Random(1);
+        float[] boxes = randBoxes(r, 2000, 800f, 8f, 200f);
+        float[] scores = new float[2000];
+        for (int i = 0; i < scores.length; i++) scores[i] = r.nextFloat();
+        int kept = BoxOps.nms(boxes, scores, 0.5).length;
+        Timing t = time(() -> BoxOps.nms(boxes, scores, 0.5), 2);
+        ObjectNode o = record("nms", t);
+        o.put("boxes", 2000);
+        o.put("iou_threshold", 0.5);
+        o.put("kept", kept);
+        o.put("us_per_call", round(t.median * 1e6, 1));
+        emit(o, t);
+    }
+
+    /**
+     * torchvision.ops.roi_align with Faster/Mask R-CNN's settings: features 1×256×50×50 (an
+     * 800×800 image at stride 16), 512 random RoIs, output 7×7, sampling ratio 2.
+     */
+    void roiAlign(boolean aligned) {
+        Random r = new Random(2);
+        Tensor feat = Tensor.randn(r, 1, 256, 50, 50);
+        float[] b = randBoxes(r, 512, 800f, 16f, 400f), rois = new float[512 * 5];
+        for (int i = 0; i < 512; i++) System.arraycopy(b, 4 * i, rois, 5 * i + 1, 4); // batch index 0
+        Tensor roiT = Tensor.of(rois, 512, 5);
+        Timing t;
+        try (var g = Tensor.noGrad()) {
+            t = time(() -> RoiAlign.apply(feat, roiT, 7, 7, 1 / 16f, 2, aligned), 2);
+        }
+        ObjectNode o = record("roi_align", t);
+        o.putArray("feature").add(1).add(256).add(50).add(50);
+        o.put("boxes", 512);
+        o.putArray("output").add(7).add(7);
+        o.put("spatial_scale", 1 / 16.0);
+        o.put("sampling_ratio", 2);
+        o.put("aligned", aligned);
+        o.put("ms_per_call", round(t.median * 1e3, 3));
+        emit(o, t);
+    }
+
     /** VmHWM of this process (Linux), in kB; −1 elsewhere. */
     static long peakRssKb() {
         try {
@@ -199,6 +267,6 @@ public final class Benchmarks {
 
     /** Names of the cases, for --help. */
     public static List<String> caseNames() {
-        return new ArrayList<>(List.of("sgemm", "conv2d", "train_lenet5", "train_resnet20", "infer_resnet18"));
+        return new ArrayList<>(List.of("sgemm", "conv2d", "train_lenet5", "train_resnet20", "infer_resnet18", "nms", "roi_align"));
     }
 }
