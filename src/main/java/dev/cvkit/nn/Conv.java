@@ -2,6 +2,7 @@ package dev.cvkit.nn;
 
 import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Gemm;
+import dev.cvkit.tensor.NativeFloats;
 import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 
@@ -58,8 +59,8 @@ public final class Conv {
         boolean recording = Tensor.gradEnabled() && w.requiresGrad();
         int multi = imagesPerGemm(n, geo);
         long colTotal = (long) n * groups * geo.rows() * geo.cols();
-        float[] colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
-                && colTotal <= cacheLimit ? ColumnPool.take((int) colTotal) : null;
+        NativeFloats colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
+                && colTotal <= cacheLimit ? ColumnPool.take(colTotal) : null;
         int p = oh * ow;
         float[] b = bias == null ? null : bias.data();
         if (depthwise) {
@@ -88,13 +89,13 @@ public final class Conv {
         if (y.requiresGrad()) {
             // the cache goes back to the pool after the backward that reads it; the holder is
             // cleared so a second call (none expected) would recompute the columns instead
-            float[][] cacheRef = {colCache};
+            NativeFloats[] cacheRef = {colCache};
             y.setBackward(() -> {
-                float[] cc = cacheRef[0];
+                NativeFloats cc = cacheRef[0];
                 conv2dBackward(x, w, bias, y, geo, groups, depthwise, cc, multi);
                 if (cc != null) {
                     cacheRef[0] = null;
-                    ColumnPool.give(cc);
+                    ColumnPool.give(cc, colTotal);
                 }
             });
         }
@@ -163,7 +164,7 @@ public final class Conv {
 
     /** colCache, if not null, receives every image's full column matrix at ((i·groups + g)·r·p). */
     private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
-                                    ConvGeom geo, int xStride, int yStride, Epilogue ep, float[] colCache, int multi) {
+                                    ConvGeom geo, int xStride, int yStride, Epilogue ep, NativeFloats colCache, int multi) {
         ConvForward.run(xd, wdat, out, n, groups, kg, geo, xStride, yStride, ep, colCache, multi);
     }
 
@@ -200,14 +201,13 @@ public final class Conv {
     }
 
     private static void conv2dBackward(Tensor x, Tensor w, Tensor bias, Tensor y, ConvGeom geo, int groups,
-                                       boolean depthwise, float[] colCache, int multi) {
+                                       boolean depthwise, NativeFloats colCache, int multi) {
         float[] dy = y.grad();
         int n = x.size(0), c = x.size(1), k = w.size(0);
-        int p = geo.cols(), r = geo.rows(), kg = k / groups;
+        int p = geo.cols(), kg = k / groups;
         float[] xd = x.data(), wdat = w.data();
         float[] dx = x.requiresGrad() ? x.gradBuffer() : null;
         boolean needW = w.requiresGrad();
-        int xStride = c * geo.h() * geo.w(), yStride = k * p;
         if (bias != null && bias.requiresGrad()) biasGrad(dy, n, k, p, bias.gradBuffer());
         if (depthwise) {
             float[] dwg = needW ? w.gradBuffer() : null;
@@ -216,173 +216,20 @@ public final class Conv {
         }
         // Stride-1 convs with padding ≤ the dilated kernel extent: dx is the "full" convolution
         // of dy with the flipped, transposed kernel, so it is computed as im2col(dy) + GEMM
-        // written straight into dx — no col2im scatter (C2 does not vectorise that loop).
-        boolean pw1 = geo.isPointwise();
-        ConvGeom back = null;
-        float[] wflip = null;
+        // added straight into dx — no col2im scatter (C2 does not vectorise that loop).
         // Used when its column matrix (kg·kh·kw × H·W) is no larger than col2im's (cg·kh·kw ×
         // Ho·Wo): true for "same" convs, false for e.g. LeNet's unpadded 5×5 into few channels.
-        if (dx != null && !pw1 && geo.sh() == 1 && geo.sw() == 1
+        ConvGeom back = null;
+        float[] wflip = null;
+        if (dx != null && !geo.isPointwise() && geo.sh() == 1 && geo.sw() == 1
                 && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)
                 && (long) kg * geo.h() * geo.w() <= (long) geo.c() * p) {
             back = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
                     geo.dw() * (geo.kw() - 1) - geo.pw(), geo.dh(), geo.dw(), geo.h(), geo.w());
             wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
         }
-        final ConvGeom backGeo = back;
-        final float[] wt = wflip;
-        if (n < 4) {
-            // small batches (detection: 1–2 large images): split within each image instead
-            backwardPerImage(xd, wdat, dy, dx, needW ? w.gradBuffer() : null, n, groups, kg, geo, backGeo, wt,
-                    colCache, xStride, yStride);
-            return;
-        }
-        // fixed batch chunks (by shape only): each owns a weight-gradient partial and its dx
-        // images; with several images per GEMM the chunks are the forward's image groups
-        int chunk = multi > 1 ? multi : Math.max(1, (n + 15) / 16);
-        int nChunks = (n + chunk - 1) / chunk;
-        float[][] partial = new float[needW ? nChunks : 0][];
-        Gemm gemm = Gemm.get();
-        Parallel.forEach(nChunks, t -> {
-            float[] dwp = needW ? new float[wdat.length] : null;
-            if (needW && multi > 1) {
-                // dW_g += dY_chunk (kg × bj·p, gathered) · cols_chunk^T
-                int i0 = t * chunk, bj = Math.min(chunk, n - i0), ld = bj * p;
-                float[] dyc = scratch(2, kg * ld);
-                for (int g = 0; g < groups; g++) {
-                    float[] col;
-                    int off;
-                    if (colCache != null) {
-                        col = colCache;
-                        off = (i0 * groups + g * bj) * r * p;
-                    } else {
-                        col = scratch(0, r * ld);
-                        off = 0;
-                        for (int b = 0; b < bj; b++) {
-                            geo.im2col(xd, (i0 + b) * xStride + g * geo.c() * geo.h() * geo.w(), 0, p, col, b * p, ld);
-                        }
-                    }
-                    for (int b = 0; b < bj; b++) {
-                        int yOff = (i0 + b) * yStride + g * kg * p;
-                        for (int kk = 0; kk < kg; kk++) System.arraycopy(dy, yOff + kk * p, dyc, kk * ld + b * p, p);
-                    }
-                    gemm.sgemm(false, true, kg, r, ld, 1f, dyc, 0, ld, col, off, ld, 1f, dwp, g * kg * r, r);
-                }
-            }
-            for (int i = t * chunk; i < Math.min(n, (t + 1) * chunk); i++) {
-                for (int g = 0; g < groups; g++) {
-                    int xOff = i * xStride + g * geo.c() * geo.h() * geo.w();
-                    int yOff = i * yStride + g * kg * p;
-                    int wOff = g * kg * r;
-                    if (needW && multi == 1) {
-                        float[] col;
-                        int colOff;
-                        if (pw1) {
-                            col = xd;
-                            colOff = xOff;
-                        } else if (colCache != null) {
-                            col = colCache;
-                            colOff = (i * groups + g) * r * p;
-                        } else {
-                            col = scratch(0, r * p);
-                            geo.im2col(xd, xOff, 0, p, col);
-                            colOff = 0;
-                        }
-                        // dW_g (kg×r) += dY (kg×p) · col^T (p×r)
-                        gemm.sgemm(false, true, kg, r, p, 1f, dy, yOff, p, col, colOff, p, 1f, dwp, wOff, r);
-                    }
-                    if (dx != null && backGeo != null) {
-                        int hw = geo.h() * geo.w(), rb = backGeo.rows();
-                        float[] dcol = scratch(1, rb * hw);
-                        backGeo.im2col(dy, yOff, 0, hw, dcol);
-                        gemm.sgemm(false, false, geo.c(), hw, rb, 1f, wt, g * geo.c() * rb, rb, dcol, 0, hw, 1f, dx, xOff, hw);
-                    } else if (dx != null) {
-                        if (pw1) {
-                            gemm.sgemm(true, false, r, p, kg, 1f, wdat, wOff, r, dy, yOff, p, 1f, dx, xOff, p);
-                        } else {
-                            float[] dcol = scratch(1, r * p);
-                            gemm.sgemm(true, false, r, p, kg, 1f, wdat, wOff, r, dy, yOff, p, 0f, dcol, 0, p);
-                            geo.col2imAdd(dcol, dx, xOff);
-                        }
-                    }
-                }
-            }
-            if (needW) partial[t] = dwp;
-        });
-        if (needW) {
-            float[] dwg = w.gradBuffer();
-            for (float[] part : partial) {
-                Tensor.addInto(dwg, part);
-            }
-        }
-    }
-
-    /**
-     * Backward for batches of 1–3 images: images and groups in order, and inside each, tasks
-     * over fixed blocks of weight-gradient rows and of input-gradient columns (by shape only,
-     * so the result does not depend on the thread count). dW accumulates into {@code dwg}.
-     */
-    private static void backwardPerImage(float[] xd, float[] wdat, float[] dy, float[] dx, float[] dwg, int n,
-                                         int groups, int kg, ConvGeom geo, ConvGeom backGeo, float[] wt,
-                                         float[] colCache, int xStride, int yStride) {
-        int r = geo.rows(), p = geo.cols(), cg = geo.c(), hw = geo.h() * geo.w();
-        boolean pw1 = geo.isPointwise();
-        Gemm gemm = Gemm.get();
-        int rowBlock = Math.max(8, (kg + 7) / 8), nRowBlocks = (kg + rowBlock - 1) / rowBlock;
-        for (int i = 0; i < n; i++) {
-            for (int gi = 0; gi < groups; gi++) {
-                final int g = gi;
-                int xOff = i * xStride + g * cg * hw;
-                int yOff = i * yStride + g * kg * p;
-                int wOff = g * kg * r;
-                if (dwg != null) {
-                    float[] col;
-                    int colOff;
-                    if (pw1) {
-                        col = xd;
-                        colOff = xOff;
-                    } else if (colCache != null) {
-                        col = colCache;
-                        colOff = (i * groups + g) * r * p;
-                    } else {
-                        col = new float[r * p];
-                        geo.im2col(xd, xOff, 0, p, col);
-                        colOff = 0;
-                    }
-                    final float[] fc = col;
-                    final int fo = colOff;
-                    Parallel.forEach(nRowBlocks, b -> {
-                        int k0 = b * rowBlock, k1 = Math.min(kg, k0 + rowBlock);
-                        gemm.sgemm(false, true, k1 - k0, r, p, 1f, dy, yOff + k0 * p, p, fc, fo, p, 1f, dwg, wOff + k0 * r, r);
-                    });
-                }
-                if (dx == null) continue;
-                if (backGeo != null) {
-                    int rb = backGeo.rows();
-                    int chunkCols = rb * hw <= COL_BLOCK ? hw : Math.max(128, COL_BLOCK / rb);
-                    int nCol = (hw + chunkCols - 1) / chunkCols;
-                    Parallel.forEach(nCol, cc -> {
-                        int p0 = cc * chunkCols, p1 = Math.min(hw, p0 + chunkCols);
-                        float[] dcol = scratch(1, rb * (p1 - p0));
-                        backGeo.im2col(dy, yOff, p0, p1, dcol);
-                        gemm.sgemm(false, false, cg, p1 - p0, rb, 1f, wt, g * cg * rb, rb, dcol, 0, p1 - p0, 1f, dx, xOff + p0, hw);
-                    });
-                } else {
-                    int chunkCols = Math.max(128, (p + 7) / 8);
-                    int nCol = (p + chunkCols - 1) / chunkCols;
-                    float[] dcol = pw1 ? null : new float[r * p];
-                    Parallel.forEach(nCol, cc -> {
-                        int p0 = cc * chunkCols, p1 = Math.min(p, p0 + chunkCols);
-                        if (pw1) {
-                            gemm.sgemm(true, false, r, p1 - p0, kg, 1f, wdat, wOff, r, dy, yOff + p0, p, 1f, dx, xOff + p0, p);
-                        } else {
-                            gemm.sgemm(true, false, r, p1 - p0, kg, 1f, wdat, wOff, r, dy, yOff + p0, p, 0f, dcol, p0, p);
-                        }
-                    });
-                    if (!pw1) geo.col2imAdd(dcol, dx, xOff);
-                }
-            }
-        }
+        ConvBackward.run(new ConvBackward.Job(xd, wdat, dy, dx, needW, n, groups, kg, geo, back, wflip, colCache, multi),
+                needW ? w.gradBuffer() : null);
     }
 
     /**

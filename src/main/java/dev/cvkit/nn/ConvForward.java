@@ -25,10 +25,10 @@ final class ConvForward {
     /**
      * out[i, g·kg + k, q] = Σ_r W[g·kg + k, r] · cols_{i,g}[r, q], then {@code ep} (may be null).
      * {@code multi} images share one GEMM (see {@link Conv#imagesPerGemm}); colCache, if not
-     * null, receives the columns (image-chunk layout as {@link Conv} documents).
+     * null, is where the columns are built (layout: {@link #cacheOffset}), kept for the backward.
      */
     static void run(float[] xd, float[] wdat, float[] out, int n, int groups, int kg, ConvGeom geo,
-                    int xStride, int yStride, Conv.Epilogue ep, float[] colCache, int multi) {
+                    int xStride, int yStride, Conv.Epilogue ep, NativeFloats colCache, int multi) {
         int r = geo.rows(), p = geo.cols();
         NativeFloats a = NativeFloats.scratch(A, wdat.length);
         a.put(0, wdat, 0, wdat.length);
@@ -67,11 +67,11 @@ final class ConvForward {
             Parallel.forEach(units, t -> {
                 int cc = t % fc, g = (t / fc) % groups, j = t / fc / groups;
                 Unit u = new Unit(j, g, cc, multi, n, p, cc0);
-                NativeFloats b = NativeFloats.scratch(B, (long) r * u.ld);
+                NativeFloats b = colCache != null ? colCache : NativeFloats.scratch(B, (long) r * u.ld);
+                int bOff = colCache != null ? cacheOffset(u, g, groups, r, p) : 0;
                 NativeFloats c = NativeFloats.scratch(C, (long) kg * u.ld);
-                buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, 0, r);
-                if (colCache != null) cacheColumns(b, colCache, u, g, groups, r, p);
-                gemm.sgemm(false, false, kg, u.ld, r, 1f, a, g * kg * r, r, b, 0, u.ld, 0f, c, 0, u.ld);
+                buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, bOff, 0, r);
+                gemm.sgemm(false, false, kg, u.ld, r, 1f, a, g * kg * r, r, b, bOff, u.ld, 0f, c, 0, u.ld);
                 readBack(c, out, u, g, kg, 0, kg, yStride, p, ep);
             });
             return;
@@ -84,47 +84,50 @@ final class ConvForward {
         for (int t = 0; t < units; t++) {
             int cc = t % fc, g = (t / fc) % groups, j = t / fc / groups;
             Unit u = new Unit(j, g, cc, multi, n, p, cc0);
-            NativeFloats b = NativeFloats.scratch(B, (long) r * u.ld);
+            NativeFloats b = colCache != null ? colCache : NativeFloats.scratch(B, (long) r * u.ld);
+            int bOff = colCache != null ? cacheOffset(u, g, groups, r, p) : 0;
             NativeFloats c = NativeFloats.scratch(C, (long) kg * u.ld);
             Parallel.forEach((r + rowStep - 1) / rowStep, piece ->
-                    buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, piece * rowStep, Math.min(r, (piece + 1) * rowStep)));
-            if (colCache != null) cacheColumns(b, colCache, u, g, groups, r, p);
+                    buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, bOff, piece * rowStep, Math.min(r, (piece + 1) * rowStep)));
             Parallel.forEach((kg + kStep - 1) / kStep, blk -> {
                 int k0 = blk * kStep, k1 = Math.min(kg, k0 + kStep);
-                gemm.sgemm(false, false, k1 - k0, u.ld, r, 1f, a, (g * kg + k0) * r, r, b, 0, u.ld, 0f, c, k0 * u.ld, u.ld);
+                gemm.sgemm(false, false, k1 - k0, u.ld, r, 1f, a, (g * kg + k0) * r, r, b, bOff, u.ld, 0f, c, k0 * u.ld, u.ld);
                 readBack(c, out, u, g, kg, k0, k1, yStride, p, ep);
             });
         }
     }
 
     /** Images [i0, i0 + bj) side by side, columns [p0, p1) of each; the GEMM's row length ld = bj·(p1 − p0). */
-    private record Unit(int i0, int bj, int p0, int p1, int ld) {
+    record Unit(int i0, int bj, int p0, int p1, int ld) {
         Unit(int chunk, int g, int cc, int multi, int n, int p, int colChunk) {
             this(chunk * multi, Math.min(multi, n - chunk * multi), cc * colChunk, Math.min(p, (cc + 1) * colChunk),
                     Math.min(multi, n - chunk * multi) * (Math.min(p, (cc + 1) * colChunk) - cc * colChunk));
         }
     }
 
-    /** Rows [row0, row1) of the unit's column matrix into b (row stride u.ld); xd may be the decimated input. */
+    /** Rows [row0, row1) of the unit's column matrix into b at bOff (row stride u.ld); xd may be the decimated input. */
     private static void buildColumns(float[] xd, boolean decimated, ConvGeom geo, int xStride, int groupSize, Unit u, int g,
-                                     NativeFloats b, int row0, int row1) {
+                                     NativeFloats b, int bOff, int row0, int row1) {
         int w = u.p1 - u.p0;
         int groupOff = g * groupSize;
         for (int im = 0; im < u.bj; im++) {
             int xOff = (u.i0 + im) * xStride + groupOff;
             if (geo.isPointwise()) {
                 // 1×1 stride 1: the columns are the input rows themselves
-                for (int row = row0; row < row1; row++) b.put(row * u.ld + im * w, xd, xOff + row * geo.cols() + u.p0, w);
+                for (int row = row0; row < row1; row++) b.put(bOff + row * u.ld + im * w, xd, xOff + row * geo.cols() + u.p0, w);
             } else {
-                geo.im2col(xd, xOff, decimated, row0, row1, u.p0, u.p1, b, im * w, u.ld);
+                geo.im2col(xd, xOff, decimated, row0, row1, u.p0, u.p1, b, bOff + im * w, u.ld);
             }
         }
     }
 
-    /** Copies the unit's whole column matrix (one block: r·ld floats) to the training cache. */
-    private static void cacheColumns(NativeFloats b, float[] colCache, Unit u, int g, int groups, int r, int p) {
-        int off = (u.i0 * groups + g * u.bj) * r * p;
-        b.get(0, colCache, off, r * u.ld);
+    /**
+     * Where the unit's column matrix lives in the training column cache: images i0 … i0+bj−1 of
+     * group g side by side at (i0·groups + g·bj)·r·p (one image: (i·groups + g)·r·p). The cache is
+     * only used when a unit holds whole images (r·p ≤ COL_BLOCK).
+     */
+    static int cacheOffset(Unit u, int g, int groups, int r, int p) {
+        return (u.i0 * groups + g * u.bj) * r * p;
     }
 
     /** Output rows [k0, k1) of the unit from c (row stride u.ld) into out, then the epilogue per row. */

@@ -15,13 +15,13 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 public final class NativeFloats {
     private static final float[] ZEROS = new float[4096];
-    private static final ThreadLocal<NativeFloats[]> SCRATCH = ThreadLocal.withInitial(() -> new NativeFloats[6]);
+    private static final ThreadLocal<NativeFloats[]> SCRATCH = ThreadLocal.withInitial(() -> new NativeFloats[8]);
 
     private FloatPointer ptr;
     private FloatBuffer buf;
     private long capacity;
 
-    /** This thread's scratch array number {@code slot} (0–5), grown to at least n floats. */
+    /** This thread's scratch array number {@code slot} (0–7), grown to at least n floats. */
     public static NativeFloats scratch(int slot, long n) {
         NativeFloats[] s = SCRATCH.get();
         if (s[slot] == null) s[slot] = new NativeFloats();
@@ -37,6 +37,18 @@ public final class NativeFloats {
             ptr = new FloatPointer(cap);
             buf = ptr.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
             capacity = cap;
+        }
+        return this;
+    }
+
+    /** Allocates exactly n floats (for long-lived buffers of a known size; losing the contents). */
+    public NativeFloats ensureExactly(long n) {
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("native buffer of " + n + " floats");
+        if (capacity != n) {
+            if (ptr != null) ptr.close();
+            ptr = new FloatPointer(Math.max(1, n));
+            buf = ptr.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            capacity = Math.max(1, n);
         }
         return this;
     }
