@@ -8,11 +8,13 @@ import dev.cvkit.cli.VersionInfo;
 import dev.cvkit.data.Batch;
 import dev.cvkit.data.DataLoader;
 import dev.cvkit.data.Dataset;
+import dev.cvkit.data.Seeds;
 import dev.cvkit.image.Augmentation;
 import dev.cvkit.image.Charts;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.models.GoogLeNet;
+import dev.cvkit.nn.Dropout;
 import dev.cvkit.nn.Losses;
 import dev.cvkit.optim.LrSchedule;
 import dev.cvkit.optim.Optimizer;
@@ -213,6 +215,8 @@ public final class ClassifierTrainer {
                 target[i] = batch.labels()[i];
             }
             opt.zeroGrad();
+            // dropout masks from (seed, epoch, batch): a resumed run draws the same ones
+            Dropout.reseedAll(model.net(), Seeds.mix(cfg.seed(), Seeds.DROPOUT, epoch, b));
             Tensor logits = model.net().forward(x);
             Tensor t = Tensor.of(target, n);
             Tensor loss = Losses.crossEntropy(logits, t);

@@ -9,6 +9,7 @@ public final class Seeds {
     public static final long SHUFFLE = 0x5348_5546L;
     public static final long SPLIT = 0x5350_4C54L;
     public static final long AUGMENT = 0x4155_474DL;
+    public static final long DROPOUT = 0x4452_4F50L;
 
     private Seeds() {}
 

@@ -110,6 +110,12 @@ public final class Conv {
      */
     public static Tensor conv2dFused(Tensor x, Tensor w, float[] scale, float[] shift, float lo, float hi,
                                      int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        return conv2dFused(x, w, null, scale, shift, lo, hi, sh, sw, ph, pw, dh, dw, groups);
+    }
+
+    /** As above with the weight already off-heap ({@code wNative}, may be null: copied per call). */
+    static Tensor conv2dFused(Tensor x, Tensor w, NativeFloats wNative, float[] scale, float[] shift, float lo, float hi,
+                              int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int k = w.size(0), kh = w.size(2), kw = w.size(3);
         if (x.dim() != 4 || c % groups != 0 || w.size(1) != c / groups) {
@@ -141,7 +147,8 @@ public final class Conv {
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
         } else {
-            forwardGemm(x.data(), w.data(), out, n, groups, kg, geo, c * h * wd, k * p, ep, null, imagesPerGemm(n, geo));
+            ConvForward.run(x.data(), w.data(), wNative, out, n, groups, kg, geo, c * h * wd, k * p, ep, null,
+                    imagesPerGemm(n, geo));
         }
         return Tensor.of(out, n, k, oh, ow);
     }
@@ -165,7 +172,7 @@ public final class Conv {
     /** colCache, if not null, receives every image's full column matrix at ((i·groups + g)·r·p). */
     private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
                                     ConvGeom geo, int xStride, int yStride, Epilogue ep, NativeFloats colCache, int multi) {
-        ConvForward.run(xd, wdat, out, n, groups, kg, geo, xStride, yStride, ep, colCache, multi);
+        ConvForward.run(xd, wdat, null, out, n, groups, kg, geo, xStride, yStride, ep, colCache, multi);
     }
 
     private static void depthwiseForward(float[] x, float[] w, float[] out, int t, ConvGeom g) {

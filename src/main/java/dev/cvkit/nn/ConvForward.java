@@ -24,14 +24,19 @@ final class ConvForward {
 
     /**
      * out[i, g·kg + k, q] = Σ_r W[g·kg + k, r] · cols_{i,g}[r, q], then {@code ep} (may be null).
+     * {@code wNative}: the weights already off-heap (inference keeps them), or null to copy wdat.
      * {@code multi} images share one GEMM (see {@link Conv#imagesPerGemm}); colCache, if not
      * null, is where the columns are built (layout: {@link #cacheOffset}), kept for the backward.
      */
-    static void run(float[] xd, float[] wdat, float[] out, int n, int groups, int kg, ConvGeom geo,
+    static void run(float[] xd, float[] wdat, NativeFloats wNative, float[] out, int n, int groups, int kg, ConvGeom geo,
                     int xStride, int yStride, Conv.Epilogue ep, NativeFloats colCache, int multi) {
         int r = geo.rows(), p = geo.cols();
-        NativeFloats a = NativeFloats.scratch(A, wdat.length);
-        a.put(0, wdat, 0, wdat.length);
+        NativeFloats a = wNative;
+        if (a == null) {
+            a = NativeFloats.scratch(A, wdat.length);
+            a.put(0, wdat, 0, wdat.length);
+        }
+        final NativeFloats wa = a;
         Gemm gemm = Gemm.get();
         int nChunks, nCol, colChunk;
         if (multi > 1) {
@@ -71,7 +76,7 @@ final class ConvForward {
                 int bOff = colCache != null ? cacheOffset(u, g, groups, r, p) : 0;
                 NativeFloats c = NativeFloats.scratch(C, (long) kg * u.ld);
                 buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, bOff, 0, r);
-                gemm.sgemm(false, false, kg, u.ld, r, 1f, a, g * kg * r, r, b, bOff, u.ld, 0f, c, 0, u.ld);
+                gemm.sgemm(false, false, kg, u.ld, r, 1f, wa, g * kg * r, r, b, bOff, u.ld, 0f, c, 0, u.ld);
                 readBack(c, out, u, g, kg, 0, kg, yStride, p, ep);
             });
             return;
@@ -91,7 +96,7 @@ final class ConvForward {
                     buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, bOff, piece * rowStep, Math.min(r, (piece + 1) * rowStep)));
             Parallel.forEach((kg + kStep - 1) / kStep, blk -> {
                 int k0 = blk * kStep, k1 = Math.min(kg, k0 + kStep);
-                gemm.sgemm(false, false, k1 - k0, u.ld, r, 1f, a, (g * kg + k0) * r, r, b, bOff, u.ld, 0f, c, k0 * u.ld, u.ld);
+                gemm.sgemm(false, false, k1 - k0, u.ld, r, 1f, wa, (g * kg + k0) * r, r, b, bOff, u.ld, 0f, c, k0 * u.ld, u.ld);
                 readBack(c, out, u, g, kg, k0, k1, yStride, p, ep);
             });
         }

@@ -79,12 +79,32 @@ public abstract class Module {
     /** Direct children in registration order. */
     public Map<String, Module> children() { return Collections.unmodifiableMap(children); }
 
+    // ------------------------------------------------------------------ parameter changes
+
+    private static final java.util.concurrent.atomic.AtomicLong PARAMETER_STAMP = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Declares that parameter values may have changed. Inference keeps derived copies of weights
+     * (the convolutions' off-heap GEMM operands) and rebuilds them when this stamp moves; the
+     * engine calls it from optimizer steps, {@link #loadStateDict} and {@link #train}(true). Code
+     * that writes into a parameter's array directly must call it too.
+     */
+    public static void parametersChanged() {
+        PARAMETER_STAMP.incrementAndGet();
+    }
+
+    /** The current stamp (see {@link #parametersChanged}). */
+    static long parameterStamp() {
+        return PARAMETER_STAMP.get();
+    }
+
     // ------------------------------------------------------------------ mode
 
     public boolean isTraining() { return training; }
 
     /** Sets training mode here and in all children; returns this. */
     public Module train(boolean on) {
+        if (on) parametersChanged();
         training = on;
         for (Module m : children.values()) {
             m.train(on);
@@ -151,6 +171,7 @@ public abstract class Module {
      * {@code num_batches_tracked} counters. Throws IllegalArgumentException naming the problem.
      */
     public void loadStateDict(Map<String, Tensor> state) {
+        parametersChanged();
         Map<String, Tensor> mine = stateDict();
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : mine.entrySet()) {

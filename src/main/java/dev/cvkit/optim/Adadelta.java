@@ -1,5 +1,7 @@
 package dev.cvkit.optim;
 
+import dev.cvkit.nn.Module;
+
 import dev.cvkit.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ public final class Adadelta extends Optimizer {
 
     @Override
     public void step() {
+        Module.parametersChanged();
         for (int k = 0; k < params.size(); k++) {
             Tensor p = params.get(k);
             float[] g = p.grad(), d = p.data();

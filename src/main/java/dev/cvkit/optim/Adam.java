@@ -1,5 +1,7 @@
 package dev.cvkit.optim;
 
+import dev.cvkit.nn.Module;
+
 import dev.cvkit.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +38,7 @@ public final class Adam extends Optimizer {
 
     @Override
     public void step() {
+        Module.parametersChanged();
         t++;
         double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
         float stepSize = (float) (lr / bc1);

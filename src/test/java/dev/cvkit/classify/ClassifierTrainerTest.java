@@ -15,6 +15,7 @@ import dev.cvkit.image.Preprocessing;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Activation;
 import dev.cvkit.nn.Conv2d;
+import dev.cvkit.nn.Dropout;
 import dev.cvkit.nn.Flatten;
 import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Linear;
@@ -36,7 +37,8 @@ class ClassifierTrainerTest {
 
     /** A small CNN for the tests (the zoo's architectures are tested by the engine). */
     static final ArchFactory TINY = (arch, k, c, h, w) -> new Sequential(
-            new Conv2d(c, 4, 3, 1, 1), Activation.relu(), Pool2d.max(2, 2), new Flatten(), new Linear(4 * (h / 2) * (w / 2), k));
+            new Conv2d(c, 4, 3, 1, 1), Activation.relu(), Pool2d.max(2, 2), new Flatten(), new Dropout(0.2f),
+            new Linear(4 * (h / 2) * (w / 2), k));
 
     @TempDir
     Path tmp;

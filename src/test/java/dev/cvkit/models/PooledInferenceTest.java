@@ -39,4 +39,40 @@ class PooledInferenceTest {
             }
         }
     }
+
+    /** Inference keeps off-heap weight copies; after loading weights or an optimizer step it must use the new ones. */
+    @Test
+    void inferenceFollowsChangedWeights() {
+        Init.seed(3);
+        Module m = Architecture.RESNET20.build(10).eval();
+        Tensor x = Tensor.randn(new Random(4), 2, 3, 32, 32);
+        try (var g = Tensor.noGrad()) {
+            m.forward(x); // fills the weight copies
+        }
+        java.util.Map<String, Tensor> state = new java.util.LinkedHashMap<>();
+        m.stateDict().forEach((k, t) -> state.put(k, k.endsWith("weight") ? t.mul(1.5f) : t.copy()));
+        m.loadStateDict(state);
+        assertFusedEqualsUnfused(m, x, "after loadStateDict");
+
+        m.train(true);
+        dev.cvkit.optim.Sgd opt = new dev.cvkit.optim.Sgd(m.parameters(), 0.1f, 0f, 0f, false);
+        dev.cvkit.nn.Losses.crossEntropy(m.forward(x), Tensor.of(new float[] {1, 7}, 2)).backward();
+        m.eval();
+        try (var g = Tensor.noGrad()) {
+            m.forward(x); // copies taken after eval(), before the step
+        }
+        opt.step();
+        assertFusedEqualsUnfused(m, x, "after an optimizer step");
+    }
+
+    private static void assertFusedEqualsUnfused(Module m, Tensor x, String when) {
+        float[] reference = m.forward(x).data().clone();
+        float[] fused;
+        try (var g = Tensor.noGrad()) {
+            fused = m.forward(x).data().clone();
+        }
+        for (int i = 0; i < fused.length; i++) {
+            assertEquals(reference[i], fused[i], 1e-4f * (1 + Math.abs(reference[i])), when + ", logit " + i);
+        }
+    }
 }
