@@ -17,6 +17,12 @@ import dev.cvkit.tensor.Parallel;
 final class ConvForward {
     /** Target size (floats) of one column block: about 1 MB, so it stays in L2. */
     static final int COL_BLOCK = 1 << 18;
+    /**
+     * Largest column matrix (floats) one forward unit builds before the image is split into
+     * column blocks: 2 MB, this machine's L2. Splitting smaller made thin GEMMs (resnet18's
+     * 14×14 layer in two 98-column halves ran at half speed).
+     */
+    static final int UNIT_BLOCK = 1 << 19;
     /** Scratch slots of {@link NativeFloats#scratch}: weights, columns, product. */
     private static final int A = 0, B = 1, C = 2;
 
@@ -45,7 +51,7 @@ final class ConvForward {
             colChunk = p;
         } else {
             nChunks = n;
-            nCol = (int) Math.min(p, ((long) r * p + COL_BLOCK - 1) / COL_BLOCK);
+            nCol = (int) Math.min(p, ((long) r * p + UNIT_BLOCK - 1) / UNIT_BLOCK);
             if (nCol > 1 && nCol % 2 == 1) nCol++; // even, so two threads share the work evenly
             colChunk = (p + nCol - 1) / nCol;
             nCol = (p + colChunk - 1) / colChunk;
@@ -84,7 +90,9 @@ final class ConvForward {
         // few units: share each one between the threads
         int rowPieces = Math.max(1, Math.min(4, r / 16));
         int rowStep = (r + rowPieces - 1) / rowPieces;
-        int nRow = Math.max(1, Math.min(8, kg / 32));
+        // two row blocks give a second thread work; more made thin GEMMs that cost more than
+        // they shared (resnet18's 7×7 and 14×14 layers in 32–64-row blocks ran at 60 % speed)
+        int nRow = kg >= 64 ? 2 : 1;
         int kStep = (kg + nRow - 1) / nRow;
         for (int t = 0; t < units; t++) {
             int cc = t % fc, g = (t / fc) % groups, j = t / fc / groups;
