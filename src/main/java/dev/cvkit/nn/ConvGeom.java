@@ -73,16 +73,28 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
     int decimatedSize() { return c * sw * h * phaseWidth(); }
 
     /**
-     * For strided convolutions: xs[ci][phase][iy][j] = x[ci][iy][j·sw + phase]. A stride-sw tap
+     * For strided convolutions: xs[ci][phase][iy][j] = x[ci][iy][j·sw + phase] for the phases
+     * and rows the kernel reads (the rest of xs is left as it was). A stride-sw tap
      * then reads a contiguous run of one phase plane, so im2col copies runs instead of gathering
      * every sw-th value (the gather was as slow as the GEMM for ResNet's 7×7/2 stem).
      */
     void decimate(float[] x, int xOff, float[] xs, int xsOff) {
+        // only the phases and rows some tap reads (a 1×1/2 convolution reads a quarter)
+        boolean[] phase = new boolean[sw], row = new boolean[h];
+        for (int kj = 0; kj < kw; kj++) phase[Math.floorMod(kj * dw - pw, sw)] = true;
+        for (int oy = 0; oy < oh; oy++) {
+            for (int ki = 0; ki < kh; ki++) {
+                int iy = oy * sh - ph + ki * dh;
+                if (iy >= 0 && iy < h) row[iy] = true;
+            }
+        }
         int wp = phaseWidth();
         for (int ci = 0; ci < c; ci++) {
             for (int ph0 = 0; ph0 < sw; ph0++) {
+                if (!phase[ph0]) continue;
                 int dst = xsOff + (ci * sw + ph0) * h * wp;
                 for (int iy = 0; iy < h; iy++) {
+                    if (!row[iy]) continue;
                     int src = xOff + (ci * h + iy) * w + ph0, d = dst + iy * wp, j = 0;
                     for (; j * sw + ph0 < w; j++) xs[d + j] = x[src + j * sw];
                     for (; j < wp; j++) xs[d + j] = 0f;
