@@ -10,6 +10,8 @@ import dev.cvkit.nn.Module;
 import dev.cvkit.optim.Sgd;
 import dev.cvkit.structures.BoxOps;
 import dev.cvkit.tensor.Gemm;
+import dev.cvkit.tensor.NativeFloats;
+import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -44,9 +46,13 @@ public final class Benchmarks {
     private record Timing(double median, double min, int inner) {}
 
     private Timing time(Runnable fn, int warmup) {
+        return time(fn, warmup, WARMUP_S);
+    }
+
+    private Timing time(Runnable fn, int warmup, double warmupSeconds) {
         // torch_bench warms up 2-3 calls; the JVM also needs its JIT to compile the kernels'
         // loops, so keep warming for at least WARMUP_S (a one-off cost in a long run)
-        long until = System.nanoTime() + (long) (WARMUP_S * 1e9);
+        long until = System.nanoTime() + (long) (warmupSeconds * 1e9);
         for (int i = 0; i < warmup || System.nanoTime() < until; i++) fn.run();
         long t0 = System.nanoTime();
         fn.run();
@@ -145,6 +151,20 @@ public final class Benchmarks {
         sh.put("N", n).put("C", c).put("H", h).put("W", w).put("K", k).put("kh", kk).put("kw", kk)
                 .put("stride", s).put("pad", p).put("Ho", ho).put("Wo", wo);
         o.put("gflops", round(flops / t.median / 1e9, 2));
+        // the ceiling of im2col + GEMM: OpenBLAS alone on each image's product (K × Ho·Wo ×
+        // C·kh·kw) with its operands already off-heap, images spread over the threads
+        int m = k, cols = ho * wo, depth = c * kk * kk;
+        NativeFloats a = new NativeFloats().ensureExactly((long) m * depth), b = new NativeFloats().ensureExactly((long) depth * cols);
+        float[] wd = wt.data(), xd = x.data();
+        a.put(0, wd, 0, m * depth);
+        for (int off = 0; off < depth * cols; off += Math.min(xd.length, depth * cols - off)) {
+            b.put(off, xd, 0, Math.min(xd.length, depth * cols - off)); // any finite values
+        }
+        Timing g = time(() -> Parallel.forEach(n, i -> {
+            NativeFloats cc = NativeFloats.scratch(2, (long) m * cols);
+            Gemm.get().sgemm(false, false, m, cols, depth, 1f, a, 0, depth, b, 0, cols, 0f, cc, 0, cols);
+        }), 2, 1.0);
+        o.put("gemm_gflops", round(flops / g.median / 1e9, 2));
         emit(o, t);
     }
 
