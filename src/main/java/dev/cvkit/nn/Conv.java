@@ -83,7 +83,11 @@ public final class Conv {
                     for (int q = p0; q < p1; q++) out[o + q] += bj;
                 }
             };
-            forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, addBias, colCache, multi);
+            if (colCache == null && ConvShifted.applies(geo, groups)) {
+                ConvShifted.run(xd, wdat, null, out, n, k, geo, addBias);
+            } else {
+                forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, addBias, colCache, multi);
+            }
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
         if (y.requiresGrad()) {
@@ -113,8 +117,12 @@ public final class Conv {
         return conv2dFused(x, w, null, scale, shift, lo, hi, sh, sw, ph, pw, dh, dw, groups);
     }
 
-    /** As above with the weight already off-heap ({@code wNative}, may be null: copied per call). */
-    static Tensor conv2dFused(Tensor x, Tensor w, NativeFloats wNative, float[] scale, float[] shift, float lo, float hi,
+    /**
+     * As above with the weight already off-heap ({@code weights}, may be null: copied per call),
+     * in the layout the chosen kernel reads (see {@link #tapMajor}).
+     */
+    static Tensor conv2dFused(Tensor x, Tensor w, java.util.function.Function<Boolean, NativeFloats> weights,
+                              float[] scale, float[] shift, float lo, float hi,
                               int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int k = w.size(0), kh = w.size(2), kw = w.size(3);
@@ -147,10 +155,24 @@ public final class Conv {
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
         } else {
-            ConvForward.run(x.data(), w.data(), wNative, out, n, groups, kg, geo, c * h * wd, k * p, ep, null,
-                    imagesPerGemm(n, geo));
+            boolean taps = tapMajor(geo, groups);
+            NativeFloats wNative = weights == null ? null : weights.apply(taps);
+            if (taps) {
+                ConvShifted.run(x.data(), w.data(), wNative, out, n, k, geo, ep);
+            } else {
+                ConvForward.run(x.data(), w.data(), wNative, out, n, groups, kg, geo, c * h * wd, k * p, ep, null,
+                        imagesPerGemm(n, geo));
+            }
         }
         return Tensor.of(out, n, k, oh, ow);
+    }
+
+    /**
+     * Whether inference runs this convolution tap by tap ({@link ConvShifted}, weights
+     * tap-major) rather than im2col + one GEMM ({@link ConvForward}, weights as stored).
+     */
+    static boolean tapMajor(ConvGeom geo, int groups) {
+        return ConvShifted.applies(geo, groups);
     }
 
     /** Post-processing of output channels [k0, k1) (global indices), columns [p0, p1); row k0 starts at out[base + k0·0]. */

@@ -11,9 +11,12 @@ public class Conv2d extends Module {
     public final int in, out, kh, kw, stride, padding, dilation, groups;
     public final Tensor weight;
     public Tensor bias;
-    /** Inference's off-heap copy of the weight (GEMM operand) and the parameter stamp it was taken at. */
-    private NativeFloats nativeWeight;
-    private long nativeStamp = -1;
+    /**
+     * Inference's off-heap copies of the weight (GEMM operands: as stored, and tap-major for
+     * {@link ConvShifted}) and the parameter stamps they were taken at.
+     */
+    private final NativeFloats[] nativeWeight = new NativeFloats[2];
+    private final long[] nativeStamp = {-1, -1};
 
     public Conv2d(int in, int out, int k) { this(in, out, k, 1, 0, 1, 1, true); }
 
@@ -58,7 +61,7 @@ public class Conv2d extends Module {
         } else if (bias != null) {
             shift = bias.data();
         }
-        return Conv.conv2dFused(x, weight, nativeWeight(), scale, shift, lo, hi, stride, stride, padding, padding,
+        return Conv.conv2dFused(x, weight, this::nativeWeight, scale, shift, lo, hi, stride, stride, padding, padding,
                 dilation, dilation, groups);
     }
 
@@ -66,15 +69,20 @@ public class Conv2d extends Module {
      * The weight off-heap, copied again only when parameters may have changed: at batch 1 the
      * copy of every layer's weights cost as much as a tenth of resnet18's forward.
      */
-    private synchronized NativeFloats nativeWeight() {
+    private synchronized NativeFloats nativeWeight(boolean tapMajor) {
+        int which = tapMajor ? 1 : 0;
         long stamp = Module.parameterStamp();
-        if (nativeWeight == null || nativeStamp != stamp) {
-            if (nativeWeight == null) nativeWeight = new NativeFloats();
+        if (nativeWeight[which] == null || nativeStamp[which] != stamp) {
+            if (nativeWeight[which] == null) nativeWeight[which] = new NativeFloats();
             float[] w = weight.data();
-            nativeWeight.ensureExactly(w.length).put(0, w, 0, w.length);
-            nativeStamp = stamp;
+            if (tapMajor) {
+                ConvShifted.repack(w, out, in / groups, kh * kw, nativeWeight[which]);
+            } else {
+                nativeWeight[which].ensureExactly(w.length).put(0, w, 0, w.length);
+            }
+            nativeStamp[which] = stamp;
         }
-        return nativeWeight;
+        return nativeWeight[which];
     }
 
     @Override

@@ -56,7 +56,9 @@ class ConvReferenceTest {
                 {2, 16, 8, 8, 16, 3, 2, 1, 1, 16},
                 {3, 32, 7, 7, 48, 1, 1, 0, 1, 1},
                 {6, 8, 6, 6, 10, 3, 1, 1, 1, 1}, // several images per GEMM
-                {1, 256, 7, 7, 64, 3, 1, 1, 1, 1}}; // one unit shared by the threads
+                {1, 256, 7, 7, 64, 3, 1, 1, 1, 1}, // one unit shared by the threads
+                {3, 16, 20, 18, 24, 3, 1, 2, 2, 1}, // tap by tap (ConvShifted), dilated
+                {1, 32, 20, 20, 80, 5, 1, 0, 1, 1}}; // tap by tap, unpadded, one image
         for (int[] cs : cases) {
             Tensor x = Tensor.randn(r, cs[0], cs[1], cs[2], cs[3]);
             Tensor w = Tensor.randn(r, cs[4], cs[1] / cs[9], cs[5], cs[5]);
