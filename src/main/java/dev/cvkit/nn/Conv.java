@@ -59,8 +59,9 @@ public final class Conv {
         boolean recording = Tensor.gradEnabled() && w.requiresGrad();
         int multi = imagesPerGemm(n, geo);
         long colTotal = (long) n * groups * geo.rows() * geo.cols();
-        NativeFloats colCache = recording && !depthwise && !geo.isPointwise() && geo.rows() * geo.cols() <= COL_BLOCK
-                && colTotal <= cacheLimit ? ColumnPool.take(colTotal) : null;
+        // (tap-by-tap convolutions build no columns: their backward makes its own)
+        NativeFloats colCache = recording && !depthwise && !geo.isPointwise() && !ConvShifted.applies(geo, groups)
+                && geo.rows() * geo.cols() <= COL_BLOCK && colTotal <= cacheLimit ? ColumnPool.take(colTotal) : null;
         int p = oh * ow;
         float[] b = bias == null ? null : bias.data();
         if (depthwise) {
