@@ -46,6 +46,12 @@ final class ConvShifted {
      * ({@link #repack}), or null to repack {@code w} here.
      */
     static void run(float[] xd, float[] w, NativeFloats wTap, float[] out, int n, int k, ConvGeom geo, Conv.Epilogue ep) {
+        run(xd, w, wTap, out, false, n, k, geo, ep);
+    }
+
+    /** As above; with {@code accumulate} the result is added into out (an input gradient) instead of stored. */
+    static void run(float[] xd, float[] w, NativeFloats wTap, float[] out, boolean accumulate, int n, int k, ConvGeom geo,
+                    Conv.Epilogue ep) {
         int c = geo.c(), taps = geo.kh() * geo.kw();
         NativeFloats wt = wTap != null ? wTap : repack(w, k, c, taps, NativeFloats.scratch(A, (long) taps * k * c));
         int hp = geo.h() + 2 * geo.ph(), wp = geo.w() + 2 * geo.pw(), plane = hp * wp;
@@ -63,7 +69,7 @@ final class ConvShifted {
                 for (int t = 0; t < taps; t++) {
                     gemm.sgemm(false, false, k, cols, c, 1f, wt, t * k * c, c, xp, off[t], plane, t == 0 ? 0f : 1f, prod, 0, cols);
                 }
-                readBack(prod, geo, wp, out, i * yStride, 0, geo.oh(), k, ep);
+                readBack(prod, geo, wp, out, accumulate, i * yStride, 0, geo.oh(), k, ep);
             });
             return;
         }
@@ -80,7 +86,7 @@ final class ConvShifted {
                 gemm.sgemm(false, false, k, len, c, 1f, wt, t * k * c, c, xp, off[t] + q0, plane, t == 0 ? 0f : 1f,
                         prod, q0, cols);
             }
-            readBack(prod, geo, wp, out, 0, r0, r1, k, ep);
+            readBack(prod, geo, wp, out, accumulate, 0, r0, r1, k, ep);
         });
     }
 
@@ -101,15 +107,22 @@ final class ConvShifted {
     }
 
     /** Output rows oy ∈ [r0, r1) of every channel: the first ow of every wp values of the product, then the epilogue. */
-    private static void readBack(NativeFloats prod, ConvGeom geo, int wp, float[] out, int base, int r0, int r1,
-                                 int k, Conv.Epilogue ep) {
+    private static void readBack(NativeFloats prod, ConvGeom geo, int wp, float[] out, boolean accumulate, int base,
+                                 int r0, int r1, int k, Conv.Epilogue ep) {
         int oh = geo.oh(), ow = geo.ow(), p = oh * ow, cols = oh * wp;
         int len = (r1 - r0) * wp;
         float[] row = Conv.scratch(3, len);
         for (int kk = 0; kk < k; kk++) {
             prod.get(kk * cols + r0 * wp, row, 0, len);
             int o = base + kk * p;
-            for (int oy = r0; oy < r1; oy++) System.arraycopy(row, (oy - r0) * wp, out, o + oy * ow, ow);
+            for (int oy = r0; oy < r1; oy++) {
+                if (accumulate) {
+                    int src = (oy - r0) * wp, dst = o + oy * ow;
+                    for (int q = 0; q < ow; q++) out[dst + q] += row[src + q];
+                } else {
+                    System.arraycopy(row, (oy - r0) * wp, out, o + oy * ow, ow);
+                }
+            }
             if (ep != null) ep.apply(kk, kk + 1, o, r0 * ow, r1 * ow);
         }
     }

@@ -169,4 +169,62 @@ class ConvReferenceTest {
         Fixtures.assertClose(dw, wg.grad(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(dw)), "dw");
         org.junit.jupiter.api.Assertions.assertEquals(5, Conv.imagesPerGemm(n, new ConvGeom(c, h, wd, 3, 3, 1, 1, 1, 1, 1, 1, h, wd)));
     }
+
+    /** Direct dx and dw in double: the sums of the forward's products, one term per (output, tap). */
+    static float[][] naiveGrads(Tensor x, Tensor w, float[] dy, int s, int p, int d, int groups) {
+        int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3), k = w.size(0), kh = w.size(2), kw = w.size(3);
+        int cg = c / groups, kg = k / groups;
+        int oh = (h + 2 * p - d * (kh - 1) - 1) / s + 1, ow = (wd + 2 * p - d * (kw - 1) - 1) / s + 1;
+        double[] dx = new double[x.numel()], dw = new double[w.numel()];
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < k; o++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double g = dy[((i * k + o) * oh + oy) * ow + ox];
+                        int grp = o / kg;
+                        for (int ci = 0; ci < cg; ci++)
+                            for (int a = 0; a < kh; a++)
+                                for (int e = 0; e < kw; e++) {
+                                    int iy = oy * s - p + a * d, ix = ox * s - p + e * d;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                                    int xi = ((i * c + grp * cg + ci) * h + iy) * wd + ix, wi = ((o * cg + ci) * kh + a) * kw + e;
+                                    dx[xi] += g * w.data()[wi];
+                                    dw[wi] += g * x.data()[xi];
+                                }
+                    }
+        float[][] r = {new float[dx.length], new float[dw.length]};
+        for (int q = 0; q < dx.length; q++) r[0][q] = (float) dx[q];
+        for (int q = 0; q < dw.length; q++) r[1][q] = (float) dw[q];
+        return r;
+    }
+
+    /**
+     * Input and weight gradients against the direct sums, on the shapes of every backward path:
+     * tap by tap (ConvShifted: stride 1, ≥ 16 channels, ≥ 14 wide), flipped-kernel im2col, col2im
+     * (strided), 1×1, grouped, transposed weight gradient, batches under and over 4.
+     */
+    @Test
+    void gradientsMatchDirectSums() {
+        Random r = new Random(21);
+        int[][] cases = { // n, c, h, w, k, kernel, stride, pad, dilation, groups
+                {3, 16, 16, 15, 24, 3, 1, 1, 1, 1},
+                {5, 32, 14, 14, 16, 3, 1, 1, 1, 1},
+                {1, 20, 16, 18, 40, 5, 1, 2, 1, 1},
+                {4, 8, 9, 9, 12, 3, 1, 2, 2, 1},
+                {2, 12, 11, 10, 8, 3, 2, 1, 1, 1},
+                {6, 16, 6, 6, 16, 1, 1, 0, 1, 1},
+                {4, 8, 8, 8, 12, 3, 1, 1, 1, 4}};
+        for (int[] cs : cases) {
+            Tensor x = Tensor.randn(r, cs[0], cs[1], cs[2], cs[3]);
+            Tensor w = Tensor.randn(r, cs[4], cs[1] / cs[9], cs[5], cs[5]);
+            Tensor xg = x.copy().requiresGrad(true), wg = w.copy().requiresGrad(true);
+            Tensor y = Conv.conv2d(xg, wg, null, cs[6], cs[6], cs[7], cs[7], cs[8], cs[8], cs[9]);
+            float[] dy = Tensor.randn(r, y.shape()).data();
+            y.backward(dy);
+            float[][] ref = naiveGrads(x, w, dy, cs[6], cs[7], cs[8], cs[9]);
+            String what = java.util.Arrays.toString(cs);
+            Fixtures.assertClose(ref[0], xg.grad(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref[0])), "dx " + what);
+            Fixtures.assertClose(ref[1], wg.grad(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref[1])), "dw " + what);
+        }
+    }
 }
