@@ -26,6 +26,12 @@ public final class Conv {
 
     private Conv() {}
 
+    /**
+     * This thread's Java scratch array {@code which}, at least n floats, contents arbitrary. Slots:
+     * 0–1 column matrices (transposed convolution, col2im backward), 3 one row (im2col rows,
+     * read-backs), 4 a strided convolution's decimated input (shared by a call's tasks; taken by
+     * the calling thread).
+     */
     static float[] scratch(int which, int n) {
         float[][] s = SCRATCH.get();
         if (s[which].length < n) {
@@ -87,7 +93,8 @@ public final class Conv {
             if (colCache == null && ConvShifted.applies(geo, groups)) {
                 ConvShifted.run(xd, wdat, null, out, n, k, geo, addBias);
             } else {
-                forwardGemm(xd, wdat, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, addBias, colCache, multi);
+                ConvForward.run(xd, wdat, null, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, addBias, colCache,
+                        multi);
             }
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
@@ -196,12 +203,6 @@ public final class Conv {
 
     /** Largest column matrix (floats) of several images in one GEMM: 8 MB. */
     private static final int MULTI_BLOCK = 1 << 21;
-
-    /** colCache, if not null, receives every image's full column matrix at ((i·groups + g)·r·p). */
-    private static void forwardGemm(float[] xd, float[] wdat, float[] out, int n, int groups, int kg,
-                                    ConvGeom geo, int xStride, int yStride, Epilogue ep, NativeFloats colCache, int multi) {
-        ConvForward.run(xd, wdat, null, out, n, groups, kg, geo, xStride, yStride, ep, colCache, multi);
-    }
 
     private static void depthwiseForward(float[] x, float[] w, float[] out, int t, ConvGeom g) {
         // task t = image·C + channel; each output row accumulates all taps while it is in L1,

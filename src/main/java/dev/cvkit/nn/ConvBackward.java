@@ -71,7 +71,6 @@ final class ConvBackward {
         int chunk = j.multi > 1 ? j.multi : Math.max(1, (n + 15) / 16);
         int nChunks = (n + chunk - 1) / chunk;
         float[][] partial = new float[j.needW ? nChunks : 0][];
-        Gemm gemm = Gemm.get();
         Parallel.forEach(nChunks, t -> {
             int i0 = t * chunk, bj = Math.min(chunk, n - i0);
             if (j.needW) {
@@ -134,7 +133,6 @@ final class ConvBackward {
     /** Batches of 1–3 images: images and groups in order; inside each, tasks over fixed row or column blocks. */
     private static void perImage(Job j, float[] dwg, NativeFloats wN, NativeFloats wtN) {
         int n = j.n, r = j.r(), p = j.p(), kg = j.kg, groups = j.groups;
-        Gemm gemm = Gemm.get();
         // dW row blocks: of dW's kg rows, or of dW^T's r rows when transposed (see weightGemm)
         int blockRows = weightRows(j);
         int rowBlock = Math.max(8, (blockRows + 7) / 8), nRowBlocks = (blockRows + rowBlock - 1) / rowBlock;
