@@ -15,7 +15,10 @@ import dev.cvkit.tensor.Parallel;
  * multiplied in parallel blocks — never the same columns twice.
  */
 final class ConvForward {
-    /** Target size (floats) of one column block: about 1 MB, so it stays in L2. */
+    /**
+     * 1 MB of floats: the largest per-image column matrix training keeps for the backward, and
+     * the backward's column block for large images.
+     */
     static final int COL_BLOCK = 1 << 18;
     /**
      * Largest column matrix (floats) one forward unit builds before the image is split into
