@@ -22,6 +22,11 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
         return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0 && oh == h && ow == w;
     }
 
+    /** Whether every tap of every output reads inside the input (no padding reached). */
+    boolean insideInput() {
+        return ph == 0 && pw == 0 && (oh - 1) * sh + (kh - 1) * dh < h && (ow - 1) * sw + (kw - 1) * dw < w;
+    }
+
     /** First output column ox whose input column ox·sw − pw + kj·dw is ≥ 0. */
     int oxLo(int kj) {
         int off = pw - kj * dw; // need ox·sw ≥ off
@@ -117,8 +122,8 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
         int n = p1 - p0;
         int base = dstOff;
         // zero the row once (one vectorised fill) and copy the valid runs: per-run zeroing
-        // would cost a call per output row
-        java.util.Arrays.fill(dst, base, base + n, 0f);
+        // would cost a call per output row. Without padding every value is copied: no fill.
+        if (!insideInput()) java.util.Arrays.fill(dst, base, base + n, 0f);
         int lo = oxLo(kj), hi = oxHi(kj);
         if (lo >= hi) return;
         int shift = kj * dw - pw;
