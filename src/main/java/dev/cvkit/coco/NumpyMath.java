@@ -80,21 +80,8 @@ final class NumpyMath {
         if (n < 2) {
             return;
         }
-        if (n <= 24) {
-            for (int i = from + 1; i < to; i++) {
-                int v = idx[i];
-                double kv = key[v];
-                int j = i - 1;
-                while (j >= from && kv > key[idx[j]]) {
-                    idx[j + 1] = idx[j];
-                    j--;
-                }
-                idx[j + 1] = v;
-            }
-            return;
-        }
-        int[] tmp = new int[n];
-        mergeSort(idx, from, to, key, tmp);
+        // short ranges are insertion-sorted inside mergeSort and never touch the buffer
+        mergeSort(idx, from, to, key, n <= 24 ? null : new int[n]);
     }
 
     private static void mergeSort(int[] idx, int from, int to, double[] key, int[] tmp) {

@@ -127,9 +127,9 @@ public final class Conv {
 
     /**
      * As above with the weight already off-heap ({@code weights}, may be null: copied per call),
-     * in the layout the chosen kernel reads (see {@link #tapMajor}).
+     * in the layout the chosen kernel reads: tap-major when {@link ConvShifted#applies}.
      */
-    static Tensor conv2dFused(Tensor x, Tensor w, java.util.function.Function<Boolean, NativeFloats> weights,
+    static Tensor conv2dFused(Tensor x, Tensor w, OffHeapWeights weights,
                               float[] scale, float[] shift, float lo, float hi,
                               int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
@@ -163,8 +163,8 @@ public final class Conv {
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
         } else {
-            boolean taps = tapMajor(geo, groups);
-            NativeFloats wNative = weights == null ? null : weights.apply(taps);
+            boolean taps = ConvShifted.applies(geo, groups);
+            NativeFloats wNative = weights == null ? null : weights.get(taps);
             if (taps) {
                 ConvShifted.run(x.data(), w.data(), wNative, out, n, k, geo, ep);
             } else {
@@ -175,12 +175,9 @@ public final class Conv {
         return Tensor.of(out, n, k, oh, ow);
     }
 
-    /**
-     * Whether inference runs this convolution tap by tap ({@link ConvShifted}, weights
-     * tap-major) rather than im2col + one GEMM ({@link ConvForward}, weights as stored).
-     */
-    static boolean tapMajor(ConvGeom geo, int groups) {
-        return ConvShifted.applies(geo, groups);
+    /** A layer's weights kept off-heap for inference: as stored, or tap-major for {@link ConvShifted}. */
+    interface OffHeapWeights {
+        NativeFloats get(boolean tapMajor);
     }
 
     /** Post-processing of output channels [k0, k1) (global indices), columns [p0, p1); row k0 starts at out[base + k0·0]. */

@@ -88,7 +88,7 @@ final class ConvBackward {
                         int off;
                         if (j.colCache != null) {
                             cols = j.colCache;
-                            off = (i0 * groups + g * bj) * r * p;
+                            off = ConvForward.cacheOffset(i0, bj, g, groups, r, p);
                         } else {
                             cols = NativeFloats.scratch(COLS, (long) r * ld);
                             off = 0;
@@ -105,7 +105,7 @@ final class ConvBackward {
                             int off;
                             if (j.colCache != null) {
                                 cols = j.colCache;
-                                off = (i * groups + g) * r * p;
+                                off = ConvForward.cacheOffset(i, 1, g, groups, r, p);
                             } else {
                                 cols = NativeFloats.scratch(COLS, (long) r * p);
                                 off = 0;
@@ -148,7 +148,7 @@ final class ConvBackward {
                     int off;
                     if (j.colCache != null) {
                         cols = j.colCache;
-                        off = (i * groups + g) * r * p;
+                        off = ConvForward.cacheOffset(i, 1, g, groups, r, p);
                     } else {
                         cols = NativeFloats.scratch(SHARED_COLS, (long) r * p);
                         off = 0;

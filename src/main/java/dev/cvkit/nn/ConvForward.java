@@ -80,12 +80,12 @@ final class ConvForward {
         if (units >= 4) {
             Parallel.forEach(units, t -> {
                 int cc = t % fc, g = (t / fc) % groups, j = t / fc / groups;
-                Unit u = new Unit(j, g, cc, multi, n, p, cc0);
-                NativeFloats b = colCache != null ? colCache : NativeFloats.scratch(B, (long) r * u.ld);
+                Unit u = Unit.of(j, cc, multi, n, p, cc0);
+                NativeFloats b = colCache != null ? colCache : NativeFloats.scratch(B, (long) r * u.ld());
                 int bOff = colCache != null ? cacheOffset(u, g, groups, r, p) : 0;
-                NativeFloats c = NativeFloats.scratch(C, (long) kg * u.ld);
+                NativeFloats c = NativeFloats.scratch(C, (long) kg * u.ld());
                 buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, bOff, 0, r);
-                gemm.sgemm(false, false, kg, u.ld, r, 1f, wa, g * kg * r, r, b, bOff, u.ld, 0f, c, 0, u.ld);
+                gemm.sgemm(false, false, kg, u.ld(), r, 1f, wa, g * kg * r, r, b, bOff, u.ld(), 0f, c, 0, u.ld());
                 readBack(c, out, u, g, kg, 0, kg, yStride, p, ep);
             });
             return;
@@ -99,29 +99,32 @@ final class ConvForward {
         int kStep = (kg + nRow - 1) / nRow;
         for (int t = 0; t < units; t++) {
             int cc = t % fc, g = (t / fc) % groups, j = t / fc / groups;
-            Unit u = new Unit(j, g, cc, multi, n, p, cc0);
-            NativeFloats b = colCache != null ? colCache : NativeFloats.scratch(B, (long) r * u.ld);
+            Unit u = Unit.of(j, cc, multi, n, p, cc0);
+            NativeFloats b = colCache != null ? colCache : NativeFloats.scratch(B, (long) r * u.ld());
             int bOff = colCache != null ? cacheOffset(u, g, groups, r, p) : 0;
-            NativeFloats c = NativeFloats.scratch(C, (long) kg * u.ld);
+            NativeFloats c = NativeFloats.scratch(C, (long) kg * u.ld());
             Parallel.forEach((r + rowStep - 1) / rowStep, piece ->
                     buildColumns(src, dec, geo, srcStride, srcGroup, u, g, b, bOff, piece * rowStep, Math.min(r, (piece + 1) * rowStep)));
             Parallel.forEach((kg + kStep - 1) / kStep, blk -> {
                 int k0 = blk * kStep, k1 = Math.min(kg, k0 + kStep);
-                gemm.sgemm(false, false, k1 - k0, u.ld, r, 1f, wa, (g * kg + k0) * r, r, b, bOff, u.ld, 0f, c, k0 * u.ld, u.ld);
+                gemm.sgemm(false, false, k1 - k0, u.ld(), r, 1f, wa, (g * kg + k0) * r, r, b, bOff, u.ld(), 0f, c, k0 * u.ld(), u.ld());
                 readBack(c, out, u, g, kg, k0, k1, yStride, p, ep);
             });
         }
     }
 
     /** Images [i0, i0 + bj) side by side, columns [p0, p1) of each; the GEMM's row length ld = bj·(p1 − p0). */
-    record Unit(int i0, int bj, int p0, int p1, int ld) {
-        Unit(int chunk, int g, int cc, int multi, int n, int p, int colChunk) {
-            this(chunk * multi, Math.min(multi, n - chunk * multi), cc * colChunk, Math.min(p, (cc + 1) * colChunk),
-                    Math.min(multi, n - chunk * multi) * (Math.min(p, (cc + 1) * colChunk) - cc * colChunk));
+    record Unit(int i0, int bj, int p0, int p1) {
+        /** Image chunk {@code chunk} (of {@code multi} images) and column block cc. */
+        static Unit of(int chunk, int cc, int multi, int n, int p, int colChunk) {
+            return new Unit(chunk * multi, Math.min(multi, n - chunk * multi), cc * colChunk, Math.min(p, (cc + 1) * colChunk));
         }
+
+        /** Row length of the unit's column matrix and product. */
+        int ld() { return bj * (p1 - p0); }
     }
 
-    /** Rows [row0, row1) of the unit's column matrix into b at bOff (row stride u.ld); xd may be the decimated input. */
+    /** Rows [row0, row1) of the unit's column matrix into b at bOff (row stride u.ld()); xd may be the decimated input. */
     private static void buildColumns(float[] xd, boolean decimated, ConvGeom geo, int xStride, int groupSize, Unit u, int g,
                                      NativeFloats b, int bOff, int row0, int row1) {
         int w = u.p1 - u.p0;
@@ -130,9 +133,9 @@ final class ConvForward {
             int xOff = (u.i0 + im) * xStride + groupOff;
             if (geo.isPointwise()) {
                 // 1×1 stride 1: the columns are the input rows themselves
-                for (int row = row0; row < row1; row++) b.put(bOff + row * u.ld + im * w, xd, xOff + row * geo.cols() + u.p0, w);
+                for (int row = row0; row < row1; row++) b.put(bOff + row * u.ld() + im * w, xd, xOff + row * geo.cols() + u.p0, w);
             } else {
-                geo.im2col(xd, xOff, decimated, row0, row1, u.p0, u.p1, b, bOff + im * w, u.ld);
+                geo.im2col(xd, xOff, decimated, row0, row1, u.p0, u.p1, b, bOff + im * w, u.ld());
             }
         }
     }
@@ -143,10 +146,15 @@ final class ConvForward {
      * only used when a unit holds whole images (r·p ≤ COL_BLOCK).
      */
     static int cacheOffset(Unit u, int g, int groups, int r, int p) {
-        return (u.i0 * groups + g * u.bj) * r * p;
+        return cacheOffset(u.i0, u.bj, g, groups, r, p);
     }
 
-    /** Output rows [k0, k1) of the unit from c (row stride u.ld) into out, then the epilogue per row. */
+    /** As above for images i0 … i0+bj−1 (the backward reads the cache with it). */
+    static int cacheOffset(int i0, int bj, int g, int groups, int r, int p) {
+        return (i0 * groups + g * bj) * r * p;
+    }
+
+    /** Output rows [k0, k1) of the unit from c (row stride u.ld()) into out, then the epilogue per row. */
     private static void readBack(NativeFloats c, float[] out, Unit u, int g, int kg, int k0, int k1, int yStride,
                                  int p, Conv.Epilogue ep) {
         int w = u.p1 - u.p0;
@@ -154,7 +162,7 @@ final class ConvForward {
             int yBase = (u.i0 + im) * yStride + g * kg * p;
             for (int kk = k0; kk < k1; kk++) {
                 int at = yBase + kk * p;
-                c.get(kk * u.ld + im * w, out, at + u.p0, w);
+                c.get(kk * u.ld() + im * w, out, at + u.p0, w);
                 if (ep != null) ep.apply(g * kg + kk, g * kg + kk + 1, at, u.p0, u.p1);
             }
         }

@@ -2,6 +2,7 @@ package dev.cvkit.nn;
 
 import dev.cvkit.tensor.Tensor;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 /** Zeroes each value with probability p in training and scales the rest by 1/(1−p); identity in eval. */
 public final class Dropout extends Module {
@@ -18,25 +19,16 @@ public final class Dropout extends Module {
 
     /**
      * Restarts every Dropout's mask generator under {@code root}: the k-th one met (children in
-     * order, depth first) from a mix of (seed, k). Training loops call this before each step with
+     * order, depth first) from the k-th draw of a SplittableRandom(seed). Training loops call this before each step with
      * a seed derived from (run seed, epoch, batch), so the masks depend on the position in the run
      * only — a run resumed from a checkpoint draws the same masks as one that never stopped.
      */
     public static void reseedAll(Module root, long seed) {
-        reseed(root, seed, new int[1]);
+        reseed(root, new SplittableRandom(seed));
     }
 
-    private static void reseed(Module m, long seed, int[] index) {
-        if (m instanceof Dropout d) {
-            d.rng.setSeed(mix(seed + 0x9E37_79B9_7F4A_7C15L * ++index[0]));
-        }
-        for (Module c : m.children().values()) reseed(c, seed, index);
-    }
-
-    /** SplitMix64's finaliser: neighbouring seeds give unrelated generator states. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
-        return z ^ (z >>> 31);
+    private static void reseed(Module m, SplittableRandom seeds) {
+        if (m instanceof Dropout d) d.rng.setSeed(seeds.nextLong());
+        for (Module c : m.children().values()) reseed(c, seeds);
     }
 }

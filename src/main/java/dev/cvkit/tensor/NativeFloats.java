@@ -31,26 +31,22 @@ public final class NativeFloats {
     /** Grows (losing the contents) so at least n floats fit; geometric so slightly larger calls reuse it. */
     public NativeFloats ensure(long n) {
         if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("native buffer of " + n + " floats");
-        if (capacity < n) {
-            if (ptr != null) ptr.close();
-            long cap = Math.min(Integer.MAX_VALUE, Math.max(n, 1L << 16) + n / 4);
-            ptr = new FloatPointer(cap);
-            buf = ptr.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            capacity = cap;
-        }
+        if (capacity < n) allocate(Math.min(Integer.MAX_VALUE, Math.max(n, 1L << 16) + n / 4));
         return this;
     }
 
     /** Allocates exactly n floats (for long-lived buffers of a known size; losing the contents). */
     public NativeFloats ensureExactly(long n) {
         if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("native buffer of " + n + " floats");
-        if (capacity != n) {
-            if (ptr != null) ptr.close();
-            ptr = new FloatPointer(Math.max(1, n));
-            buf = ptr.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            capacity = Math.max(1, n);
-        }
+        if (capacity != Math.max(1, n)) allocate(Math.max(1, n));
         return this;
+    }
+
+    private void allocate(long cap) {
+        if (ptr != null) ptr.close();
+        ptr = new FloatPointer(cap);
+        buf = ptr.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        capacity = cap;
     }
 
     public long capacity() { return capacity; }
