@@ -295,14 +295,15 @@ public final class Tensor {
     public Tensor add(Tensor o) {
         checkSame(o);
         float[] r = new float[data.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = data[i] + o.data[i];
-        }
+        float[] a = data, b = o.data;
+        Parallel.forRange(r.length, (from, to) -> {
+            for (int i = from; i < to; i++) r[i] = a[i] + b[i];
+        });
         Tensor out = result(r, shape, this, o);
         if (out.requiresGrad) {
             out.setBackward(() -> {
-                if (requiresGrad) addInto(gradBuffer(), out.grad);
-                if (o.requiresGrad) addInto(o.gradBuffer(), out.grad);
+                if (requiresGrad) addGrad(out.grad);
+                if (o.requiresGrad) o.addGrad(out.grad);
             });
         }
         return out;
@@ -397,8 +398,14 @@ public final class Tensor {
 
     /** dst += src, elementwise. */
     public static void addInto(float[] dst, float[] src) {
-        for (int i = 0; i < dst.length; i++) {
-            dst[i] += src[i];
-        }
+        Parallel.forRange(dst.length, (from, to) -> {
+            for (int i = from; i < to; i++) dst[i] += src[i];
+        });
+    }
+
+    /** grad += g; the first contribution is copied (no zero-filled buffer to add into). */
+    private void addGrad(float[] g) {
+        if (grad == null) grad = g.clone();
+        else addInto(grad, g);
     }
 }
