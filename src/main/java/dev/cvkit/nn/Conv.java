@@ -265,28 +265,9 @@ public final class Conv {
                 needW ? w.gradBuffer() : null);
     }
 
-    /**
-     * db[j] += Σ over images and pixels of dy[i, j, ·]: per row four interleaved float partial
-     * sums (one running sum is add-latency bound), rows combined in double. By shape only.
-     */
+    /** db[j] += Σ over images and pixels of dy[i, j, ·] (vectorised, see {@link Functional#channelSum}). By shape only. */
     static void biasGrad(float[] dy, int n, int k, int p, float[] db) {
-        Parallel.forEach(k, j -> {
-            double s = 0;
-            for (int i = 0; i < n; i++) {
-                int o = (i * k + j) * p;
-                float a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-                int q = 0;
-                for (; q + 3 < p; q += 4) {
-                    a0 += dy[o + q];
-                    a1 += dy[o + q + 1];
-                    a2 += dy[o + q + 2];
-                    a3 += dy[o + q + 3];
-                }
-                for (; q < p; q++) a0 += dy[o + q];
-                s += (a0 + a1) + (a2 + a3);
-            }
-            db[j] += (float) s;
-        });
+        Parallel.forEach(k, j -> db[j] += (float) Functional.channelSum(dy, n, k, j, p));
     }
 
     /** Per group: Wt[c][k][i][j] = W[g·kg + k][c][kh−1−i][kw−1−j], laid out [groups][cg][kg·kh·kw]. */

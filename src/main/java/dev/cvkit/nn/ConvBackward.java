@@ -190,11 +190,12 @@ final class ConvBackward {
     /**
      * dW as dW^T = cols · dY^T (r × kg) when the output channels are few and the kernel rows
      * many: OpenBLAS runs the product with r rows 1.2–1.6× faster than with 16–32 (measured for
-     * ResNet-20's stages 1 and 2 and LeNet's second conv), but slower for LeNet's first (r = 25)
-     * and at 64 channels. Depends on the shape only.
+     * ResNet-20's stages 1 and 2 and LeNet's second conv), 1.15–1.3× at 64 and 128 (ResNet-20's
+     * stage 3, 576 rows over 256–4096 columns: 121–129 against 94–110 GFLOPS), but slower for
+     * LeNet's first (r = 25). Depends on the shape only.
      */
     private static boolean transposedWeightGrad(Job j) {
-        return j.kg <= 32 && j.r() >= 64;
+        return j.kg <= 128 && j.r() >= 64;
     }
 
     /** Rows of the weight-gradient product: r for dW^T, kg for dW. */

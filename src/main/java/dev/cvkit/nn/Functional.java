@@ -263,7 +263,7 @@ public final class Functional {
             // input rows (a vectorised pass over whole rows), then over each window's columns
             Parallel.forEach(n * c, pl -> {
                 int xo = pl * h * w, yo = pl * oh * ow;
-                float[] colMax = new float[w];
+                float[] colMax = new float[w], next = new float[w];
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = Math.max(oy * sh - ph, 0), y1 = Math.min(oy * sh - ph + kh, h);
                     int yr = yo + oy * ow;
@@ -273,8 +273,9 @@ public final class Functional {
                     }
                     System.arraycopy(d, xo + y0 * w, colMax, 0, w);
                     for (int iy = y0 + 1; iy < y1; iy++) {
-                        int row = xo + iy * w;
-                        for (int ix = 0; ix < w; ix++) colMax[ix] = Math.max(colMax[ix], d[row + ix]);
+                        // copied to offset 0 first: C2 vectorises only when every array uses the same index
+                        System.arraycopy(d, xo + iy * w, next, 0, w);
+                        for (int ix = 0; ix < w; ix++) colMax[ix] = Math.max(colMax[ix], next[ix]);
                     }
                     for (int ox = 0; ox < ow; ox++) {
                         int xs = ox * sw - pw;
@@ -661,6 +662,23 @@ public final class Functional {
             sb += b[q];
         }
         return new double[] {sa, sb};
+    }
+
+    /** Σ over the n images and p positions of channel ch of d [n, c, p], as {@link #channelSums}. */
+    static double channelSum(float[] d, int n, int c, int ch, int p) {
+        float[][] rows = SUM_ROWS.get();
+        if (rows[0].length < p) {
+            for (int r = 0; r < rows.length; r++) rows[r] = new float[p];
+        }
+        float[] a = rows[0], x = rows[2];
+        System.arraycopy(d, ch * p, a, 0, p);
+        for (int i = 1; i < n; i++) {
+            System.arraycopy(d, (i * c + ch) * p, x, 0, p);
+            for (int q = 0; q < p; q++) a[q] += x[q];
+        }
+        double s = 0;
+        for (int q = 0; q < p; q++) s += a[q];
+        return s;
     }
 
     /**

@@ -213,6 +213,7 @@ class ConvReferenceTest {
                 {4, 8, 9, 9, 12, 3, 1, 2, 2, 1},
                 {2, 12, 11, 10, 8, 3, 2, 1, 1, 1},
                 {6, 16, 6, 6, 16, 1, 1, 0, 1, 1},
+                {4, 16, 8, 8, 64, 3, 1, 1, 1, 1}, // dW transposed at 64 channels, batch chunks
                 {4, 8, 8, 8, 12, 3, 1, 1, 1, 4}};
         for (int[] cs : cases) {
             Tensor x = Tensor.randn(r, cs[0], cs[1], cs[2], cs[3]);
