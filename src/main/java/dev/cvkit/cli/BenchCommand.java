@@ -20,6 +20,8 @@ import picocli.CommandLine.Spec;
                 "(batch 1 and 8), NMS (2000 boxes) and RoI Align (512 RoIs, aligned false and true). The random",
                 "boxes follow torch_bench.py's distribution from a seeded java.util.Random (not the same values).",
                 "conv2d records add gemm_gflops: OpenBLAS alone on each image's GEMM, the ceiling of im2col + GEMM.",
+                "Training and resnet18 records add gemm_ms (time inside OpenBLAS per call, summed over threads),",
+                "gemm_gflops_achieved and gemm_share (gemm_ms over the call's time): what the Java around it costs.",
                 "Compare ratios measured in one sitting on one machine; each case warms up 5 s."},
         footerHeading = "%nExamples:%n",
         footer = {"  cvkit bench --threads 1 --format jsonl", "  cvkit bench --threads 2 --reps 3"})

@@ -10,6 +10,7 @@ import dev.cvkit.nn.Module;
 import dev.cvkit.optim.Sgd;
 import dev.cvkit.structures.BoxOps;
 import dev.cvkit.tensor.Gemm;
+import dev.cvkit.tensor.GemmClock;
 import dev.cvkit.tensor.NativeFloats;
 import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
@@ -177,18 +178,20 @@ public final class Benchmarks {
         float[] y = new float[shape[0]];
         for (int i = 0; i < y.length; i++) y[i] = r.nextInt(10);
         Tensor target = Tensor.of(y, shape[0]);
-        Timing t = time(() -> {
+        Runnable step = () -> {
             opt.zeroGrad();
             Tensor loss = Losses.crossEntropy(m.forward(x), target);
             loss.backward();
             opt.step();
-        }, 3);
+        };
+        Timing t = time(step, 3);
         ObjectNode o = record(name, t);
         o.put("batch", shape[0]);
         o.putArray("input").add(shape[1]).add(shape[2]).add(shape[3]);
         o.put("params", m.parameterCount());
         o.put("images_per_s", round(shape[0] / t.median, 1));
         o.put("ms_per_step", round(t.median * 1e3, 3));
+        gemmShare(o, step, t.median);
         emit(o, t);
     }
 
@@ -197,17 +200,37 @@ public final class Benchmarks {
         Module m = Architecture.RESNET18.build(1000).eval();
         Tensor x = Tensor.randn(new Random(0), batch, 3, 224, 224);
         Timing t;
-        try (var g = Tensor.noGrad()) {
-            t = time(() -> m.forward(x), 2);
-        }
+        Runnable forward = () -> {
+            try (var g = Tensor.noGrad()) {
+                m.forward(x);
+            }
+        };
+        t = time(forward, 2);
         ObjectNode o = record("infer_resnet18", t);
         o.put("batch", batch);
         o.putArray("input").add(3).add(224).add(224);
         o.put("images_per_s", round(batch / t.median, 2));
         o.put("ms_per_batch", round(t.median * 1e3, 3));
+        gemmShare(o, forward, t.median);
         long hwm = peakRssKb();
         if (hwm > 0) o.put("peak_rss_mb_so_far", hwm / 1024);
         emit(o, t);
+    }
+
+    /**
+     * Where a model case's time goes: a few more calls with {@link GemmClock} on give the time
+     * inside OpenBLAS per call (summed over threads, so with one thread it is a share of
+     * the wall time) and the rate OpenBLAS reached on the case's own products.
+     */
+    private static void gemmShare(ObjectNode o, Runnable fn, double medianS) {
+        int calls = Math.max(1, Math.min(10, (int) Math.ceil(1.0 / medianS)));
+        GemmClock.start();
+        for (int i = 0; i < calls; i++) fn.run();
+        GemmClock.stop();
+        double ms = GemmClock.nanos() / 1e6 / calls;
+        o.put("gemm_ms", round(ms, 3));
+        o.put("gemm_gflops_achieved", round(GemmClock.flops() / (double) GemmClock.nanos(), 2));
+        o.put("gemm_share", round(ms / (medianS * 1e3), 3));
     }
 
     /**

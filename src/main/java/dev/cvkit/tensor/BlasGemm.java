@@ -58,8 +58,10 @@ final class BlasGemm implements Gemm {
         if (beta != 0f) {
             copyIn(c, cOff, ldc, m, n, s.fc);
         }
+        long t0 = GemmClock.isOn() ? System.nanoTime() : 0;
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS,
                 m, n, k, alpha, s.a, aCols, s.b, bCols, beta, s.c, n);
+        if (t0 != 0) GemmClock.add(System.nanoTime() - t0, m, n, k);
         if (ldc == n) {
             s.fc.get(0, c, cOff, m * n);
         } else {
@@ -86,8 +88,10 @@ final class BlasGemm implements Gemm {
             return;
         }
         // views at the offsets (no native allocation; the buffers own the memory)
+        long t0 = GemmClock.isOn() ? System.nanoTime() : 0;
         openblas_nolapack.cblas_sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS,
                 m, n, k, alpha, at(a, aOff), lda, at(b, bOff), ldb, beta, at(c, cOff), ldc);
+        if (t0 != 0) GemmClock.add(System.nanoTime() - t0, m, n, k);
     }
 
     private static FloatPointer at(NativeFloats f, int off) {
