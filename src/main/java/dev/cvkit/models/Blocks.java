@@ -25,26 +25,12 @@ public final class Blocks {
         return s;
     }
 
-    /** Inference: o ← max(o + shortcut, 0) in place (o is a fresh, unshared output). */
-    static Tensor addRelu(Tensor o, Tensor shortcut) {
-        float[] a = o.data(), b = shortcut.data();
-        for (int i = 0; i < a.length; i++) {
-            float v = a[i] + b[i];
-            a[i] = v > 0f ? v : 0f;
-        }
-        return o;
-    }
-
     /**
-     * Inference: relu(o + shortcut) into o; a downsampled shortcut is a temporary of this block
-     * and goes back to the pool (the identity shortcut is the caller's input and stays).
+     * Inference: the block's shortcut, x itself or the downsampled x (a temporary the block gives
+     * back to the pool once the block's last convolution has added it in).
      */
-    static Tensor addReluRelease(Tensor o, Tensor x, Module downsample) {
-        if (downsample == null) return addRelu(o, x);
-        Tensor s = downsample.forward(x);
-        addRelu(o, s);
-        BufferPool.release(s, o);
-        return o;
+    static Tensor shortcut(Tensor x, Module downsample) {
+        return downsample == null ? x : downsample.forward(x);
     }
 
     /** ResNet basic block: two 3×3 convs (conv1/bn1, conv2/bn2), identity or downsample shortcut. */
@@ -72,9 +58,11 @@ public final class Blocks {
         protected Tensor compute(Tensor x) {
             if (fusedInference() && se == null) {
                 Tensor o1 = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
-                Tensor o = conv2.forwardFused(o1, bn2, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                Tensor s = shortcut(x, downsample);
+                Tensor o = conv2.forwardFused(o1, bn2, s, 0f, Float.POSITIVE_INFINITY);
                 BufferPool.give(o1.data());
-                return addReluRelease(o, x, downsample);
+                if (s != x) BufferPool.release(s, o);
+                return o;
             }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = bn2.forward(conv2.forward(o));
@@ -113,9 +101,11 @@ public final class Blocks {
                 Tensor o1 = conv1.forwardFused(x, bn1, 0f, Float.POSITIVE_INFINITY);
                 Tensor o2 = conv2.forwardFused(o1, bn2, 0f, Float.POSITIVE_INFINITY);
                 BufferPool.give(o1.data());
-                Tensor o = conv3.forwardFused(o2, bn3, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                Tensor s = shortcut(x, downsample);
+                Tensor o = conv3.forwardFused(o2, bn3, s, 0f, Float.POSITIVE_INFINITY);
                 BufferPool.give(o2.data());
-                return addReluRelease(o, x, downsample);
+                if (s != x) BufferPool.release(s, o);
+                return o;
             }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = relu.forward(bn2.forward(conv2.forward(o)));

@@ -132,6 +132,18 @@ public final class Conv {
     static Tensor conv2dFused(Tensor x, Tensor w, OffHeapWeights weights,
                               float[] scale, float[] shift, float lo, float hi,
                               int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        return conv2dFused(x, w, weights, scale, shift, null, lo, hi, sh, sw, ph, pw, dh, dw, groups);
+    }
+
+    /**
+     * As above with a residual added before the clamp, clamp(y·scale + shift + residual):
+     * ResNet's relu(bn2(conv2(·)) + shortcut) in the same pass over each output row, instead of
+     * a separate add-and-ReLU pass over the block's output. {@code residual} (may be null) has
+     * the output's shape.
+     */
+    static Tensor conv2dFused(Tensor x, Tensor w, OffHeapWeights weights,
+                              float[] scale, float[] shift, Tensor residual, float lo, float hi,
+                              int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int k = w.size(0), kh = w.size(2), kw = w.size(3);
         if (x.dim() != 4 || c % groups != 0 || w.size(1) != c / groups) {
@@ -146,13 +158,20 @@ public final class Conv {
         // inference output from the pool: the GEMM path writes every element, depthwise adds up
         float[] out = BufferPool.take(n * k * p);
         if (cg == 1 && kg == 1) java.util.Arrays.fill(out, 0f);
+        if (residual != null && residual.numel() != n * k * p) {
+            throw new IllegalArgumentException("conv2d: residual " + residual + " does not fit the output");
+        }
+        float[] res = residual == null ? null : residual.data();
         Epilogue ep = (k0, k1, base, p0, p1) -> {
             for (int j = k0; j < k1; j++) {
                 float s = scale == null ? 1f : scale[j], t = shift == null ? 0f : shift[j];
                 int o = base + (j - k0) * p;
-                for (int q = p0; q < p1; q++) {
-                    // Math.min/max (not ternaries) so C2 vectorises the loop
-                    out[o + q] = Math.min(Math.max(out[o + q] * s + t, lo), hi);
+                // Math.min/max (not ternaries) so C2 vectorises the loops; out and res share
+                // one index expression, which C2 needs to vectorise a loop over two arrays
+                if (res == null) {
+                    for (int q = p0; q < p1; q++) out[o + q] = Math.min(Math.max(out[o + q] * s + t, lo), hi);
+                } else {
+                    for (int q = p0; q < p1; q++) out[o + q] = Math.min(Math.max(out[o + q] * s + t + res[o + q], lo), hi);
                 }
             }
         };

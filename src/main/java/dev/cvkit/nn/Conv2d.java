@@ -49,6 +49,14 @@ public class Conv2d extends Module {
      * pass; see {@link Conv#conv2dFused}. Records no gradient.
      */
     public Tensor forwardFused(Tensor x, BatchNorm bn, float lo, float hi) {
+        return forwardFused(x, bn, null, lo, hi);
+    }
+
+    /**
+     * As above with {@code residual} (the output's shape, may be null) added after the
+     * BatchNorm and before the clamp: a ResNet block's relu(bn2(conv2(·)) + shortcut).
+     */
+    public Tensor forwardFused(Tensor x, BatchNorm bn, Tensor residual, float lo, float hi) {
         float[] scale = null, shift = null;
         if (bn != null) {
             scale = new float[out];
@@ -61,7 +69,7 @@ public class Conv2d extends Module {
         } else if (bias != null) {
             shift = bias.data();
         }
-        return Conv.conv2dFused(x, weight, this::nativeWeight, scale, shift, lo, hi, stride, stride, padding, padding,
+        return Conv.conv2dFused(x, weight, this::nativeWeight, scale, shift, residual, lo, hi, stride, stride, padding, padding,
                 dilation, dilation, groups);
     }
 

@@ -317,7 +317,7 @@ public final class Functional {
                 }
             });
         } else {
-    Parallel.forEach(n * c, pl -> {
+            Parallel.forEach(n * c, pl -> {
                 int xo = pl * h * w, yo = pl * oh * ow;
                 for (int oy = 0; oy < oh; oy++) {
                     int y0 = oy * sh - ph, y1 = Math.min(y0 + kh, h);
@@ -347,9 +347,10 @@ public final class Functional {
             r.setBackward(() -> {
                 float[] g = x.gradBuffer(), dy = r.grad();
                 int op = oh * ow;
-                for (int pl = 0; pl < n * c; pl++) {
+                // each plane's indices point into its own plane: planes are independent tasks
+                Parallel.forEach(n * c, pl -> {
                     for (int q = 0; q < op; q++) g[pl * h * w + idx[pl * op + q]] += dy[pl * op + q];
-                }
+                });
             });
         }
         return new Pooled(r, idx);
