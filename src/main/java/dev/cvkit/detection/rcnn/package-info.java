@@ -1,6 +1,9 @@
 /**
  * The R-CNN family's heads, built from {@code dev.cvkit.detection.targets} and
- * {@code dev.cvkit.detection.ops}: for now the region proposal network's proposal selection
- * ({@link dev.cvkit.detection.rcnn.RegionProposals}), as torchvision 0.14's RegionProposalNetwork.
+ * {@code dev.cvkit.detection.ops}, as torchvision 0.14's: the feature pyramid
+ * ({@link dev.cvkit.detection.rcnn.FeaturePyramid}), the region proposal network's head
+ * ({@link dev.cvkit.detection.rcnn.RpnHead}) and its proposal selection
+ * ({@link dev.cvkit.detection.rcnn.RegionProposals}). Modules take a list of pyramid levels
+ * ({@code forwardLevels}) and load torchvision's state dicts by name.
  */
 package dev.cvkit.detection.rcnn;
