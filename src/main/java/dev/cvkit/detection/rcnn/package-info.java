@@ -2,8 +2,9 @@
  * The R-CNN family's heads, built from {@code dev.cvkit.detection.targets} and
  * {@code dev.cvkit.detection.ops}, as torchvision 0.14's: the feature pyramid
  * ({@link dev.cvkit.detection.rcnn.FeaturePyramid}), the region proposal network's head
- * ({@link dev.cvkit.detection.rcnn.RpnHead}) and its proposal selection
- * ({@link dev.cvkit.detection.rcnn.RegionProposals}). Modules take a list of pyramid levels
+ * ({@link dev.cvkit.detection.rcnn.RpnHead}), its proposal selection
+ * ({@link dev.cvkit.detection.rcnn.RegionProposals}) and the box stage
+ * ({@link dev.cvkit.detection.rcnn.RoiBoxHead}). Modules take a list of pyramid levels
  * ({@code forwardLevels}) and load torchvision's state dicts by name.
  */
 package dev.cvkit.detection.rcnn;

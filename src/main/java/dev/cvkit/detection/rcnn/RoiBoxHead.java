@@ -1,0 +1,188 @@
+package dev.cvkit.detection.rcnn;
+
+import dev.cvkit.detection.ops.MultiScaleRoiAlign;
+import dev.cvkit.detection.targets.BoxCoder;
+import dev.cvkit.nn.Functional;
+import dev.cvkit.nn.Linear;
+import dev.cvkit.nn.Module;
+import dev.cvkit.structures.BoxOps;
+import dev.cvkit.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Faster R-CNN's second stage at inference, as torchvision's {@code RoIHeads} with
+ * {@code TwoMLPHead} and {@code FastRCNNPredictor}: each proposal is pooled from the pyramid
+ * ({@link MultiScaleRoiAlign}), flattened through two fully connected layers with ReLU, and
+ * scored per class with class-specific box deltas (weights 10, 10, 5, 5). Then per image:
+ * softmax, decode against the proposal, clip to the image, drop the background class, keep
+ * scores above {@code scoreThresh}, drop boxes under 0.01 pixel, NMS per class, keep the best
+ * {@code detectionsPerImage}. Parameter names {@code box_head.fc6/fc7},
+ * {@code box_predictor.cls_score/bbox_pred} as torchvision's.
+ */
+public final class RoiBoxHead extends Module {
+    /** One image's detections: boxes [K·4] by descending score, scores [K], labels [K] (1 … classes−1). */
+    public record Detections(float[] boxes, float[] scores, int[] labels) {
+        public int count() { return scores.length; }
+    }
+
+    private final MultiScaleRoiAlign pooler;
+    private final TwoMlpHead head;
+    private final Predictor predictor;
+    private final int classes;
+    private final BoxCoder coder = new BoxCoder(10f, 10f, 5f, 5f);
+    private float scoreThresh = 0.05f, nmsThresh = 0.5f;
+    private int detectionsPerImage = 100;
+
+    /**
+     * @param channels feature channels of the pyramid levels pooled
+     * @param pool pooled size (torchvision: 7, sampling ratio 2)
+     * @param representation width of fc6 and fc7 (torchvision: 1024)
+     * @param classes number of classes including background (index 0)
+     */
+    public RoiBoxHead(int channels, int pool, int representation, int classes) {
+        if (classes < 2) throw new IllegalArgumentException("box head: " + classes + " classes (background included)");
+        this.pooler = new MultiScaleRoiAlign(pool, pool, 2);
+        this.classes = classes;
+        this.head = child("box_head", new TwoMlpHead(channels * pool * pool, representation));
+        this.predictor = child("box_predictor", new Predictor(representation, classes));
+    }
+
+    /** torchvision's TwoMLPHead: flatten, fc6, ReLU, fc7, ReLU. */
+    static final class TwoMlpHead extends Module {
+        private final Linear fc6, fc7;
+
+        TwoMlpHead(int in, int representation) {
+            fc6 = child("fc6", new Linear(in, representation));
+            fc7 = child("fc7", new Linear(representation, representation));
+        }
+
+        @Override
+        protected Tensor compute(Tensor x) {
+            Tensor flat = x.reshape(x.size(0), x.numel() / Math.max(1, x.size(0)));
+            return Functional.relu(fc7.forward(Functional.relu(fc6.forward(flat))));
+        }
+    }
+
+    /** torchvision's FastRCNNPredictor: class logits and class-specific box deltas. */
+    static final class Predictor extends Module {
+        final Linear cls, box;
+
+        Predictor(int representation, int classes) {
+            cls = child("cls_score", new Linear(representation, classes));
+            box = child("bbox_pred", new Linear(representation, classes * 4));
+        }
+
+        @Override
+        protected Tensor compute(Tensor x) {
+            throw new UnsupportedOperationException("the predictor has two outputs: use cls and box");
+        }
+    }
+
+    /** Sets torchvision's box_score_thresh, box_nms_thresh and box_detections_per_img (defaults 0.05, 0.5, 100). */
+    public RoiBoxHead thresholds(float score, float nms, int perImage) {
+        if (perImage <= 0 || !(nms >= 0 && nms <= 1)) throw new IllegalArgumentException("box head: NMS " + nms + ", " + perImage + " per image");
+        this.scoreThresh = score;
+        this.nmsThresh = nms;
+        this.detectionsPerImage = perImage;
+        return this;
+    }
+
+    /**
+     * @param levels the pyramid levels the RoIs are pooled from (torchvision: FPN levels 0–3, not the pooled extra)
+     * @param proposals per image [K_i·4]
+     * @param imageSizes per image {height, width} (the size the network saw)
+     */
+    public List<Detections> detect(List<Tensor> levels, List<float[]> proposals, int[][] imageSizes) {
+        List<Tensor> boxes = new ArrayList<>();
+        for (float[] p : proposals) boxes.add(Tensor.of(p, p.length / 4, 4));
+        Tensor x = head.forward(pooler.apply(levels, boxes, imageSizes));
+        float[] logits = predictor.cls.forward(x).data(), deltas = predictor.box.forward(x).data();
+        List<Detections> out = new ArrayList<>();
+        int base = 0;
+        for (int i = 0; i < proposals.size(); i++) {
+            int n = proposals.get(i).length / 4;
+            out.add(postprocess(logits, deltas, proposals.get(i), base, n, imageSizes[i]));
+            base += n;
+        }
+        return out;
+    }
+
+    private Detections postprocess(float[] logits, float[] deltas, float[] props, int base, int n, int[] size) {
+        int c = classes, m = n * (c - 1);
+        float[] b = new float[m * 4], s = new float[m];
+        int[] lab = new int[m];
+        float[] ref = new float[c * 4];
+        int kept = 0;
+        for (int r = 0; r < n; r++) {
+            float[] prob = softmax(logits, (base + r) * c, c);
+            for (int j = 0; j < c; j++) System.arraycopy(props, 4 * r, ref, 4 * j, 4);
+            float[] dec = coder.decode(java.util.Arrays.copyOfRange(deltas, (base + r) * c * 4, (base + r + 1) * c * 4), ref);
+            for (int j = 1; j < c; j++) {
+                float x1 = clamp(dec[4 * j], size[1]), y1 = clamp(dec[4 * j + 1], size[0]);
+                float x2 = clamp(dec[4 * j + 2], size[1]), y2 = clamp(dec[4 * j + 3], size[0]);
+                if (!(prob[j] > scoreThresh)) continue;
+                if (!(x2 - x1 >= 1e-2f && y2 - y1 >= 1e-2f)) continue;
+                b[4 * kept] = x1;
+                b[4 * kept + 1] = y1;
+                b[4 * kept + 2] = x2;
+                b[4 * kept + 3] = y2;
+                s[kept] = prob[j];
+                lab[kept++] = j;
+            }
+        }
+        // torchvision filters all (proposal, class) pairs in proposal-major order, as here
+        b = java.util.Arrays.copyOf(b, 4 * kept);
+        s = java.util.Arrays.copyOf(s, kept);
+        lab = java.util.Arrays.copyOf(lab, kept);
+        int[] keep = BoxOps.batchedNms(b, s, lab, nmsThresh);
+        int k = Math.min(keep.length, detectionsPerImage);
+        float[] fb = new float[4 * k], fs = new float[k];
+        int[] fl = new int[k];
+        for (int j = 0; j < k; j++) {
+            System.arraycopy(b, 4 * keep[j], fb, 4 * j, 4);
+            fs[j] = s[keep[j]];
+            fl[j] = lab[keep[j]];
+        }
+        return new Detections(fb, fs, fl);
+    }
+
+    /** Softmax of x[off, off + c) in float32: exp(v − max) / Σ. */
+    private static float[] softmax(float[] x, int off, int c) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < c; j++) max = Math.max(max, x[off + j]);
+        float[] e = new float[c];
+        float sum = 0;
+        for (int j = 0; j < c; j++) {
+            e[j] = (float) Math.exp(x[off + j] - max);
+            sum += e[j];
+        }
+        for (int j = 0; j < c; j++) e[j] /= sum;
+        return e;
+    }
+
+    private static float clamp(float v, float max) {
+        return v != v ? v : Math.min(Math.max(v, 0f), max);
+    }
+
+    /**
+     * Boxes [K·4] detected on an image resized from {@code original} to {@code resized} (each
+     * {height, width}) back in the original's pixels, as GeneralizedRCNNTransform.postprocess.
+     */
+    public static float[] rescale(float[] boxes, int[] resized, int[] original) {
+        float rh = (float) original[0] / resized[0], rw = (float) original[1] / resized[1];
+        float[] out = new float[boxes.length];
+        for (int i = 0; i < boxes.length; i += 4) {
+            out[i] = boxes[i] * rw;
+            out[i + 1] = boxes[i + 1] * rh;
+            out[i + 2] = boxes[i + 2] * rw;
+            out[i + 3] = boxes[i + 3] * rh;
+        }
+        return out;
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        throw new UnsupportedOperationException("the box head takes pyramid levels and proposals: use detect");
+    }
+}
