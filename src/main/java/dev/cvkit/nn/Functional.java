@@ -848,6 +848,32 @@ public final class Functional {
         return r;
     }
 
+    /**
+     * Rows {@code idx} of x along its first dimension (torch's {@code x[idx]} with an index
+     * vector; repeats allowed): [len(idx), rest…]. The backward adds each row's gradient back
+     * into the row it came from, in index order.
+     */
+    public static Tensor rows(Tensor x, int[] idx) {
+        int n = x.size(0), row = x.numel() / Math.max(1, n);
+        float[] d = x.data(), y = new float[idx.length * row];
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= n) throw new IllegalArgumentException("rows: index " + idx[i] + " outside 0.." + (n - 1));
+            System.arraycopy(d, idx[i] * row, y, i * row, row);
+        }
+        int[] shape = x.shape().clone();
+        shape[0] = idx.length;
+        Tensor r = Tensor.result(y, shape, x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int i = 0; i < idx.length; i++) {
+                    for (int q = 0; q < row; q++) g[idx[i] * row + q] += dy[i * row + q];
+                }
+            });
+        }
+        return r;
+    }
+
     /** Concatenation along {@code dim} (shapes equal elsewhere). */
     public static Tensor concat(int dim, Tensor... xs) {
         int[] s = xs[0].shape();

@@ -4,7 +4,10 @@
  * ({@link dev.cvkit.detection.rcnn.FeaturePyramid}), the region proposal network's head
  * ({@link dev.cvkit.detection.rcnn.RpnHead}), its proposal selection
  * ({@link dev.cvkit.detection.rcnn.RegionProposals}) and the box stage
- * ({@link dev.cvkit.detection.rcnn.RoiBoxHead}). Modules take a list of pyramid levels
+ * ({@link dev.cvkit.detection.rcnn.RoiBoxHead}); for training, the targets
+ * ({@link dev.cvkit.detection.rcnn.TrainingTargets}), the sampler
+ * ({@link dev.cvkit.detection.rcnn.BalancedSampler}) and the four losses
+ * ({@link dev.cvkit.detection.rcnn.RcnnLosses}). Modules take a list of pyramid levels
  * ({@code forwardLevels}) and load torchvision's state dicts by name.
  */
 package dev.cvkit.detection.rcnn;
