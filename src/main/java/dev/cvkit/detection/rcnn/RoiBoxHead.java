@@ -94,10 +94,8 @@ public final class RoiBoxHead extends Module {
      * @param imageSizes per image {height, width} (the size the network saw)
      */
     public List<Detections> detect(List<Tensor> levels, List<float[]> proposals, int[][] imageSizes) {
-        List<Tensor> boxes = new ArrayList<>();
-        for (float[] p : proposals) boxes.add(Tensor.of(p, p.length / 4, 4));
-        Tensor x = head.forward(pooler.apply(levels, boxes, imageSizes));
-        float[] logits = predictor.cls.forward(x).data(), deltas = predictor.box.forward(x).data();
+        Scores sc = scores(levels, proposals, imageSizes);
+        float[] logits = sc.classLogits().data(), deltas = sc.boxRegression().data();
         List<Detections> out = new ArrayList<>();
         int base = 0;
         for (int i = 0; i < proposals.size(); i++) {
@@ -106,6 +104,20 @@ public final class RoiBoxHead extends Module {
             base += n;
         }
         return out;
+    }
+
+    /** The head's raw outputs for all proposals of the batch: class logits [K, C] and deltas [K, 4C]. */
+    public record Scores(Tensor classLogits, Tensor boxRegression) {}
+
+    /**
+     * Pools every proposal (images in order) and runs the two layers and the predictor, with
+     * autograd down to the pyramid levels when gradients are on (training).
+     */
+    public Scores scores(List<Tensor> levels, List<float[]> proposals, int[][] imageSizes) {
+        List<Tensor> boxes = new ArrayList<>();
+        for (float[] p : proposals) boxes.add(Tensor.of(p, p.length / 4, 4));
+        Tensor x = head.forward(pooler.apply(levels, boxes, imageSizes));
+        return new Scores(predictor.cls.forward(x), predictor.box.forward(x));
     }
 
     private Detections postprocess(float[] logits, float[] deltas, float[] props, int base, int n, int[] size) {

@@ -1,0 +1,209 @@
+package dev.cvkit.detection.rcnn;
+
+import dev.cvkit.detection.targets.AnchorGenerator;
+import dev.cvkit.detection.targets.BoxCoder;
+import dev.cvkit.detection.targets.Matcher;
+import dev.cvkit.nn.Functional;
+import dev.cvkit.nn.Module;
+import dev.cvkit.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Faster R-CNN with a feature pyramid (Ren et al. 2015; Lin et al. 2017), assembled as
+ * torchvision's {@code FasterRCNN}: backbone → {@link FeaturePyramid} → {@link RpnHead} over
+ * {@link AnchorGenerator} anchors → {@link RegionProposals} → {@link RoiBoxHead}. Training
+ * returns its four losses (RPN objectness and box, box-head class and box), whose sum is the
+ * objective; inference returns detections per image.
+ *
+ * <p>Images come batched and padded to one size ([N, 3, H, W]) with each image's own size, so
+ * images of different sizes share a batch; proposals are clipped to each image's size.
+ * Resizing and normalising images are the caller's (torchvision's GeneralizedRCNNTransform).
+ */
+public final class FasterRcnn extends Module {
+    private final Backbone backbone;
+    private final FeaturePyramid fpn;
+    private final RpnHead rpnHead;
+    private final RoiBoxHead boxHead;
+    private final AnchorGenerator anchors;
+    private final Settings settings;
+    private final Matcher rpnMatcher = new Matcher(0.7f, 0.3f, true), boxMatcher = new Matcher(0.5f, 0.5f, false);
+    private final BoxCoder rpnCoder = new BoxCoder(1f, 1f, 1f, 1f), boxCoder = new BoxCoder(10f, 10f, 5f, 5f);
+
+    /**
+     * Sizes and counts, torchvision's names and defaults in brackets: RPN proposals kept before
+     * and after NMS in training (2000, 2000) and at test (1000, 1000), anchors sampled per image
+     * (256, half positive), RoIs sampled per image (512, a quarter positive), fc width (1024).
+     */
+    public record Settings(int trainPreNms, int trainPostNms, int testPreNms, int testPostNms, int rpnBatch,
+                           int roiBatch, int representation) {
+        public static Settings torchvision() { return new Settings(2000, 2000, 1000, 1000, 256, 512, 1024); }
+    }
+
+    /**
+     * @param anchorSizes one size per pyramid level (backbone levels + the pooled extra level)
+     * @param classes including background
+     */
+    public FasterRcnn(Backbone backbone, int fpnChannels, float[] anchorSizes, int classes, Settings settings) {
+        int levels = backbone.channels().length + 1;
+        if (anchorSizes.length != levels) {
+            throw new IllegalArgumentException("Faster R-CNN: " + anchorSizes.length + " anchor sizes for " + levels + " pyramid levels");
+        }
+        float[][] sizes = new float[levels][], ratios = new float[levels][];
+        for (int l = 0; l < levels; l++) {
+            sizes[l] = new float[] {anchorSizes[l]};
+            ratios[l] = new float[] {0.5f, 1f, 2f};
+        }
+        this.anchors = new AnchorGenerator(sizes, ratios);
+        this.backbone = child("backbone", backbone);
+        this.fpn = child("fpn", new FeaturePyramid(backbone.channels(), fpnChannels, true));
+        this.rpnHead = child("rpn", new RpnHead(fpnChannels, 3));
+        this.boxHead = child("roi_heads", new RoiBoxHead(fpnChannels, 7, settings.representation(), classes));
+        this.settings = settings;
+    }
+
+    /** The four training losses by torchvision's names; their sum is the objective. */
+    public Map<String, Tensor> losses(Tensor images, int[][] imageSizes, List<float[]> gtBoxes, List<int[]> gtLabels,
+                                      SplittableRandom rng) {
+        int n = images.size(0);
+        if (imageSizes.length != n || gtBoxes.size() != n || gtLabels.size() != n) {
+            throw new IllegalArgumentException("Faster R-CNN: " + n + " images, " + imageSizes.length + " sizes, "
+                    + gtBoxes.size() + " box lists, " + gtLabels.size() + " label lists");
+        }
+        List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+        RpnHead.Output head = rpnHead.forwardLevels(p);
+        float[] a = anchorsFor(images, p);
+        int total = a.length / 4;
+        // RPN losses on sampled anchors of every image (anchors in torchvision's image-major order)
+        Tensor objectness = flatten(head.objectness(), 1), deltas = flatten(head.deltas(), 4);
+        float[] labels = new float[n * total], targets = new float[n * total * 4];
+        List<Integer> pos = new ArrayList<>(), neg = new ArrayList<>();
+        BalancedSampler rpnSampler = new BalancedSampler(settings.rpnBatch(), 0.5f);
+        for (int i = 0; i < n; i++) {
+            TrainingTargets.Assigned t = TrainingTargets.rpn(a, gtBoxes.get(i), rpnMatcher, rpnCoder);
+            System.arraycopy(t.labels(), 0, labels, i * total, total);
+            System.arraycopy(t.targets(), 0, targets, i * total * 4, total * 4);
+            BalancedSampler.Sample s = rpnSampler.sample(t.labels(), rng);
+            for (int j : s.positives()) pos.add(i * total + j);
+            for (int j : s.negatives()) neg.add(i * total + j);
+        }
+        RcnnLosses.Pair rpn = RcnnLosses.rpn(objectness, deltas, labels, targets, ints(pos), ints(neg));
+        // proposals from the detached head outputs, then the box head on sampled RoIs
+        List<RegionProposals.Proposals> props;
+        try (var g = Tensor.noGrad()) {
+            props = new RegionProposals(new RegionProposals.Params(settings.trainPreNms(), settings.trainPostNms(), 0.7f, 0f, 1e-3f))
+                    .propose(detach(head.objectness()), detach(head.deltas()), a, imageSizes);
+        }
+        BalancedSampler roiSampler = new BalancedSampler(settings.roiBatch(), 0.25f);
+        List<float[]> sampledBoxes = new ArrayList<>();
+        List<Integer> roiLabels = new ArrayList<>();
+        List<Float> roiTargets = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] all = TrainingTargets.withGroundTruth(props.get(i).boxes(), gtBoxes.get(i));
+            TrainingTargets.Assigned t = TrainingTargets.boxHead(props.get(i).boxes(), gtBoxes.get(i), gtLabels.get(i), boxMatcher, boxCoder);
+            BalancedSampler.Sample s = roiSampler.sample(t.labels(), rng);
+            int[] rows = merge(s.positives(), s.negatives());
+            float[] boxes = new float[rows.length * 4];
+            for (int k = 0; k < rows.length; k++) {
+                System.arraycopy(all, 4 * rows[k], boxes, 4 * k, 4);
+                roiLabels.add((int) t.labels()[rows[k]]);
+                for (int c = 0; c < 4; c++) roiTargets.add(t.targets()[4 * rows[k] + c]);
+            }
+            sampledBoxes.add(boxes);
+        }
+        RoiBoxHead.Scores sc = boxHead.scores(p.subList(0, p.size() - 1), sampledBoxes, imageSizes);
+        float[] rt = new float[roiTargets.size()];
+        for (int k = 0; k < rt.length; k++) rt[k] = roiTargets.get(k);
+        RcnnLosses.Pair box = RcnnLosses.fastRcnn(sc.classLogits(), sc.boxRegression(), ints(roiLabels), rt);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("loss_objectness", rpn.classification());
+        out.put("loss_rpn_box_reg", rpn.box());
+        out.put("loss_classifier", box.classification());
+        out.put("loss_box_reg", box.box());
+        return out;
+    }
+
+    /** Detections per image, in the coordinates of the (padded) batch. */
+    public List<RoiBoxHead.Detections> detect(Tensor images, int[][] imageSizes) {
+        try (var g = Tensor.noGrad()) {
+            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+            RpnHead.Output head = rpnHead.forwardLevels(p);
+            float[] a = anchorsFor(images, p);
+            List<RegionProposals.Proposals> props = new RegionProposals(
+                    new RegionProposals.Params(settings.testPreNms(), settings.testPostNms(), 0.7f, 0f, 1e-3f))
+                    .propose(head.objectness(), head.deltas(), a, imageSizes);
+            List<float[]> boxes = new ArrayList<>();
+            for (RegionProposals.Proposals pr : props) boxes.add(pr.boxes());
+            return boxHead.detect(p.subList(0, p.size() - 1), boxes, imageSizes);
+        }
+    }
+
+    private float[] anchorsFor(Tensor images, List<Tensor> p) {
+        int[] gh = new int[p.size()], gw = new int[p.size()];
+        for (int l = 0; l < p.size(); l++) {
+            gh[l] = p.get(l).size(2);
+            gw[l] = p.get(l).size(3);
+        }
+        return anchors.anchors(images.size(2), images.size(3), gh, gw);
+    }
+
+    /**
+     * Head outputs per level [N, A·k, H, W] → [N·ΣA, k] in torchvision's order (per image: levels,
+     * positions row by row, anchors), differentiable.
+     */
+    static Tensor flatten(List<Tensor> levels, int k) {
+        int n = levels.get(0).size(0), total = 0;
+        for (Tensor t : levels) total += t.numel() / n / k;
+        int[] idx = new int[n * total * k];
+        Tensor[] flat = new Tensor[levels.size()];
+        int o = 0, levelBase = 0;
+        int[] bases = new int[levels.size()];
+        for (int l = 0; l < levels.size(); l++) {
+            flat[l] = levels.get(l).reshape(levels.get(l).numel(), 1);
+            bases[l] = levelBase;
+            levelBase += levels.get(l).numel();
+        }
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < levels.size(); l++) {
+                Tensor t = levels.get(l);
+                int ak = t.size(1), a = ak / k, hw = t.size(2) * t.size(3);
+                for (int q = 0; q < hw; q++) {
+                    for (int an = 0; an < a; an++) {
+                        for (int c = 0; c < k; c++) idx[o++] = bases[l] + (i * ak + an * k + c) * hw + q;
+                    }
+                }
+            }
+        }
+        Tensor all = levels.size() == 1 ? flat[0] : Functional.concat(0, flat);
+        return Functional.rows(all, idx).reshape(n * total, k);
+    }
+
+    private static List<Tensor> detach(List<Tensor> xs) {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor x : xs) out.add(Tensor.of(x.data(), x.shape()));
+        return out;
+    }
+
+    private static int[] ints(List<Integer> xs) {
+        int[] r = new int[xs.size()];
+        for (int i = 0; i < r.length; i++) r[i] = xs.get(i);
+        return r;
+    }
+
+    /** Two ascending index lists merged into one ascending list (torchvision keeps sampled rows in index order). */
+    private static int[] merge(int[] a, int[] b) {
+        int[] r = new int[a.length + b.length];
+        System.arraycopy(a, 0, r, 0, a.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        java.util.Arrays.sort(r);
+        return r;
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        throw new UnsupportedOperationException("Faster R-CNN: use losses() to train and detect() to infer");
+    }
+}
