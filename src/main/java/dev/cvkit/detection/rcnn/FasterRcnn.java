@@ -58,11 +58,28 @@ public final class FasterRcnn extends Module {
             ratios[l] = new float[] {0.5f, 1f, 2f};
         }
         this.anchors = new AnchorGenerator(sizes, ratios);
-        this.backbone = child("backbone", backbone);
-        this.fpn = child("fpn", new FeaturePyramid(backbone.channels(), fpnChannels, true));
-        this.rpnHead = child("rpn", new RpnHead(fpnChannels, 3));
+        this.backbone = backbone;
+        this.fpn = new FeaturePyramid(backbone.channels(), fpnChannels, true);
+        this.rpnHead = new RpnHead(fpnChannels, 3);
+        // torchvision's module tree, so parameter names match its state dicts:
+        // backbone.body.*, backbone.fpn.*, rpn.head.*, roi_heads.box_head.*, roi_heads.box_predictor.*
+        child("backbone", new Group().with("body", backbone).with("fpn", fpn));
+        child("rpn", new Group().with("head", rpnHead));
         this.boxHead = child("roi_heads", new RoiBoxHead(fpnChannels, 7, settings.representation(), classes));
         this.settings = settings;
+    }
+
+    /** A named container (torchvision's nesting); not run itself. */
+    private static final class Group extends Module {
+        Group with(String name, Module m) {
+            child(name, m);
+            return this;
+        }
+
+        @Override
+        protected Tensor compute(Tensor x) {
+            throw new UnsupportedOperationException("a container of Faster R-CNN's parts");
+        }
     }
 
     /** The four training losses by torchvision's names; their sum is the objective. */

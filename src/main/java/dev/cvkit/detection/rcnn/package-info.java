@@ -8,7 +8,8 @@
  * ({@link dev.cvkit.detection.rcnn.TrainingTargets}), the sampler
  * ({@link dev.cvkit.detection.rcnn.BalancedSampler}) and the four losses
  * ({@link dev.cvkit.detection.rcnn.RcnnLosses}). {@link dev.cvkit.detection.rcnn.FasterRcnn}
- * assembles them behind a {@link dev.cvkit.detection.rcnn.Backbone};
+ * assembles them behind a {@link dev.cvkit.detection.rcnn.Backbone} (e.g.
+ * {@link dev.cvkit.detection.rcnn.ResNetBackbone}) with torchvision's parameter names;
  * {@link dev.cvkit.detection.rcnn.RcnnTransform} prepares its input batches. Modules take a list of pyramid levels
  * ({@code forwardLevels}) and load torchvision's state dicts by name.
  */

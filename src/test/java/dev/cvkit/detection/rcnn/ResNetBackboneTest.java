@@ -1,0 +1,56 @@
+package dev.cvkit.detection.rcnn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cvkit.models.Architecture;
+import dev.cvkit.nn.Init;
+import dev.cvkit.tensor.Tensor;
+import dev.cvkit.testing.Fixtures;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ResNet backbone's four levels and frozen BatchNorm, and Faster R-CNN's module tree: its
+ * state dict has exactly the names and shapes of torchvision's fasterrcnn_resnet50_fpn
+ * (tools/fixtures/detection_targets.py, built without pretrained weights, hence with plain
+ * BatchNorm2d and its num_batches_tracked), so torchvision checkpoints map one to one.
+ */
+class ResNetBackboneTest {
+    @Test
+    void levelsAndFrozenNorms() {
+        Init.seed(1);
+        ResNetBackbone b = new ResNetBackbone(Architecture.RESNET18);
+        b.train(true);
+        Tensor x = Tensor.randn(new Random(2), 2, 3, 64, 96);
+        float[] mean = b.stateDict().get("bn1.running_mean").data().clone();
+        List<Tensor> levels = b.levels(x);
+        int[][] want = {{2, 64, 16, 24}, {2, 128, 8, 12}, {2, 256, 4, 6}, {2, 512, 2, 3}};
+        for (int l = 0; l < 4; l++) assertArrayEquals(want[l], levels.get(l).shape(), "level " + l);
+        assertArrayEquals(mean, b.stateDict().get("bn1.running_mean").data(), "running statistics must not move");
+        assertFalse(b.namedParameters().get("bn1.weight").requiresGrad(), "BatchNorm's scale is frozen");
+        assertArrayEquals(new int[] {64, 128, 256, 512}, b.channels());
+    }
+
+    @Test
+    void stateDictMatchesTorchvisionsFasterRcnn() throws IOException {
+        JsonNode ref = new ObjectMapper().readTree(Fixtures.path("targets/fasterrcnn_resnet50_fpn_keys.json").toFile()).get("state_dict");
+        FasterRcnn model = new FasterRcnn(new ResNetBackbone(Architecture.RESNET50), 256, new float[] {32, 64, 128, 256, 512}, 91,
+                FasterRcnn.Settings.torchvision());
+        Map<String, String> ours = new TreeMap<>(), theirs = new TreeMap<>();
+        model.stateDict().forEach((k, v) -> ours.put(k, java.util.Arrays.toString(v.shape())));
+        ref.fields().forEachRemaining(e -> {
+            int[] s = new int[e.getValue().size()];
+            for (int i = 0; i < s.length; i++) s[i] = e.getValue().get(i).asInt();
+            theirs.put(e.getKey(), java.util.Arrays.toString(s));
+        });
+        assertEquals(theirs, ours);
+    }
+}
