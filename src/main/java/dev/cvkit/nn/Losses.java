@@ -118,6 +118,23 @@ public final class Losses {
         return out;
     }
 
+    /** Mean absolute error (PyTorch's l1_loss); the gradient of |0| is 0, as torch's sign. */
+    public static Tensor l1(Tensor x, Tensor t) {
+        float[] d = x.data(), td = t.data();
+        double s = 0;
+        for (int i = 0; i < d.length; i++) s += Math.abs(d[i] - td[i]);
+        int n = d.length;
+        Tensor out = Tensor.result(new float[] {(float) (s / n)}, new int[0], x);
+        if (out.requiresGrad()) {
+            out.setBackward(() -> {
+                float g0 = out.grad()[0] / n;
+                float[] g = x.gradBuffer();
+                for (int i = 0; i < n; i++) g[i] += g0 * Math.signum(d[i] - td[i]);
+            });
+        }
+        return out;
+    }
+
     /** Mean squared error. */
     public static Tensor mse(Tensor x, Tensor t) {
         float[] d = x.data(), td = t.data();

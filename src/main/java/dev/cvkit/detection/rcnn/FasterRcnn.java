@@ -1,9 +1,9 @@
 package dev.cvkit.detection.rcnn;
 
 import dev.cvkit.detection.targets.AnchorGenerator;
+import dev.cvkit.detection.targets.AnchorOrder;
 import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.detection.targets.Matcher;
-import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Module;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -95,7 +95,7 @@ public final class FasterRcnn extends Module {
         float[] a = anchorsFor(images, p);
         int total = a.length / 4;
         // RPN losses on sampled anchors of every image (anchors in torchvision's image-major order)
-        Tensor objectness = flatten(head.objectness(), 1), deltas = flatten(head.deltas(), 4);
+        Tensor objectness = AnchorOrder.flatten(head.objectness(), 1), deltas = AnchorOrder.flatten(head.deltas(), 4);
         float[] labels = new float[n * total], targets = new float[n * total * 4];
         List<Integer> pos = new ArrayList<>(), neg = new ArrayList<>();
         BalancedSampler rpnSampler = new BalancedSampler(settings.rpnBatch(), 0.5f);
@@ -165,37 +165,6 @@ public final class FasterRcnn extends Module {
             gw[l] = p.get(l).size(3);
         }
         return anchors.anchors(images.size(2), images.size(3), gh, gw);
-    }
-
-    /**
-     * Head outputs per level [N, A·k, H, W] → [N·ΣA, k] in torchvision's order (per image: levels,
-     * positions row by row, anchors), differentiable.
-     */
-    static Tensor flatten(List<Tensor> levels, int k) {
-        int n = levels.get(0).size(0), total = 0;
-        for (Tensor t : levels) total += t.numel() / n / k;
-        int[] idx = new int[n * total * k];
-        Tensor[] flat = new Tensor[levels.size()];
-        int o = 0, levelBase = 0;
-        int[] bases = new int[levels.size()];
-        for (int l = 0; l < levels.size(); l++) {
-            flat[l] = levels.get(l).reshape(levels.get(l).numel(), 1);
-            bases[l] = levelBase;
-            levelBase += levels.get(l).numel();
-        }
-        for (int i = 0; i < n; i++) {
-            for (int l = 0; l < levels.size(); l++) {
-                Tensor t = levels.get(l);
-                int ak = t.size(1), a = ak / k, hw = t.size(2) * t.size(3);
-                for (int q = 0; q < hw; q++) {
-                    for (int an = 0; an < a; an++) {
-                        for (int c = 0; c < k; c++) idx[o++] = bases[l] + (i * ak + an * k + c) * hw + q;
-                    }
-                }
-            }
-        }
-        Tensor all = levels.size() == 1 ? flat[0] : Functional.concat(0, flat);
-        return Functional.rows(all, idx).reshape(n * total, k);
     }
 
     private static List<Tensor> detach(List<Tensor> xs) {

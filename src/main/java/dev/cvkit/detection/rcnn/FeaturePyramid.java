@@ -13,16 +13,28 @@ import java.util.List;
  * Feature pyramid network (Lin et al. 2017), as {@code torchvision.ops.FeaturePyramidNetwork}
  * with {@code LastLevelMaxPool}: a 1×1 lateral convolution per input level, a top-down path that
  * adds each coarser result resized by nearest neighbour to the next finer lateral, a 3×3
- * convolution per level, and an extra level max-pooled (1×1, stride 2) from the coarsest
- * output. Parameter names are torchvision's ({@code inner_blocks.i.0.weight},
+ * convolution per level, and extra levels: one max-pooled (1×1, stride 2) from the coarsest
+ * output ({@code LastLevelMaxPool}, Faster R-CNN) or P6 and P7 ({@code LastLevelP6P7}, RetinaNet). Parameter names are torchvision's ({@code inner_blocks.i.0.weight},
  * {@code layer_blocks.i.0.weight}), so its state dicts load.
  */
 public final class FeaturePyramid extends Module {
     private final Sequential inner = new Sequential(), layer = new Sequential();
     private final boolean extraPool;
+    private final P6P7 p6p7;
 
-    /** @param inChannels channels of the input levels, finest first; 0 skips a level as torchvision does */
+    /** The extra levels after the coarsest: none, a max-pooled one (Faster R-CNN), or P6 and P7 (RetinaNet). */
+    public enum Extra { NONE, MAX_POOL, P6P7 }
+
+    /** @param inChannels channels of the input levels, finest first */
     public FeaturePyramid(int[] inChannels, int outChannels, boolean lastLevelMaxPool) {
+        this(inChannels, outChannels, lastLevelMaxPool ? Extra.MAX_POOL : Extra.NONE, 0);
+    }
+
+    /**
+     * @param p6In for {@link Extra#P6P7}: channels P6 is computed from — outChannels to read the
+     *     coarsest output P5 (torchvision's RetinaNet), or the coarsest input's channels to read C5
+     */
+    public FeaturePyramid(int[] inChannels, int outChannels, Extra extra, int p6In) {
         if (inChannels.length == 0 || outChannels <= 0) {
             throw new IllegalArgumentException("FPN: " + inChannels.length + " levels of " + outChannels + " channels");
         }
@@ -40,7 +52,33 @@ public final class FeaturePyramid extends Module {
         }
         child("inner_blocks", inner);
         child("layer_blocks", layer);
-        this.extraPool = lastLevelMaxPool;
+        this.extraPool = extra == Extra.MAX_POOL;
+        if (extra == Extra.P6P7 && p6In != outChannels && p6In != inChannels[inChannels.length - 1]) {
+            throw new IllegalArgumentException("FPN: P6 reads " + p6In + " channels; P5 has " + outChannels
+                    + ", C5 " + inChannels[inChannels.length - 1]);
+        }
+        this.p6p7 = extra == Extra.P6P7 ? child("extra_blocks", new P6P7(p6In, outChannels)) : null;
+    }
+
+    /** torchvision's LastLevelP6P7: P6 = 3×3/2 conv of P5 (or C5), P7 = 3×3/2 conv of relu(P6). */
+    static final class P6P7 extends Module {
+        final Conv2d p6, p7;
+        final boolean usesP5;
+
+        P6P7(int in, int out) {
+            p6 = child("p6", new Conv2d(in, out, 3, 2, 1));
+            p7 = child("p7", new Conv2d(out, out, 3, 2, 1));
+            for (Conv2d conv : new Conv2d[] {p6, p7}) {
+                Init.kaimingUniform(conv.namedParameters().get("weight"), 1f, false);
+                Init.constant(conv.namedParameters().get("bias"), 0f);
+            }
+            usesP5 = in == out;
+        }
+
+        @Override
+        protected Tensor compute(Tensor x) {
+            throw new UnsupportedOperationException("P6/P7 are added by the pyramid");
+        }
     }
 
     /** Levels [N, C_l, H_l, W_l], finest first → [N, out, H_l, W_l] per level (+ the pooled extra level). */
@@ -58,6 +96,11 @@ public final class FeaturePyramid extends Module {
         }
         List<Tensor> result = new ArrayList<>(List.of(out));
         if (extraPool) result.add(Functional.maxPool2d(out[levels - 1], 1, 1, 2, 2, 0, 0, false).output());
+        if (p6p7 != null) {
+            Tensor p6 = p6p7.p6.forward(p6p7.usesP5 ? out[levels - 1] : x.get(levels - 1));
+            result.add(p6);
+            result.add(p6p7.p7.forward(Functional.relu(p6)));
+        }
         return result;
     }
 

@@ -70,7 +70,7 @@ class FasterRcnnTrainingTest {
     void flattenFollowsTorchvisionsOrder() {
         Random r = new Random(1);
         Tensor l0 = Tensor.randn(r, 2, 3 * 4, 3, 5).requiresGrad(true), l1 = Tensor.randn(r, 2, 3 * 4, 2, 2).requiresGrad(true);
-        Tensor f = FasterRcnn.flatten(List.of(l0, l1), 4);
+        Tensor f = dev.cvkit.detection.targets.AnchorOrder.flatten(List.of(l0, l1), 4);
         float[] want = new float[f.numel()];
         int o = 0;
         for (int i = 0; i < 2; i++) {

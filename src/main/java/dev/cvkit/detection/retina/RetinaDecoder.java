@@ -1,0 +1,111 @@
+package dev.cvkit.detection.retina;
+
+import dev.cvkit.detection.targets.BoxCoder;
+import dev.cvkit.structures.BoxOps;
+import dev.cvkit.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RetinaNet's detections, as torchvision's RetinaNet.postprocess_detections: per image and
+ * level, sigmoid every (anchor, class) logit, keep those above {@code scoreThresh} (0.05), the
+ * best {@code topkCandidates} (1000) of them, decode their anchors' deltas (weights 1, 1, 1, 1)
+ * and clip to the image; then NMS per class (0.5) over all levels and keep
+ * {@code detectionsPerImage} (300). Labels are class indices 0 … K−1 (no background class).
+ */
+public final class RetinaDecoder {
+    private final float scoreThresh, nmsThresh;
+    private final int topkCandidates, detectionsPerImage;
+    private final BoxCoder coder = new BoxCoder(1f, 1f, 1f, 1f);
+
+    public RetinaDecoder(float scoreThresh, float nmsThresh, int topkCandidates, int detectionsPerImage) {
+        if (topkCandidates <= 0 || detectionsPerImage <= 0) throw new IllegalArgumentException("RetinaNet decoder: counts must be positive");
+        this.scoreThresh = scoreThresh;
+        this.nmsThresh = nmsThresh;
+        this.topkCandidates = topkCandidates;
+        this.detectionsPerImage = detectionsPerImage;
+    }
+
+    public static RetinaDecoder torchvision() { return new RetinaDecoder(0.05f, 0.5f, 1000, 300); }
+
+    /** One image's detections: boxes [D·4] by descending score, scores, labels. */
+    public record Detections(float[] boxes, float[] scores, int[] labels) {
+        public int count() { return scores.length; }
+    }
+
+    /**
+     * @param head the head's outputs per level
+     * @param anchors one image's anchors [ΣA·4] (shared by the batch)
+     * @param imageSizes per image {height, width}
+     */
+    public List<Detections> decode(RetinaHead.Output head, int classes, float[] anchors, int[][] imageSizes) {
+        List<Detections> out = new ArrayList<>();
+        int n = imageSizes.length;
+        for (int i = 0; i < n; i++) {
+            List<float[]> boxes = new ArrayList<>();
+            List<Float> scores = new ArrayList<>();
+            List<Integer> labels = new ArrayList<>();
+            int anchorBase = 0;
+            for (int l = 0; l < head.classLogits().size(); l++) {
+                Tensor c = head.classLogits().get(l), r = head.boxDeltas().get(l);
+                int ak = c.size(1), a = ak / classes, hw = c.size(2) * c.size(3);
+                float[] cd = c.data(), rd = r.data();
+                int count = hw * a * classes;
+                // (anchor, class) pairs in anchor order, flattened as torchvision's logits_per_level
+                float[] prob = new float[count];
+                for (int q = 0; q < hw; q++) {
+                    for (int an = 0; an < a; an++) {
+                        for (int k = 0; k < classes; k++) {
+                            float v = cd[((i * a + an) * classes + k) * hw + q];
+                            prob[(q * a + an) * classes + k] = (float) (1 / (1 + Math.exp(-v)));
+                        }
+                    }
+                }
+                List<Integer> keep = new ArrayList<>();
+                for (int j = 0; j < count; j++) if (prob[j] > scoreThresh) keep.add(j);
+                keep.sort((x, y) -> Float.compare(prob[y], prob[x]));
+                int take = Math.min(topkCandidates, keep.size());
+                for (int t = 0; t < take; t++) {
+                    int j = keep.get(t), anchor = j / classes, label = j % classes;
+                    int q = anchor / a, an = anchor % a;
+                    float[] d = new float[4];
+                    for (int cc = 0; cc < 4; cc++) d[cc] = rd[((i * a + an) * 4 + cc) * hw + q];
+                    float[] ref = java.util.Arrays.copyOfRange(anchors, 4 * (anchorBase + anchor), 4 * (anchorBase + anchor) + 4);
+                    float[] b = coder.decode(d, ref);
+                    int[] size = imageSizes[i];
+                    b[0] = clamp(b[0], size[1]);
+                    b[1] = clamp(b[1], size[0]);
+                    b[2] = clamp(b[2], size[1]);
+                    b[3] = clamp(b[3], size[0]);
+                    boxes.add(b);
+                    scores.add(prob[j]);
+                    labels.add(label);
+                }
+                anchorBase += hw * a;
+            }
+            int m = boxes.size();
+            float[] b = new float[4 * m], s = new float[m];
+            int[] lab = new int[m];
+            for (int j = 0; j < m; j++) {
+                System.arraycopy(boxes.get(j), 0, b, 4 * j, 4);
+                s[j] = scores.get(j);
+                lab[j] = labels.get(j);
+            }
+            int[] kept = BoxOps.batchedNms(b, s, lab, nmsThresh);
+            int k = Math.min(kept.length, detectionsPerImage);
+            float[] fb = new float[4 * k], fs = new float[k];
+            int[] fl = new int[k];
+            for (int j = 0; j < k; j++) {
+                System.arraycopy(b, 4 * kept[j], fb, 4 * j, 4);
+                fs[j] = s[kept[j]];
+                fl[j] = lab[kept[j]];
+            }
+            out.add(new Detections(fb, fs, fl));
+        }
+        return out;
+    }
+
+    private static float clamp(float v, float max) {
+        return v != v ? v : Math.min(Math.max(v, 0f), max);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cvkit.detection.retina;
+
+import dev.cvkit.nn.Activation;
+import dev.cvkit.nn.Conv2d;
+import dev.cvkit.nn.Init;
+import dev.cvkit.nn.Module;
+import dev.cvkit.nn.Sequential;
+import dev.cvkit.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * RetinaNet's two subnets, shared by every pyramid level, as torchvision's RetinaNetHead: four
+ * 3×3 convolutions with ReLU, then a 3×3 convolution to K class logits per anchor (bias
+ * −ln((1 − π)/π) with prior π = 0.01, so training starts with every anchor background) or to 4
+ * box deltas per anchor. Weights N(0, 0.01²). Parameter names as torchvision's
+ * ({@code classification_head.conv.0.0.weight}, {@code classification_head.cls_logits.weight},
+ * {@code regression_head.bbox_reg.weight}, …).
+ */
+public final class RetinaHead extends Module {
+    private final Subnet cls, reg;
+    private final int classes;
+
+    public RetinaHead(int channels, int anchorsPerPosition, int classes) {
+        if (channels <= 0 || anchorsPerPosition <= 0 || classes <= 0) {
+            throw new IllegalArgumentException("RetinaNet head: " + channels + " channels, " + anchorsPerPosition
+                    + " anchors, " + classes + " classes");
+        }
+        this.classes = classes;
+        cls = child("classification_head", new Subnet(channels, anchorsPerPosition * classes, "cls_logits",
+                (float) -Math.log((1 - 0.01) / 0.01)));
+        reg = child("regression_head", new Subnet(channels, anchorsPerPosition * 4, "bbox_reg", 0f));
+    }
+
+    public int classes() { return classes; }
+
+    /** Four conv + ReLU, then the output convolution. */
+    static final class Subnet extends Module {
+        private final Sequential conv = new Sequential();
+        private final Conv2d out;
+
+        Subnet(int channels, int outputs, String outName, float outBias) {
+            for (int i = 0; i < 4; i++) {
+                Conv2d c = new Conv2d(channels, channels, 3, 1, 1);
+                Init.normal(c.namedParameters().get("weight"), 0f, 0.01f);
+                Init.constant(c.namedParameters().get("bias"), 0f);
+                conv.add(new Sequential(c, Activation.relu()));
+            }
+            child("conv", conv);
+            out = child(outName, new Conv2d(channels, outputs, 3, 1, 1));
+            Init.normal(out.namedParameters().get("weight"), 0f, 0.01f);
+            Init.constant(out.namedParameters().get("bias"), outBias);
+        }
+
+        @Override
+        protected Tensor compute(Tensor x) {
+            return out.forward(conv.forward(x));
+        }
+    }
+
+    /** Per level: class logits [N, A·K, H, W] and box deltas [N, A·4, H, W]. */
+    public record Output(List<Tensor> classLogits, List<Tensor> boxDeltas) {}
+
+    public Output forwardLevels(List<Tensor> features) {
+        List<Tensor> c = new ArrayList<>(), r = new ArrayList<>();
+        for (Tensor f : features) {
+            c.add(cls.forward(f));
+            r.add(reg.forward(f));
+        }
+        return new Output(c, r);
+    }
+
+    @Override
+    protected Tensor compute(Tensor x) {
+        throw new UnsupportedOperationException("the RetinaNet head takes a list of levels: use forwardLevels");
+    }
+}
