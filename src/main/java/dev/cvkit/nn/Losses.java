@@ -118,21 +118,12 @@ public final class Losses {
         return out;
     }
 
-    /** Mean absolute error (PyTorch's l1_loss); the gradient of |0| is 0, as torch's sign. */
+    /**
+     * Mean absolute error (PyTorch's l1_loss): smooth L1 with β = 0, whose quadratic part is
+     * empty; the gradient is sign(x − t), 0 where equal, as torch's.
+     */
     public static Tensor l1(Tensor x, Tensor t) {
-        float[] d = x.data(), td = t.data();
-        double s = 0;
-        for (int i = 0; i < d.length; i++) s += Math.abs(d[i] - td[i]);
-        int n = d.length;
-        Tensor out = Tensor.result(new float[] {(float) (s / n)}, new int[0], x);
-        if (out.requiresGrad()) {
-            out.setBackward(() -> {
-                float g0 = out.grad()[0] / n;
-                float[] g = x.gradBuffer();
-                for (int i = 0; i < n; i++) g[i] += g0 * Math.signum(d[i] - td[i]);
-            });
-        }
-        return out;
+        return smoothL1(x, t, 0f);
     }
 
     /** Mean squared error. */

@@ -68,4 +68,21 @@ public final class Fixtures {
         for (float v : a) m = Math.max(m, Math.abs(v));
         return m;
     }
+
+    /** A fixture's integer tensor (stored as int64, read as floats) as ints. */
+    public static int[] ints(Tensor t) {
+        float[] d = t.data();
+        int[] r = new int[d.length];
+        for (int i = 0; i < d.length; i++) r[i] = (int) d[i];
+        return r;
+    }
+
+    /** The entries of a fixture's state dict under {@code prefix}, with the prefix removed (a submodule's weights). */
+    public static java.util.Map<String, Tensor> prefixed(java.util.Map<String, Tensor> all, String prefix) {
+        java.util.Map<String, Tensor> m = new java.util.LinkedHashMap<>();
+        all.forEach((k, v) -> {
+            if (k.startsWith(prefix)) m.put(k.substring(prefix.length()), v);
+        });
+        return m;
+    }
 }

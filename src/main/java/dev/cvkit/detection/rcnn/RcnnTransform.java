@@ -11,7 +11,7 @@ import java.util.List;
  * {@code minSize} unless its longer side would pass {@code maxSize} (bilinear,
  * align_corners false, output size ⌊side·scale⌋ with the float32 scale), scale its boxes by the
  * same ratios, and pad the batch with zeros to a multiple of 32 at the bottom and right.
- * {@link RoiBoxHead#rescale} maps detections back. torchvision's defaults: 800 / 1333, ImageNet
+ * {@link #resizeBoxes} also maps detections back (from the resized to the original size). torchvision's defaults: 800 / 1333, ImageNet
  * mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225).
  */
 public final class RcnnTransform {
@@ -69,7 +69,10 @@ public final class RcnnTransform {
         return Tensor.of(y, 3, img.size(1), img.size(2));
     }
 
-    /** Boxes scaled by new/old per axis (float32 ratios), as torchvision's resize_boxes. */
+    /**
+     * Boxes scaled by new/old per axis (float32 ratios), as torchvision's resize_boxes: targets
+     * onto the resized image, or detections back to the original ({@code from} = resized).
+     */
     public static float[] resizeBoxes(float[] boxes, int[] from, int[] to) {
         float rh = (float) to[0] / from[0], rw = (float) to[1] / from[1];
         float[] out = new float[boxes.length];

@@ -177,22 +177,6 @@ public final class RoiBoxHead extends Module {
         return v != v ? v : Math.min(Math.max(v, 0f), max);
     }
 
-    /**
-     * Boxes [K·4] detected on an image resized from {@code original} to {@code resized} (each
-     * {height, width}) back in the original's pixels, as GeneralizedRCNNTransform.postprocess.
-     */
-    public static float[] rescale(float[] boxes, int[] resized, int[] original) {
-        float rh = (float) original[0] / resized[0], rw = (float) original[1] / resized[1];
-        float[] out = new float[boxes.length];
-        for (int i = 0; i < boxes.length; i += 4) {
-            out[i] = boxes[i] * rw;
-            out[i + 1] = boxes[i + 1] * rh;
-            out[i + 2] = boxes[i + 2] * rw;
-            out[i + 3] = boxes[i + 3] * rh;
-        }
-        return out;
-    }
-
     @Override
     protected Tensor compute(Tensor x) {
         throw new UnsupportedOperationException("the box head takes pyramid levels and proposals: use detect");

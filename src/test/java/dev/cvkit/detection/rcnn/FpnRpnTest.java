@@ -8,7 +8,6 @@ import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,22 +20,15 @@ import org.junit.jupiter.api.Test;
  * resizing is not a plain 2×), and the two images' 100 proposals come out the same.
  */
 class FpnRpnTest {
-    private static Map<String, Tensor> prefixed(Map<String, Tensor> all, String prefix) {
-        Map<String, Tensor> m = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(prefix)) m.put(k.substring(prefix.length()), v);
-        });
-        return m;
-    }
 
     @Test
     void pyramidHeadAndProposalsMatchTorchvision() throws IOException {
         SafeTensors.Contents c = SafeTensors.read(Fixtures.path("targets/fpn_rpn.safetensors"));
         Map<String, Tensor> t = c.tensors();
         FeaturePyramid fpn = new FeaturePyramid(new int[] {4, 6, 8}, 5, true);
-        fpn.loadStateDict(prefixed(t, "fpn."));
+        fpn.loadStateDict(Fixtures.prefixed(t, "fpn."));
         RpnHead head = new RpnHead(5, 3);
-        head.loadStateDict(prefixed(t, "head."));
+        head.loadStateDict(Fixtures.prefixed(t, "head."));
 
         List<Tensor> xs = new ArrayList<>();
         for (int l = 0; l < 3; l++) xs.add(t.get("x" + l).copy().requiresGrad(true));

@@ -19,12 +19,6 @@ import org.junit.jupiter.api.Test;
  * fastrcnn_loss, with the gradients of obj + 2·box for both stages.
  */
 class RcnnLossesTest {
-    private static int[] ints(Tensor t) {
-        float[] d = t.data();
-        int[] r = new int[d.length];
-        for (int i = 0; i < d.length; i++) r[i] = (int) d[i];
-        return r;
-    }
 
     @Test
     void targetsAndLossesMatchTorchvision() throws IOException {
@@ -40,7 +34,7 @@ class RcnnLossesTest {
             System.arraycopy(r.labels(), 0, labels, i * a, a);
             System.arraycopy(r.targets(), 0, targets, i * a * 4, a * 4);
             TrainingTargets.Assigned b = TrainingTargets.boxHead(t.get("proposals" + i).data(), t.get("gt" + i).data(),
-                    ints(t.get("gt_labels" + i)), boxMatcher, boxCoder);
+                    Fixtures.ints(t.get("gt_labels" + i)), boxMatcher, boxCoder);
             assertArrayEquals(t.get("box_labels" + i).data(), b.labels(), "box-head labels, image " + i);
             Fixtures.assertClose(t.get("box_targets" + i), b.targets(), t.get("box_targets" + i).shape(), 1e-5f, 1e-5f,
                     "box-head targets, image " + i);
@@ -50,7 +44,7 @@ class RcnnLossesTest {
         Fixtures.assertClose(t.get("rpn_targets"), targets, t.get("rpn_targets").shape(), 1e-5f, 1e-5f, "RPN targets");
 
         Tensor objectness = t.get("objectness").copy().requiresGrad(true), deltas = t.get("deltas").copy().requiresGrad(true);
-        RcnnLosses.Pair rpn = RcnnLosses.rpn(objectness, deltas, labels, targets, ints(t.get("rpn_pos")), ints(t.get("rpn_neg")));
+        RcnnLosses.Pair rpn = RcnnLosses.rpn(objectness, deltas, labels, targets, Fixtures.ints(t.get("rpn_pos")), Fixtures.ints(t.get("rpn_neg")));
         Fixtures.assertClose(t.get("rpn_obj_loss"), rpn.classification().data(), new int[] {1}, 1e-5f, 1e-7f, "RPN objectness loss");
         Fixtures.assertClose(t.get("rpn_box_loss"), rpn.box().data(), new int[] {1}, 1e-5f, 1e-7f, "RPN box loss");
         rpn.classification().add(rpn.box().mul(2f)).backward();
@@ -60,7 +54,7 @@ class RcnnLossesTest {
         int[] boxLabels = new int[boxRows];
         float[] boxTargets = new float[boxRows * 4];
         for (int i = 0, off = 0; i < 2; i++) {
-            int[] l = ints(t.get("box_labels" + i));
+            int[] l = Fixtures.ints(t.get("box_labels" + i));
             System.arraycopy(l, 0, boxLabels, off, l.length);
             System.arraycopy(t.get("box_targets" + i).data(), 0, boxTargets, off * 4, l.length * 4);
             off += l.length;

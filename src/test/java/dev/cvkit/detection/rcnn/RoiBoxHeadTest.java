@@ -45,7 +45,7 @@ class RoiBoxHeadTest {
             for (int j = 0; j < d.count(); j++) assertEquals((int) labels[j], d.labels()[j], "image " + i + " label " + j);
             Fixtures.assertClose(t.get("det_scores" + i), d.scores(), t.get("det_scores" + i).shape(), 1e-5f, 1e-6f, "scores " + i);
             Fixtures.assertClose(boxes, d.boxes(), boxes.shape(), 1e-5f, 1e-4f, "boxes " + i);
-            Fixtures.assertClose(t.get("rescaled" + i), RoiBoxHead.rescale(d.boxes(), sizes[i], originals[i]),
+            Fixtures.assertClose(t.get("rescaled" + i), RcnnTransform.resizeBoxes(d.boxes(), sizes[i], originals[i]),
                     boxes.shape(), 1e-5f, 1e-4f, "rescaled boxes " + i);
         }
     }

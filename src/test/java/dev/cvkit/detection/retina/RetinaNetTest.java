@@ -9,7 +9,6 @@ import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,28 +20,14 @@ import org.junit.jupiter.api.Test;
  * per-level top-k, per-class NMS, 40 per image) in torchvision's order.
  */
 class RetinaNetTest {
-    private static Map<String, Tensor> prefixed(Map<String, Tensor> all, String prefix) {
-        Map<String, Tensor> m = new LinkedHashMap<>();
-        all.forEach((k, v) -> {
-            if (k.startsWith(prefix)) m.put(k.substring(prefix.length()), v);
-        });
-        return m;
-    }
-
-    private static int[] ints(Tensor t) {
-        float[] d = t.data();
-        int[] r = new int[d.length];
-        for (int i = 0; i < d.length; i++) r[i] = (int) d[i];
-        return r;
-    }
 
     @Test
     void pyramidHeadLossesAndDetectionsMatchTorchvision() throws IOException {
         Map<String, Tensor> t = SafeTensors.read(Fixtures.path("targets/retinanet.safetensors")).tensors();
         FeaturePyramid fpn = new FeaturePyramid(new int[] {4, 6, 8}, 5, FeaturePyramid.Extra.P6P7, 5);
-        fpn.loadStateDict(prefixed(t, "fpn."));
+        fpn.loadStateDict(Fixtures.prefixed(t, "fpn."));
         RetinaHead head = new RetinaHead(5, 3, 3);
-        head.loadStateDict(prefixed(t, "head."));
+        head.loadStateDict(Fixtures.prefixed(t, "head."));
         List<Tensor> p;
         RetinaHead.Output out;
         try (var g = Tensor.noGrad()) {
@@ -74,7 +59,7 @@ class RetinaNetTest {
             reg.add(t.get("reg" + l).copy().requiresGrad(true));
         }
         RetinaLosses.Pair losses = RetinaLosses.compute(new RetinaHead.Output(cls, reg), 3, anchors,
-                List.of(t.get("gt0").data(), t.get("gt1").data()), List.of(ints(t.get("gt_labels0")), ints(t.get("gt_labels1"))));
+                List.of(t.get("gt0").data(), t.get("gt1").data()), List.of(Fixtures.ints(t.get("gt_labels0")), Fixtures.ints(t.get("gt_labels1"))));
         Fixtures.assertClose(t.get("cls_loss"), losses.classification().data(), new int[] {1}, 1e-5f, 1e-7f, "focal loss");
         Fixtures.assertClose(t.get("reg_loss"), losses.regression().data(), new int[] {1}, 1e-5f, 1e-7f, "L1 loss");
         losses.classification().add(losses.regression().mul(2f)).backward();
@@ -93,7 +78,7 @@ class RetinaNetTest {
         for (int i = 0; i < 2; i++) {
             RetinaDecoder.Detections d = dets.get(i);
             assertEquals(t.get("det_scores" + i).numel(), d.count(), "image " + i + " detections");
-            int[] labels = ints(t.get("det_labels" + i));
+            int[] labels = Fixtures.ints(t.get("det_labels" + i));
             for (int j = 0; j < d.count(); j++) assertEquals(labels[j], d.labels()[j], "image " + i + " label " + j);
             Fixtures.assertClose(t.get("det_scores" + i), d.scores(), t.get("det_scores" + i).shape(), 1e-6f, 1e-7f, "scores " + i);
             Fixtures.assertClose(t.get("det_boxes" + i), d.boxes(), t.get("det_boxes" + i).shape(), 1e-5f, 1e-4f, "boxes " + i);
