@@ -4,6 +4,7 @@ import dev.cvkit.detection.targets.AnchorGenerator;
 import dev.cvkit.detection.targets.AnchorOrder;
 import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.detection.targets.Matcher;
+import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Module;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ import java.util.SplittableRandom;
  * images of different sizes share a batch; proposals are clipped to each image's size.
  * Resizing and normalising images are the caller's (torchvision's GeneralizedRCNNTransform).
  */
-public final class FasterRcnn extends Module {
+public final class FasterRcnn extends Container {
     private final Backbone backbone;
     private final FeaturePyramid fpn;
     private final RpnHead rpnHead;
@@ -70,15 +71,10 @@ public final class FasterRcnn extends Module {
     }
 
     /** A named container (torchvision's nesting); not run itself. */
-    private static final class Group extends Module {
+    private static final class Group extends Container {
         Group with(String name, Module m) {
             child(name, m);
             return this;
-        }
-
-        @Override
-        protected Tensor compute(Tensor x) {
-            throw new UnsupportedOperationException("a container of Faster R-CNN's parts");
         }
     }
 
@@ -186,10 +182,5 @@ public final class FasterRcnn extends Module {
         System.arraycopy(b, 0, r, a.length, b.length);
         java.util.Arrays.sort(r);
         return r;
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        throw new UnsupportedOperationException("Faster R-CNN: use losses() to train and detect() to infer");
     }
 }

@@ -1,5 +1,6 @@
 package dev.cvkit.detection.rcnn;
 
+import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Init;
@@ -14,10 +15,11 @@ import java.util.List;
  * with {@code LastLevelMaxPool}: a 1×1 lateral convolution per input level, a top-down path that
  * adds each coarser result resized by nearest neighbour to the next finer lateral, a 3×3
  * convolution per level, and extra levels: one max-pooled (1×1, stride 2) from the coarsest
- * output ({@code LastLevelMaxPool}, Faster R-CNN) or P6 and P7 ({@code LastLevelP6P7}, RetinaNet). Parameter names are torchvision's ({@code inner_blocks.i.0.weight},
- * {@code layer_blocks.i.0.weight}), so its state dicts load.
+ * output ({@code LastLevelMaxPool}, Faster R-CNN) or P6 and P7 ({@code LastLevelP6P7},
+ * RetinaNet). Parameter names are torchvision's ({@code inner_blocks.i.0.weight},
+ * {@code layer_blocks.i.0.weight}, {@code extra_blocks.p6.weight}), so its state dicts load.
  */
-public final class FeaturePyramid extends Module {
+public final class FeaturePyramid extends Container {
     private final Sequential inner = new Sequential(), layer = new Sequential();
     private final boolean extraPool;
     private final P6P7 p6p7;
@@ -61,7 +63,7 @@ public final class FeaturePyramid extends Module {
     }
 
     /** torchvision's LastLevelP6P7: P6 = 3×3/2 conv of P5 (or C5), P7 = 3×3/2 conv of relu(P6). */
-    static final class P6P7 extends Module {
+    static final class P6P7 extends Container {
         final Conv2d p6, p7;
         final boolean usesP5;
 
@@ -73,11 +75,6 @@ public final class FeaturePyramid extends Module {
                 Init.constant(conv.namedParameters().get("bias"), 0f);
             }
             usesP5 = in == out;
-        }
-
-        @Override
-        protected Tensor compute(Tensor x) {
-            throw new UnsupportedOperationException("P6/P7 are added by the pyramid");
         }
     }
 
@@ -106,10 +103,5 @@ public final class FeaturePyramid extends Module {
 
     private static Module block(Sequential s, int i) {
         return s.children().get(Integer.toString(i));
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        throw new UnsupportedOperationException("FPN takes a list of levels: use forwardLevels");
     }
 }

@@ -2,6 +2,7 @@ package dev.cvkit.detection.rcnn;
 
 import dev.cvkit.detection.ops.MultiScaleRoiAlign;
 import dev.cvkit.detection.targets.BoxCoder;
+import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Linear;
 import dev.cvkit.nn.Module;
@@ -20,7 +21,7 @@ import java.util.List;
  * {@code detectionsPerImage}. Parameter names {@code box_head.fc6/fc7},
  * {@code box_predictor.cls_score/bbox_pred} as torchvision's.
  */
-public final class RoiBoxHead extends Module {
+public final class RoiBoxHead extends Container {
     /** One image's detections: boxes [K·4] by descending score, scores [K], labels [K] (1 … classes−1). */
     public record Detections(float[] boxes, float[] scores, int[] labels) {
         public int count() { return scores.length; }
@@ -65,17 +66,12 @@ public final class RoiBoxHead extends Module {
     }
 
     /** torchvision's FastRCNNPredictor: class logits and class-specific box deltas. */
-    static final class Predictor extends Module {
+    static final class Predictor extends Container {
         final Linear cls, box;
 
         Predictor(int representation, int classes) {
             cls = child("cls_score", new Linear(representation, classes));
             box = child("bbox_pred", new Linear(representation, classes * 4));
-        }
-
-        @Override
-        protected Tensor compute(Tensor x) {
-            throw new UnsupportedOperationException("the predictor has two outputs: use cls and box");
         }
     }
 
@@ -175,10 +171,5 @@ public final class RoiBoxHead extends Module {
 
     private static float clamp(float v, float max) {
         return v != v ? v : Math.min(Math.max(v, 0f), max);
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        throw new UnsupportedOperationException("the box head takes pyramid levels and proposals: use detect");
     }
 }

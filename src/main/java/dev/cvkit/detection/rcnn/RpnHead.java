@@ -1,9 +1,9 @@
 package dev.cvkit.detection.rcnn;
 
 import dev.cvkit.nn.Activation;
+import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Init;
-import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.List;
  * anchor and one to four box deltas per anchor. Weights N(0, 0.01²), biases 0; parameter names
  * {@code conv.0.0.*}, {@code cls_logits.*}, {@code bbox_pred.*} as torchvision's.
  */
-public final class RpnHead extends Module {
+public final class RpnHead extends Container {
     private final Sequential conv;
     private final Conv2d logits, deltas;
 
@@ -44,10 +44,5 @@ public final class RpnHead extends Module {
             del.add(deltas.forward(t));
         }
         return new Output(obj, del);
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        throw new UnsupportedOperationException("the RPN head takes a list of levels: use forwardLevels");
     }
 }

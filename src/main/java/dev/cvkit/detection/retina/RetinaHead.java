@@ -1,6 +1,7 @@
 package dev.cvkit.detection.retina;
 
 import dev.cvkit.nn.Activation;
+import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Module;
@@ -17,7 +18,7 @@ import java.util.List;
  * ({@code classification_head.conv.0.0.weight}, {@code classification_head.cls_logits.weight},
  * {@code regression_head.bbox_reg.weight}, …).
  */
-public final class RetinaHead extends Module {
+public final class RetinaHead extends Container {
     private final Subnet cls, reg;
     private final int classes;
 
@@ -68,10 +69,5 @@ public final class RetinaHead extends Module {
             r.add(reg.forward(f));
         }
         return new Output(c, r);
-    }
-
-    @Override
-    protected Tensor compute(Tensor x) {
-        throw new UnsupportedOperationException("the RetinaNet head takes a list of levels: use forwardLevels");
     }
 }
