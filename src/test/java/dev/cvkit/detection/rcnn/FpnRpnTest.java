@@ -34,6 +34,8 @@ class FpnRpnTest {
         for (int l = 0; l < 3; l++) xs.add(t.get("x" + l).copy().requiresGrad(true));
         List<Tensor> p = fpn.forwardLevels(xs);
         assertEquals(4, p.size());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> fpn.forward(xs.get(0)),
+                "a pyramid has no one-tensor forward");
         Tensor loss = null;
         for (int l = 0; l < 4; l++) {
             Fixtures.assertClose(t.get("p" + l), p.get(l).data(), p.get(l).shape(), 1e-5f, 1e-5f, "FPN level " + l);
