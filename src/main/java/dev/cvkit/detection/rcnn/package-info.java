@@ -4,7 +4,8 @@
  * ({@link dev.cvkit.detection.rcnn.FeaturePyramid}), the region proposal network's head
  * ({@link dev.cvkit.detection.rcnn.RpnHead}), its proposal selection
  * ({@link dev.cvkit.detection.rcnn.RegionProposals}) and the box stage
- * ({@link dev.cvkit.detection.rcnn.RoiBoxHead}); for training, the targets
+ * ({@link dev.cvkit.detection.rcnn.RoiBoxHead}), Mask R-CNN's mask branch
+ * ({@link dev.cvkit.detection.rcnn.MaskHead}); for training, the targets
  * ({@link dev.cvkit.detection.rcnn.TrainingTargets}), the sampler
  * ({@link dev.cvkit.detection.rcnn.BalancedSampler}) and the four losses
  * ({@link dev.cvkit.detection.rcnn.RcnnLosses}). {@link dev.cvkit.detection.rcnn.FasterRcnn}
