@@ -29,6 +29,7 @@ public final class FasterRcnn extends Container {
     private final FeaturePyramid fpn;
     private final RpnHead rpnHead;
     private final RoiBoxHead boxHead;
+    private final MaskHead maskHead;
     private final AnchorGenerator anchors;
     private final Settings settings;
     private final Matcher rpnMatcher = new Matcher(0.7f, 0.3f, true), boxMatcher = new Matcher(0.5f, 0.5f, false);
@@ -49,6 +50,14 @@ public final class FasterRcnn extends Container {
      * @param classes including background
      */
     public FasterRcnn(Backbone backbone, int fpnChannels, float[] anchorSizes, int classes, Settings settings) {
+        this(backbone, fpnChannels, anchorSizes, classes, settings, null);
+    }
+
+    /**
+     * Mask R-CNN: as above with a mask branch (its channels must be fpnChannels, its classes
+     * {@code classes}), registered as torchvision's roi_heads.mask_head / mask_predictor.
+     */
+    public FasterRcnn(Backbone backbone, int fpnChannels, float[] anchorSizes, int classes, Settings settings, MaskHead masks) {
         int levels = backbone.channels().length + 1;
         if (anchorSizes.length != levels) {
             throw new IllegalArgumentException("Faster R-CNN: " + anchorSizes.length + " anchor sizes for " + levels + " pyramid levels");
@@ -67,6 +76,11 @@ public final class FasterRcnn extends Container {
         child("backbone", new Group().with("body", backbone).with("fpn", fpn));
         child("rpn", new Group().with("head", rpnHead));
         this.boxHead = child("roi_heads", new RoiBoxHead(fpnChannels, 7, settings.representation(), classes));
+        this.maskHead = masks;
+        if (masks != null) {
+            boxHead.adopt("mask_head", masks.convLayers());
+            boxHead.adopt("mask_predictor", masks.predictorLayers());
+        }
         this.settings = settings;
     }
 
@@ -81,6 +95,15 @@ public final class FasterRcnn extends Container {
     /** The four training losses by torchvision's names; their sum is the objective. */
     public Map<String, Tensor> losses(Tensor images, int[][] imageSizes, List<float[]> gtBoxes, List<int[]> gtLabels,
                                       SplittableRandom rng) {
+        return losses(images, imageSizes, gtBoxes, gtLabels, null, rng);
+    }
+
+    /**
+     * As above; with a mask branch and {@code gtMasks} (per image [G_i, H_i, W_i], 0/1 values)
+     * also "loss_mask" on the positive sampled RoIs.
+     */
+    public Map<String, Tensor> losses(Tensor images, int[][] imageSizes, List<float[]> gtBoxes, List<int[]> gtLabels,
+                                      List<Tensor> gtMasks, SplittableRandom rng) {
         int n = images.size(0);
         if (imageSizes.length != n || gtBoxes.size() != n || gtLabels.size() != n) {
             throw new IllegalArgumentException("Faster R-CNN: " + n + " images, " + imageSizes.length + " sizes, "
@@ -111,7 +134,8 @@ public final class FasterRcnn extends Container {
                     .propose(detach(head.objectness()), detach(head.deltas()), a, imageSizes);
         }
         BalancedSampler roiSampler = new BalancedSampler(settings.roiBatch(), 0.25f);
-        List<float[]> sampledBoxes = new ArrayList<>();
+        List<float[]> sampledBoxes = new ArrayList<>(), positiveBoxes = new ArrayList<>();
+        List<int[]> positiveMatches = new ArrayList<>();
         List<Integer> roiLabels = new ArrayList<>();
         List<Float> roiTargets = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -120,12 +144,22 @@ public final class FasterRcnn extends Container {
             BalancedSampler.Sample s = roiSampler.sample(t.labels(), rng);
             int[] rows = merge(s.positives(), s.negatives());
             float[] boxes = new float[rows.length * 4];
+            List<Integer> posRows = new ArrayList<>();
             for (int k = 0; k < rows.length; k++) {
                 System.arraycopy(all, 4 * rows[k], boxes, 4 * k, 4);
                 roiLabels.add((int) t.labels()[rows[k]]);
                 for (int c = 0; c < 4; c++) roiTargets.add(t.targets()[4 * rows[k] + c]);
+                if (t.labels()[rows[k]] > 0) posRows.add(rows[k]);
             }
             sampledBoxes.add(boxes);
+            float[] pb = new float[posRows.size() * 4];
+            int[] pm = new int[posRows.size()];
+            for (int k = 0; k < pm.length; k++) {
+                System.arraycopy(all, 4 * posRows.get(k), pb, 4 * k, 4);
+                pm[k] = t.matched()[posRows.get(k)];
+            }
+            positiveBoxes.add(pb);
+            positiveMatches.add(pm);
         }
         RoiBoxHead.Scores sc = boxHead.scores(p.subList(0, p.size() - 1), sampledBoxes, imageSizes);
         float[] rt = new float[roiTargets.size()];
@@ -136,22 +170,52 @@ public final class FasterRcnn extends Container {
         out.put("loss_rpn_box_reg", rpn.box());
         out.put("loss_classifier", box.classification());
         out.put("loss_box_reg", box.box());
+        if (maskHead != null && gtMasks != null) {
+            Tensor logits = maskHead.logits(p.subList(0, p.size() - 1), positiveBoxes, imageSizes);
+            out.put("loss_mask", MaskHead.loss(logits, positiveBoxes, gtMasks, gtLabels, positiveMatches));
+        }
         return out;
+    }
+
+    /** Detections with, for each, its mask pasted into the image ([K][H·W] probabilities per image). */
+    public record Instances(RoiBoxHead.Detections detections, float[][] masks) {}
+
+    /** Mask R-CNN inference: detections and their masks, in the coordinates of the (padded) batch. */
+    public List<Instances> detectInstances(Tensor images, int[][] imageSizes) {
+        if (maskHead == null) throw new IllegalStateException("this Faster R-CNN has no mask branch");
+        try (var g = Tensor.noGrad()) {
+            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+            List<RoiBoxHead.Detections> dets = detectOn(p, images, imageSizes);
+            List<float[]> boxes = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
+            for (RoiBoxHead.Detections d : dets) {
+                boxes.add(d.boxes());
+                labels.add(d.labels());
+            }
+            List<float[][]> masks = maskHead.masks(p.subList(0, p.size() - 1), boxes, labels, imageSizes);
+            List<Instances> out = new ArrayList<>();
+            for (int i = 0; i < dets.size(); i++) out.add(new Instances(dets.get(i), masks.get(i)));
+            return out;
+        }
     }
 
     /** Detections per image, in the coordinates of the (padded) batch. */
     public List<RoiBoxHead.Detections> detect(Tensor images, int[][] imageSizes) {
         try (var g = Tensor.noGrad()) {
-            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
-            RpnHead.Output head = rpnHead.forwardLevels(p);
-            float[] a = anchorsFor(images, p);
-            List<RegionProposals.Proposals> props = new RegionProposals(
-                    new RegionProposals.Params(settings.testPreNms(), settings.testPostNms(), 0.7f, 0f, 1e-3f))
-                    .propose(head.objectness(), head.deltas(), a, imageSizes);
-            List<float[]> boxes = new ArrayList<>();
-            for (RegionProposals.Proposals pr : props) boxes.add(pr.boxes());
-            return boxHead.detect(p.subList(0, p.size() - 1), boxes, imageSizes);
+            return detectOn(fpn.forwardLevels(backbone.levels(images)), images, imageSizes);
         }
+    }
+
+    /** Proposals and box-head detections on computed pyramid levels (gradients off). */
+    private List<RoiBoxHead.Detections> detectOn(List<Tensor> p, Tensor images, int[][] imageSizes) {
+        RpnHead.Output head = rpnHead.forwardLevels(p);
+        float[] a = anchorsFor(images, p);
+        List<RegionProposals.Proposals> props = new RegionProposals(
+                new RegionProposals.Params(settings.testPreNms(), settings.testPostNms(), 0.7f, 0f, 1e-3f))
+                .propose(head.objectness(), head.deltas(), a, imageSizes);
+        List<float[]> boxes = new ArrayList<>();
+        for (RegionProposals.Proposals pr : props) boxes.add(pr.boxes());
+        return boxHead.detect(p.subList(0, p.size() - 1), boxes, imageSizes);
     }
 
     private float[] anchorsFor(Tensor images, List<Tensor> p) {

@@ -9,6 +9,7 @@ import dev.cvkit.nn.ConvTranspose2d;
 import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Losses;
+import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -54,6 +55,11 @@ public final class MaskHead extends Container {
         child("mask_head", head);
         child("mask_predictor", predictor);
     }
+
+    /** The conv layers and the predictor, for a detector that registers them under its own names. */
+    Module convLayers() { return head; }
+
+    Module predictorLayers() { return predictor; }
 
     /** Mask logits [ΣK, classes, 2·pool, 2·pool] of the boxes of every image, differentiable. */
     public Tensor logits(List<Tensor> levels, List<float[]> boxes, int[][] imageSizes) {

@@ -49,6 +49,11 @@ public final class RoiBoxHead extends Container {
         this.predictor = child("box_predictor", new Predictor(representation, classes));
     }
 
+    /** Registers another part of torchvision's RoIHeads under this module's names (the mask branch). */
+    void adopt(String name, Module m) {
+        child(name, m);
+    }
+
     /** torchvision's TwoMLPHead: flatten, fc6, ReLU, fc7, ReLU. */
     static final class TwoMlpHead extends Module {
         private final Linear fc6, fc7;

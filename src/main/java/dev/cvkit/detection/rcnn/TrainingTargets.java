@@ -16,22 +16,24 @@ public final class TrainingTargets {
      * Per anchor or proposal: {@code labels} (RPN: 1 object, 0 background, −1 ignored; box head:
      * the class, 0 background, −1 ignored) and {@code targets} [N·4], the deltas that move it onto
      * its matched ground-truth box (computed for every row, as torchvision, and used only for
-     * positives).
+     * positives), and {@code matched}, the index of that box (0 for rows matched to none).
      */
-    public record Assigned(float[] labels, float[] targets) {}
+    public record Assigned(float[] labels, float[] targets, int[] matched) {}
 
     /** RPN targets: Matcher(0.7, 0.3, low-quality matches) and weights (1, 1, 1, 1) in Faster R-CNN. */
     public static Assigned rpn(float[] anchors, float[] gt, Matcher matcher, BoxCoder coder) {
         int a = anchors.length / 4;
         float[] labels = new float[a], matched = new float[anchors.length];
+        int[] idx = new int[a];
         if (gt.length > 0) {
             int[] m = matcher.match(Matcher.boxIou(gt, anchors), gt.length / 4, a);
             for (int j = 0; j < a; j++) {
-                System.arraycopy(gt, 4 * Math.max(m[j], 0), matched, 4 * j, 4);
+                idx[j] = Math.max(m[j], 0);
+                System.arraycopy(gt, 4 * idx[j], matched, 4 * j, 4);
                 labels[j] = m[j] >= 0 ? 1f : m[j] == Matcher.BELOW_LOW ? 0f : -1f;
             }
         }
-        return new Assigned(labels, coder.encode(matched, anchors));
+        return new Assigned(labels, coder.encode(matched, anchors), idx);
     }
 
     /**
@@ -45,15 +47,17 @@ public final class TrainingTargets {
         System.arraycopy(gt, 0, all, proposals.length, gt.length);
         int n = all.length / 4;
         float[] labels = new float[n], matched = new float[all.length];
+        int[] idx = new int[n];
         if (gt.length > 0) {
             int[] m = matcher.match(Matcher.boxIou(gt, all), gt.length / 4, n);
             for (int j = 0; j < n; j++) {
                 int g = Math.max(m[j], 0);
+                idx[j] = g;
                 System.arraycopy(gt, 4 * g, matched, 4 * j, 4);
                 labels[j] = m[j] == Matcher.BELOW_LOW ? 0f : m[j] == Matcher.BETWEEN ? -1f : gtLabels[g];
             }
         }
-        return new Assigned(labels, coder.encode(matched, all));
+        return new Assigned(labels, coder.encode(matched, all), idx);
     }
 
     /** The proposals the box head trains on: the given ones followed by the ground truth. */

@@ -128,4 +128,69 @@ class FasterRcnnTrainingTest {
         }
         assertTrue(found >= 3, "squares found in " + found + " of 4 fresh images");
     }
+
+    /**
+     * With a mask branch (Mask R-CNN) the five losses train together (400 steps): the mask loss
+     * must fall by more than half (it went 0.40 → 0.09), and on 4 fresh images the best
+     * detection's mask, thresholded at 0.5, must cover the square (mask IoU ≥ 0.5) in at least 3
+     * (all 4 did, mask IoU 0.89–0.91).
+     */
+    @Test
+    void learnsToSegmentASquare() {
+        Init.seed(4);
+        MaskHead masks = new MaskHead(16, new int[] {16, 16}, 7, 16, 2);
+        FasterRcnn model = new FasterRcnn(new TinyBackbone(), 16, new float[] {8, 16, 32, 64}, 2,
+                new FasterRcnn.Settings(200, 100, 100, 50, 64, 64, 32), masks);
+        assertTrue(model.stateDict().containsKey("roi_heads.mask_predictor.mask_fcn_logits.weight"), "torchvision's names");
+        model.train(true);
+        Sgd opt = new Sgd(model.parameters(), 0.02f, 0.9f, 1e-4f, false);
+        Random data = new Random(6);
+        SplittableRandom rng = new SplittableRandom(7);
+        int[][] sizes = {{64, 64}, {56, 60}, {64, 64}, {56, 60}};
+        double first = 0, last = 0;
+        int steps = 400;
+        for (int step = 0; step < steps; step++) {
+            List<float[]> boxes = new ArrayList<>();
+            Tensor x = batch(data, 4, sizes, boxes);
+            List<Tensor> gtMasks = new ArrayList<>();
+            for (int i = 0; i < 4; i++) gtMasks.add(squareMask(boxes.get(i), sizes[i]));
+            List<int[]> cls = List.of(new int[] {1}, new int[] {1}, new int[] {1}, new int[] {1});
+            opt.zeroGrad();
+            Map<String, Tensor> losses = model.losses(x, sizes, boxes, cls, gtMasks, rng);
+            Tensor total = null;
+            for (Tensor l : losses.values()) total = total == null ? l : total.add(l);
+            total.backward();
+            opt.step();
+            if (step < 10) first += losses.get("loss_mask").data()[0] / 10;
+            if (step >= steps - 10) last += losses.get("loss_mask").data()[0] / 10;
+        }
+        assertTrue(last < 0.5 * first, "mask loss " + first + " → " + last);
+        model.eval();
+        List<float[]> boxes = new ArrayList<>();
+        Tensor x = batch(new Random(98), 4, sizes, boxes);
+        List<FasterRcnn.Instances> out = model.detectInstances(x, sizes);
+        int found = 0;
+        for (int i = 0; i < 4; i++) {
+            FasterRcnn.Instances in = out.get(i);
+            if (in.detections().count() == 0) continue;
+            float[] want = squareMask(boxes.get(i), sizes[i]).data(), got = in.masks()[0];
+            int inter = 0, union = 0;
+            for (int q = 0; q < want.length; q++) {
+                boolean a = want[q] > 0.5f, b = got[q] > 0.5f;
+                if (a && b) inter++;
+                if (a || b) union++;
+            }
+            if (union > 0 && inter >= 0.5 * union) found++;
+        }
+        assertTrue(found >= 3, "masks found in " + found + " of 4 fresh images");
+    }
+
+    /** The square's mask [1, h, w]: 1 inside the box. */
+    private static Tensor squareMask(float[] box, int[] size) {
+        float[] m = new float[size[0] * size[1]];
+        for (int y = (int) box[1]; y < (int) box[3]; y++) {
+            for (int x = (int) box[0]; x < (int) box[2]; x++) m[y * size[1] + x] = 1f;
+        }
+        return Tensor.of(m, 1, size[0], size[1]);
+    }
 }
