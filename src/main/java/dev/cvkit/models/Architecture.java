@@ -142,18 +142,43 @@ public enum Architecture {
     }
 
     // torchvision ResNet names: conv1 bn1 relu maxpool layer1..4 avgpool fc.
+    /**
+     * ResNet-50 or 101 with layer3 and/or layer4 dilated instead of strided (torchvision's
+     * replace_stride_with_dilation = [false, layer3, layer4]): output stride 8 with both, the
+     * backbone of torchvision's FCN and DeepLab segmentation models.
+     */
+    public Module buildDilated(int classes, boolean layer3, boolean layer4) {
+        return switch (this) {
+            case RESNET50 -> resnet(new int[] {3, 4, 6, 3}, true, false, classes, new boolean[] {false, false, layer3, layer4});
+            case RESNET101 -> resnet(new int[] {3, 4, 23, 3}, true, false, classes, new boolean[] {false, false, layer3, layer4});
+            default -> throw new IllegalArgumentException(cliName() + ": only ResNet-50 and ResNet-101 can be dilated (as in torchvision)");
+        };
+    }
+
     private static Module resnet(int[] blocks, boolean bottleneck, boolean se, int classes) {
+        return resnet(blocks, bottleneck, se, classes, new boolean[4]);
+    }
+
+    private static Module resnet(int[] blocks, boolean bottleneck, boolean se, int classes, boolean[] dilate) {
         Sequential m = new Sequential()
                 .add("conv1", kaimingFanOut(new Conv2d(3, 64, 7, 2, 3, 1, 1, false))).add("bn1", BatchNorm.bn2d(64))
                 .add("relu", Activation.relu()).add("maxpool", Pool2d.max(3, 2, 1, false));
-        int in = 64;
+        int in = 64, dilation = 1;
         for (int stage = 0; stage < 4; stage++) {
             int planes = 64 << stage;
             Sequential layer = new Sequential();
+            // a dilated stage keeps its input's resolution: its stride turns into dilation, which the
+            // first block takes from the previous stage (as torchvision's _make_layer)
+            int first = dilation;
+            int firstStride = stage > 0 ? 2 : 1;
+            if (dilate[stage]) {
+                dilation *= firstStride;
+                firstStride = 1;
+            }
             for (int b = 0; b < blocks[stage]; b++) {
-                int stride = b == 0 && stage > 0 ? 2 : 1;
+                int stride = b == 0 ? firstStride : 1;
                 if (bottleneck) {
-                    layer.add(new Bottleneck(in, planes, stride, se));
+                    layer.add(new Bottleneck(in, planes, stride, b == 0 ? first : dilation, se));
                     in = planes * Bottleneck.EXPANSION;
                 } else {
                     layer.add(new BasicBlock(in, planes, stride, se));

@@ -81,10 +81,15 @@ public final class Blocks {
         final Sequential downsample;
 
         public Bottleneck(int in, int planes, int stride, boolean seBlock) {
+            this(in, planes, stride, 1, seBlock);
+        }
+
+        /** With the 3×3 convolution dilated (padding = dilation), as torchvision's replace_stride_with_dilation. */
+        public Bottleneck(int in, int planes, int stride, int dilation, boolean seBlock) {
             int out = planes * EXPANSION;
             conv1 = child("conv1", new Conv2d(in, planes, 1, 1, 0, 1, 1, false));
             bn1 = child("bn1", BatchNorm.bn2d(planes));
-            conv2 = child("conv2", new Conv2d(planes, planes, 3, stride, 1, 1, 1, false));
+            conv2 = child("conv2", new Conv2d(planes, planes, 3, stride, dilation, dilation, 1, false));
             bn2 = child("bn2", BatchNorm.bn2d(planes));
             conv3 = child("conv3", new Conv2d(planes, out, 1, 1, 0, 1, 1, false));
             bn3 = child("bn3", BatchNorm.bn2d(out));
