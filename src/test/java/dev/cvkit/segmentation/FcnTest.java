@@ -1,11 +1,8 @@
 package dev.cvkit.segmentation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.models.Architecture;
 import dev.cvkit.models.Blocks;
@@ -16,7 +13,6 @@ import dev.cvkit.testing.Fixtures;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,18 +57,10 @@ class FcnTest {
     }
 
     @Test
-    void resnet50FcnHasTorchvisionsLayoutAndOutputStride8() throws IOException {
+    void resnet50FcnHasTorchvisionsLayoutAndOutputStride8() {
         Init.seed(2);
         Fcn fcn = new Fcn(Architecture.RESNET50, 21, true);
-        JsonNode ref = new ObjectMapper().readTree(Fixtures.path("segmentation/fcn_resnet50_keys.json").toFile()).get("state_dict");
-        Map<String, String> ours = new TreeMap<>(), theirs = new TreeMap<>();
-        fcn.stateDict().forEach((k, v) -> ours.put(k, java.util.Arrays.toString(v.shape())));
-        ref.fields().forEachRemaining(e -> {
-            int[] s = new int[e.getValue().size()];
-            for (int i = 0; i < s.length; i++) s[i] = e.getValue().get(i).asInt();
-            theirs.put(e.getKey(), java.util.Arrays.toString(s));
-        });
-        assertEquals(theirs, ours);
+        Fixtures.assertStateDictLayout(fcn, "segmentation/fcn_resnet50_keys.json");
         fcn.eval();
         Fcn.Output o;
         try (var g = Tensor.noGrad()) {

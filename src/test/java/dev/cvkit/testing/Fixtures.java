@@ -85,4 +85,26 @@ public final class Fixtures {
         });
         return m;
     }
+
+    /**
+     * Asserts that {@code model}'s state dict has exactly the names and shapes listed in a
+     * fixture written by a tools/fixtures script ({"state_dict": {name: shape}}): torchvision's
+     * checkpoints for that model then map one to one.
+     */
+    public static void assertStateDictLayout(dev.cvkit.nn.Module model, String resource) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode ref = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(path(resource).toFile()).get("state_dict");
+            java.util.Map<String, String> ours = new java.util.TreeMap<>(), theirs = new java.util.TreeMap<>();
+            model.stateDict().forEach((k, v) -> ours.put(k, java.util.Arrays.toString(v.shape())));
+            ref.fields().forEachRemaining(e -> {
+                int[] s = new int[e.getValue().size()];
+                for (int i = 0; i < s.length; i++) s[i] = e.getValue().get(i).asInt();
+                theirs.put(e.getKey(), java.util.Arrays.toString(s));
+            });
+            org.junit.jupiter.api.Assertions.assertEquals(theirs, ours, resource);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

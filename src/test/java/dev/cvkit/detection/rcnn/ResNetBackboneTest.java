@@ -1,20 +1,14 @@
 package dev.cvkit.detection.rcnn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.models.Architecture;
 import dev.cvkit.nn.Init;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
-import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,17 +34,9 @@ class ResNetBackboneTest {
     }
 
     @Test
-    void stateDictMatchesTorchvisionsFasterRcnn() throws IOException {
-        JsonNode ref = new ObjectMapper().readTree(Fixtures.path("targets/fasterrcnn_resnet50_fpn_keys.json").toFile()).get("state_dict");
+    void stateDictMatchesTorchvisionsFasterRcnn() {
         FasterRcnn model = new FasterRcnn(new ResNetBackbone(Architecture.RESNET50), 256, new float[] {32, 64, 128, 256, 512}, 91,
                 FasterRcnn.Settings.torchvision());
-        Map<String, String> ours = new TreeMap<>(), theirs = new TreeMap<>();
-        model.stateDict().forEach((k, v) -> ours.put(k, java.util.Arrays.toString(v.shape())));
-        ref.fields().forEachRemaining(e -> {
-            int[] s = new int[e.getValue().size()];
-            for (int i = 0; i < s.length; i++) s[i] = e.getValue().get(i).asInt();
-            theirs.put(e.getKey(), java.util.Arrays.toString(s));
-        });
-        assertEquals(theirs, ours);
+        Fixtures.assertStateDictLayout(model, "targets/fasterrcnn_resnet50_fpn_keys.json");
     }
 }
