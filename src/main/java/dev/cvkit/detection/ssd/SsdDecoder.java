@@ -1,0 +1,104 @@
+package dev.cvkit.detection.ssd;
+
+import dev.cvkit.detection.targets.BoxCoder;
+import dev.cvkit.structures.BoxOps;
+import dev.cvkit.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SSD's detections, as torchvision's SSD.postprocess_detections: softmax over the classes,
+ * decode every default box (weights 10, 10, 5, 5) and clip it to the image; per class ≥ 1 the
+ * scores above {@code scoreThresh} (0.01), the best {@code topkCandidates} (400); then NMS per
+ * class (0.45) and the best {@code detectionsPerImage} (200).
+ */
+public final class SsdDecoder {
+    private final float scoreThresh, nmsThresh;
+    private final int topk, perImage;
+    private final BoxCoder coder = new BoxCoder(10f, 10f, 5f, 5f);
+
+    public SsdDecoder(float scoreThresh, float nmsThresh, int topkCandidates, int detectionsPerImage) {
+        if (topkCandidates <= 0 || detectionsPerImage <= 0) throw new IllegalArgumentException("SSD decoder: counts must be positive");
+        this.scoreThresh = scoreThresh;
+        this.nmsThresh = nmsThresh;
+        this.topk = topkCandidates;
+        this.perImage = detectionsPerImage;
+    }
+
+    public static SsdDecoder torchvision() { return new SsdDecoder(0.01f, 0.45f, 400, 200); }
+
+    /** One image's detections: boxes [D·4] by descending score, scores, labels (≥ 1). */
+    public record Detections(float[] boxes, float[] scores, int[] labels) {
+        public int count() { return scores.length; }
+    }
+
+    public List<Detections> decode(SsdHead.Output head, int classes, float[] defaultBoxes, int[][] imageSizes) {
+        float[] logits = dev.cvkit.detection.targets.AnchorOrder.flatten(head.classLogits(), classes).data();
+        float[] deltas = dev.cvkit.detection.targets.AnchorOrder.flatten(head.boxDeltas(), 4).data();
+        int a = defaultBoxes.length / 4;
+        List<Detections> out = new ArrayList<>();
+        for (int i = 0; i < imageSizes.length; i++) {
+            float[] boxes = coder.decode(java.util.Arrays.copyOfRange(deltas, i * a * 4, (i + 1) * a * 4), defaultBoxes);
+            for (int j = 0; j < boxes.length; j += 4) {
+                boxes[j] = clamp(boxes[j], imageSizes[i][1]);
+                boxes[j + 1] = clamp(boxes[j + 1], imageSizes[i][0]);
+                boxes[j + 2] = clamp(boxes[j + 2], imageSizes[i][1]);
+                boxes[j + 3] = clamp(boxes[j + 3], imageSizes[i][0]);
+            }
+            float[] prob = softmax(logits, i * a, a, classes);
+            List<Integer> keptBox = new ArrayList<>(), keptLabel = new ArrayList<>();
+            List<Float> keptScore = new ArrayList<>();
+            for (int label = 1; label < classes; label++) {
+                List<Integer> idx = new ArrayList<>();
+                for (int j = 0; j < a; j++) if (prob[j * classes + label] > scoreThresh) idx.add(j);
+                final int lab = label;
+                idx.sort((x, y) -> Float.compare(prob[y * classes + lab], prob[x * classes + lab]));
+                for (int k = 0; k < Math.min(topk, idx.size()); k++) {
+                    keptBox.add(idx.get(k));
+                    keptScore.add(prob[idx.get(k) * classes + label]);
+                    keptLabel.add(label);
+                }
+            }
+            int m = keptBox.size();
+            float[] b = new float[4 * m], s = new float[m];
+            int[] l = new int[m];
+            for (int k = 0; k < m; k++) {
+                System.arraycopy(boxes, 4 * keptBox.get(k), b, 4 * k, 4);
+                s[k] = keptScore.get(k);
+                l[k] = keptLabel.get(k);
+            }
+            int[] keep = BoxOps.batchedNms(b, s, l, nmsThresh);
+            int k = Math.min(keep.length, perImage);
+            float[] fb = new float[4 * k], fs = new float[k];
+            int[] fl = new int[k];
+            for (int j = 0; j < k; j++) {
+                System.arraycopy(b, 4 * keep[j], fb, 4 * j, 4);
+                fs[j] = s[keep[j]];
+                fl[j] = l[keep[j]];
+            }
+            out.add(new Detections(fb, fs, fl));
+        }
+        return out;
+    }
+
+    /** Row-wise softmax of rows [r0, r0 + rows) of x (c per row), float32. */
+    private static float[] softmax(float[] x, int r0, int rows, int c) {
+        float[] p = new float[rows * c];
+        for (int r = 0; r < rows; r++) {
+            int o = (r0 + r) * c;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < c; k++) max = Math.max(max, x[o + k]);
+            float sum = 0;
+            for (int k = 0; k < c; k++) {
+                p[r * c + k] = (float) Math.exp(x[o + k] - max);
+                sum += p[r * c + k];
+            }
+            for (int k = 0; k < c; k++) p[r * c + k] /= sum;
+        }
+        return p;
+    }
+
+    private static float clamp(float v, float max) {
+        return v != v ? v : Math.min(Math.max(v, 0f), max);
+    }
+}
