@@ -196,4 +196,12 @@ public final class BoxOps {
         }
         return scores.length;
     }
+
+    /**
+     * A box coordinate clamped into [0, size], as torchvision's clip_boxes_to_image (torch's
+     * clamp: NaN stays NaN).
+     */
+    public static float clampToImage(float v, float size) {
+        return v != v ? v : Math.min(Math.max(v, 0f), size);
+    }
 }

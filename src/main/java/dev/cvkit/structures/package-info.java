@@ -1,2 +1,2 @@
-/** Geometric structures shared by proposals, detection and evaluation: boxes, IoU, NMS. */
+/** Geometric structures shared by proposals, detection and evaluation: boxes, IoU, NMS, scored detections. */
 package dev.cvkit.structures;

@@ -6,6 +6,7 @@ import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.detection.targets.Matcher;
 import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Module;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,17 +179,17 @@ public final class FasterRcnn extends Container {
     }
 
     /** Detections with, for each, its mask pasted into the image ([K][H·W] probabilities per image). */
-    public record Instances(RoiBoxHead.Detections detections, float[][] masks) {}
+    public record Instances(ScoredBoxes detections, float[][] masks) {}
 
     /** Mask R-CNN inference: detections and their masks, in the coordinates of the (padded) batch. */
     public List<Instances> detectInstances(Tensor images, int[][] imageSizes) {
         if (maskHead == null) throw new IllegalStateException("this Faster R-CNN has no mask branch");
         try (var g = Tensor.noGrad()) {
             List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
-            List<RoiBoxHead.Detections> dets = detectOn(p, images, imageSizes);
+            List<ScoredBoxes> dets = detectOn(p, images, imageSizes);
             List<float[]> boxes = new ArrayList<>();
             List<int[]> labels = new ArrayList<>();
-            for (RoiBoxHead.Detections d : dets) {
+            for (ScoredBoxes d : dets) {
                 boxes.add(d.boxes());
                 labels.add(d.labels());
             }
@@ -200,14 +201,14 @@ public final class FasterRcnn extends Container {
     }
 
     /** Detections per image, in the coordinates of the (padded) batch. */
-    public List<RoiBoxHead.Detections> detect(Tensor images, int[][] imageSizes) {
+    public List<ScoredBoxes> detect(Tensor images, int[][] imageSizes) {
         try (var g = Tensor.noGrad()) {
             return detectOn(fpn.forwardLevels(backbone.levels(images)), images, imageSizes);
         }
     }
 
     /** Proposals and box-head detections on computed pyramid levels (gradients off). */
-    private List<RoiBoxHead.Detections> detectOn(List<Tensor> p, Tensor images, int[][] imageSizes) {
+    private List<ScoredBoxes> detectOn(List<Tensor> p, Tensor images, int[][] imageSizes) {
         RpnHead.Output head = rpnHead.forwardLevels(p);
         float[] a = anchorsFor(images, p);
         List<RegionProposals.Proposals> props = new RegionProposals(

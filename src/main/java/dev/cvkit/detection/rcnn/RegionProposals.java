@@ -2,6 +2,7 @@ package dev.cvkit.detection.rcnn;
 
 import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.structures.BoxOps;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,8 +113,8 @@ public final class RegionProposals {
         int[] lv = new int[m];
         for (int j = 0; j < m; j++) {
             int r = picked.get(j);
-            float x1 = clamp(boxes[4 * r], w), y1 = clamp(boxes[4 * r + 1], h);
-            float x2 = clamp(boxes[4 * r + 2], w), y2 = clamp(boxes[4 * r + 3], h);
+            float x1 = BoxOps.clampToImage(boxes[4 * r], w), y1 = BoxOps.clampToImage(boxes[4 * r + 1], h);
+            float x2 = BoxOps.clampToImage(boxes[4 * r + 2], w), y2 = BoxOps.clampToImage(boxes[4 * r + 3], h);
             float score = (float) (1 / (1 + Math.exp(-logits[r])));
             if (!(x2 - x1 >= params.minSize() && y2 - y1 >= params.minSize())) continue;
             if (!(score >= params.scoreThresh())) continue;
@@ -127,18 +128,8 @@ public final class RegionProposals {
         b = java.util.Arrays.copyOf(b, kept * 4);
         s = java.util.Arrays.copyOf(s, kept);
         lv = java.util.Arrays.copyOf(lv, kept);
-        int[] keep = BoxOps.batchedNms(b, s, lv, params.nmsThresh());
-        int k = Math.min(keep.length, params.postNmsTopN());
-        float[] fb = new float[k * 4], fs = new float[k];
-        for (int j = 0; j < k; j++) {
-            System.arraycopy(b, 4 * keep[j], fb, 4 * j, 4);
-            fs[j] = s[keep[j]];
-        }
-        return new Proposals(fb, fs);
+        ScoredBoxes survivors = ScoredBoxes.nmsPerLabel(b, s, lv, params.nmsThresh(), params.postNmsTopN());
+        return new Proposals(survivors.boxes(), survivors.scores());
     }
 
-    /** torch's clamp(0, max): NaN stays NaN. */
-    private static float clamp(float v, float max) {
-        return v != v ? v : Math.min(Math.max(v, 0f), max);
-    }
 }

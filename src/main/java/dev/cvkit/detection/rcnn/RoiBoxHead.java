@@ -7,6 +7,7 @@ import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Linear;
 import dev.cvkit.nn.Module;
 import dev.cvkit.structures.BoxOps;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,6 @@ import java.util.List;
  * {@code box_predictor.cls_score/bbox_pred} as torchvision's.
  */
 public final class RoiBoxHead extends Container {
-    /** One image's detections: boxes [K·4] by descending score, scores [K], labels [K] (1 … classes−1). */
-    public record Detections(float[] boxes, float[] scores, int[] labels) {
-        public int count() { return scores.length; }
-    }
-
     private final MultiScaleRoiAlign pooler;
     private final TwoMlpHead head;
     private final Predictor predictor;
@@ -94,10 +90,10 @@ public final class RoiBoxHead extends Container {
      * @param proposals per image [K_i·4]
      * @param imageSizes per image {height, width} (the size the network saw)
      */
-    public List<Detections> detect(List<Tensor> levels, List<float[]> proposals, int[][] imageSizes) {
+    public List<ScoredBoxes> detect(List<Tensor> levels, List<float[]> proposals, int[][] imageSizes) {
         Scores sc = scores(levels, proposals, imageSizes);
         float[] logits = sc.classLogits().data(), deltas = sc.boxRegression().data();
-        List<Detections> out = new ArrayList<>();
+        List<ScoredBoxes> out = new ArrayList<>();
         int base = 0;
         for (int i = 0; i < proposals.size(); i++) {
             int n = proposals.get(i).length / 4;
@@ -121,7 +117,7 @@ public final class RoiBoxHead extends Container {
         return new Scores(predictor.cls.forward(x), predictor.box.forward(x));
     }
 
-    private Detections postprocess(float[] logits, float[] deltas, float[] props, int base, int n, int[] size) {
+    private ScoredBoxes postprocess(float[] logits, float[] deltas, float[] props, int base, int n, int[] size) {
         int c = classes, m = n * (c - 1);
         float[] b = new float[m * 4], s = new float[m];
         int[] lab = new int[m];
@@ -132,8 +128,8 @@ public final class RoiBoxHead extends Container {
             for (int j = 0; j < c; j++) System.arraycopy(props, 4 * r, ref, 4 * j, 4);
             float[] dec = coder.decode(java.util.Arrays.copyOfRange(deltas, (base + r) * c * 4, (base + r + 1) * c * 4), ref);
             for (int j = 1; j < c; j++) {
-                float x1 = clamp(dec[4 * j], size[1]), y1 = clamp(dec[4 * j + 1], size[0]);
-                float x2 = clamp(dec[4 * j + 2], size[1]), y2 = clamp(dec[4 * j + 3], size[0]);
+                float x1 = BoxOps.clampToImage(dec[4 * j], size[1]), y1 = BoxOps.clampToImage(dec[4 * j + 1], size[0]);
+                float x2 = BoxOps.clampToImage(dec[4 * j + 2], size[1]), y2 = BoxOps.clampToImage(dec[4 * j + 3], size[0]);
                 if (!(prob[j] > scoreThresh)) continue;
                 if (!(x2 - x1 >= 1e-2f && y2 - y1 >= 1e-2f)) continue;
                 b[4 * kept] = x1;
@@ -148,16 +144,7 @@ public final class RoiBoxHead extends Container {
         b = java.util.Arrays.copyOf(b, 4 * kept);
         s = java.util.Arrays.copyOf(s, kept);
         lab = java.util.Arrays.copyOf(lab, kept);
-        int[] keep = BoxOps.batchedNms(b, s, lab, nmsThresh);
-        int k = Math.min(keep.length, detectionsPerImage);
-        float[] fb = new float[4 * k], fs = new float[k];
-        int[] fl = new int[k];
-        for (int j = 0; j < k; j++) {
-            System.arraycopy(b, 4 * keep[j], fb, 4 * j, 4);
-            fs[j] = s[keep[j]];
-            fl[j] = lab[keep[j]];
-        }
-        return new Detections(fb, fs, fl);
+        return ScoredBoxes.nmsPerLabel(b, s, lab, nmsThresh, detectionsPerImage);
     }
 
     /** Softmax of x[off, off + c) in float32: exp(v − max) / Σ. */
@@ -174,7 +161,4 @@ public final class RoiBoxHead extends Container {
         return e;
     }
 
-    private static float clamp(float v, float max) {
-        return v != v ? v : Math.min(Math.max(v, 0f), max);
-    }
 }

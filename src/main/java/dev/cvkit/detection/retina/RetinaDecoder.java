@@ -2,6 +2,7 @@ package dev.cvkit.detection.retina;
 
 import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.structures.BoxOps;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,18 +29,13 @@ public final class RetinaDecoder {
 
     public static RetinaDecoder torchvision() { return new RetinaDecoder(0.05f, 0.5f, 1000, 300); }
 
-    /** One image's detections: boxes [D·4] by descending score, scores, labels. */
-    public record Detections(float[] boxes, float[] scores, int[] labels) {
-        public int count() { return scores.length; }
-    }
-
     /**
      * @param head the head's outputs per level
      * @param anchors one image's anchors [ΣA·4] (shared by the batch)
      * @param imageSizes per image {height, width}
      */
-    public List<Detections> decode(RetinaHead.Output head, int classes, float[] anchors, int[][] imageSizes) {
-        List<Detections> out = new ArrayList<>();
+    public List<ScoredBoxes> decode(RetinaHead.Output head, int classes, float[] anchors, int[][] imageSizes) {
+        List<ScoredBoxes> out = new ArrayList<>();
         int n = imageSizes.length;
         for (int i = 0; i < n; i++) {
             List<float[]> boxes = new ArrayList<>();
@@ -73,10 +69,10 @@ public final class RetinaDecoder {
                     float[] ref = java.util.Arrays.copyOfRange(anchors, 4 * (anchorBase + anchor), 4 * (anchorBase + anchor) + 4);
                     float[] b = coder.decode(d, ref);
                     int[] size = imageSizes[i];
-                    b[0] = clamp(b[0], size[1]);
-                    b[1] = clamp(b[1], size[0]);
-                    b[2] = clamp(b[2], size[1]);
-                    b[3] = clamp(b[3], size[0]);
+                    b[0] = BoxOps.clampToImage(b[0], size[1]);
+                    b[1] = BoxOps.clampToImage(b[1], size[0]);
+                    b[2] = BoxOps.clampToImage(b[2], size[1]);
+                    b[3] = BoxOps.clampToImage(b[3], size[0]);
                     boxes.add(b);
                     scores.add(prob[j]);
                     labels.add(label);
@@ -91,21 +87,9 @@ public final class RetinaDecoder {
                 s[j] = scores.get(j);
                 lab[j] = labels.get(j);
             }
-            int[] kept = BoxOps.batchedNms(b, s, lab, nmsThresh);
-            int k = Math.min(kept.length, detectionsPerImage);
-            float[] fb = new float[4 * k], fs = new float[k];
-            int[] fl = new int[k];
-            for (int j = 0; j < k; j++) {
-                System.arraycopy(b, 4 * kept[j], fb, 4 * j, 4);
-                fs[j] = s[kept[j]];
-                fl[j] = lab[kept[j]];
-            }
-            out.add(new Detections(fb, fs, fl));
+            out.add(ScoredBoxes.nmsPerLabel(b, s, lab, nmsThresh, detectionsPerImage));
         }
         return out;
     }
 
-    private static float clamp(float v, float max) {
-        return v != v ? v : Math.min(Math.max(v, 0f), max);
-    }
 }

@@ -2,6 +2,7 @@ package dev.cvkit.detection.ssd;
 
 import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.structures.BoxOps;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,23 +28,18 @@ public final class SsdDecoder {
 
     public static SsdDecoder torchvision() { return new SsdDecoder(0.01f, 0.45f, 400, 200); }
 
-    /** One image's detections: boxes [D·4] by descending score, scores, labels (≥ 1). */
-    public record Detections(float[] boxes, float[] scores, int[] labels) {
-        public int count() { return scores.length; }
-    }
-
-    public List<Detections> decode(SsdHead.Output head, int classes, float[] defaultBoxes, int[][] imageSizes) {
+    public List<ScoredBoxes> decode(SsdHead.Output head, int classes, float[] defaultBoxes, int[][] imageSizes) {
         float[] logits = dev.cvkit.detection.targets.AnchorOrder.flatten(head.classLogits(), classes).data();
         float[] deltas = dev.cvkit.detection.targets.AnchorOrder.flatten(head.boxDeltas(), 4).data();
         int a = defaultBoxes.length / 4;
-        List<Detections> out = new ArrayList<>();
+        List<ScoredBoxes> out = new ArrayList<>();
         for (int i = 0; i < imageSizes.length; i++) {
             float[] boxes = coder.decode(java.util.Arrays.copyOfRange(deltas, i * a * 4, (i + 1) * a * 4), defaultBoxes);
             for (int j = 0; j < boxes.length; j += 4) {
-                boxes[j] = clamp(boxes[j], imageSizes[i][1]);
-                boxes[j + 1] = clamp(boxes[j + 1], imageSizes[i][0]);
-                boxes[j + 2] = clamp(boxes[j + 2], imageSizes[i][1]);
-                boxes[j + 3] = clamp(boxes[j + 3], imageSizes[i][0]);
+                boxes[j] = BoxOps.clampToImage(boxes[j], imageSizes[i][1]);
+                boxes[j + 1] = BoxOps.clampToImage(boxes[j + 1], imageSizes[i][0]);
+                boxes[j + 2] = BoxOps.clampToImage(boxes[j + 2], imageSizes[i][1]);
+                boxes[j + 3] = BoxOps.clampToImage(boxes[j + 3], imageSizes[i][0]);
             }
             float[] prob = softmax(logits, i * a, a, classes);
             List<Integer> keptBox = new ArrayList<>(), keptLabel = new ArrayList<>();
@@ -67,16 +63,7 @@ public final class SsdDecoder {
                 s[k] = keptScore.get(k);
                 l[k] = keptLabel.get(k);
             }
-            int[] keep = BoxOps.batchedNms(b, s, l, nmsThresh);
-            int k = Math.min(keep.length, perImage);
-            float[] fb = new float[4 * k], fs = new float[k];
-            int[] fl = new int[k];
-            for (int j = 0; j < k; j++) {
-                System.arraycopy(b, 4 * keep[j], fb, 4 * j, 4);
-                fs[j] = s[keep[j]];
-                fl[j] = l[keep[j]];
-            }
-            out.add(new Detections(fb, fs, fl));
+            out.add(ScoredBoxes.nmsPerLabel(b, s, l, nmsThresh, perImage));
         }
         return out;
     }
@@ -98,7 +85,4 @@ public final class SsdDecoder {
         return p;
     }
 
-    private static float clamp(float v, float max) {
-        return v != v ? v : Math.min(Math.max(v, 0f), max);
-    }
 }

@@ -8,6 +8,7 @@ import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.optim.Sgd;
 import dev.cvkit.structures.BoxOps;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,10 +100,10 @@ class FasterRcnnTrainingTest {
         assertTrue(last < 0.5 * first, "summed loss " + first + " → " + last);
         List<float[]> boxes = new ArrayList<>();
         Tensor x = batch(new Random(99), 4, sizes, boxes);
-        List<RoiBoxHead.Detections> dets = model.detect(x, sizes);
+        List<ScoredBoxes> dets = model.detect(x, sizes);
         int found = 0;
         for (int i = 0; i < 4; i++) {
-            RoiBoxHead.Detections d = dets.get(i);
+            ScoredBoxes d = dets.get(i);
             if (d.count() == 0) continue;
             float[] b = d.boxes(), g = boxes.get(i);
             double iou = BoxOps.iou(b[0], b[1], b[2] - b[0], b[3] - b[1], g[0], g[1], g[2] - g[0], g[3] - g[1]);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.cvkit.io.SafeTensors;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
 import java.io.IOException;
@@ -32,13 +33,13 @@ class RoiBoxHeadTest {
         head.loadStateDict(state);
         int[][] sizes = {{52, 68}, {45, 60}}, originals = {{104, 130}, {90, 121}};
         head.eval();
-        List<RoiBoxHead.Detections> got;
+        List<ScoredBoxes> got;
         try (var g = Tensor.noGrad()) {
             got = head.detect(List.of(t.get("f0"), t.get("f1"), t.get("f2")),
                     List.of(t.get("props0").data(), t.get("props1").data()), sizes);
         }
         for (int i = 0; i < 2; i++) {
-            RoiBoxHead.Detections d = got.get(i);
+            ScoredBoxes d = got.get(i);
             Tensor boxes = t.get("det_boxes" + i);
             assertEquals(t.get("det_scores" + i).numel(), d.count(), "image " + i + " detections");
             float[] labels = t.get("det_labels" + i).data();

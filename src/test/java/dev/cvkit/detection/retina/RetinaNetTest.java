@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.cvkit.detection.rcnn.FeaturePyramid;
 import dev.cvkit.detection.targets.AnchorGenerator;
 import dev.cvkit.io.SafeTensors;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
 import java.io.IOException;
@@ -73,10 +74,10 @@ class RetinaNetTest {
             rawCls.add(t.get("cls" + l));
             rawReg.add(t.get("reg" + l));
         }
-        List<RetinaDecoder.Detections> dets = new RetinaDecoder(0.05f, 0.5f, 1000, 40)
+        List<ScoredBoxes> dets = new RetinaDecoder(0.05f, 0.5f, 1000, 40)
                 .decode(new RetinaHead.Output(rawCls, rawReg), 3, anchors, new int[][] {{32, 40}, {28, 36}});
         for (int i = 0; i < 2; i++) {
-            RetinaDecoder.Detections d = dets.get(i);
+            ScoredBoxes d = dets.get(i);
             assertEquals(t.get("det_scores" + i).numel(), d.count(), "image " + i + " detections");
             int[] labels = Fixtures.ints(t.get("det_labels" + i));
             for (int j = 0; j < d.count(); j++) assertEquals(labels[j], d.labels()[j], "image " + i + " label " + j);

@@ -3,6 +3,7 @@ package dev.cvkit.detection.ssd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cvkit.io.SafeTensors;
+import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
 import java.io.IOException;
@@ -51,11 +52,11 @@ class SsdTest {
             Fixtures.assertClose(t.get("g_reg" + l), reg.get(l).grad(), reg.get(l).shape(), 1e-5f, 1e-7f, "delta gradient " + l);
         }
 
-        List<SsdDecoder.Detections> dets = new SsdDecoder(0.01f, 0.45f, 400, 40)
+        List<ScoredBoxes> dets = new SsdDecoder(0.01f, 0.45f, 400, 40)
                 .decode(new SsdHead.Output(List.of(t.get("cls0"), t.get("cls1")), List.of(t.get("reg0"), t.get("reg1"))), 3,
                         t.get("boxes").data(), new int[][] {{32, 40}, {28, 36}});
         for (int i = 0; i < 2; i++) {
-            SsdDecoder.Detections d = dets.get(i);
+            ScoredBoxes d = dets.get(i);
             assertEquals(t.get("det_scores" + i).numel(), d.count(), "image " + i + " detections");
             int[] labels = Fixtures.ints(t.get("det_labels" + i));
             for (int j = 0; j < d.count(); j++) assertEquals(labels[j], d.labels()[j], "image " + i + " label " + j);
