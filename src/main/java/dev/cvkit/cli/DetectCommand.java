@@ -1,5 +1,7 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

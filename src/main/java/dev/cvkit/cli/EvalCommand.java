@@ -1,5 +1,7 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
+
 import dev.cvkit.UserError;
 import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoEval;

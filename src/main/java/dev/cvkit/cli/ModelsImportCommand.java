@@ -1,5 +1,7 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvkit.UserError;
 import dev.cvkit.detection.Architecture;

@@ -1,5 +1,7 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cvkit.UserError;
 import dev.cvkit.image.BoxDrawing;

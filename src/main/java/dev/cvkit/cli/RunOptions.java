@@ -1,5 +1,7 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
+
 import picocli.CommandLine.Option;
 
 /** Options about how a command runs rather than what it computes. */

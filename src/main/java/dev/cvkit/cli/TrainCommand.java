@@ -1,5 +1,7 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
 import dev.cvkit.classify.Architectures;

@@ -1,7 +1,7 @@
 package dev.cvkit.detection;
 
 import dev.cvkit.UserError;
-import dev.cvkit.cli.ExitCodes;
+import dev.cvkit.ExitCodes;
 import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoEval;
 import dev.cvkit.coco.CocoParams;

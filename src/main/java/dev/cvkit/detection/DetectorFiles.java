@@ -3,7 +3,7 @@ package dev.cvkit.detection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.UserError;
-import dev.cvkit.cli.ExitCodes;
+import dev.cvkit.ExitCodes;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Module;
 import java.io.IOException;

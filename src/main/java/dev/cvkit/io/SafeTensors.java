@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
-import dev.cvkit.cli.ExitCodes;
+import dev.cvkit.ExitCodes;
 import dev.cvkit.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;

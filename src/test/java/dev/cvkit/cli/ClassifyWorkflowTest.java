@@ -1,5 +1,7 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
+
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imwrite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

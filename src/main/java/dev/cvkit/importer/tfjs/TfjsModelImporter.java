@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
-import dev.cvkit.cli.ExitCodes;
+import dev.cvkit.ExitCodes;
 import dev.cvkit.detection.Architecture;
 import dev.cvkit.detection.CocoClasses;
 import dev.cvkit.detection.NanoDetNet;

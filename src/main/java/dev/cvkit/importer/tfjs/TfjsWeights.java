@@ -2,7 +2,7 @@ package dev.cvkit.importer.tfjs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvkit.UserError;
-import dev.cvkit.cli.ExitCodes;
+import dev.cvkit.ExitCodes;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

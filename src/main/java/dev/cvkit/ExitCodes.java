@@ -1,4 +1,4 @@
-package dev.cvkit.cli;
+package dev.cvkit;
 
 /** The exit codes every command uses (CLI.md). Defined here and nowhere else. */
 public final class ExitCodes {
