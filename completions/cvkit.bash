@@ -214,7 +214,7 @@ function _picocli_cvkit_detect() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '--blur' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '--debug' '--strict' '--blur' '-h' '--help' '-V' '--version'"
   local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--conf' '--iou' '--max-det' '--classes' '--format' '--coco' '--gt' '--save' '--crop' '--vid-stride'"
   local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
 
@@ -295,7 +295,7 @@ function _picocli_cvkit_propose() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--strict' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'--max-pixels' '--method' '--mode' '--max-side' '--top' '--min-size' '--window-scales' '--window-aspects' '--window-stride' '--format' '--coco' '--gt' '--save' '--draw' '--threads' '--seed'"
   local M_option_args=("selective-search" "sliding-window" "opencv") # --method values
   local MODE_option_args=("SINGLE" "FAST" "QUALITY") # --mode values
@@ -547,7 +547,7 @@ function _picocli_cvkit_eval() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--strict' '--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
   local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
 

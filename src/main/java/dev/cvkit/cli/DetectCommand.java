@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
+import dev.cvkit.coco.LeftOut;
 import dev.cvkit.detection.DetectParams;
 import dev.cvkit.detection.Detection;
 import dev.cvkit.detection.Detector;
@@ -85,6 +86,10 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--gt", paramLabel = "DATASET.json", description = "With --coco: take image and category ids from this COCO dataset.")
     Path gt;
 
+    @Option(names = "--strict", description = "With --gt: images and classes that --gt lacks are errors (exit 1, all else still written) "
+            + "instead of being left out of --coco with one counted warning line each.")
+    boolean strict;
+
     @Option(names = "--save", paramLabel = "DIR", description = "Write annotated images here (same relative paths).")
     Path save;
 
@@ -117,6 +122,9 @@ public final class DetectCommand implements Callable<Integer> {
         if (gt != null && coco == null) {
             throw new UserError("--gt only names ids for --coco: give --coco FILE too", ExitCodes.USAGE);
         }
+        if (strict && gt == null) {
+            throw new UserError("--strict checks --coco against --gt: give --gt DATASET.json too", ExitCodes.USAGE);
+        }
         Detector det = DetectorFiles.resolve(model);
         DetectParams params = params(det.defaults());
         Set<Integer> keep = classFilter(det);
@@ -129,6 +137,7 @@ public final class DetectCommand implements Callable<Integer> {
         ArrayNode cocoResults = JSON.createArrayNode();
         ArrayNode jsonAll = JSON.createArrayNode();
         Set<String> warned = new HashSet<>();
+        LeftOut.Tally leftOut = new LeftOut.Tally();
         if (fmt == OutputFormat.CSV) {
             out.println("file,width,height,label,category_id,score,x,y,w,h");
         }
@@ -150,7 +159,7 @@ public final class DetectCommand implements Callable<Integer> {
                 if (o.video()) {
                     warned.add("video:" + item.given());
                 } else {
-                    addCoco(cocoResults, item, o.results().get(0), det, lookup, index[0], err, warned);
+                    addCoco(cocoResults, item, o.results().get(0), det, lookup, index[0], leftOut);
                 }
             }
         }, new Progress(err, "detect", run.quiet), err, run.debug);
@@ -159,7 +168,9 @@ public final class DetectCommand implements Callable<Integer> {
         }
         if (coco != null) {
             AtomicFiles.write(coco, JSON.writeValueAsBytes(cocoResults));
-            warnLeftOut(err, warned);
+            warnVideos(err, warned);
+            int gtCode = LeftOutReport.report(leftOut.result(), coco.toString(), gt, strict, run.quiet, err);
+            return code == ExitCodes.OK ? gtCode : code;
         }
         return code;
     }
@@ -351,32 +362,24 @@ public final class DetectCommand implements Callable<Integer> {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    /** One summary line (unless --quiet) for the images and classes --gt does not know. */
-    private void warnLeftOut(PrintWriter err, Set<String> leftOut) {
+    /** One summary line (unless --quiet) for the videos that --coco leaves out. */
+    private void warnVideos(PrintWriter err, Set<String> leftOut) {
         if (run.quiet || leftOut.isEmpty()) {
             return;
         }
-        List<String> images = leftOut.stream().filter(k -> k.startsWith("image:")).map(k -> k.substring(6)).sorted().toList();
-        List<String> cats = leftOut.stream().filter(k -> k.startsWith("cat:")).map(k -> k.substring(4)).sorted().toList();
         List<String> videos = leftOut.stream().filter(k -> k.startsWith("video:")).map(k -> k.substring(6)).sorted().toList();
         if (!videos.isEmpty()) {
             err.println("cvkit: warning: --coco covers images only; left out " + videos.size() + " video(s): " + preview(videos));
         }
-        if (!images.isEmpty()) {
-            err.println("cvkit: warning: --coco leaves out " + images.size() + " image(s) that --gt does not list: " + preview(images));
-        }
-        if (!cats.isEmpty()) {
-            err.println("cvkit: warning: --coco leaves out detections of " + cats.size() + " class(es) that --gt does not list: " + preview(cats));
-        }
     }
 
     private static void addCoco(ArrayNode results, InputItem item, Result r, Detector det, CocoGtLookup lookup, int index,
-                                PrintWriter err, Set<String> leftOut) {
+                                LeftOut.Tally leftOut) {
         long imageId = index;
         if (lookup != null) {
             Long id = lookup.imageId(item.given());
             if (id == null) {
-                leftOut.add("image:" + item.given());
+                leftOut.image(item.given(), r.detections().size());
                 return;
             }
             imageId = id;
@@ -386,7 +389,7 @@ public final class DetectCommand implements Callable<Integer> {
             if (lookup != null) {
                 Long c = lookup.categoryId(d.label());
                 if (c == null) {
-                    leftOut.add("cat:" + d.label());
+                    leftOut.category("'" + d.label() + "'");
                     continue;
                 }
                 cat = c;

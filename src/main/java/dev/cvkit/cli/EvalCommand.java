@@ -77,6 +77,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Proposal mode: cvkit propose's JSON Lines or a COCO results file (ranked by score), scored against --gt.")
     Path proposals;
 
+    @Option(names = "--strict",
+            description = "With --dt or --proposals: results for an image or a category that --gt lacks are errors (exit 1). "
+                    + "By default they are left out, as pycocotools leaves out other categories, with one counted warning line each.")
+    boolean strict;
+
     @Option(names = "--iou-type", paramLabel = "TYPE", defaultValue = "bbox",
             description = "bbox or segm (default: ${DEFAULT-VALUE}).")
     IouType iouType;
@@ -146,7 +151,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         return switch (mode()) {
             case COCO -> runCoco();
-            case PROPOSALS -> ProposalEvalMode.run(proposals, gt, proposalFormat(), run.quiet,
+            case PROPOSALS -> ProposalEvalMode.run(proposals, gt, proposalFormat(), strict, run.quiet,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             case DETECT -> runDetector();
             case CLASSIFY -> ClassifyEvalMode.run(Path.of(model), data, split, batch == null ? 128 : batch, jsonFormat(), perClass, plots,
@@ -178,6 +183,9 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (model == null || data == null) {
                 throw usage(model == null ? "--data needs --model M" : "--model needs --data D");
+            }
+            if (strict) {
+                throw usage("--strict goes with --gt and --dt or --proposals");
             }
             if (DetectorFiles.isDetector(model)) {
                 if (split != null || batch != null) {
@@ -237,15 +245,16 @@ public final class EvalCommand implements Callable<Integer> {
         CocoFiles.Loaded files;
         CocoEval eval;
         try {
-            files = CocoFiles.read(gt, dt, iouType, threads);
+            files = CocoFiles.read(gt, dt, iouType, threads, strict);
             eval = new CocoEval(files.gt(), files.results(), params).threads(threads);
             eval.evaluate();
             eval.accumulate();
         } catch (CocoFormatException e) {
             throw new UserError(e.getMessage(), ExitCodes.INPUT_FAILED, e);
         }
-        double[] stats = report(eval, json);
         PrintWriter err = spec.commandLine().getErr();
+        LeftOutReport.report(files.results().leftOut(), dt.toString(), gt, false, run.quiet, err);
+        double[] stats = report(eval, json);
         if (!run.quiet) {
             err.printf(Locale.ROOT, "eval: %s, %d images, %d categories, %d ground truth, %d results in %.2f s%n",
                     iouType.label(), files.gt().imageCount(), files.gt().categoryCount(),

@@ -16,6 +16,10 @@ public final class OutputOptions {
             description = "COCO dataset whose image ids (matched by file name) are used in --coco output.")
     public Path gt;
 
+    @Option(names = "--strict", description = "With --gt: images that --gt lacks are errors (exit 1, all else still written) "
+            + "instead of being left out of --coco with one counted warning line.")
+    public boolean strict;
+
     @Option(names = "--save", paramLabel = "DIR", description = "Write annotated images to DIR, keeping each input's relative path.")
     public Path save;
 }

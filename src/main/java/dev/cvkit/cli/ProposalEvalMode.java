@@ -18,13 +18,14 @@ import java.util.Locale;
 final class ProposalEvalMode {
     private ProposalEvalMode() {}
 
-    static int run(Path results, Path gtFile, OutputFormat format, boolean quiet, PrintWriter out, PrintWriter err) throws IOException {
+    static int run(Path results, Path gtFile, OutputFormat format, boolean strict, boolean quiet, PrintWriter out, PrintWriter err)
+            throws IOException {
         GroundTruth gt = GroundTruth.load(gtFile);
         ProposalResults.Loaded loaded = ProposalResults.load(results, gt);
+        if (LeftOutReport.report(loaded.leftOut(), results.toString(), gtFile, strict, quiet, err) != ExitCodes.OK) {
+            return ExitCodes.INPUT_FAILED;
+        }
         if (!quiet) {
-            if (loaded.unmatched() > 0) {
-                err.println("cvkit: note: " + loaded.unmatched() + " image(s) of " + results + " are not in " + gtFile + " and were left out");
-            }
             long missing = gt.images().stream().filter(im -> !im.boxes().isEmpty() && !loaded.boxes().containsKey(im.id())).count();
             if (missing > 0) {
                 err.println("cvkit: note: " + missing + " annotated image(s) of " + gtFile + " have no proposals and count as missed");

@@ -4,6 +4,7 @@ import dev.cvkit.ExitCodes;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cvkit.UserError;
+import dev.cvkit.coco.LeftOut;
 import dev.cvkit.image.BoxDrawing;
 import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.ImageEncoder;
@@ -119,7 +120,11 @@ public final class ProposeCommand implements Callable<Integer> {
         if (output.gt != null && output.coco == null) {
             throw new UserError("--gt is used for the image ids of --coco output: give --coco FILE too", ExitCodes.USAGE);
         }
+        if (output.strict && output.gt == null) {
+            throw new UserError("--strict checks --coco against --gt: give --gt DATASET.json too", ExitCodes.USAGE);
+        }
         GroundTruth gt = output.gt == null ? null : GroundTruth.load(output.gt);
+        LeftOut.Tally leftOut = new LeftOut.Tally();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, "propose", run.quiet);
@@ -138,17 +143,16 @@ public final class ProposeCommand implements Callable<Integer> {
                     item -> process(item, proposer),
                     (item, r) -> {
                         imageIndex[0]++;
-                        long imageId = imageIndex[0];
+                        Long imageId = (long) imageIndex[0];
                         if (gt != null) {
                             GroundTruth.Image im = gt.byFile(item.given());
                             if (im == null) {
-                                throw new UserError(item.given() + ": not among the images of " + output.gt
-                                        + " (its file_name must match); left out of --coco", ExitCodes.INPUT_FAILED);
+                                leftOut.image(item.given(), r.boxes.length);
                             }
-                            imageId = im.id();
+                            imageId = im == null ? null : im.id();
                         }
                         print(out, format, item, r);
-                        if (cocoJson != null) {
+                        if (cocoJson != null && imageId != null) {
                             writeCoco(cocoJson, imageId, r.boxes);
                         }
                     },
@@ -159,6 +163,10 @@ public final class ProposeCommand implements Callable<Integer> {
                 coco.commit();
             }
             out.flush();
+            if (gt != null) {
+                int gtCode = LeftOutReport.report(leftOut.result(), output.coco.toString(), output.gt, output.strict, run.quiet, err);
+                return code == ExitCodes.OK ? gtCode : code;
+            }
             return code;
         }
     }

@@ -18,13 +18,21 @@ public final class CocoFiles {
      * @throws CocoFormatException for any problem with either file
      */
     public static Loaded read(Path gtPath, Path dtPath, IouType iouType, int threads) {
+        return read(gtPath, dtPath, iouType, threads, true);
+    }
+
+    /**
+     * As {@link #read(Path, Path, IouType, int)}; unless {@code strict}, results for images or
+     * categories the ground truth lacks are left out and counted (see {@link CocoResults#leftOut()}).
+     */
+    public static Loaded read(Path gtPath, Path dtPath, IouType iouType, int threads, boolean strict) {
         boolean masks = iouType == IouType.SEGM;
         CompletableFuture<CocoResults.Parsed> parsed = threads > 1
                 ? CompletableFuture.supplyAsync(() -> CocoResults.parse(dtPath, masks))
                 : null;
         CocoDataset gt = CocoDataset.read(gtPath, masks);
         CocoResults.Parsed raw = parsed != null ? join(parsed) : CocoResults.parse(dtPath, masks);
-        return new Loaded(gt, raw.resolve(gt, threads));
+        return new Loaded(gt, raw.resolve(gt, threads, strict));
     }
 
     private static CocoResults.Parsed join(CompletableFuture<CocoResults.Parsed> f) {

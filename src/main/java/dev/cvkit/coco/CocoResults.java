@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,9 +37,11 @@ public final class CocoResults {
     /** True when the first result had a box (pycocotools' box branch of loadRes). */
     final boolean boxMode;
     final boolean anySegmentation;
+    private final LeftOut leftOut;
 
     private CocoResults(String file, int size, int[] image, int[] category, double[] score, double[] bbox,
-                        double[] area, Segmentation[] segmentation, Rle[] rle, boolean boxMode, boolean anySegmentation) {
+                        double[] area, Segmentation[] segmentation, Rle[] rle, boolean boxMode, boolean anySegmentation,
+                        LeftOut leftOut) {
         this.file = file;
         this.size = size;
         this.image = image;
@@ -50,11 +53,15 @@ public final class CocoResults {
         this.rle = rle;
         this.boxMode = boxMode;
         this.anySegmentation = anySegmentation;
+        this.leftOut = leftOut;
     }
 
     public int size() { return size; }
 
     public String file() { return file; }
+
+    /** What a lenient {@link Parsed#resolve(CocoDataset, int, boolean) resolve} left out; empty when strict. */
+    public LeftOut leftOut() { return leftOut; }
 
     /** True if at least one result carries a segmentation. */
     public boolean hasSegmentation() { return anySegmentation; }
@@ -295,82 +302,127 @@ public final class CocoResults {
             nGroups++;
         }
 
-        /** Checks ids against {@code gt} and applies pycocotools' loadRes rules. */
+        /** Checks ids against {@code gt} and applies pycocotools' loadRes rules; an unknown image or category is an error. */
         public CocoResults resolve(CocoDataset gt) {
-            return resolve(gt, 1);
+            return resolve(gt, 1, true);
         }
 
         /** As {@link #resolve(CocoDataset)}, decoding masks on {@code threads} threads. */
         public CocoResults resolve(CocoDataset gt, int threads) {
-            int[] groupImage = resolveGroups(gt);
+            return resolve(gt, threads, true);
+        }
+
+        /**
+         * Checks ids against {@code gt} and applies pycocotools' loadRes rules. With {@code strict},
+         * a result whose image or category the ground truth lacks is an error; otherwise it is left
+         * out and counted in {@link CocoResults#leftOut()}. Other faults are always errors.
+         */
+        public CocoResults resolve(CocoDataset gt, int threads, boolean strict) {
+            int[] groupImage = resolveGroups(gt, strict);
             Map<String, Integer> byName = new HashMap<>();
             for (int k = gt.categoryCount() - 1; k >= 0; k--) {
                 byName.put(gt.categoryName(k), k);
             }
+            boolean boxMode = n > 0 && hasBox[0]; // pycocotools decides by the first result, kept or not
+            // Ids first: which results stay, at which image and category.
+            int[] src = new int[n];
             int[] image = new int[n];
             int[] category = new int[n];
-            double[] area = new double[n];
-            double[] box = Arrays.copyOf(bbox, 4 * n);
-            Rle[] rle = new Rle[n];
-            boolean boxMode = n > 0 && hasBox[0];
-            boolean anySegm = skippedSegmentation;
+            java.util.LinkedHashSet<String> unknownImages = new java.util.LinkedHashSet<>();
+            java.util.LinkedHashSet<String> unknownCategories = new java.util.LinkedHashSet<>();
+            for (int g = 0; g < nGroups; g++) {
+                if (groupImage[g] < 0) {
+                    unknownImages.add(groupFile[g]);
+                }
+            }
+            int imageResults = 0;
+            int categoryResults = 0;
+            int m = 0;
             for (int j = 0; j < n; j++) {
                 int i = groupOf[j] >= 0 ? groupImage[groupOf[j]] : gt.imageIndex(imageId[j]);
                 if (i < 0) {
-                    throw new CocoFormatException(at(j) + ": image_id " + imageId[j] + " is not in the ground truth " + gt.file());
+                    if (strict) {
+                        throw new CocoFormatException(at(j) + ": image_id " + imageId[j] + " is not in the ground truth " + gt.file());
+                    }
+                    if (groupOf[j] < 0) {
+                        unknownImages.add("image_id " + imageId[j]);
+                    }
+                    imageResults++;
+                    continue;
                 }
-                image[j] = i;
                 int k;
                 if (catId[j] != Long.MIN_VALUE) {
                     k = gt.categoryIndex(catId[j]);
-                    if (k < 0) {
+                    if (k < 0 && strict) {
                         throw new CocoFormatException(at(j) + ": category_id " + catId[j] + " is not in the ground truth " + gt.file());
                     }
                 } else {
                     Integer kk = byName.get(label[j]);
-                    if (kk == null) {
+                    if (kk == null && strict) {
                         throw new CocoFormatException(at(j) + ": label '" + label[j] + "' is not a category name in " + gt.file());
                     }
-                    k = kk;
+                    k = kk == null ? -1 : kk;
                 }
-                category[j] = k;
+                if (k < 0) {
+                    unknownCategories.add(catId[j] != Long.MIN_VALUE ? "category_id " + catId[j] : "'" + label[j] + "'");
+                    categoryResults++;
+                    continue;
+                }
+                src[m] = j;
+                image[m] = i;
+                category[m] = k;
+                m++;
+            }
+            int kept = m;
+            double[] area = new double[kept];
+            double[] box = new double[4 * kept];
+            double[] scores = new double[kept];
+            Segmentation[] segms = new Segmentation[kept];
+            Rle[] rle = new Rle[kept];
+            boolean anySegm = skippedSegmentation;
+            for (int r = 0; r < kept; r++) {
+                int j = src[r];
+                System.arraycopy(bbox, 4 * j, box, 4 * r, 4);
+                scores[r] = score[j];
+                segms[r] = segm[j];
                 anySegm |= segm[j] != null;
                 if (boxMode) {
                     if (!hasBox[j]) {
                         throw new CocoFormatException(at(j) + " has no 'bbox' although the first result has one "
                                 + "(pycocotools decides by the first result: give every result a bbox)");
                     }
-                    area[j] = box[4 * j + 2] * box[4 * j + 3];
+                    area[r] = box[4 * r + 2] * box[4 * r + 3];
                 } else if (segm[j] == null) {
                     throw new CocoFormatException(at(j) + " has neither 'bbox' nor 'segmentation'"
                             + (j > 0 ? " (the first result has no bbox, so every result needs a segmentation)" : ""));
                 }
             }
+            LeftOut leftOut = new LeftOut(List.copyOf(unknownImages), imageResults, List.copyOf(unknownCategories), categoryResults);
             // Masks: check and decode in parallel; report the first bad result in file order.
-            Segmentation[] kept = Arrays.copyOf(segm, n);
-            CocoFormatException[] errors = new CocoFormatException[n];
-            Parallel.forEach(n, threads, j -> {
-                if (segm[j] == null) {
+            CocoFormatException[] errors = new CocoFormatException[kept];
+            Parallel.forEach(kept, threads, r -> {
+                int j = src[r];
+                if (segms[r] == null) {
                     return;
                 }
-                int i = image[j];
+                int i = image[r];
                 try {
-                    Rle r = CocoDataset.checkSegmentation(segm[j], gt.widths[i], gt.heights[i], gt.imageIds[i], at(j));
+                    Rle d = CocoDataset.checkSegmentation(segms[r], gt.widths[i], gt.heights[i], gt.imageIds[i], at(j));
                     if (!boxMode) {
-                        if (r == null) {
-                            r = segm[j].toRle(gt.heights[i], gt.widths[i]);
+                        if (d == null) {
+                            d = segms[r].toRle(gt.heights[i], gt.widths[i]);
                         }
-                        area[j] = r.area();
+                        area[r] = d.area();
                         if (!hasBox[j]) {
-                            System.arraycopy(r.toBbox(), 0, box, 4 * j, 4);
+                            System.arraycopy(d.toBbox(), 0, box, 4 * r, 4);
                         }
                     }
-                    rle[j] = r;
-                    if (r != null) {
-                        kept[j] = null; // decoded: the text form is no longer needed
+                    rle[r] = d;
+                    if (d != null) {
+                        segms[r] = null; // decoded: the text form is no longer needed
                     }
                 } catch (CocoFormatException e) {
-                    errors[j] = e;
+                    errors[r] = e;
                 }
             });
             for (CocoFormatException e : errors) {
@@ -378,15 +430,16 @@ public final class CocoResults {
                     throw e;
                 }
             }
-            return new CocoResults(file, n, image, category, Arrays.copyOf(score, n), box, area,
-                    kept, rle, boxMode, anySegm);
+            return new CocoResults(file, kept, Arrays.copyOf(image, kept), Arrays.copyOf(category, kept), scores, box, area,
+                    segms, rle, boxMode, anySegm, leftOut);
         }
 
         private String at(int j) {
             return file + ": line " + line[j] + ": result";
         }
 
-        private int[] resolveGroups(CocoDataset gt) {
+        /** The ground-truth image index of each JSON line's file; -1 for a file it lacks unless {@code strict}. */
+        private int[] resolveGroups(CocoDataset gt, boolean strict) {
             int[] out = new int[nGroups];
             if (nGroups == 0) {
                 return out;
@@ -400,7 +453,11 @@ public final class CocoResults {
                             + "give the path as in the ground truth's file_name");
                 }
                 if (i < 0) {
-                    throw new CocoFormatException(at + ": no image with this file_name in the ground truth " + gt.file());
+                    if (strict) {
+                        throw new CocoFormatException(at + ": no image with this file_name in the ground truth " + gt.file());
+                    }
+                    out[g] = -1;
+                    continue;
                 }
                 if ((groupW[g] > 0 && gt.widths[i] > 0 && groupW[g] != gt.widths[i])
                         || (groupH[g] > 0 && gt.heights[i] > 0 && groupH[g] != gt.heights[i])) {

@@ -3,6 +3,7 @@ package dev.cvkit.proposals;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvkit.UserError;
+import dev.cvkit.coco.LeftOut;
 import dev.cvkit.io.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -25,8 +26,8 @@ public final class ProposalResults {
     private static final int MALFORMED = 1;
     private ProposalResults() {}
 
-    /** Ranked XYWH boxes per ground-truth image id; images not in the GT are counted in {@code unmatched}. */
-    public record Loaded(Map<Long, double[][]> boxes, int unmatched) {}
+    /** Ranked XYWH boxes per ground-truth image id; images not in the GT are counted in {@code leftOut}. */
+    public record Loaded(Map<Long, double[][]> boxes, LeftOut leftOut) {}
 
     public static Loaded load(Path file, GroundTruth gt) {
         String first;
@@ -49,7 +50,7 @@ public final class ProposalResults {
 
     private static Loaded loadJsonl(Path file, GroundTruth gt) {
         Map<Long, double[][]> out = new LinkedHashMap<>();
-        int unmatched = 0;
+        LeftOut.Tally unmatched = new LeftOut.Tally();
         int lineNo = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -71,7 +72,7 @@ public final class ProposalResults {
                 }
                 GroundTruth.Image im = gt.byFile(o.get("file").asText());
                 if (im == null) {
-                    unmatched++;
+                    unmatched.image(o.get("file").asText(), o.get("proposals").size());
                     continue;
                 }
                 JsonNode props = o.get("proposals");
@@ -84,18 +85,18 @@ public final class ProposalResults {
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }
-        return new Loaded(out, unmatched);
+        return new Loaded(out, unmatched.result());
     }
 
     private static Loaded loadCoco(Path file, GroundTruth gt) {
         JsonNode root = Json.readTree(file);
         Map<Long, List<double[]>> per = new LinkedHashMap<>(); // {score, order, x, y, w, h}
         int order = 0;
-        java.util.Set<Long> unknown = new java.util.HashSet<>();
+        LeftOut.Tally unknown = new LeftOut.Tally();
         for (JsonNode d : root) {
             long id = d.path("image_id").asLong(Long.MIN_VALUE);
             if (gt.byId(id) == null) {
-                unknown.add(id);
+                unknown.image("image_id " + id, 1);
                 continue;
             }
             double[] b = box(d.path("bbox"), file, "result " + (order + 1));
@@ -115,7 +116,7 @@ public final class ProposalResults {
             }
             out.put(id, boxes);
         });
-        return new Loaded(out, unknown.size());
+        return new Loaded(out, unknown.result());
     }
 
     private static double[] box(JsonNode b, Path file, String where) {

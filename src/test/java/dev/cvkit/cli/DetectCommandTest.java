@@ -97,7 +97,31 @@ class DetectCommandTest {
                 "--format", "jsonl", "--coco", coco.toString(), "--gt", gt.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(0, JSON.readTree(coco.toFile()).size());
-        assertTrue(r.err().contains("cvkit: warning: --coco leaves out 2 image(s) that --gt does not list"), r.err());
+        assertEquals(2, r.out().lines().count(), "every image still on stdout");
+        assertTrue(r.err().contains("cvkit: warning: " + coco + ": 2 images not in " + gt + " (1 result): "
+                + FX.resolve("astronaut.png") + ", " + FX.resolve("person.png") + "; left out"), r.err());
+
+        // a known image whose class the dataset lacks: that detection is left out, counted
+        Path gt2 = dir.resolve("gt2.json");
+        Files.writeString(gt2, "{\"images\": [{\"id\": 3, \"file_name\": \"astronaut.png\"}], \"annotations\": [],"
+                + " \"categories\": [{\"id\": 1, \"name\": \"person\"}]}");
+        var c = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(),
+                "--format", "jsonl", "--coco", coco.toString(), "--gt", gt2.toString());
+        assertEquals(0, c.code(), c.err());
+        assertEquals(0, JSON.readTree(coco.toFile()).size());
+        assertTrue(c.err().contains("cvkit: warning: " + coco + ": 1 result of 1 category not in " + gt2 + ": 'face'; left out"), c.err());
+
+        // --strict: the same is an error (exit 1), and every output is still written
+        Files.delete(coco);
+        var s = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), FX.resolve("person.png").toString(),
+                "--format", "jsonl", "--coco", coco.toString(), "--gt", gt.toString(), "--strict");
+        assertEquals(1, s.code(), s.err());
+        assertEquals(2, s.out().lines().count());
+        assertTrue(Files.isRegularFile(coco));
+        assertTrue(s.err().contains("cvkit: " + coco + ": 2 images not in " + gt + " (1 result): "), s.err());
+        assertTrue(s.err().contains("(--strict)"), s.err());
+        var noGt = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), "--strict");
+        assertEquals(2, noGt.code(), noGt.err());
     }
 
     @Test

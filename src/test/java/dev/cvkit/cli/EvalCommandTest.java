@@ -179,15 +179,63 @@ class EvalCommandTest {
     }
 
     @Test
-    void unknownImageId() throws IOException {
+    void unknownImageIdWithStrict() throws IOException {
         expectError(result("{\"image_id\": 999999, \"category_id\": 1, \"bbox\": [1,2,3,4], \"score\": 0.5}"), 1,
-                "image_id 999999 is not in the ground truth");
+                "image_id 999999 is not in the ground truth", "--strict");
     }
 
     @Test
-    void unknownCategoryId() throws IOException {
+    void unknownCategoryIdWithStrict() throws IOException {
         expectError(result("{\"image_id\": 274, \"category_id\": 4, \"bbox\": [1,2,3,4], \"score\": 0.5}"), 1,
-                "category_id 4 is not in the ground truth");
+                "category_id 4 is not in the ground truth", "--strict");
+    }
+
+    /**
+     * Ordinary detector output holds other images and other classes: as pycocotools, evaluate the
+     * ground truth's categories and images only, with one counted warning line for each kind left out.
+     */
+    @Test
+    void resultsForUnknownImagesAndCategoriesAreLeftOut() throws IOException {
+        ArrayNode all = (ArrayNode) JSON.readTree(Path.of(DT).toFile());
+        int kept = all.size();
+        ArrayNode mixed = JSON.createArrayNode();
+        mixed.add(JSON.readTree("{\"image_id\": 999999, \"category_id\": 1, \"bbox\": [1,2,3,4], \"score\": 0.99}"));
+        for (int i = 0; i < all.size(); i++) {
+            mixed.add(all.get(i));
+            if (i % 7 == 0) { // a class the ground truth lacks, on a known image, with a top score
+                mixed.add(JSON.readTree("{\"image_id\": " + all.get(i).get("image_id") + ", \"category_id\": 4, \"bbox\": [1,2,30,40], \"score\": 0.98}"));
+            }
+        }
+        mixed.add(JSON.readTree("{\"image_id\": 999999, \"category_id\": 4, \"bbox\": [1,2,3,4], \"score\": 0.5}"));
+        mixed.add(JSON.readTree("{\"image_id\": 888888, \"category_id\": 1, \"bbox\": [1,2,3,4], \"score\": 0.5}"));
+        int foreignClass = mixed.size() - kept - 3;
+        Path f = write("mixed.json", JSON.writeValueAsString(mixed));
+
+        var r = CliTestSupport.run("eval", "--gt", GT, "--dt", f.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        assertArrayEquals(doubles(expected(0).get("stats")), doubles(JSON.readTree(r.out()).get("stats")), 1e-12);
+        List<String> warnings = r.err().lines().filter(l -> l.startsWith("cvkit: warning: ")).toList();
+        assertEquals(2, warnings.size(), r.err());
+        assertTrue(warnings.get(0).contains(f + ": 2 images not in " + GT + " (3 results): image_id 999999, image_id 888888"), warnings.get(0));
+        assertTrue(warnings.get(1).contains(f + ": " + foreignClass + " results of 1 category not in " + GT + ": category_id 4"), warnings.get(1));
+
+        var quiet = CliTestSupport.run("eval", "--gt", GT, "--dt", f.toString(), "-q");
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.err());
+
+        var strict = CliTestSupport.run("eval", "--gt", GT, "--dt", f.toString(), "--strict");
+        assertEquals(1, strict.code());
+        assertOneLine(strict.err(), f + ": line 1: result: image_id 999999 is not in the ground truth");
+    }
+
+    @Test
+    void jsonLinesOfOtherImagesAndClassesAreLeftOut() throws IOException {
+        String known = "{\"file\":\"x/" + fileNameOf(274) + "\",\"detections\":[{\"bbox\":[1,2,3,4],\"score\":0.5,\"label\":\"no such class\"}]}\n";
+        Path f = write("x.jsonl", "{\"file\":\"nowhere/unknown.jpg\",\"width\":5,\"height\":5,\"detections\":[]}\n" + known);
+        var r = CliTestSupport.run("eval", "--gt", GT, "--dt", f.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("cvkit: warning: " + f + ": 1 image not in " + GT + " (0 results): nowhere/unknown.jpg"), r.err());
+        assertTrue(r.err().contains("cvkit: warning: " + f + ": 1 result of 1 category not in " + GT + ": 'no such class'"), r.err());
     }
 
     @Test
@@ -239,9 +287,9 @@ class EvalCommandTest {
     }
 
     @Test
-    void jsonLinesWithUnknownFile() throws IOException {
+    void jsonLinesWithUnknownFileWithStrict() throws IOException {
         Path f = write("x.jsonl", "{\"file\":\"nowhere/unknown.jpg\",\"width\":5,\"height\":5,\"detections\":[]}\n");
-        expectError(f, 1, "'nowhere/unknown.jpg': no image with this file_name in the ground truth");
+        expectError(f, 1, "'nowhere/unknown.jpg': no image with this file_name in the ground truth", "--strict");
     }
 
     @Test
@@ -284,8 +332,19 @@ class EvalCommandTest {
         return f;
     }
 
-    private void expectError(Path dt, int code, String fragment) {
-        var r = CliTestSupport.run("eval", "--gt", GT, "--dt", dt.toString());
+    private static String fileNameOf(long imageId) throws IOException {
+        for (JsonNode im : JSON.readTree(Path.of(GT).toFile()).get("images")) {
+            if (im.get("id").asLong() == imageId) {
+                return im.get("file_name").asText();
+            }
+        }
+        throw new IllegalStateException("no image " + imageId);
+    }
+
+    private void expectError(Path dt, int code, String fragment, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("eval", "--gt", GT, "--dt", dt.toString()));
+        args.addAll(List.of(more));
+        var r = CliTestSupport.run(args.toArray(String[]::new));
         assertEquals(code, r.code(), r.err());
         assertOneLine(r.err(), fragment);
         assertTrue(r.err().startsWith("cvkit: " + dt + ": "), r.err());

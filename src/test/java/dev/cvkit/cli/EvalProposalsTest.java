@@ -32,7 +32,12 @@ class EvalProposalsTest {
         // 4 of the 15 objects found exactly; the other 4 annotated images have no proposals
         assertEquals(4.0 / 15, n10.get("recall50").asDouble(), 1e-12);
         assertEquals("all", rows.get(rows.size() - 1).get("n").asText());
-        assertTrue(r.err().contains("1 image(s)"), r.err());
+        assertTrue(r.err().contains("cvkit: warning: " + jsonl + ": 1 image not in samples/gt.json (0 results): unknown.jpg; left out"),
+                r.err());
+        var strict = CliTestSupport.run("eval", "--proposals", jsonl.toString(), "--gt", "samples/gt.json", "--strict");
+        assertEquals(1, strict.code(), strict.err());
+        assertEquals("", strict.out());
+        assertEquals("cvkit: " + jsonl + ": 1 image not in samples/gt.json (0 results): unknown.jpg (--strict)", strict.err().strip());
         // ...and the same as a COCO results file ranked by score
         Path coco = Files.writeString(dir.resolve("p.json"),
                 "[{\"image_id\":2,\"category_id\":1,\"bbox\":[191,101,83,273],\"score\":0.9},"

@@ -126,6 +126,36 @@ class ProposeCommandTest {
         }
     }
 
+    /** The README's pipeline: a folder with images that the dataset does not list still gives every output. */
+    @Test
+    void imagesNotInTheDatasetAreLeftOutOfCocoOnlyWithOneWarning() throws IOException {
+        Path coco = dir.resolve("props.json");
+        Path save = dir.resolve("annotated");
+        var r = CliTestSupport.run("propose", "--max-side", "160", "--mode", "single", "--format", "jsonl", "--top", "5",
+                "--coco", coco.toString(), "--gt", "samples/gt.json",
+                "--save", save.toString(), "samples/coffee.png", "samples/dog.jpg", "samples/digits/3.png", "samples/person.jpg");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(4, r.out().lines().count());
+        assertTrue(Files.isRegularFile(save.resolve("coffee.png")));
+        assertTrue(Files.isRegularFile(save.resolve("3.png")) || Files.isRegularFile(save.resolve("digits/3.png")));
+        JsonNode results = Json.MAPPER.readTree(coco.toFile());
+        assertEquals(10, results.size());
+        assertEquals(1, results.get(0).get("image_id").asInt());
+        assertEquals(2, results.get(9).get("image_id").asInt());
+        List<String> warnings = r.err().lines().filter(l -> l.startsWith("cvkit: ")).toList();
+        assertEquals(List.of("cvkit: warning: " + coco + ": 2 images not in samples/gt.json (10 results): samples/coffee.png, "
+                + "samples/digits/3.png; left out (--strict makes this an error)"), warnings);
+
+        Path coco2 = dir.resolve("strict.json");
+        var strict = CliTestSupport.run(args("--format", "jsonl", "--top", "5", "--coco", coco2.toString(), "--gt", "samples/gt.json",
+                "--strict", "samples/coffee.png", "samples/dog.jpg"));
+        assertEquals(1, strict.code(), strict.err());
+        assertEquals(2, strict.out().lines().count());
+        assertEquals(5, Json.MAPPER.readTree(coco2.toFile()).size());
+        assertTrue(strict.err().contains("cvkit: " + coco2 + ": 1 image not in samples/gt.json (5 results): samples/coffee.png (--strict)"),
+                strict.err());
+    }
+
     @Test
     void slidingWindowsAndOpencvMethods() throws IOException {
         var sw = CliTestSupport.run("propose", "-q", "--format", "jsonl", "--method", "sliding-window", "--window-scales", "1,0.5",
@@ -149,7 +179,8 @@ class ProposeCommandTest {
             {"propose", "--threads", "0", "samples/dog.jpg"},
             {"propose", "--format", "json", "samples/dog.jpg"},
             {"propose", "--window-stride", "2", "--method", "sliding-window", "samples/dog.jpg"},
-            {"propose", "--gt", "samples/gt.json", "samples/dog.jpg"}}) {
+            {"propose", "--gt", "samples/gt.json", "samples/dog.jpg"},
+            {"propose", "--strict", "--coco", "x.json", "samples/dog.jpg"}}) {
             var r = CliTestSupport.run(bad);
             assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", bad) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
