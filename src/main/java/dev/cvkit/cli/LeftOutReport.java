@@ -1,5 +1,6 @@
 package dev.cvkit.cli;
 
+import dev.cvkit.ExitCodes;
 import dev.cvkit.coco.LeftOut;
 import java.io.PrintWriter;
 import java.nio.file.Path;
