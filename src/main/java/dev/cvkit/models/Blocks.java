@@ -64,6 +64,12 @@ public final class Blocks {
                 if (s != x) BufferPool.release(s, o);
                 return o;
             }
+            if (se == null && unobserved()) {
+                // BatchNorm with its ReLU, and bn2 with the shortcut and ReLU, as one op each
+                Tensor o = bn1.forwardAct(conv1.forward(x), null, 0f, Float.POSITIVE_INFINITY);
+                o = conv2.forward(o);
+                return bn2.forwardAct(o, downsample == null ? x : downsample.forward(x), 0f, Float.POSITIVE_INFINITY);
+            }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = bn2.forward(conv2.forward(o));
             if (se != null) o = se.forward(o);
@@ -111,6 +117,12 @@ public final class Blocks {
                 BufferPool.give(o2.data());
                 if (s != x) BufferPool.release(s, o);
                 return o;
+            }
+            if (se == null && unobserved()) {
+                Tensor o = bn1.forwardAct(conv1.forward(x), null, 0f, Float.POSITIVE_INFINITY);
+                o = bn2.forwardAct(conv2.forward(o), null, 0f, Float.POSITIVE_INFINITY);
+                o = conv3.forward(o);
+                return bn3.forwardAct(o, downsample == null ? x : downsample.forward(x), 0f, Float.POSITIVE_INFINITY);
             }
             Tensor o = relu.forward(bn1.forward(conv1.forward(x)));
             o = relu.forward(bn2.forward(conv2.forward(o)));

@@ -43,6 +43,23 @@ public class BatchNorm extends Module {
         return Functional.batchNorm(x, runningMean.data(), runningVar.data(), weight, bias, isTraining(), momentum, eps);
     }
 
+    /**
+     * clamp(this(x) + residual, lo, hi) as one op (residual may be null, lo finite): BatchNorm →
+     * ReLU/ReLU6, or ResNet's relu(bn2(·) + shortcut), in training without the activation's
+     * separate passes; values and gradients equal the separate layers' (see
+     * {@link Functional#batchNormAct}).
+     */
+    public Tensor forwardAct(Tensor x, Tensor residual, float lo, float hi) {
+        if (x.size(1) != channels) {
+            throw new IllegalArgumentException("BatchNorm(" + channels + ") got input " + x);
+        }
+        if (isTraining()) {
+            numBatchesTracked.data()[0]++;
+        }
+        return Functional.batchNormAct(x, runningMean.data(), runningVar.data(), weight, bias, isTraining(), momentum, eps,
+                residual, lo, hi);
+    }
+
     @Override
     public String typeName() { return twoD ? "BatchNorm2d" : "BatchNorm1d"; }
 

@@ -546,30 +546,7 @@ public final class Functional {
         int p = x.numel() / (n * c);
         float[] d = x.data();
         float[] mean = new float[c], invStd = new float[c];
-        if (training) {
-            int cnt = n * p;
-            Parallel.forEach(c, ch -> {
-                // shifted by the channel's first value so Σx² − n·m² does not cancel badly
-                float shiftV = d[ch * p];
-                double[] sums = channelSums(d, null, n, c, ch, p, shiftV);
-                double s = sums[0], s2 = sums[1];
-                double ms = s / cnt;
-                double m = shiftV + ms;
-                double ss = Math.max(0, s2 - cnt * ms * ms);
-                double var = ss / cnt;
-                mean[ch] = (float) m;
-                invStd[ch] = (float) (1.0 / Math.sqrt(var + eps));
-                if (runMean != null) {
-                    runMean[ch] = (1 - momentum) * runMean[ch] + momentum * (float) m;
-                    runVar[ch] = (1 - momentum) * runVar[ch] + momentum * (float) (cnt > 1 ? ss / (cnt - 1) : var);
-                }
-            });
-        } else {
-            for (int ch = 0; ch < c; ch++) {
-                mean[ch] = runMean[ch];
-                invStd[ch] = (float) (1.0 / Math.sqrt(runVar[ch] + eps));
-            }
-        }
+        batchNormStats(d, n, c, p, runMean, runVar, training, momentum, eps, mean, invStd);
         float[] wd = weight == null ? null : weight.data(), bd = bias == null ? null : bias.data();
         float[] y = new float[d.length];
         // x̂ is recomputed in backward from x, mean and 1/σ rather than stored: one array less
@@ -617,6 +594,172 @@ public final class Functional {
         }
         return r;
     }
+
+    /**
+     * clamp(batchNorm(x) + residual, lo, hi) as one op (residual may be null; lo finite, hi may
+     * be ∞): training's BatchNorm → ReLU/ReLU6 and ResNet's relu(bn2(·) + shortcut) without the
+     * activation's and the sum's arrays and passes. Forward: the same float operations as
+     * {@link #batchNorm}, {@link Tensor#add} and {@link #clamp} one after the other, so the values
+     * are identical. Backward: the activation's mask is recomputed from the output (y is inside
+     * (lo, hi) exactly where the pre-activation was) inside BatchNorm's two passes, and the
+     * residual's gradient is added in the first; no masked gradient array is materialised.
+     */
+    public static Tensor batchNormAct(Tensor x, float[] runMean, float[] runVar, Tensor weight, Tensor bias,
+                                      boolean training, float momentum, float eps, Tensor residual, float lo, float hi) {
+        int n = x.size(0), c = x.size(1);
+        int p = x.numel() / (n * c);
+        if (residual != null && residual.numel() != x.numel()) {
+            throw new IllegalArgumentException("batch_norm: residual " + residual + " does not fit the input " + x);
+        }
+        if (!Float.isFinite(lo)) {
+            throw new IllegalArgumentException("batch_norm: activation's lower bound must be finite, got " + lo);
+        }
+        float[] d = x.data();
+        float[] mean = new float[c], invStd = new float[c];
+        batchNormStats(d, n, c, p, runMean, runVar, training, momentum, eps, mean, invStd);
+        float[] wd = weight == null ? null : weight.data(), bd = bias == null ? null : bias.data();
+        float[] res = residual == null ? null : residual.data();
+        float[] y = new float[d.length];
+        Parallel.forEach(n * c, pl -> {
+            int ch = pl % c, o = pl * p;
+            float m = mean[ch], is = invStd[ch];
+            float sc = wd == null ? 1f : wd[ch], sh = bd == null ? 0f : bd[ch];
+            if (res == null) {
+                for (int q = o; q < o + p; q++) y[q] = Math.min(Math.max((d[q] - m) * is * sc + sh, lo), hi);
+            } else {
+                for (int q = o; q < o + p; q++) y[q] = Math.min(Math.max(((d[q] - m) * is * sc + sh) + res[q], lo), hi);
+            }
+        });
+        Tensor r = residual == null ? Tensor.result(y, x.shape(), x, weight, bias)
+                : Tensor.result(y, x.shape(), x, weight, bias, residual);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] dy = r.grad();
+                float[] g = x.requiresGrad() ? x.gradBuffer() : null;
+                float[] gw = weight != null && weight.requiresGrad() ? weight.gradBuffer() : null;
+                float[] gb = bias != null && bias.requiresGrad() ? bias.gradBuffer() : null;
+                float[] gr = residual != null && residual.requiresGrad() ? residual.gradBuffer() : null;
+                boolean relu = hi == Float.POSITIVE_INFINITY;
+                Parallel.forEach(c, ch -> {
+                    double[] sums = maskedChannelSums(d, dy, y, gr, n, c, ch, p, mean[ch], lo, hi);
+                    double sdy = sums[0], sdyx = sums[1] * invStd[ch];
+                    if (gw != null) gw[ch] += (float) sdyx;
+                    if (gb != null) gb[ch] += (float) sdy;
+                    if (g == null) return;
+                    float sc = wd == null ? 1f : wd[ch], is = invStd[ch];
+                    int cnt = n * p;
+                    float mdy = training ? (float) (sdy / cnt) : 0f, mdyx = training ? (float) (sdyx / cnt) : 0f, m = mean[ch];
+                    for (int i = 0; i < n; i++) {
+                        int o = (i * c + ch) * p;
+                        // "0f +": the activation's gradient array started at +0, so a −0 became +0
+                        if (!training) {
+                            if (relu) {
+                                for (int q = o; q < o + p; q++) {
+                                    g[q] += sc * is * (0f + dy[q] * Math.min(Math.max((y[q] - lo) * 1e30f, 0f), 1f));
+                                }
+                            } else {
+                                for (int q = o; q < o + p; q++) g[q] += sc * is * (y[q] > lo && y[q] < hi ? 0f + dy[q] : 0f);
+                            }
+                        } else if (relu) {
+                            for (int q = o; q < o + p; q++) {
+                                float gm = 0f + dy[q] * Math.min(Math.max((y[q] - lo) * 1e30f, 0f), 1f);
+                                g[q] += sc * is * (gm - mdy - (d[q] - m) * is * mdyx);
+                            }
+                        } else {
+                            for (int q = o; q < o + p; q++) {
+                                float gm = y[q] > lo && y[q] < hi ? 0f + dy[q] : 0f;
+                                g[q] += sc * is * (gm - mdy - (d[q] - m) * is * mdyx);
+                            }
+                        }
+                    }
+                });
+            });
+        }
+        return r;
+    }
+
+    /**
+     * Batch statistics of d [n, c, p] into mean and invStd (and the running statistics updated)
+     * in training, the running ones otherwise; as {@link #batchNorm}.
+     */
+    private static void batchNormStats(float[] d, int n, int c, int p, float[] runMean, float[] runVar, boolean training,
+                                       float momentum, float eps, float[] mean, float[] invStd) {
+        if (!training) {
+            for (int ch = 0; ch < c; ch++) {
+                mean[ch] = runMean[ch];
+                invStd[ch] = (float) (1.0 / Math.sqrt(runVar[ch] + eps));
+            }
+            return;
+        }
+        int cnt = n * p;
+        Parallel.forEach(c, ch -> {
+            // shifted by the channel's first value so Σx² − n·m² does not cancel badly
+            float shiftV = d[ch * p];
+            double[] sums = channelSums(d, null, n, c, ch, p, shiftV);
+            double s = sums[0], s2 = sums[1];
+            double ms = s / cnt;
+            double m = shiftV + ms;
+            double ss = Math.max(0, s2 - cnt * ms * ms);
+            double var = ss / cnt;
+            mean[ch] = (float) m;
+            invStd[ch] = (float) (1.0 / Math.sqrt(var + eps));
+            if (runMean != null) {
+                runMean[ch] = (1 - momentum) * runMean[ch] + momentum * (float) m;
+                runVar[ch] = (1 - momentum) * runVar[ch] + momentum * (float) (cnt > 1 ? ss / (cnt - 1) : var);
+            }
+        });
+    }
+
+    /**
+     * {@link #channelSums} with dy masked by the activation (where lo < y < hi, y the clamped
+     * output): {Σ dy', Σ dy'·(d − m)}; also adds dy' into gr (the residual's gradient, may be
+     * null) for channel ch. Same order of adds as channelSums on a materialised dy'.
+     */
+    private static double[] maskedChannelSums(float[] d, float[] dy, float[] y, float[] gr, int n, int c, int ch, int p,
+                                              float m, float lo, float hi) {
+        float[][] rows = SUM_ROWS.get();
+        if (rows[0].length < p) {
+            for (int r = 0; r < rows.length; r++) rows[r] = new float[p];
+        }
+        float[][] more = MASK_ROWS.get();
+        if (more[0].length < p) {
+            for (int r = 0; r < more.length; r++) more[r] = new float[p];
+        }
+        float[] a = rows[0], b = rows[1], x = rows[2], g = rows[3], yr = more[0];
+        boolean relu = hi == Float.POSITIVE_INFINITY;
+        java.util.Arrays.fill(a, 0, p, 0f);
+        java.util.Arrays.fill(b, 0, p, 0f);
+        for (int i = 0; i < n; i++) {
+            int o = (i * c + ch) * p;
+            // rows copied to offset 0 so C2 vectorises (see channelSums)
+            System.arraycopy(d, o, x, 0, p);
+            System.arraycopy(dy, o, g, 0, p);
+            System.arraycopy(y, o, yr, 0, p);
+            if (relu) {
+                for (int q = 0; q < p; q++) g[q] = 0f + g[q] * Math.min(Math.max((yr[q] - lo) * 1e30f, 0f), 1f);
+            } else {
+                for (int q = 0; q < p; q++) g[q] = yr[q] > lo && yr[q] < hi ? 0f + g[q] : 0f;
+            }
+            for (int q = 0; q < p; q++) {
+                a[q] += g[q];
+                b[q] += g[q] * (x[q] - m);
+            }
+            if (gr != null) {
+                System.arraycopy(gr, o, yr, 0, p);
+                for (int q = 0; q < p; q++) yr[q] += g[q];
+                System.arraycopy(yr, 0, gr, o, p);
+            }
+        }
+        double sa = 0, sb = 0;
+        for (int q = 0; q < p; q++) {
+            sa += a[q];
+            sb += b[q];
+        }
+        return new double[] {sa, sb};
+    }
+
+    /** A copy of one row of the activation's output, for {@link #maskedChannelSums}. */
+    private static final ThreadLocal<float[][]> MASK_ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /** Per-thread rows of {@link #channelSums}: two accumulators and copies of one row of d and dy. */
     private static final ThreadLocal<float[][]> SUM_ROWS = ThreadLocal.withInitial(() -> new float[4][0]);

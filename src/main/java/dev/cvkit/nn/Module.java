@@ -58,6 +58,14 @@ public abstract class Module {
         return !training && !Tensor.gradEnabled() && TRACER.get() == null;
     }
 
+    /**
+     * True when no summary observes the individual layers, so a BatchNorm and the activation
+     * after it may run as one op ({@link BatchNorm#forwardAct}), with or without gradients.
+     */
+    protected final boolean unobserved() {
+        return TRACER.get() == null;
+    }
+
     // ------------------------------------------------------------------ registration
 
     protected final <M extends Module> M child(String name, M m) {

@@ -33,8 +33,23 @@ public class Sequential extends Module {
         if (fusedInference()) {
             return fused(x);
         }
-        for (Module m : children().values()) {
-            x = m.forward(x);
+        if (!unobserved()) {
+            for (Module m : children().values()) {
+                x = m.forward(x);
+            }
+            return x;
+        }
+        // BatchNorm → ReLU/ReLU6 pairs run as one op (training keeps no activation array)
+        Module[] ms = children().values().toArray(new Module[0]);
+        for (int i = 0; i < ms.length; i++) {
+            float[] range = ms[i] instanceof BatchNorm && i + 1 < ms.length && ms[i + 1] instanceof Activation a
+                    ? a.clampRange() : null;
+            if (range != null && Float.isFinite(range[0])) {
+                x = ((BatchNorm) ms[i]).forwardAct(x, null, range[0], range[1]);
+                i++;
+            } else {
+                x = ms[i].forward(x);
+            }
         }
         return x;
     }
