@@ -15,7 +15,7 @@ import picocli.CommandLine;
 /**
  * Every generated file (relative path → content): man/*.1 and completions for bash and zsh.
  * {@code main(DIR)} writes them under DIR; the build runs it into target/, and the project's
- * copies are refreshed with {@code mvn -q compile exec:java@update-docs}.
+ * copies are refreshed with {@code mvn -q -f pom-cvkit.xml compile exec:java@update-docs}.
  */
 public final class GeneratedDocs {
     private GeneratedDocs() {}

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The committed man pages and completions must be what the current command model generates. */
 class GeneratedDocsTest {
-    private static final String HOW = " is stale: run `mvn -q compile exec:java@update-docs` and commit man/ and completions/";
+    private static final String HOW = " is stale: run `mvn -q -f pom-cvkit.xml compile exec:java@update-docs` and commit man/ and completions/";
 
     @Test
     void committedFilesMatchTheCommandModel() throws IOException {
