@@ -1,24 +1,20 @@
 package dev.cvkit.cli;
 
 import dev.cvkit.ExitCodes;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cvkit.UserError;
 import dev.cvkit.classify.Architectures;
 import dev.cvkit.classify.ClassifierModel;
 import dev.cvkit.classify.Prediction;
 import dev.cvkit.image.LabelDrawing;
 import dev.cvkit.image.Pixels;
-import dev.cvkit.image.Preprocessor;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
+import dev.cvkit.records.ClassifyRecords;
+import dev.cvkit.records.ClassifyRecords.Result;
 import dev.cvkit.tensor.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -69,8 +65,6 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    private record Result(int width, int height, Prediction prediction, double millis) {}
-
     @Override
     public Integer call() throws Exception {
         if (top < 1) {
@@ -88,13 +82,11 @@ public final class ClassifyCommand implements Callable<Integer> {
 
     private int classify(int threads) throws Exception {
         ClassifierModel m = ClassifierModel.load(modelPath(), Architectures.ZOO);
-        Preprocessor pre = new Preprocessor(m.preprocessing(), null);
+        ClassifyRecords records = new ClassifyRecords(m, top);
         OutputFormat fmt = OutputFormat.resolve(format);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, "classify", run.quiet);
-        int k = m.classes().size();
-        JsonFactory jf = new JsonFactory();
         boolean[] first = {true};
         if (fmt == OutputFormat.CSV) {
             out.println("file,width,height,rank,class,index,score");
@@ -106,13 +98,11 @@ public final class ClassifyCommand implements Callable<Integer> {
         int code = BatchRunner.run(InputWalker.images(input.inputs, System.in), threads, item -> {
             long t0 = System.nanoTime();
             Pixels px = Pixels.read(item.path(), input.maxPixels);
-            float[] x = new float[m.preprocessing().sampleSize()];
-            pre.apply(px, 0, x, 0);
-            Prediction p = Prediction.topK(m.logits(x, 1), 0, k, m.classes(), top);
+            Result r = records.classify(px, t0);
             if (save != null) {
-                write(item, px, p);
+                write(item, px, r.prediction());
             }
-            return new Result(px.width(), px.height(), p, (System.nanoTime() - t0) / 1e6);
+            return r;
         }, (item, r) -> {
             switch (fmt) {
                 case TEXT -> out.println(textRow(item, r));
@@ -124,10 +114,10 @@ public final class ClassifyCommand implements Callable<Integer> {
                 }
                 case JSON -> {
                     out.print(first[0] ? "\n" : ",\n");
-                    out.print(json(jf, item, r));
+                    out.print(ClassifyRecords.line(item.given(), r));
                     first[0] = false;
                 }
-                default -> out.println(json(jf, item, r));
+                default -> out.println(ClassifyRecords.line(item.given(), r));
             }
             out.flush();
         }, progress, err, run.debug);
@@ -186,31 +176,6 @@ public final class ClassifyCommand implements Callable<Integer> {
             }
         }
         return sb.toString();
-    }
-
-    private static String json(JsonFactory jf, InputItem item, Result r) {
-        StringWriter sw = new StringWriter();
-        try (JsonGenerator g = jf.createGenerator(sw)) {
-            g.writeStartObject();
-            g.writeStringField("file", item.given());
-            g.writeNumberField("width", r.width());
-            g.writeNumberField("height", r.height());
-            g.writeArrayFieldStart("predictions");
-            Prediction p = r.prediction();
-            for (int i = 0; i < p.indices().length; i++) {
-                g.writeStartObject();
-                g.writeStringField("class", p.names()[i]);
-                g.writeNumberField("index", p.indices()[i]);
-                g.writeNumberField("score", Math.round(p.scores()[i] * 1e6) / 1e6);
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeNumberField("ms", Math.round(r.millis() * 10) / 10.0); // as propose and detect
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return sw.toString();
     }
 
     private static String csv(String s) {

@@ -14,12 +14,13 @@ import dev.cvkit.detection.DetectorFiles;
 import dev.cvkit.image.BoxDrawing;
 import dev.cvkit.image.ImageEncoder;
 import dev.cvkit.image.ImageDecoder;
-import dev.cvkit.image.RgbImage;
 import dev.cvkit.image.VideoFrames;
 import dev.cvkit.image.VideoWriter;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
+import dev.cvkit.records.DetectRecords;
+import dev.cvkit.records.DetectRecords.Result;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,9 +104,6 @@ public final class DetectCommand implements Callable<Integer> {
             description = "Videos: detect on every N-th frame (default: ${DEFAULT-VALUE}); --save writes those frames.")
     int vidStride;
 
-    /** What one image or video frame produced; frame = -1 for an image. */
-    record Result(int width, int height, List<Detection> detections, long ms, int frame, double time) {}
-
     /** What one input produced: one result for an image, one per processed frame for a video. */
     record Output(boolean video, List<Result> results) {}
 
@@ -126,8 +124,7 @@ public final class DetectCommand implements Callable<Integer> {
             throw new UserError("--strict checks --coco against --gt: give --gt DATASET.json too", ExitCodes.USAGE);
         }
         Detector det = DetectorFiles.resolve(model);
-        DetectParams params = params(det.defaults());
-        Set<Integer> keep = classFilter(det);
+        DetectRecords records = new DetectRecords(det, params(det.defaults()), classFilter(det));
         CocoGtLookup lookup = gt == null ? null : new CocoGtLookup(gt);
         OutputFormat fmt = OutputFormat.resolve(format);
         int threads = run.threadCount();
@@ -143,12 +140,12 @@ public final class DetectCommand implements Callable<Integer> {
         }
         int[] index = {0};
         int code = BatchRunner.run(inputs, threads, item -> VideoFrames.isVideoName(item.path())
-                ? processVideo(item, det, params, keep) : new Output(false, List.of(process(item, det, params, keep))), (item, o) -> {
+                ? processVideo(item, records) : new Output(false, List.of(process(item, records))), (item, o) -> {
             index[0]++;
             for (Result r : o.results()) {
-                ObjectNode line = toJson(item, r, det);
+                ObjectNode line = records.json(item.given(), r);
                 switch (fmt) {
-                    case JSONL -> out.println(JSON.writeValueAsString(line));
+                    case JSONL -> out.println(records.line(item.given(), r));
                     case JSON -> jsonAll.add(line);
                     case CSV -> writeCsv(out, item, r, det);
                     default -> writeTable(out, item, r);
@@ -202,12 +199,10 @@ public final class DetectCommand implements Callable<Integer> {
         return names.size() <= 8 ? String.join(", ", names) : String.join(", ", names.subList(0, 8)) + ", ...";
     }
 
-    private Result process(InputItem item, Detector det, DetectParams params, Set<Integer> keep) throws Exception {
+    private Result process(InputItem item, DetectRecords records) throws Exception {
         try (Mat bgr = ImageDecoder.read(item.path(), input.maxPixels)) {
-            RgbImage img = RgbImage.fromMat(bgr);
-            long t0 = System.nanoTime();
-            List<Detection> found = filter(det.detect(img, params), keep);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
+            Result r = records.detect(bgr, -1, 0);
+            List<Detection> found = r.detections();
             String ext = outputExtension(item.path());
             String stem = stripExtension(item.relative().toString());
             crops(bgr, found, stem, ext);
@@ -219,12 +214,12 @@ public final class DetectCommand implements Callable<Integer> {
                 }
                 AtomicFiles.write(target, ImageEncoder.encode(bgr, ext));
             }
-            return new Result(img.width(), img.height(), found, ms, -1, 0);
+            return r;
         }
     }
 
     /** Every --vid-stride-th frame of a video; --save writes those frames, annotated, as a video. */
-    private Output processVideo(InputItem item, Detector det, DetectParams params, Set<Integer> keep) throws Exception {
+    private Output processVideo(InputItem item, DetectRecords records) throws Exception {
         List<Result> results = new ArrayList<>();
         String stem = stripExtension(item.relative().toString());
         try (VideoFrames frames = new VideoFrames(item.path(), input.maxPixels)) {
@@ -242,16 +237,14 @@ public final class DetectCommand implements Callable<Integer> {
                     if (frames.index() % vidStride != 0) {
                         continue;
                     }
-                    RgbImage img = RgbImage.fromMat(bgr);
-                    long t0 = System.nanoTime();
-                    List<Detection> found = filter(det.detect(img, params), keep);
-                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    Result r = records.detect(bgr, frames.index(), frames.index() / frames.fps());
+                    List<Detection> found = r.detections();
                     crops(bgr, found, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()), "jpg");
                     if (writer != null) {
                         annotate(bgr, found);
                         writer.write(bgr);
                     }
-                    results.add(new Result(img.width(), img.height(), found, ms, frames.index(), frames.index() / frames.fps()));
+                    results.add(r);
                 }
                 if (writer != null) {
                     writer.commit();
@@ -266,10 +259,6 @@ public final class DetectCommand implements Callable<Integer> {
             throw new UserError("video has no frames", ExitCodes.INPUT_FAILED);
         }
         return new Output(true, results);
-    }
-
-    private static List<Detection> filter(List<Detection> found, Set<Integer> keep) {
-        return keep == null ? found : found.stream().filter(d -> keep.contains(d.classIndex())).toList();
     }
 
     private static List<BoxDrawing.Box> boxes(List<Detection> found) {
@@ -317,28 +306,6 @@ public final class DetectCommand implements Callable<Integer> {
         int dot = s.lastIndexOf('.');
         int slash = Math.max(s.lastIndexOf('/'), s.lastIndexOf('\\'));
         return dot > slash ? s.substring(0, dot) : s;
-    }
-
-    private static ObjectNode toJson(InputItem item, Result r, Detector det) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("file", item.given());
-        if (r.frame() >= 0) {
-            o.put("frame", r.frame());
-            o.put("time", Math.round(r.time() * 1000) / 1000.0);
-        }
-        o.put("width", r.width());
-        o.put("height", r.height());
-        ArrayNode ds = o.putArray("detections");
-        for (Detection d : r.detections()) {
-            ObjectNode j = ds.addObject();
-            ArrayNode b = j.putArray("bbox");
-            for (double v : d.cocoBox()) b.add(v);
-            j.put("score", d.cocoScore());
-            j.put("category_id", det.categoryIds().get(d.classIndex()));
-            j.put("label", d.label());
-        }
-        o.put("ms", r.ms());
-        return o;
     }
 
     private static void writeTable(PrintWriter out, InputItem item, Result r) {

@@ -8,20 +8,19 @@ import dev.cvkit.coco.LeftOut;
 import dev.cvkit.image.BoxDrawing;
 import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.ImageEncoder;
-import dev.cvkit.image.Resize;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
 import dev.cvkit.io.Json;
+import dev.cvkit.records.ProposeRecords;
+import dev.cvkit.records.ProposeRecords.Result;
 import dev.cvkit.proposals.GroundTruth;
 import dev.cvkit.proposals.OpencvSelectiveSearch;
-import dev.cvkit.proposals.ProposalMapper;
 import dev.cvkit.proposals.Proposer;
 import dev.cvkit.proposals.SelectiveSearch;
 import dev.cvkit.proposals.SelectiveSearchMode;
 import dev.cvkit.proposals.SlidingWindows;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.bytedeco.opencv.global.opencv_core;
@@ -103,9 +102,6 @@ public final class ProposeCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
-    /** What one image yields. */
-    private record Result(int width, int height, int[][] boxes, double ms) {}
-
     @Override
     public Integer call() throws Exception {
         validate();
@@ -116,7 +112,7 @@ public final class ProposeCommand implements Callable<Integer> {
         int threads = run.threadCount();
         opencv_core.setNumThreads(1); // parallel over images; OpenCV's own pool would oversubscribe
         opencv_core.setRNGSeed((int) run.seed);
-        Proposer proposer = proposer();
+        ProposeRecords records = new ProposeRecords(proposer(), maxSide, minSize, top);
         if (output.gt != null && output.coco == null) {
             throw new UserError("--gt is used for the image ids of --coco output: give --coco FILE too", ExitCodes.USAGE);
         }
@@ -140,20 +136,20 @@ public final class ProposeCommand implements Callable<Integer> {
                 out.println("file,rank,x,y,w,h");
             }
             int code = BatchRunner.run(InputWalker.images(input.inputs, System.in), threads,
-                    item -> process(item, proposer),
+                    item -> process(item, records),
                     (item, r) -> {
                         imageIndex[0]++;
                         Long imageId = (long) imageIndex[0];
                         if (gt != null) {
                             GroundTruth.Image im = gt.byFile(item.given());
                             if (im == null) {
-                                leftOut.image(item.given(), r.boxes.length);
+                                leftOut.image(item.given(), r.boxes().length);
                             }
                             imageId = im == null ? null : im.id();
                         }
                         print(out, format, item, r);
                         if (cocoJson != null && imageId != null) {
-                            writeCoco(cocoJson, imageId, r.boxes);
+                            writeCoco(cocoJson, imageId, r.boxes());
                         }
                     },
                     progress, err, run.debug);
@@ -171,14 +167,12 @@ public final class ProposeCommand implements Callable<Integer> {
         }
     }
 
-    private Result process(InputItem item, Proposer proposer) throws Exception {
+    private Result process(InputItem item, ProposeRecords records) throws Exception {
         long t0 = System.nanoTime();
-        try (Mat img = ImageDecoder.read(item.path(), input.maxPixels);
-             Resize.Scaled small = Resize.toLongerSide(img, maxSide)) {
-            int[][] raw = proposer.propose(small.image());
-            int[][] boxes = ProposalMapper.toOriginal(raw, small.scaleX(), small.scaleY(), img.cols(), img.rows(), minSize, top);
-            double ms = (System.nanoTime() - t0) / 1e6;
+        try (Mat img = ImageDecoder.read(item.path(), input.maxPixels)) {
+            Result r = records.propose(img, t0);
             if (output.save != null) {
+                int[][] boxes = r.boxes();
                 java.util.List<BoxDrawing.Box> shown = new java.util.ArrayList<>();
                 for (int i = Math.min(draw, boxes.length) - 1; i >= 0; i--) { // best drawn last, on top
                     int[] b = boxes[i];
@@ -187,40 +181,24 @@ public final class ProposeCommand implements Callable<Integer> {
                 BoxDrawing.draw(img, shown);
                 ImageEncoder.write(img, ImageEncoder.outputPath(output.save, item.relative()), item.path());
             }
-            return new Result(img.cols(), img.rows(), boxes, ms);
+            return r;
         }
     }
 
     private void print(PrintWriter out, OutputFormat format, InputItem item, Result r) throws java.io.IOException {
         switch (format) {
             case TEXT -> {
-                String best = r.boxes.length == 0 ? "-" : java.util.Arrays.toString(r.boxes[0]).replace(" ", "");
-                out.printf(Locale.ROOT, "%-40s %11s %9d %9.1f  %s%n", item.given(), r.width + "x" + r.height, r.boxes.length, r.ms, best);
+                String best = r.boxes().length == 0 ? "-" : java.util.Arrays.toString(r.boxes()[0]).replace(" ", "");
+                out.printf(Locale.ROOT, "%-40s %11s %9d %9.1f  %s%n", item.given(), r.width() + "x" + r.height(), r.boxes().length, r.ms(), best);
             }
             case CSV -> {
                 String file = csvQuote(item.given());
-                for (int i = 0; i < r.boxes.length; i++) {
-                    int[] b = r.boxes[i];
+                for (int i = 0; i < r.boxes().length; i++) {
+                    int[] b = r.boxes()[i];
                     out.printf(Locale.ROOT, "%s,%d,%d,%d,%d,%d%n", file, i + 1, b[0], b[1], b[2], b[3]);
                 }
             }
-            default -> {
-                StringWriter sw = new StringWriter();
-                try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(sw)) {
-                    g.writeStartObject();
-                    g.writeStringField("file", item.given());
-                    g.writeNumberField("width", r.width);
-                    g.writeNumberField("height", r.height);
-                    g.writeArrayFieldStart("proposals");
-                    for (int[] b : r.boxes) {
-                        g.writeArray(b, 0, 4);
-                    }
-                    g.writeEndArray();
-                    g.writeNumberField("ms", Math.round(r.ms * 10) / 10.0);
-                    g.writeEndObject();
-                }
-                out.println(sw);
-            }
+            default -> out.println(ProposeRecords.line(item.given(), r));
         }
         out.flush();
     }
