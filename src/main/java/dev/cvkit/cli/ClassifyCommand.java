@@ -12,6 +12,8 @@ import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
 import dev.cvkit.records.ClassifyRecords;
 import dev.cvkit.records.ClassifyRecords.Result;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.StageTimes;
 import dev.cvkit.tensor.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -65,6 +67,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
+    @Mixin
+    TimingOptions timing;
+
     @Override
     public Integer call() throws Exception {
         if (top < 1) {
@@ -86,7 +91,9 @@ public final class ClassifyCommand implements Callable<Integer> {
         OutputFormat fmt = OutputFormat.resolve(format);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new Progress(err, "classify", run.quiet);
+        StageTimes times = new StageTimes();
+        Progress progress = new Progress(err, "classify", run.quiet).times(times);
+        InputCount.start(input.inputs, InputWalker::isImageName, progress);
         boolean[] first = {true};
         if (fmt == OutputFormat.CSV) {
             out.println("file,width,height,rank,class,index,score");
@@ -97,15 +104,17 @@ public final class ClassifyCommand implements Callable<Integer> {
         }
         int code = BatchRunner.run(InputWalker.images(input.inputs, System.in), threads, item -> {
             long t0 = System.nanoTime();
+            Lap lap = times.start();
             Pixels px = Pixels.read(item.path(), input.maxPixels);
-            Result r = records.classify(px, t0);
+            Result r = records.classify(px, t0, lap);
+            lap.done();
             if (save != null) {
                 write(item, px, r.prediction());
             }
             return r;
         }, (item, r) -> {
             switch (fmt) {
-                case TEXT -> out.println(textRow(item, r));
+                case TEXT -> out.println(textRow(item, r) + (timing.timings ? String.format(Locale.ROOT, "  %.1f ms", r.millis()) : ""));
                 case CSV -> {
                     for (int i = 0; i < r.prediction().indices().length; i++) {
                         out.printf(Locale.ROOT, "%s,%d,%d,%d,%s,%d,%.6f%n", csv(item.given()), r.width(), r.height(), i + 1,
@@ -114,10 +123,10 @@ public final class ClassifyCommand implements Callable<Integer> {
                 }
                 case JSON -> {
                     out.print(first[0] ? "\n" : ",\n");
-                    out.print(ClassifyRecords.line(item.given(), r));
+                    out.print(ClassifyRecords.line(item.given(), r, timing.timings));
                     first[0] = false;
                 }
-                default -> out.println(ClassifyRecords.line(item.given(), r));
+                default -> out.println(ClassifyRecords.line(item.given(), r, timing.timings));
             }
             out.flush();
         }, progress, err, run.debug);

@@ -53,6 +53,7 @@ final class ClassifyEvalMode {
         Progress progress = new Progress(err, "eval", run.quiet);
         int[] last = {0};
         ClassifierEval.Result r = ClassifierEval.run(model, ds, batch, threads, (done, total) -> {
+            progress.total(total);
             while (last[0] < done) {
                 progress.step(true);
                 last[0]++;

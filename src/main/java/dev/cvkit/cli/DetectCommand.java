@@ -21,6 +21,8 @@ import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
 import dev.cvkit.records.DetectRecords;
 import dev.cvkit.records.DetectRecords.Result;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.StageTimes;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ import picocli.CommandLine.Spec;
                 "",
                 "Models: nanodet (default), face (= face-ssd, SSD-MobileNetV1), face-tiny, or a .safetensors file."})
 public final class DetectCommand implements Callable<Integer> {
+    private static final java.util.function.Predicate<Path> MEDIA = p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
@@ -61,6 +64,9 @@ public final class DetectCommand implements Callable<Integer> {
 
     @Mixin
     RunOptions run;
+
+    @Mixin
+    TimingOptions timing;
 
     @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "nanodet",
             description = "nanodet, face, face-ssd, face-tiny or a model file (default: ${DEFAULT-VALUE}).")
@@ -130,7 +136,7 @@ public final class DetectCommand implements Callable<Integer> {
         int threads = run.threadCount();
         // --threads bounds the kernels' threads too, so --threads 1 really is one core
         dev.cvkit.tensor.Parallel.setThreads(threads);
-        InputWalker inputs = new InputWalker(input.inputs, System.in, p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p));
+        InputWalker inputs = new InputWalker(input.inputs, System.in, MEDIA);
         ArrayNode cocoResults = JSON.createArrayNode();
         ArrayNode jsonAll = JSON.createArrayNode();
         Set<String> warned = new HashSet<>();
@@ -139,16 +145,19 @@ public final class DetectCommand implements Callable<Integer> {
             out.println("file,width,height,label,category_id,score,x,y,w,h");
         }
         int[] index = {0};
+        StageTimes times = new StageTimes();
+        Progress progress = new Progress(err, "detect", run.quiet).times(times);
+        InputCount.start(input.inputs, MEDIA, progress);
         int code = BatchRunner.run(inputs, threads, item -> VideoFrames.isVideoName(item.path())
-                ? processVideo(item, records) : new Output(false, List.of(process(item, records))), (item, o) -> {
+                ? processVideo(item, records, times) : new Output(false, List.of(process(item, records, times))), (item, o) -> {
             index[0]++;
             for (Result r : o.results()) {
-                ObjectNode line = records.json(item.given(), r);
+                ObjectNode line = records.json(item.given(), r, timing.timings);
                 switch (fmt) {
-                    case JSONL -> out.println(records.line(item.given(), r));
+                    case JSONL -> out.println(records.line(item.given(), r, timing.timings));
                     case JSON -> jsonAll.add(line);
                     case CSV -> writeCsv(out, item, r, det);
-                    default -> writeTable(out, item, r);
+                    default -> writeTable(out, item, r, timing.timings);
                 }
             }
             out.flush();
@@ -159,7 +168,7 @@ public final class DetectCommand implements Callable<Integer> {
                     addCoco(cocoResults, item, o.results().get(0), det, lookup, index[0], leftOut);
                 }
             }
-        }, new Progress(err, "detect", run.quiet), err, run.debug);
+        }, progress, err, run.debug);
         if (fmt == OutputFormat.JSON) {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(jsonAll));
         }
@@ -199,9 +208,11 @@ public final class DetectCommand implements Callable<Integer> {
         return names.size() <= 8 ? String.join(", ", names) : String.join(", ", names.subList(0, 8)) + ", ...";
     }
 
-    private Result process(InputItem item, DetectRecords records) throws Exception {
+    private Result process(InputItem item, DetectRecords records, StageTimes times) throws Exception {
+        Lap lap = times.start();
         try (Mat bgr = ImageDecoder.read(item.path(), input.maxPixels)) {
-            Result r = records.detect(bgr, -1, 0);
+            Result r = records.detect(bgr, -1, 0, lap);
+            lap.done();
             List<Detection> found = r.detections();
             String ext = outputExtension(item.path());
             String stem = stripExtension(item.relative().toString());
@@ -219,7 +230,7 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     /** Every --vid-stride-th frame of a video; --save writes those frames, annotated, as a video. */
-    private Output processVideo(InputItem item, DetectRecords records) throws Exception {
+    private Output processVideo(InputItem item, DetectRecords records, StageTimes times) throws Exception {
         List<Result> results = new ArrayList<>();
         String stem = stripExtension(item.relative().toString());
         try (VideoFrames frames = new VideoFrames(item.path(), input.maxPixels)) {
@@ -233,11 +244,14 @@ public final class DetectCommand implements Callable<Integer> {
                     writer = new VideoWriter(target, frames.width(), frames.height(), frames.fps() / vidStride);
                 }
                 Mat bgr;
+                Lap lap = times.start();
                 while ((bgr = frames.next()) != null) {
                     if (frames.index() % vidStride != 0) {
+                        lap = times.start(); // a skipped frame's decoding is not the next frame's
                         continue;
                     }
-                    Result r = records.detect(bgr, frames.index(), frames.index() / frames.fps());
+                    Result r = records.detect(bgr, frames.index(), frames.index() / frames.fps(), lap);
+                    lap.done();
                     List<Detection> found = r.detections();
                     crops(bgr, found, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()), "jpg");
                     if (writer != null) {
@@ -245,6 +259,7 @@ public final class DetectCommand implements Callable<Integer> {
                         writer.write(bgr);
                     }
                     results.add(r);
+                    lap = times.start();
                 }
                 if (writer != null) {
                     writer.commit();
@@ -308,10 +323,10 @@ public final class DetectCommand implements Callable<Integer> {
         return dot > slash ? s.substring(0, dot) : s;
     }
 
-    private static void writeTable(PrintWriter out, InputItem item, Result r) {
+    private static void writeTable(PrintWriter out, InputItem item, Result r, boolean timings) {
         String name = r.frame() >= 0 ? item.given() + " #" + r.frame() : item.given();
-        out.printf(Locale.ROOT, "%s  %d×%d  %d detection%s  %d ms%n", name, r.width(), r.height(),
-                r.detections().size(), r.detections().size() == 1 ? "" : "s", r.ms());
+        out.printf(Locale.ROOT, "%s  %d×%d  %d detection%s%s%n", name, r.width(), r.height(),
+                r.detections().size(), r.detections().size() == 1 ? "" : "s", timings ? "  " + r.ms() + " ms" : "");
         for (Detection d : r.detections()) {
             out.printf(Locale.ROOT, "  %-14s %5.3f  x %6.1f  y %6.1f  w %6.1f  h %6.1f%n", d.label(), d.score(), d.x(), d.y(), d.w(), d.h());
         }

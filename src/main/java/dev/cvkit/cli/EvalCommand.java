@@ -298,6 +298,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, "eval", run.quiet);
+        progress.total(dataset.imageCount());
         long start = System.nanoTime();
         DetectorEval.Result r = DetectorEval.run(det, dataset, folder, dp, params, maxPixels, threads, (file, error) -> {
             if (error != null) {

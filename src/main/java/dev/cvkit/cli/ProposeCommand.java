@@ -14,6 +14,8 @@ import dev.cvkit.io.InputWalker;
 import dev.cvkit.io.Json;
 import dev.cvkit.records.ProposeRecords;
 import dev.cvkit.records.ProposeRecords.Result;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.StageTimes;
 import dev.cvkit.proposals.GroundTruth;
 import dev.cvkit.proposals.OpencvSelectiveSearch;
 import dev.cvkit.proposals.Proposer;
@@ -102,6 +104,9 @@ public final class ProposeCommand implements Callable<Integer> {
     @Mixin
     RunOptions run = new RunOptions();
 
+    @Mixin
+    TimingOptions timing = new TimingOptions();
+
     @Override
     public Integer call() throws Exception {
         validate();
@@ -123,7 +128,9 @@ public final class ProposeCommand implements Callable<Integer> {
         LeftOut.Tally leftOut = new LeftOut.Tally();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Progress progress = new Progress(err, "propose", run.quiet);
+        StageTimes times = new StageTimes();
+        Progress progress = new Progress(err, "propose", run.quiet).times(times);
+        InputCount.start(input.inputs, InputWalker::isImageName, progress);
         int[] imageIndex = {0};
         try (AtomicFiles.Pending coco = output.coco == null ? null : new AtomicFiles.Pending(output.coco)) {
             JsonGenerator cocoJson = coco == null ? null : Json.MAPPER.getFactory().createGenerator(coco.stream());
@@ -131,12 +138,13 @@ public final class ProposeCommand implements Callable<Integer> {
                 cocoJson.writeStartArray();
             }
             if (format == OutputFormat.TEXT) {
-                out.printf("%-40s %11s %9s %9s  %s%n", "FILE", "SIZE", "PROPOSALS", "MS", "BEST BOX [x,y,w,h]");
+                out.printf("%-40s %11s %9s %s %s%n", "FILE", "SIZE", "PROPOSALS", timing.timings ? String.format("%9s ", "MS") : "",
+                        "BEST BOX [x,y,w,h]");
             } else if (format == OutputFormat.CSV) {
                 out.println("file,rank,x,y,w,h");
             }
             int code = BatchRunner.run(InputWalker.images(input.inputs, System.in), threads,
-                    item -> process(item, records),
+                    item -> process(item, records, times),
                     (item, r) -> {
                         imageIndex[0]++;
                         Long imageId = (long) imageIndex[0];
@@ -167,10 +175,12 @@ public final class ProposeCommand implements Callable<Integer> {
         }
     }
 
-    private Result process(InputItem item, ProposeRecords records) throws Exception {
+    private Result process(InputItem item, ProposeRecords records, StageTimes times) throws Exception {
         long t0 = System.nanoTime();
+        Lap lap = times.start();
         try (Mat img = ImageDecoder.read(item.path(), input.maxPixels)) {
-            Result r = records.propose(img, t0);
+            Result r = records.propose(img, t0, lap);
+            lap.done();
             if (output.save != null) {
                 int[][] boxes = r.boxes();
                 java.util.List<BoxDrawing.Box> shown = new java.util.ArrayList<>();
@@ -189,7 +199,8 @@ public final class ProposeCommand implements Callable<Integer> {
         switch (format) {
             case TEXT -> {
                 String best = r.boxes().length == 0 ? "-" : java.util.Arrays.toString(r.boxes()[0]).replace(" ", "");
-                out.printf(Locale.ROOT, "%-40s %11s %9d %9.1f  %s%n", item.given(), r.width() + "x" + r.height(), r.boxes().length, r.ms(), best);
+                out.printf(Locale.ROOT, "%-40s %11s %9d %s %s%n", item.given(), r.width() + "x" + r.height(), r.boxes().length,
+                        timing.timings ? String.format(Locale.ROOT, "%9.1f ", r.ms()) : "", best);
             }
             case CSV -> {
                 String file = csvQuote(item.given());
@@ -198,7 +209,7 @@ public final class ProposeCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "%s,%d,%d,%d,%d,%d%n", file, i + 1, b[0], b[1], b[2], b[3]);
                 }
             }
-            default -> out.println(ProposeRecords.line(item.given(), r));
+            default -> out.println(ProposeRecords.line(item.given(), r, timing.timings));
         }
         out.flush();
     }

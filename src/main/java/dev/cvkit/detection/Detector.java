@@ -1,6 +1,7 @@
 package dev.cvkit.detection;
 
 import dev.cvkit.image.RgbImage;
+import dev.cvkit.timing.Lap;
 
 import java.util.List;
 
@@ -10,7 +11,12 @@ import java.util.List;
  */
 public interface Detector {
     /** Runs the network and its post-processing. */
-    List<Detection> detect(RgbImage image, DetectParams params);
+    default List<Detection> detect(RgbImage image, DetectParams params) {
+        return detect(image, params, Lap.NONE);
+    }
+
+    /** As {@link #detect(RgbImage, DetectParams)}, ending each {@link dev.cvkit.timing.Stage} on {@code lap} as it is done. */
+    List<Detection> detect(RgbImage image, DetectParams params, Lap lap);
 
     /** The defaults this model was published with. */
     DetectParams defaults();

@@ -1,6 +1,8 @@
 package dev.cvkit.detection;
 
 import dev.cvkit.image.RgbImage;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.Stage;
 
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -42,13 +44,21 @@ public final class NanoDetDetector implements Detector {
     record InputBox(float x0, float y0, float x1, float y1, float score, int cls) {}
 
     @Override
-    public List<Detection> detect(RgbImage image, DetectParams p) {
+    public List<Detection> detect(RgbImage image, DetectParams p, Lap lap) {
         double sx = (double) image.width() / NanoDetNet.INPUT, sy = (double) image.height() / NanoDetNet.INPUT;
+        float[] out;
+        try (var g = Tensor.noGrad()) {
+            Tensor in = NanoDetNet.preprocess(image);
+            lap.end(Stage.PREPROCESS);
+            out = net.forward(in).data();
+            lap.end(Stage.INFERENCE);
+        }
         List<Detection> result = new ArrayList<>();
-        for (InputBox b : decode(raw(image).data(), NanoDetNet.INPUT, p)) {
+        for (InputBox b : decode(out, NanoDetNet.INPUT, p)) {
             result.add(new Detection((float) (b.x0() * sx), (float) (b.y0() * sy), (float) ((b.x1() - b.x0()) * sx),
                     (float) ((b.y1() - b.y0()) * sy), b.score(), b.cls(), classes.get(b.cls())));
         }
+        lap.end(Stage.POSTPROCESS);
         return result;
     }
 

@@ -1,6 +1,8 @@
 package dev.cvkit.detection;
 
 import dev.cvkit.image.RgbImage;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.Stage;
 
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -32,8 +34,15 @@ public final class SsdFaceDetector implements Detector {
     }
 
     @Override
-    public List<Detection> detect(RgbImage image, DetectParams p) {
-        SsdMobileNetV1Face.Decoded d = decodedAnchors(image);
+    public List<Detection> detect(RgbImage image, DetectParams p, Lap lap) {
+        SsdMobileNetV1Face.Decoded d;
+        try (var g = Tensor.noGrad()) {
+            Tensor in = SsdMobileNetV1Face.preprocess(image);
+            lap.end(Stage.PREPROCESS);
+            Tensor raw = net.forward(in);
+            lap.end(Stage.INFERENCE);
+            d = net.decode(raw);
+        }
         List<Integer> keep = Nms.faceApiSsd(d.boxes(), d.scores(), p.maxDet(), p.iou(), p.conf());
         int w = image.width(), h = image.height();
         double scale = (double) SsdMobileNetV1Face.INPUT / Math.max(w, h);
@@ -47,6 +56,7 @@ public final class SsdFaceDetector implements Detector {
             out.add(new Detection((float) (left * w), (float) (top * h), (float) ((right - left) * w),
                     (float) ((bottom - top) * h), d.scores()[i], 0, classes.get(0)));
         }
+        lap.end(Stage.POSTPROCESS);
         return out;
     }
 

@@ -1,6 +1,8 @@
 package dev.cvkit.detection;
 
 import dev.cvkit.image.RgbImage;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.Stage;
 
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -38,8 +40,14 @@ public final class TinyFaceDetector implements Detector {
     }
 
     @Override
-    public List<Detection> detect(RgbImage image, DetectParams p) {
-        Tensor out = raw(image);
+    public List<Detection> detect(RgbImage image, DetectParams p, Lap lap) {
+        Tensor out;
+        try (var g = Tensor.noGrad()) {
+            Tensor in = TinyFaceNet.preprocess(image, inputSize);
+            lap.end(Stage.PREPROCESS);
+            out = net.forward(in);
+            lap.end(Stage.INFERENCE);
+        }
         int n = out.size(2), cells = n * n;
         float[] d = out.data();
         int w = image.width(), h = image.height();
@@ -83,6 +91,7 @@ public final class TinyFaceDetector implements Detector {
             outList.add(new Detection((float) (b[0] * w), (float) (b[1] * h), (float) ((b[2] - b[0]) * w),
                     (float) ((b[3] - b[1]) * h), (float) sc[i], 0, classes.get(0)));
         }
+        lap.end(Stage.POSTPROCESS);
         return outList;
     }
 

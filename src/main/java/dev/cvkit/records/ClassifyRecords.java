@@ -6,6 +6,8 @@ import dev.cvkit.classify.ClassifierModel;
 import dev.cvkit.classify.Prediction;
 import dev.cvkit.image.Pixels;
 import dev.cvkit.image.Preprocessor;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.Stage;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -29,14 +31,28 @@ public final class ClassifyRecords {
 
     /** The top classes of {@code px}; {@code t0} is when the caller started reading the image. */
     public Result classify(Pixels px, long t0) {
+        return classify(px, t0, Lap.NONE);
+    }
+
+    /** As {@link #classify(Pixels, long)}, ending each stage on {@code lap} (decoding counts as preprocessing). */
+    public Result classify(Pixels px, long t0, Lap lap) {
         float[] x = new float[model.preprocessing().sampleSize()];
         pre.apply(px, 0, x, 0);
-        Prediction p = Prediction.topK(model.logits(x, 1), 0, model.classes().size(), model.classes(), top);
+        lap.end(Stage.PREPROCESS);
+        float[] logits = model.logits(x, 1);
+        lap.end(Stage.INFERENCE);
+        Prediction p = Prediction.topK(logits, 0, model.classes().size(), model.classes(), top);
+        lap.end(Stage.POSTPROCESS);
         return new Result(px.width(), px.height(), p, (System.nanoTime() - t0) / 1e6);
     }
 
-    /** The record: {@code {"file", "width", "height", "predictions": [{"class", "index", "score"}], "ms"}}. */
+    /** The record without its time, so that the same image gives the same bytes. */
     public static String line(String file, Result r) {
+        return line(file, r, false);
+    }
+
+    /** The record: {@code {"file", "width", "height", "predictions": [{"class", "index", "score"}][, "ms"]}}; "ms" if {@code timings}. */
+    public static String line(String file, Result r, boolean timings) {
         StringWriter sw = new StringWriter();
         try (JsonGenerator g = JF.createGenerator(sw)) {
             g.writeStartObject();
@@ -53,7 +69,9 @@ public final class ClassifyRecords {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeNumberField("ms", Math.round(r.millis() * 10) / 10.0); // as propose and detect
+            if (timings) {
+                g.writeNumberField("ms", Math.round(r.millis() * 10) / 10.0); // as propose and detect
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

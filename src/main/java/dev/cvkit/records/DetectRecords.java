@@ -8,6 +8,8 @@ import dev.cvkit.detection.DetectParams;
 import dev.cvkit.detection.Detection;
 import dev.cvkit.detection.Detector;
 import dev.cvkit.image.RgbImage;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.Stage;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
@@ -35,18 +37,29 @@ public final class DetectRecords {
 
     /** Detects in an 8-bit BGR image; {@code ms} times the detector alone, not the decoding. */
     public Result detect(Mat bgr, int frame, double time) {
+        return detect(bgr, frame, time, Lap.NONE);
+    }
+
+    /** As {@link #detect(Mat, int, double)}, ending each stage on {@code lap} (decoding is the caller's, before). */
+    public Result detect(Mat bgr, int frame, double time, Lap lap) {
         RgbImage img = RgbImage.fromMat(bgr);
         long t0 = System.nanoTime();
-        List<Detection> found = det.detect(img, params);
+        List<Detection> found = det.detect(img, params, lap);
         if (keep != null) {
             found = found.stream().filter(d -> keep.contains(d.classIndex())).toList();
         }
+        lap.end(Stage.POSTPROCESS);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         return new Result(img.width(), img.height(), found, ms, frame, time);
     }
 
-    /** The record: {@code {"file", ["frame", "time",] "width", "height", "detections", "ms"}}. */
+    /** The record without its time, so that the same image gives the same bytes. */
     public ObjectNode json(String file, Result r) {
+        return json(file, r, false);
+    }
+
+    /** The record: {@code {"file", ["frame", "time",] "width", "height", "detections"[, "ms"]}}; "ms" if {@code timings}. */
+    public ObjectNode json(String file, Result r, boolean timings) {
         ObjectNode o = JSON.createObjectNode();
         o.put("file", file);
         if (r.frame() >= 0) {
@@ -64,14 +77,21 @@ public final class DetectRecords {
             j.put("category_id", det.categoryIds().get(d.classIndex()));
             j.put("label", d.label());
         }
-        o.put("ms", r.ms());
+        if (timings) {
+            o.put("ms", r.ms());
+        }
         return o;
     }
 
-    /** The record as one JSON line (no newline). */
+    /** The record as one JSON line (no newline), without its time. */
     public String line(String file, Result r) {
+        return line(file, r, false);
+    }
+
+    /** The record as one JSON line (no newline); with its "ms" if {@code timings}. */
+    public String line(String file, Result r, boolean timings) {
         try {
-            return JSON.writeValueAsString(json(file, r));
+            return JSON.writeValueAsString(json(file, r, timings));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,8 @@ import dev.cvkit.image.Resize;
 import dev.cvkit.io.Json;
 import dev.cvkit.proposals.ProposalMapper;
 import dev.cvkit.proposals.Proposer;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.Stage;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -29,15 +31,28 @@ public final class ProposeRecords {
 
     /** Proposals for {@code img} (searched at --max-side, mapped back); {@code t0} is when reading started. */
     public Result propose(Mat img, long t0) {
+        return propose(img, t0, Lap.NONE);
+    }
+
+    /** As {@link #propose(Mat, long)}, ending each stage on {@code lap}: resizing, the search, mapping back. */
+    public Result propose(Mat img, long t0, Lap lap) {
         try (Resize.Scaled small = Resize.toLongerSide(img, maxSide)) {
+            lap.end(Stage.PREPROCESS);
             int[][] raw = proposer.propose(small.image());
+            lap.end(Stage.INFERENCE);
             int[][] boxes = ProposalMapper.toOriginal(raw, small.scaleX(), small.scaleY(), img.cols(), img.rows(), minSize, top);
+            lap.end(Stage.POSTPROCESS);
             return new Result(img.cols(), img.rows(), boxes, (System.nanoTime() - t0) / 1e6);
         }
     }
 
-    /** The record: {@code {"file", "width", "height", "proposals": [[x, y, w, h], …], "ms"}}. */
+    /** The record without its time, so that the same image gives the same bytes. */
     public static String line(String file, Result r) {
+        return line(file, r, false);
+    }
+
+    /** The record: {@code {"file", "width", "height", "proposals": [[x, y, w, h], …][, "ms"]}}; "ms" if {@code timings}. */
+    public static String line(String file, Result r, boolean timings) {
         StringWriter sw = new StringWriter();
         try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(sw)) {
             g.writeStartObject();
@@ -49,7 +64,9 @@ public final class ProposeRecords {
                 g.writeArray(b, 0, 4);
             }
             g.writeEndArray();
-            g.writeNumberField("ms", Math.round(r.ms() * 10) / 10.0);
+            if (timings) {
+                g.writeNumberField("ms", Math.round(r.ms() * 10) / 10.0);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

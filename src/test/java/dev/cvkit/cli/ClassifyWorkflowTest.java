@@ -150,6 +150,10 @@ class ClassifyWorkflowTest {
         JsonNode arr = JSON.readTree(json.out());
         assertEquals(2, arr.size());
         assertEquals(arr.get(0).get("predictions"), arr.get(1).get("predictions"));
+        assertTrue(!arr.get(0).has("ms"), "no time on stdout unless --timings");
+        var timed = CliTestSupport.run("classify", "--model", model.toString(), "--format", "jsonl", "--timings", one.toString());
+        assertTrue(JSON.readTree(timed.out()).get("ms").asDouble() > 0, timed.out());
+        assertTrue(timed.err().strip().endsWith("postprocess per image"), timed.err());
         var text = CliTestSupport.run("classify", "--model", model.toString(), "--format", "text", one.toString());
         assertTrue(text.out().lines().toList().get(1).startsWith(one.toString()), text.out());
         Path bad = tmp.resolve("bad.png");

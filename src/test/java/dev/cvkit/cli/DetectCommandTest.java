@@ -46,8 +46,26 @@ class DetectCommandTest {
         assertEquals(expected.get(0).get("score").asDouble(), d.get(0).get("score").asDouble(), 1e-3);
         assertEquals("face", d.get(0).get("label").asText());
         assertEquals(1, d.get(0).get("category_id").asInt());
-        assertTrue(a.has("ms"));
+        assertTrue(!a.has("ms"), "no time on stdout unless --timings");
         assertEquals(0, JSON.readTree(lines[1]).get("detections").size(), "no face in person.png at conf 0.5");
+    }
+
+    /** The same inputs give the same bytes on stdout; --timings adds each image's ms, and stderr ends with the stage times. */
+    @Test
+    void stdoutIsTheSameBytesAndTimingsAreOptIn() throws IOException {
+        String[] args = {"detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), FX.resolve("person.png").toString(),
+            "--format", "jsonl", "--threads", "2"};
+        var first = CliTestSupport.run(args);
+        var second = CliTestSupport.run(args);
+        assertEquals(0, first.code(), first.err());
+        assertEquals(first.out(), second.out());
+        String last = first.err().strip().lines().reduce((x, y) -> y).orElseThrow();
+        assertTrue(last.matches("Speed: [0-9.]+ms preprocess, [0-9.]+ms inference, [0-9.]+ms postprocess per image"), first.err());
+        var timed = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), "--format", "jsonl",
+                "--timings", "-q");
+        assertEquals(0, timed.code(), timed.err());
+        assertTrue(JSON.readTree(timed.out()).get("ms").isIntegralNumber(), timed.out());
+        assertEquals("", timed.err());
     }
 
     @Test
