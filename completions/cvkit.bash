@@ -214,7 +214,7 @@ function _picocli_cvkit_detect() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '--timings' '--strict' '--blur' '-h' '--help' '-V' '--version'"
+  local flag_opts="'-q' '--quiet' '--debug' '--timings' '--strict' '--exist-ok' '--blur' '-h' '--help' '-V' '--version'"
   local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--conf' '--iou' '--max-det' '--classes' '--format' '--coco' '--gt' '--save' '--crop' '--vid-stride'"
   local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
 
@@ -295,7 +295,7 @@ function _picocli_cvkit_propose() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--strict' '-q' '--quiet' '--debug' '--timings' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--strict' '--exist-ok' '-q' '--quiet' '--debug' '--timings' '-h' '--help' '-V' '--version'"
   local arg_opts="'--max-pixels' '--method' '--mode' '--max-side' '--top' '--min-size' '--window-scales' '--window-aspects' '--window-stride' '--format' '--coco' '--gt' '--save' '--draw' '--threads' '--seed'"
   local M_option_args=("selective-search" "sliding-window" "opencv") # --method values
   local MODE_option_args=("SINGLE" "FAST" "QUALITY") # --mode values
@@ -385,7 +385,7 @@ function _picocli_cvkit_classify() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '--timings' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--exist-ok' '-q' '--quiet' '--debug' '--timings' '-h' '--help' '-V' '--version'"
   local arg_opts="'--model' '--top' '--format' '--save' '--max-pixels' '--threads' '--seed'"
   local FORMAT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
 

@@ -13,5 +13,8 @@ public final class ExitCodes {
     /** Anything unexpected: a bug. Reported with a hint to rerun with --debug. */
     public static final int INTERNAL = 70;
 
+    /** stdout was closed by its reader ({@code | head}): 128 + SIGPIPE, what a shell reports for other Unix tools. */
+    public static final int STDOUT_CLOSED = 141;
+
     private ExitCodes() {}
 }

@@ -4,6 +4,7 @@ import dev.cvkit.ExitCodes;
 
 import dev.cvkit.UserError;
 import dev.cvkit.io.InputItem;
+import dev.cvkit.io.SkipCount;
 import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -78,6 +79,9 @@ public final class BatchRunner {
         } finally {
             pool.shutdownNow();
         }
+        if (inputs instanceof SkipCount s && s.skippedSpecial() > 0) {
+            progress.note("warning: skipped " + s.skippedSpecial() + " special file(s) (FIFO, device or socket) found in input folders");
+        }
         progress.finish();
         return anyFailed ? ExitCodes.INPUT_FAILED : ExitCodes.OK;
     }
@@ -86,9 +90,10 @@ public final class BatchRunner {
         if (debug) {
             cause.printStackTrace(err);
         }
-        String why = cause instanceof UserError ? cause.getMessage()
-                : "unexpected error: " + cause + (debug ? "" : " (rerun with --debug for details)");
-        err.println("cvkit: " + item.given() + ": " + why);
+        String why = cause instanceof UserError ? ErrorText.oneLine(cause.getMessage())
+                : cause instanceof java.io.IOException io ? ErrorText.ioMessage(io)
+                : "unexpected error: " + ErrorText.oneLine(cause.toString()) + (debug ? "" : " (rerun with --debug for details)");
+        err.println("cvkit: " + ErrorText.escape(item.given()) + ": " + why);
         err.flush();
     }
 }

@@ -61,6 +61,9 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "DIR", description = "Write each image with its label drawn into DIR (keeping relative paths).")
     Path save;
 
+    @Option(names = "--exist-ok", description = "Write into a --save folder that already holds files (default: a new numbered folder, DIR2, DIR3 ...).")
+    boolean existOk;
+
     @Mixin
     InputOptions input;
 
@@ -86,11 +89,14 @@ public final class ClassifyCommand implements Callable<Integer> {
     }
 
     private int classify(int threads) throws Exception {
-        ClassifierModel m = ClassifierModel.load(modelPath(), Architectures.ZOO);
-        ClassifyRecords records = new ClassifyRecords(m, top);
-        OutputFormat fmt = OutputFormat.resolve(format);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Path modelFile = modelPath();
+        OutputPlan plan = new OutputPlan(input.inputs, InputWalker::isImageName, err, run.quiet).reads("--model", modelFile);
+        save = plan.folder("--save", save, existOk);
+        ClassifierModel m = ClassifierModel.load(modelFile, Architectures.ZOO);
+        ClassifyRecords records = new ClassifyRecords(m, top);
+        OutputFormat fmt = OutputFormat.resolve(format);
         StageTimes times = new StageTimes();
         Progress progress = new Progress(err, "classify", run.quiet).times(times);
         InputCount.start(input.inputs, InputWalker::isImageName, progress);
@@ -102,7 +108,7 @@ public final class ClassifyCommand implements Callable<Integer> {
         } else if (fmt == OutputFormat.JSON) {
             out.print("[");
         }
-        int code = BatchRunner.run(InputWalker.images(input.inputs, System.in), threads, item -> {
+        int code = BatchRunner.run(plan.items(InputWalker.images(input.inputs, System.in)), threads, item -> {
             long t0 = System.nanoTime();
             Lap lap = times.start();
             Pixels px = Pixels.read(item.path(), input.maxPixels);

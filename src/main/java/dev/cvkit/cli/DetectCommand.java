@@ -103,6 +103,9 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "DIR", description = "Write one image per detection here.")
     Path crop;
 
+    @Option(names = "--exist-ok", description = "Write into --save/--crop folders that already hold files (default: a new numbered folder, DIR2, DIR3 ...).")
+    boolean existOk;
+
     @Option(names = "--blur", description = "In --save images, blur each detection instead of drawing it (anonymising).")
     boolean blur;
 
@@ -129,6 +132,10 @@ public final class DetectCommand implements Callable<Integer> {
         if (strict && gt == null) {
             throw new UserError("--strict checks --coco against --gt: give --gt DATASET.json too", ExitCodes.USAGE);
         }
+        OutputPlan plan = new OutputPlan(input.inputs, MEDIA, err, run.quiet).reads("--gt", gt).reads("--model", Path.of(model));
+        coco = plan.file("--coco", coco);
+        save = plan.folder("--save", save, existOk);
+        crop = plan.folder("--crop", crop, existOk);
         Detector det = DetectorFiles.resolve(model);
         DetectRecords records = new DetectRecords(det, params(det.defaults()), classFilter(det));
         CocoGtLookup lookup = gt == null ? null : new CocoGtLookup(gt);
@@ -136,7 +143,7 @@ public final class DetectCommand implements Callable<Integer> {
         int threads = run.threadCount();
         // --threads bounds the kernels' threads too, so --threads 1 really is one core
         dev.cvkit.tensor.Parallel.setThreads(threads);
-        InputWalker inputs = new InputWalker(input.inputs, System.in, MEDIA);
+        var inputs = plan.items(new InputWalker(input.inputs, System.in, MEDIA));
         ArrayNode cocoResults = JSON.createArrayNode();
         ArrayNode jsonAll = JSON.createArrayNode();
         Set<String> warned = new HashSet<>();

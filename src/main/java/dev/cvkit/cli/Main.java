@@ -3,6 +3,9 @@ package dev.cvkit.cli;
 import dev.cvkit.ExitCodes;
 
 import dev.cvkit.UserError;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
@@ -17,7 +20,27 @@ public final class Main {
 
     public static void main(String[] args) {
         ownsProcess = true;
-        System.exit(run(args));
+        CommandLine cl = commandLine();
+        PrintWriter out = CheckedStdout.writer(new FileOutputStream(FileDescriptor.out));
+        cl.setOut(out);
+        int code;
+        try {
+            code = cl.execute(args);
+            out.flush();
+        } catch (CheckedStdout.Failed e) {
+            code = stdoutFailed(e, cl.getErr());
+        }
+        System.exit(code);
+    }
+
+    /** A closed pipe stops quietly, as Unix tools do; any other failed write is an error. */
+    static int stdoutFailed(CheckedStdout.Failed e, PrintWriter err) {
+        if (e.readerClosed()) {
+            return ExitCodes.STDOUT_CLOSED;
+        }
+        err.println("cvkit: stdout: write failed (" + e.reason() + ")");
+        err.flush();
+        return ExitCodes.INPUT_FAILED;
     }
 
     /** Whether process-wide settings (such as compiler choices) are cvkit's to make. */
@@ -42,7 +65,7 @@ public final class Main {
 
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         PrintWriter err = ex.getCommandLine().getErr();
-        err.println("cvkit: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+        err.println("cvkit: " + ErrorText.oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return ExitCodes.USAGE;
     }
@@ -54,14 +77,21 @@ public final class Main {
             ex.printStackTrace(err);
         }
         int code;
+        if (ex instanceof CheckedStdout.Failed f) {
+            return stdoutFailed(f, err);
+        }
         if (ex instanceof UserError ue) {
-            err.println("cvkit: " + ue.getMessage());
+            err.println("cvkit: " + ErrorText.oneLine(ue.getMessage()));
             code = ue.exitCode();
         } else if (ex instanceof UncheckedIOException uio && uio.getCause() instanceof NoSuchFileException nsf) {
-            err.println("cvkit: " + nsf.getFile() + ": no such file");
+            err.println("cvkit: " + ErrorText.escape(nsf.getFile()) + ": no such file");
             code = ExitCodes.USAGE;
+        } else if (ex instanceof IOException io) {
+            // the file system failed us (full disk, permissions, a vanished folder): not a bug
+            err.println("cvkit: " + ErrorText.ioMessage(io));
+            code = ExitCodes.INPUT_FAILED;
         } else {
-            err.println("cvkit: internal error: " + ex + (debug ? "" : " (rerun with --debug for details)"));
+            err.println("cvkit: internal error: " + ErrorText.oneLine(ex.toString()) + (debug ? "" : " (rerun with --debug for details)"));
             code = ExitCodes.INTERNAL;
         }
         err.flush();

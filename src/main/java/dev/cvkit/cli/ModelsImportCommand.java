@@ -65,15 +65,19 @@ public final class ModelsImportCommand implements Callable<Integer> {
         if (!Files.exists(path)) {
             throw new UserError(path + ": no such file or folder", ExitCodes.USAGE);
         }
-        if (Files.exists(out) && Files.isSameFile(out, path)) {
-            throw new UserError(out + ": --out would overwrite the input", ExitCodes.USAGE);
-        }
+        OutputPlan plan = new OutputPlan(java.util.List.of(), p -> false, spec.commandLine().getErr(), true).reads("source", path);
+        plan.file("--out", out); // a folder, or a place that cannot be written, is found before the import
         TfjsModelImporter.Dtype storage = switch (dtype.toLowerCase(java.util.Locale.ROOT)) {
             case "source" -> TfjsModelImporter.Dtype.SOURCE;
             case "f32" -> TfjsModelImporter.Dtype.F32;
             default -> throw new UserError("--dtype " + dtype + ": unknown (source or f32)", ExitCodes.USAGE);
         };
         TfjsModelImporter.Imported m = TfjsModelImporter.importModel(path, a);
+        OutputPlan sources = new OutputPlan(java.util.List.of(), p -> false, spec.commandLine().getErr(), true);
+        for (Path read : TfjsModelImporter.sourceFiles(m, path, a)) {
+            sources.reads("source", read);
+        }
+        sources.file("--out", out); // never over a manifest or shard it was made from
         TfjsModelImporter.write(m, out, storage);
         long params = m.tensors().values().stream().mapToLong(t -> t.numel()).sum();
         JsonNode prov = m.config().get("provenance");

@@ -22,4 +22,7 @@ public final class OutputOptions {
 
     @Option(names = "--save", paramLabel = "DIR", description = "Write annotated images to DIR, keeping each input's relative path.")
     public Path save;
+
+    @Option(names = "--exist-ok", description = "Write into a --save folder that already holds files (default: a new numbered folder, DIR2, DIR3 ...).")
+    public boolean existOk;
 }

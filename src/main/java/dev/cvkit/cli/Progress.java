@@ -112,4 +112,14 @@ public final class Progress {
     }
 
     public synchronized long failed() { return failed; }
+
+    /** A warning line ({@code cvkit: ...}) unless --quiet. */
+    public synchronized void note(String message) {
+        if (quiet) {
+            return;
+        }
+        clearLine();
+        err.println("cvkit: " + message);
+        err.flush();
+    }
 }

@@ -124,10 +124,13 @@ public final class ProposeCommand implements Callable<Integer> {
         if (output.strict && output.gt == null) {
             throw new UserError("--strict checks --coco against --gt: give --gt DATASET.json too", ExitCodes.USAGE);
         }
-        GroundTruth gt = output.gt == null ? null : GroundTruth.load(output.gt);
         LeftOut.Tally leftOut = new LeftOut.Tally();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        OutputPlan plan = new OutputPlan(input.inputs, InputWalker::isImageName, err, run.quiet).reads("--gt", output.gt);
+        output.coco = plan.file("--coco", output.coco);
+        output.save = plan.folder("--save", output.save, output.existOk);
+        GroundTruth gt = output.gt == null ? null : GroundTruth.load(output.gt);
         StageTimes times = new StageTimes();
         Progress progress = new Progress(err, "propose", run.quiet).times(times);
         InputCount.start(input.inputs, InputWalker::isImageName, progress);
@@ -143,7 +146,7 @@ public final class ProposeCommand implements Callable<Integer> {
             } else if (format == OutputFormat.CSV) {
                 out.println("file,rank,x,y,w,h");
             }
-            int code = BatchRunner.run(InputWalker.images(input.inputs, System.in), threads,
+            int code = BatchRunner.run(plan.items(InputWalker.images(input.inputs, System.in)), threads,
                     item -> process(item, records, times),
                     (item, r) -> {
                         imageIndex[0]++;

@@ -1,10 +1,10 @@
 package dev.cvkit.image;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import dev.cvkit.io.AtomicFiles;
+import dev.cvkit.io.TempFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -26,10 +26,11 @@ public final class VideoWriter implements AutoCloseable {
 
     /** {@code target}'s extension must be one of {@link #extensionFor}'s results. */
     public VideoWriter(Path target, int width, int height, double fps) throws IOException {
-        this.target = target.toAbsolutePath();
+        this.target = AtomicFiles.destination(target);
         Files.createDirectories(this.target.getParent());
         String ext = extension(target);
-        this.tmp = Files.createTempFile(this.target.getParent(), "." + this.target.getFileName() + ".", "." + ext);
+        // registered for deletion on SIGINT/SIGTERM, and rw-r--r-- like every other output
+        this.tmp = TempFiles.create(this.target, "." + ext);
         recorder = new FFmpegFrameRecorder(tmp.toFile(), width, height);
         avutil.av_log_set_level(avutil.AV_LOG_QUIET); // after javacv's setup: no FFmpeg chatter on stderr
         if (ext.equals("avi")) {
@@ -46,7 +47,7 @@ public final class VideoWriter implements AutoCloseable {
         try {
             recorder.start();
         } catch (FFmpegFrameRecorder.Exception e) {
-            Files.deleteIfExists(tmp);
+            TempFiles.discard(tmp);
             throw new IOException("cannot write video " + target + " (" + e.getMessage() + ")", e);
         }
     }
@@ -82,11 +83,7 @@ public final class VideoWriter implements AutoCloseable {
         } catch (FFmpegFrameRecorder.Exception e) {
             throw new IOException("cannot finish video " + target + " (" + e.getMessage() + ")", e);
         }
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.install(tmp, target);
         committed = true;
     }
 
@@ -98,7 +95,7 @@ public final class VideoWriter implements AutoCloseable {
             } catch (FFmpegFrameRecorder.Exception ignored) {
                 // the partial file is deleted below
             }
-            Files.deleteIfExists(tmp);
+            TempFiles.discard(tmp);
         }
     }
 }

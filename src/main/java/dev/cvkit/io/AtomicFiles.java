@@ -1,32 +1,27 @@
 package dev.cvkit.io;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files so that readers only ever see the old file or the complete new one: the bytes
  * go to a temporary file in the same folder, which is then renamed over the target.
+ *
+ * <p>Renaming is done only over a regular file (or where nothing is yet). A symlink is followed
+ * and its target replaced, never the link itself. A device, FIFO or socket (such as /dev/null
+ * or /dev/stdout) is written straight into: renaming over it would replace the device node with
+ * a regular file. A folder is refused.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
-
-    /**
-     * A temporary file beside the target. createTempFile makes it owner-only (0600); outputs are
-     * ordinary files, so they get the usual rw-r--r-- where the file system has POSIX permissions.
-     */
-    private static Path createTemp(Path dir, Path target) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: keep its defaults
-        }
-        return tmp;
-    }
 
     /** Something that writes the whole content to a stream. */
     @FunctionalInterface
@@ -39,31 +34,101 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Writer writer) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = createTemp(dir, abs);
-        boolean done = false;
-        try {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+        Path real = destination(target);
+        if (isSpecial(real)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(real, StandardOpenOption.WRITE), 1 << 16)) {
                 writer.write(out);
             }
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        Files.createDirectories(real.getParent());
+        Path tmp = TempFiles.create(real, ".tmp");
+        boolean done = false;
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+                writer.write(out);
             }
+            moveInto(tmp, real);
             done = true;
         } finally {
             if (!done) {
-                Files.deleteIfExists(tmp);
+                TempFiles.discard(tmp);
             }
         }
     }
 
     /**
+     * Where the bytes for {@code target} go: its absolute path with symlinks followed (also a
+     * dangling one, to the file it names). Refuses a folder.
+     */
+    public static Path destination(Path target) throws IOException {
+        Path p = target.toAbsolutePath().normalize();
+        for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+            if (hops > 40) {
+                throw new FileSystemException(target.toString(), null, "too many levels of symbolic links");
+            }
+            Path link = Files.readSymbolicLink(p);
+            p = p.getParent().resolve(link).normalize();
+        }
+        if (Files.isDirectory(p)) {
+            throw new FileSystemException(target.toString(), null, "is a folder, not a file");
+        }
+        return p;
+    }
+
+    /** A device, FIFO or socket: written in place, never renamed over. */
+    public static boolean isSpecial(Path real) {
+        return Files.exists(real) && !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Puts a finished temporary file (from {@link TempFiles#create}) in place at {@code real} (a
+     * {@link #destination}): renamed over a regular file or nothing, copied into a device or FIFO.
+     */
+    public static void install(Path tmp, Path real) throws IOException {
+        if (isSpecial(real)) {
+            try (OutputStream out = Files.newOutputStream(real, StandardOpenOption.WRITE)) {
+                Files.copy(tmp, out);
+            } finally {
+                TempFiles.discard(tmp);
+            }
+            return;
+        }
+        moveInto(tmp, real);
+    }
+
+    /** Renames {@code tmp} over {@code real}, a regular file or nothing. */
+    static void moveInto(Path tmp, Path real) throws IOException {
+        try {
+            Files.move(tmp, real, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, real, StandardCopyOption.REPLACE_EXISTING);
+        }
+        TempFiles.renamed(tmp);
+    }
+
+    /**
+     * Fails now, before any work, where a later write of {@code target} would fail: its folder
+     * cannot be made or written, or it is a folder itself.
+     */
+    public static void checkWritable(Path target) throws IOException {
+        Path real = destination(target);
+        if (isSpecial(real)) {
+            if (!Files.isWritable(real)) {
+                throw new FileSystemException(target.toString(), null, "not writable");
+            }
+            return;
+        }
+        Files.createDirectories(real.getParent());
+        Path probe = TempFiles.create(real, ".tmp");
+        TempFiles.discard(probe);
+    }
+
+    /**
      * An output written as it is produced (e.g. a COCO results file for a whole batch) that
      * appears under its name only on {@link #commit()}; closing without committing discards it.
+     * A device or FIFO target is written straight into as the bytes come.
      */
     public static final class Pending implements AutoCloseable {
         private final Path target;
@@ -72,29 +137,45 @@ public final class AtomicFiles {
         private boolean committed;
 
         public Pending(Path target) throws IOException {
-            this.target = target.toAbsolutePath();
+            this.target = destination(target);
+            if (isSpecial(this.target)) {
+                this.tmp = null;
+                this.out = new BufferedOutputStream(Files.newOutputStream(this.target, StandardOpenOption.WRITE), 1 << 16);
+                return;
+            }
             Files.createDirectories(this.target.getParent());
-            this.tmp = createTemp(this.target.getParent(), this.target);
-            this.out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            this.tmp = TempFiles.create(this.target, ".tmp");
+            OutputStream o;
+            try {
+                o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+            } catch (IOException | RuntimeException e) {
+                TempFiles.discard(tmp);
+                throw e;
+            }
+            this.out = o;
         }
 
         public OutputStream stream() { return out; }
 
         public void commit() throws IOException {
             out.close();
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            if (tmp != null) {
+                moveInto(tmp, target);
             }
             committed = true;
         }
 
         @Override
         public void close() throws IOException {
-            if (!committed) {
-                out.close();
-                Files.deleteIfExists(tmp);
+            if (committed) {
+                return;
+            }
+            try {
+                out.close(); // may fail (a full disk): the temporary file goes all the same
+            } finally {
+                if (tmp != null) {
+                    TempFiles.discard(tmp);
+                }
             }
         }
     }

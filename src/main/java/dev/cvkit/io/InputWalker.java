@@ -28,7 +28,7 @@ import java.util.function.Predicate;
  * skipped); globs; '-' reads one path per line from stdin. Paths that do not exist become
  * {@link InputItem#error() failed} items so the rest of the batch still runs.
  */
-public final class InputWalker implements Iterator<InputItem> {
+public final class InputWalker implements Iterator<InputItem>, SkipCount {
     /** File name extensions treated as images when walking folders. */
     public static final Set<String> IMAGE_EXTENSIONS = Set.of(
             "jpg", "jpeg", "jpe", "png", "bmp", "dib", "tif", "tiff", "webp", "pgm", "ppm", "pbm", "pnm",
@@ -37,6 +37,7 @@ public final class InputWalker implements Iterator<InputItem> {
     private final Deque<Source> stack = new ArrayDeque<>();
     private final Predicate<Path> accept;
     private InputItem next;
+    private long skippedSpecial;
 
     /** A pending producer of items: one spec, the stdin list, or a folder being walked. */
     private interface Source {
@@ -56,6 +57,15 @@ public final class InputWalker implements Iterator<InputItem> {
     /** Walks image files only. */
     public static InputWalker images(List<String> specs, InputStream stdin) {
         return new InputWalker(specs, stdin, InputWalker::isImageName);
+    }
+
+    /**
+     * How many FIFOs, devices and sockets a folder walk has passed over so far: reading one
+     * could block forever, so only regular files (and symlinks to them) are taken.
+     */
+    @Override
+    public long skippedSpecial() {
+        return skippedSpecial;
     }
 
     public static boolean isImageName(Path p) {
@@ -126,7 +136,7 @@ public final class InputWalker implements Iterator<InputItem> {
                     return stack.peek().poll();
                 }
                 if (Files.exists(p)) {
-                    return new InputItem(spec, p, relativeOf(p.getFileName()), null);
+                    return fileItem(spec, p, relativeOf(p.getFileName()));
                 }
                 if (isGlob(spec)) {
                     List<Path> matches = glob(spec);
@@ -153,12 +163,22 @@ public final class InputWalker implements Iterator<InputItem> {
                         stack.push(walk);
                         return first;
                     }
-                } else {
+                } else if (Files.isRegularFile(p)) {
                     return new InputItem(p.toString(), p, relativeOf(p.getFileName()), null);
+                } else {
+                    skippedSpecial++;
                 }
             }
             return null;
         };
+    }
+
+    /** A file named on the command line or stdin: read only if it is a regular file (a FIFO would block). */
+    private static InputItem fileItem(String given, Path p, Path relative) {
+        if (!Files.isRegularFile(p)) {
+            return InputItem.failed(given, "not a regular file (a FIFO, device or socket): not read");
+        }
+        return new InputItem(given, p, relative, null);
     }
 
     private static Path relativeOf(Path p) {
@@ -210,36 +230,59 @@ public final class InputWalker implements Iterator<InputItem> {
         private final Deque<Iterator<Path>> levels = new ArrayDeque<>();
         private final Set<Path> visited = new HashSet<>();
 
-        FolderWalk(String givenRoot, Path root) throws IOException {
+        private InputItem pendingError;
+
+        FolderWalk(String givenRoot, Path root) {
             this.givenRoot = givenRoot;
             this.root = root;
-            enter(root);
+            pendingError = enter(root);
         }
 
-        private void enter(Path dir) throws IOException {
+        /** Lists {@code dir}; returns a failed item when it cannot be read (permissions), else null. */
+        private InputItem enter(Path dir) {
             Path real;
             try {
                 real = dir.toRealPath();
             } catch (IOException e) {
-                return;
+                return failed(dir, "cannot resolve folder (" + e.getClass().getSimpleName() + ")");
             }
             if (!visited.add(real)) {
-                return; // symlink loop or a folder reached twice
+                return null; // symlink loop or a folder reached twice
             }
             List<Path> entries = new ArrayList<>();
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
                     entries.add(p);
                 }
-            } catch (IOException e) {
-                return; // unreadable folder: nothing to list under it
+            } catch (java.nio.file.AccessDeniedException e) {
+                return failed(dir, "cannot read folder: permission denied");
+            } catch (IOException | UncheckedIOException e) {
+                return failed(dir, "cannot read folder (" + e.getMessage() + ")");
             }
             entries.sort((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
             levels.push(entries.iterator());
+            return null;
+        }
+
+        private InputItem failed(Path dir, String why) {
+            return InputItem.failed(given(dir), why);
+        }
+
+        private String given(Path p) {
+            if (p.equals(root)) {
+                return givenRoot;
+            }
+            Path rel = root.relativize(p);
+            return givenRoot.endsWith("/") ? givenRoot + rel : givenRoot + "/" + rel;
         }
 
         @Override
-        public InputItem poll() throws IOException {
+        public InputItem poll() {
+            if (pendingError != null) {
+                InputItem e = pendingError;
+                pendingError = null;
+                return e;
+            }
             while (!levels.isEmpty()) {
                 Iterator<Path> it = levels.peek();
                 if (!it.hasNext()) {
@@ -248,11 +291,18 @@ public final class InputWalker implements Iterator<InputItem> {
                 }
                 Path p = it.next();
                 if (Files.isDirectory(p)) {
-                    enter(p);
-                } else if (accept.test(p)) {
-                    Path rel = root.relativize(p);
-                    String given = givenRoot.endsWith("/") ? givenRoot + rel : givenRoot + "/" + rel;
-                    return new InputItem(given, p, rel, null);
+                    InputItem error = enter(p);
+                    if (error != null) {
+                        return error;
+                    }
+                } else if (!accept.test(p)) {
+                    continue;
+                } else if (Files.isRegularFile(p)) {
+                    return new InputItem(given(p), p, root.relativize(p), null);
+                } else if (Files.exists(p)) {
+                    skippedSpecial++; // a FIFO, device or socket with an image name
+                } else {
+                    return failed(p, "broken symbolic link");
                 }
             }
             return null;

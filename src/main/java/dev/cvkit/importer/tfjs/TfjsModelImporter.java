@@ -109,6 +109,17 @@ public final class TfjsModelImporter {
                 dtype == Dtype.SOURCE ? m.compact() : Map.of());
     }
 
+    /** Every file an import of {@code m} read: the manifest or model.json and its shards. */
+    public static List<Path> sourceFiles(Imported m, Path path, Architecture arch) {
+        Path folder = resolve(path, arch).toAbsolutePath().getParent();
+        List<Path> files = new java.util.ArrayList<>();
+        files.add(resolve(path, arch));
+        for (JsonNode f : m.config().path("provenance").path("files")) {
+            files.add(folder.resolve(f.path("name").asText()));
+        }
+        return files;
+    }
+
     static Path resolve(Path path, Architecture arch) {
         if (!Files.isDirectory(path)) {
             return path;
