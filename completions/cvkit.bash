@@ -216,7 +216,9 @@ function _picocli_cvkit_detect() {
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '--timings' '--strict' '--exist-ok' '--blur' '-h' '--help' '-V' '--version'"
   local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--conf' '--iou' '--max-det' '--classes' '--format' '--coco' '--gt' '--save' '--crop' '--vid-stride'"
-  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+  local NAMEFILE_option_args=("face" "face-ssd" "face-tiny" "nanodet") # --model values
+  local NAMES_option_args=("person" "bicycle" "car" "motorcycle" "airplane" "bus" "train" "truck" "boat" "traffic light" "fire hydrant" "stop sign" "parking meter" "bench" "bird" "cat" "dog" "horse" "sheep" "cow" "elephant" "bear" "zebra" "giraffe" "backpack" "umbrella" "handbag" "tie" "suitcase" "frisbee" "skis" "snowboard" "sports ball" "kite" "baseball bat" "baseball glove" "skateboard" "surfboard" "tennis racket" "bottle" "wine glass" "cup" "fork" "knife" "spoon" "bowl" "banana" "apple" "sandwich" "orange" "broccoli" "carrot" "hot dog" "pizza" "donut" "cake" "chair" "couch" "potted plant" "bed" "dining table" "toilet" "tv" "laptop" "mouse" "remote" "keyboard" "cell phone" "microwave" "oven" "toaster" "sink" "refrigerator" "book" "clock" "vase" "scissors" "teddy bear" "hair drier" "toothbrush") # --classes values
+  local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -231,7 +233,9 @@ function _picocli_cvkit_detect() {
       return
       ;;
     '--model')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${NAMEFILE_option_args[@]}" ) )
+      return $?
       ;;
     '--conf')
       return
@@ -243,7 +247,9 @@ function _picocli_cvkit_detect() {
       return
       ;;
     '--classes')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${NAMES_option_args[@]}" ) )
+      return $?
       ;;
     '--format')
       local IFS=$'\n'
@@ -299,7 +305,7 @@ function _picocli_cvkit_propose() {
   local arg_opts="'--max-pixels' '--method' '--mode' '--max-side' '--top' '--min-size' '--window-scales' '--window-aspects' '--window-stride' '--format' '--coco' '--gt' '--save' '--draw' '--threads' '--seed'"
   local M_option_args=("selective-search" "sliding-window" "opencv") # --method values
   local MODE_option_args=("SINGLE" "FAST" "QUALITY") # --mode values
-  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+  local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -387,7 +393,7 @@ function _picocli_cvkit_classify() {
   local commands=""
   local flag_opts="'--exist-ok' '-q' '--quiet' '--debug' '--timings' '-h' '--help' '-V' '--version'"
   local arg_opts="'--model' '--top' '--format' '--save' '--max-pixels' '--threads' '--seed'"
-  local FORMAT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+  local FORMAT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -441,6 +447,7 @@ function _picocli_cvkit_train() {
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'--task' '--arch' '--data' '--val' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
+  local NAME_option_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2") # --arch values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -449,7 +456,9 @@ function _picocli_cvkit_train() {
       return
       ;;
     '--arch')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${NAME_option_args[@]}" ) )
+      return $?
       ;;
     '--data')
       local IFS=$'\n'
@@ -550,6 +559,8 @@ function _picocli_cvkit_eval() {
   local flag_opts="'--strict' '--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
   local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
+  local FORMAT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
+  local M_option_args=("face" "face-ssd" "face-tiny" "nanodet") # --model values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -590,10 +601,14 @@ function _picocli_cvkit_eval() {
       return
       ;;
     '--format')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FORMAT_option_args[@]}" ) )
+      return $?
       ;;
     '--model')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${M_option_args[@]}" ) )
+      return $?
       ;;
     '--data')
       local IFS=$'\n'
@@ -651,7 +666,7 @@ function _picocli_cvkit_models() {
   local commands="summary import"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts="'--format'"
-  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+  local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -681,7 +696,7 @@ function _picocli_cvkit_bench() {
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'--threads' '--seed' '--format' '--reps' '--min-rep-s' '--case'"
-  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+  local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -726,7 +741,7 @@ function _picocli_cvkit_models_summary() {
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
   local arg_opts="'--input' '--classes' '--format' '--threads' '--seed'"
-  local FMT_option_args=("TEXT" "JSONL" "JSON" "CSV") # --format values
+  local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -749,11 +764,17 @@ function _picocli_cvkit_models_summary() {
       return
       ;;
   esac
+  local NAME_pos_param_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "face-ssd" "face-tiny" "nanodet") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "summary" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      positionals=$( compReplyArray "${NAME_pos_param_args[@]}" )
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

@@ -45,8 +45,10 @@ public final class TrainingRun {
         Dataset all = Datasets.open(req.data(), "train", null, req.maxPixels());
         Dataset train = all;
         Dataset val = null;
-        if (req.val() != null) {
-            val = Datasets.open(req.val(), valSplit(req.val()), all.classes(), req.maxPixels());
+        // --data D with D/train/ and D/val/ validates on D/val/, as --val D would
+        Path valPath = req.val() != null ? req.val() : Datasets.hasSplit(req.data(), "val") ? req.data() : null;
+        if (valPath != null) {
+            val = Datasets.open(valPath, valSplit(valPath), all.classes(), req.maxPixels());
         } else if (cfg.valSplit() > 0) {
             Subset[] parts = Subset.split(all, cfg.valSplit(), cfg.seed());
             train = parts[0];
@@ -57,8 +59,8 @@ public final class TrainingRun {
         ClassifierModel model = new ClassifierModel(Architectures.parse(cfg.arch()).cliName(), all.classes(), prep,
                 factory.create(cfg.arch(), all.classes().size(), prep.channels(), prep.height(), prep.width()), null);
         ClassifierTrainer.DataInfo info = new ClassifierTrainer.DataInfo(abs(req.data()),
-                req.val() == null ? null : abs(req.val()), req.data().toString(),
-                req.val() == null ? null : req.val().toString(), describe(train, val, req));
+                valPath == null ? null : abs(valPath), req.data().toString(),
+                valPath == null ? null : valPath.toString(), describe(train, val, req));
         Path out = outDir.create();
         ClassifierTrainer t = new ClassifierTrainer(model, cfg, train, val, info, out, threads, command, listener);
         return new Ready(t, out, info.describe());

@@ -34,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "text or jsonl (default: text on a terminal, jsonl when piped).")
+    @Option(names = "--format", paramLabel = "FMT", completionCandidates = Completions.Formats.class, description = "text or jsonl (default: text on a terminal, jsonl when piped).")
     OutputFormat format;
 
     @Option(names = "--reps", paramLabel = "N", defaultValue = "5", description = "Timed repetitions, median reported (default: ${DEFAULT-VALUE}).")

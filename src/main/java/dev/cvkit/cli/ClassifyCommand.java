@@ -35,12 +35,14 @@ import picocli.CommandLine.Spec;
         description = "Classify images with a model trained by 'cvkit train' (default: the bundled LeNet-5 digit classifier).",
         footerHeading = "%nExamples:%n",
         footer = {
-            "  cvkit classify samples/digits/                               a table on a terminal",
-            "  cvkit classify --model runs/classify/lenet5/best.safetensors photos/ --top 3 --format csv",
-            "  find scans -name '*.png' | cvkit classify - | jq -r '.predictions[0].class'",
-            "  cvkit classify samples/digits/ --save labelled/             each image with its label drawn",
-            "",
-            "Exit codes: 0 ok; 1 some input failed (the others are still classified); 2 usage error or bad model."})
+                "  cvkit classify samples/digits/               # a table on a terminal",
+                "  cvkit classify --model runs/classify/lenet5/best.safetensors photos/ \\",
+                "      --top 3 --format csv",
+                "  find scans -name '*.png' | cvkit classify - | jq -r '.predictions[0].class'",
+                "  cvkit classify samples/digits/ --save labelled/   # each with its label",
+                "",
+                "Exit codes: 0 ok; 1 some input failed (the others are still classified);",
+                "2 usage error or bad model."})
 public final class ClassifyCommand implements Callable<Integer> {
     /** The bundled model, looked up in the working folder and beside the cvkit installation. */
     static final String DEFAULT_MODEL = "models/lenet5-mnist.safetensors";
@@ -55,7 +57,8 @@ public final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "K", defaultValue = "1", description = "Report the K most probable classes (default: ${DEFAULT-VALUE}).")
     int top;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "text (table), jsonl, json or csv (default: text on a terminal, jsonl in a pipe).")
+    @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = Completions.Formats.class,
+            description = "text (or table), jsonl, json or csv (default: text on a terminal, jsonl in a pipe).")
     OutputFormat format;
 
     @Option(names = "--save", paramLabel = "DIR", description = "Write each image with its label drawn into DIR (keeping relative paths).")

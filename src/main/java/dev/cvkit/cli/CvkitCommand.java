@@ -15,13 +15,13 @@ import picocli.CommandLine.Spec;
                 ModelsCommand.class, BenchCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  cvkit detect samples/                        objects in every photo (NanoDet, 80 COCO classes)",
-                "  cvkit detect --model face --blur --save out/ photos/   anonymise faces",
-                "  cvkit propose samples/ | jq -c '.proposals[:5]'      selective-search boxes as JSON Lines",
-                "  cvkit classify samples/digits/               the bundled LeNet-5 digit classifier",
-                "  cvkit train --task classify --arch lenet5 --data DIR --epochs 10 --out runs/lenet",
-                "  cvkit eval --gt gt.json --dt results.json --min AP=0.30   gate a CI job on COCO AP",
-                "  cvkit models summary resnet18                layer table: shapes, parameters, multiply-adds",
+                "  cvkit detect samples/              # objects in every photo (80 COCO classes)",
+                "  cvkit detect --model face --blur --save out/ photos/    # anonymise faces",
+                "  cvkit propose samples/ | jq -c '.proposals[:5]'   # selective-search boxes",
+                "  cvkit classify samples/digits/     # the bundled LeNet-5 digit classifier",
+                "  cvkit train --task classify --arch lenet5 --data DIR --epochs 10",
+                "  cvkit eval --gt gt.json --dt results.json --min AP=0.30   # gate a CI job",
+                "  cvkit models summary resnet18      # shapes, parameters, multiply-adds",
                 "",
                 "Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 quality gate missed."})
 public final class CvkitCommand implements Runnable {

@@ -45,13 +45,15 @@ import picocli.CommandLine.Spec;
         description = "Detect objects with a pretrained detector: NanoDet (80 COCO classes) by default, faces with --model face.",
         footerHeading = "%nExamples:%n",
         footer = {
-                "  cvkit detect samples/                             people, dogs, bicycles... as a table",
-                "  cvkit detect --model face --blur --save out/ photos/   anonymise faces",
+                "  cvkit detect samples/                # people, dogs, bicycles... as a table",
+                "  cvkit detect --model face --blur --save out/ photos/    # anonymise faces",
                 "  cvkit detect samples/ --classes person,dog --conf 0.5 --format jsonl",
+                "  cvkit detect samples/ --classes 0,16   # the same classes by index",
                 "  cvkit detect samples/ --coco dets.json --gt samples/gt.json",
                 "  cvkit detect --model face --blur --save out/ --vid-stride 2 clip.mp4",
                 "",
-                "Models: nanodet (default), face (= face-ssd, SSD-MobileNetV1), face-tiny, or a .safetensors file."})
+                "Models: nanodet (default), face (= face-ssd, SSD-MobileNetV1), face-tiny,",
+                "or a .safetensors model file (see 'cvkit models')."})
 public final class DetectCommand implements Callable<Integer> {
     private static final java.util.function.Predicate<Path> MEDIA = p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,7 +70,7 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     TimingOptions timing;
 
-    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "nanodet",
+    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "nanodet", completionCandidates = Completions.Detectors.class,
             description = "nanodet, face, face-ssd, face-tiny or a model file (default: ${DEFAULT-VALUE}).")
     String model;
 
@@ -81,10 +83,12 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--max-det", paramLabel = "N", description = "At most N detections per image (default: the model's, 100).")
     Integer maxDet;
 
-    @Option(names = "--classes", paramLabel = "NAMES", split = ",", description = "Keep only these classes, e.g. person,dog.")
+    @Option(names = "--classes", paramLabel = "NAMES", split = ",", completionCandidates = Completions.CocoClassNames.class,
+            description = "Keep only these classes, by name or by 0-based index into the model's classes, e.g. person,dog or 0,16.")
     List<String> classes;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "text, jsonl, json or csv (default: text on a terminal, jsonl in a pipe).")
+    @Option(names = "--format", paramLabel = "FMT", completionCandidates = Completions.Formats.class,
+            description = "text (or table), jsonl, json or csv (default: text on a terminal, jsonl in a pipe).")
     OutputFormat format;
 
     @Option(names = "--coco", paramLabel = "FILE", description = "Also write all detections as COCO results JSON.")
@@ -203,6 +207,13 @@ public final class DetectCommand implements Callable<Integer> {
         Set<Integer> keep = new HashSet<>();
         for (String c : classes) {
             int i = det.classes().indexOf(c.trim());
+            if (i < 0 && c.trim().matches("[0-9]{1,9}")) { // an index, as Ultralytics' --classes takes
+                i = Integer.parseInt(c.trim());
+                if (i >= det.classes().size()) {
+                    throw new UserError("--classes: index " + i + " is out of range: this model has " + det.classes().size()
+                            + " classes (0-" + (det.classes().size() - 1) + ")", ExitCodes.USAGE);
+                }
+            }
             if (i < 0) {
                 throw new UserError("--classes: '" + c.trim() + "' is not a class of this model (" + preview(det.classes()) + ")", ExitCodes.USAGE);
             }

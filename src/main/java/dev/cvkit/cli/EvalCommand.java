@@ -51,16 +51,22 @@ import picocli.CommandLine.Spec;
             "Classifier mode (--model CLASSIFIER + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  cvkit eval --gt instances_val.json --dt results.json",
-            "  cvkit eval --gt gt.json --dt masks.json --iou-type segm --per-class --format json",
-            "  cvkit detect photos/ | tee det.jsonl; cvkit eval --gt gt.json --dt det.jsonl --min AP=0.30,AP50=0.50",
-            "  cvkit propose samples/ > props.jsonl; cvkit eval --proposals props.jsonl --gt samples/gt.json",
-            "  cvkit eval --model nanodet --data samples/gt.json --min AP50=0.80",
-            "  cvkit eval --model face --data faces/instances.json --images faces/img --per-class --plots pr/",
-            "  cvkit eval --model runs/classify/lenet5/best.safetensors --data data/cache/mnist --split test --min top1=0.99",
-            "",
-            "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth; 2 usage error or",
-            "missing file; 3 a --min gate was missed."})
+                "  cvkit eval --gt instances_val.json --dt results.json",
+                "  cvkit eval --gt gt.json --dt masks.json --iou-type segm --per-class \\",
+                "      --format json",
+                "  cvkit detect photos/ > det.jsonl",
+                "  cvkit eval --gt gt.json --dt det.jsonl --min AP=0.30,AP50=0.50",
+                "  cvkit propose samples/ > props.jsonl",
+                "  cvkit eval --proposals props.jsonl --gt samples/gt.json",
+                "  cvkit eval --model nanodet --data samples/gt.json --min AP50=0.80",
+                "  cvkit eval --model face --data faces/instances.json --images faces/img \\",
+                "      --per-class --plots pr/",
+                "  cvkit eval --model runs/classify/lenet5/best.safetensors \\",
+                "      --data data/cache/mnist --split test --min top1=0.99",
+                "",
+                "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth",
+                "(or, with --strict, names images or categories it lacks); 2 usage error or",
+                "missing file; 3 a --min gate was missed."})
 public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -102,11 +108,11 @@ public final class EvalCommand implements Callable<Integer> {
                     + "Stats: AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl; classifier mode: top1 top5 precision recall f1.")
     Map<String, Double> min = new LinkedHashMap<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (pycocotools' 12-line summary; a table in proposal mode), json, or csv in proposal mode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", completionCandidates = Completions.Formats.class,
+            description = "text or table (pycocotools' 12-line summary; a table in proposal mode), json, or csv in proposal mode (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--model", paramLabel = "M",
+    @Option(names = "--model", paramLabel = "M", completionCandidates = Completions.Detectors.class,
             description = "A detector (nanodet, face, face-ssd, face-tiny or a detector model file) or a classifier trained by 'cvkit train'.")
     String model;
 
@@ -161,7 +167,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private boolean jsonFormat() {
         return switch (format.toLowerCase(Locale.ROOT)) {
-            case "text" -> false;
+            case "text", "table" -> false;
             case "json", "jsonl" -> true;
             default -> throw usage("--format must be text or json, got '" + format + "'");
         };
@@ -169,8 +175,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     private OutputFormat proposalFormat() {
         try {
-            return OutputFormat.valueOf(format.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+            return OutputFormat.parse(format);
+        } catch (picocli.CommandLine.TypeConversionException e) {
             throw usage("--format must be text, json or csv, got '" + format + "'");
         }
     }
@@ -225,7 +231,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private int runCoco() {
         boolean json = switch (format.toLowerCase(Locale.ROOT)) {
-            case "text" -> false;
+            case "text", "table" -> false;
             case "json", "jsonl" -> true;
             default -> throw usage("--format must be text or json, got '" + format + "'");
         };

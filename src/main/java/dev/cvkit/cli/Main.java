@@ -55,6 +55,7 @@ public final class Main {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new CvkitCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.registerConverter(OutputFormat.class, OutputFormat::parse);
         cl.setUsageHelpAutoWidth(true);
         cl.setExecutionExceptionHandler(Main::handleExecutionException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
@@ -65,9 +66,27 @@ public final class Main {
 
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         PrintWriter err = ex.getCommandLine().getErr();
-        err.println("cvkit: " + ErrorText.oneLine(ex.getMessage()) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+        err.println("cvkit: " + ErrorText.oneLine(message(ex)) + didYouMean(ex)
+                + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         err.flush();
         return ExitCodes.USAGE;
+    }
+
+    /** The error; a word where a command should be is an unknown command rather than picocli's "unmatched arguments". */
+    private static String message(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !ex.getCommandLine().getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+            return "unknown command '" + u.getUnmatched().get(0) + "'";
+        }
+        return ex.getMessage();
+    }
+
+    /** Picocli's best suggestion for a mistyped option or subcommand, as {@code "; did you mean --threads?"}, or "". */
+    static String didYouMean(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getSuggestions().isEmpty()) {
+            return "";
+        }
+        return "; did you mean " + u.getSuggestions().get(0) + "?";
     }
 
     private static int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {

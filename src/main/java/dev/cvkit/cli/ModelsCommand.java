@@ -12,6 +12,7 @@ import dev.cvkit.models.Summary;
 import dev.cvkit.tensor.Parallel;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -21,59 +22,104 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cvkit models}: lists the architectures; {@code models summary NAME} prints a layer table. */
+/** {@code cvkit models}: lists the classifier architectures and the detectors; {@code models summary NAME} prints a layer table. */
 @Command(name = "models", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "List the classification architectures cvkit builds.",
+        description = "List the classification architectures cvkit builds and the bundled detectors.",
         subcommands = {ModelsCommand.SummaryCommand.class, ModelsImportCommand.class},
         footerHeading = "%nExamples:%n",
-        footer = {"  cvkit models", "  cvkit models summary resnet18", "  cvkit models import --from tfjs PATH --arch nanodet --out models/nanodet.safetensors", "  cvkit models summary alexnet --format json | jq .layers[0]"})
+        footer = {
+                "  cvkit models",
+                "  cvkit models summary resnet18",
+                "  cvkit models summary nanodet",
+                "  cvkit models import --from tfjs PATH --arch nanodet \\",
+                "      --out models/nanodet.safetensors",
+                "  cvkit models summary alexnet --format json | jq .layers[0]"})
 public final class ModelsCommand implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "text or jsonl (default: text on a terminal, jsonl when piped).")
+    @Option(names = "--format", paramLabel = "FMT", completionCandidates = Completions.Formats.class,
+            description = "text or jsonl (default: text on a terminal, jsonl when piped).")
     OutputFormat format;
+
+    /** A bundled detector as {@code cvkit detect --model NAME} knows it. */
+    record DetectorInfo(String name, dev.cvkit.detection.Architecture arch, int input, String description) {}
+
+    /** The detectors of {@code detect --model}, by their short names ({@code face} is {@code face-ssd}). */
+    static final List<DetectorInfo> DETECTORS = List.of(
+            new DetectorInfo("nanodet", dev.cvkit.detection.Architecture.NANODET, dev.cvkit.detection.NanoDetNet.INPUT,
+                    "NanoDet (human-models): 80 COCO classes; cvkit detect's default"),
+            new DetectorInfo("face-ssd", dev.cvkit.detection.Architecture.SSD_MOBILENETV1_FACE, dev.cvkit.detection.SsdMobileNetV1Face.INPUT,
+                    "face-api's SSD-MobileNetV1 face detector (--model face)"),
+            new DetectorInfo("face-tiny", dev.cvkit.detection.Architecture.TINY_FACE, 416, "face-api's Tiny face detector"));
+
+    static List<String> detectorNames() {
+        return DETECTORS.stream().map(DetectorInfo::name).toList();
+    }
+
+    /** The detector called {@code name} ({@code face} = {@code face-ssd}), or null. */
+    static DetectorInfo detector(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        for (DetectorInfo d : DETECTORS) {
+            if (d.name().equals(n.equals("face") ? "face-ssd" : n)) {
+                return d;
+            }
+        }
+        return null;
+    }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         OutputFormat f = OutputFormat.resolve(format);
         for (Architecture a : Architecture.values()) {
-            if (f == OutputFormat.TEXT) {
-                out.printf("%-14s %-11s %s%n", a.cliName(), a.defaultChannels + "x" + a.defaultSize + "x" + a.defaultSize, a.description);
-            } else {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("name", a.cliName());
-                o.putArray("input").add(a.defaultChannels).add(a.defaultSize).add(a.defaultSize);
-                o.put("description", a.description);
-                out.println(JSON.writeValueAsString(o));
-            }
+            row(out, f, a.cliName(), "classify", new int[] {a.defaultChannels, a.defaultSize, a.defaultSize}, a.description);
+        }
+        for (DetectorInfo d : DETECTORS) {
+            row(out, f, d.name(), "detect", new int[] {3, d.input(), d.input()}, d.description());
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    private static void row(PrintWriter out, OutputFormat f, String name, String task, int[] chw, String description) throws Exception {
+        if (f == OutputFormat.TEXT) {
+            out.printf("%-14s %-8s %-11s %s%n", name, task, chw[0] + "x" + chw[1] + "x" + chw[2], description);
+        } else {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("name", name);
+            o.put("task", task);
+            o.putArray("input").add(chw[0]).add(chw[1]).add(chw[2]);
+            o.put("description", description);
+            out.println(JSON.writeValueAsString(o));
+        }
     }
 
     /** {@code cvkit models summary NAME}: per-layer output shape, parameters, multiply-adds. */
     @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Per layer: output shape, parameters and multiply-adds (like the lecture's tables).",
             footerHeading = "%nExamples:%n",
-            footer = {"  cvkit models summary alexnet", "  cvkit models summary resnet50 --input 3x160x160 --format json"})
+            footer = {"  cvkit models summary alexnet", "  cvkit models summary nanodet",
+                "  cvkit models summary resnet50 --input 3x160x160 --format json"})
     static final class SummaryCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "NAME", description = "Architecture (see 'cvkit models').")
+        @Parameters(paramLabel = "NAME", completionCandidates = Completions.ModelNames.class,
+                description = "Architecture or detector (see 'cvkit models').")
         String name;
 
         @Option(names = "--input", paramLabel = "CxHxW", description = "Input size (default: the architecture's).")
         String input;
 
-        @Option(names = "--classes", paramLabel = "N", defaultValue = "1000", description = "Output classes (default: ${DEFAULT-VALUE}).")
-        int classes;
+        @Option(names = "--classes", paramLabel = "N",
+                description = "Output classes of a classifier (default: the architecture's own: 10 for lenet5 and the CIFAR resnets, else 1000).")
+        Integer classes;
 
-        @Option(names = "--format", paramLabel = "FMT", description = "text, json or jsonl (default: text on a terminal, json when piped).")
+        @Option(names = "--format", paramLabel = "FMT", completionCandidates = Completions.Formats.class,
+                description = "text, json or jsonl (default: text on a terminal, json when piped).")
         OutputFormat format;
 
         @Mixin
@@ -82,19 +128,33 @@ public final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Architecture a = Architecture.parse(name);
-            if (a == null) {
+            DetectorInfo d = a == null ? detector(name) : null;
+            if (a == null && d == null) {
                 throw new UserError("unknown architecture '" + name + "' (one of: "
-                        + Arrays.stream(Architecture.values()).map(Architecture::cliName).collect(Collectors.joining(", ")) + ")",
-                        ExitCodes.USAGE);
+                        + Arrays.stream(Architecture.values()).map(Architecture::cliName).collect(Collectors.joining(", "))
+                        + "; detectors: " + String.join(", ", detectorNames()) + ")", ExitCodes.USAGE);
             }
-            if (classes < 1) throw new UserError("--classes must be at least 1", ExitCodes.USAGE);
-            int[] chw = input == null ? new int[] {a.defaultChannels, a.defaultSize, a.defaultSize} : parseInput(input);
+            if (d != null && classes != null) {
+                throw new UserError("--classes is for classifiers; " + d.name() + " has its own classes", ExitCodes.USAGE);
+            }
+            if (classes != null && classes < 1) throw new UserError("--classes must be at least 1", ExitCodes.USAGE);
+            int[] chw = input != null ? parseInput(input)
+                    : a != null ? new int[] {a.defaultChannels, a.defaultSize, a.defaultSize} : new int[] {3, d.input(), d.input()};
             Parallel.setThreads(run.threadCount());
             Summary.Result s;
+            String shown = a != null ? a.cliName() : d.name();
             try {
-                s = Summary.of(a.cliName(), Models.buildUninitialized(a, classes), chw[0], chw[1], chw[2]);
+                s = Summary.of(shown, a != null ? Models.buildUninitialized(a, classes != null ? classes : a.defaultClasses())
+                        : d.arch().newNetwork(), chw[0], chw[1], chw[2]);
             } catch (IllegalArgumentException e) {
-                throw new UserError("--input " + input + " does not fit " + a.cliName() + " (" + e.getMessage() + ")", ExitCodes.USAGE);
+                throw new UserError("--input " + input + " does not fit " + shown + " (" + e.getMessage() + ")", ExitCodes.USAGE);
+            }
+            long traced = s.layers().stream().mapToLong(Summary.Layer::params).sum();
+            if (traced < s.params() && !run.quiet) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.printf("cvkit: note: %s runs %,d of its %,d parameters in fused kernels that are not traced: "
+                        + "the table and the multiply-adds leave those layers out%n", shown, s.params() - traced, s.params());
+                err.flush();
             }
             PrintWriter out = spec.commandLine().getOut();
             OutputFormat f = format == null ? (Terminal.stdoutIsTerminal() ? OutputFormat.TEXT : OutputFormat.JSON) : format;
@@ -117,7 +177,7 @@ public final class ModelsCommand implements Callable<Integer> {
                     lo.put("name", l.name());
                     lo.put("type", l.type());
                     ArrayNode sh = lo.putArray("output");
-                    for (int d : l.output()) sh.add(d);
+                    for (int dim : l.output()) sh.add(dim);
                     lo.put("params", l.params());
                     lo.put("macs", l.macs());
                 }

@@ -22,9 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Convert pretrained weights from another framework into a cvkit model file (safetensors).",
         footerHeading = "%nExamples:%n",
         footer = {
-                "  cvkit models import --from tfjs node_modules/@vladmandic/face-api/model --arch ssd-mobilenetv1-face --out models/face-ssd.safetensors",
-                "  cvkit models import --from tfjs human-models/models/nanodet.json --arch nanodet --out models/nanodet.safetensors",
-                "  tools/fetch-models.sh --import      fetches the npm packages and imports all three"})
+                "  cvkit models import --from tfjs node_modules/@vladmandic/face-api/model \\",
+                "      --arch ssd-mobilenetv1-face --out models/face-ssd.safetensors",
+                "  cvkit models import --from tfjs human-models/models/nanodet.json \\",
+                "      --arch nanodet --out models/nanodet.safetensors",
+                "  tools/fetch-models.sh --import   # fetches the npm packages, imports all"})
 public final class ModelsImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

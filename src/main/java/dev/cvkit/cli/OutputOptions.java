@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /** Where results go besides stdout: a format, a COCO file, annotated images. */
 public final class OutputOptions {
-    @Option(names = "--format", paramLabel = "FMT",
-            description = "Output on stdout: ${COMPLETION-CANDIDATES} (default: text on a terminal, jsonl when piped).")
+    @Option(names = "--format", paramLabel = "FMT", completionCandidates = Completions.Formats.class,
+            description = "Output on stdout: text (or table), jsonl or csv (default: text on a terminal, jsonl when piped).")
     public OutputFormat format;
 
     @Option(names = "--coco", paramLabel = "FILE", description = "Also write the results in COCO results format to FILE (atomically).")

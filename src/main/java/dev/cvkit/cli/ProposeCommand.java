@@ -42,14 +42,15 @@ import picocli.CommandLine.Spec;
             "Boxes are [x, y, w, h] in the original image's pixels, best-ranked first."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  cvkit propose samples/dog.jpg                         a table on a terminal",
-            "  cvkit propose samples/ --format jsonl > props.jsonl   one JSON line per image",
-            "  find photos -name '*.jpg' | cvkit propose - --top 100 | jq '.proposals[0]'",
-            "  cvkit propose samples/ --save out/ --draw 20          annotated copies under out/",
-            "  cvkit propose samples/ --method sliding-window --top 500",
-            "  cvkit propose samples/ --coco props.json --gt samples/gt.json",
-            "",
-            "Exit codes: 0 ok, 1 some input failed (the others are still written), 2 usage error."})
+                "  cvkit propose samples/dog.jpg                       # a table on a terminal",
+                "  cvkit propose samples/ --format jsonl > props.jsonl  # one line per image",
+                "  find photos -name '*.jpg' | cvkit propose - --top 100 | jq '.proposals[0]'",
+                "  cvkit propose samples/ --save out/ --draw 20   # annotated copies in out/",
+                "  cvkit propose samples/ --method sliding-window --top 500",
+                "  cvkit propose samples/ --coco props.json --gt samples/gt.json",
+                "",
+                "Exit codes: 0 ok, 1 some input failed (the others are still written),",
+                "2 usage error."})
 public final class ProposeCommand implements Callable<Integer> {
     /** How proposals are made. */
     public enum Method { SELECTIVE_SEARCH, SLIDING_WINDOW, OPENCV }

@@ -33,13 +33,15 @@ import picocli.CommandLine.Spec;
             "metrics.jsonl, metrics.csv, loss.png, accuracy.png - each file atomically, after every epoch."},
         footerHeading = "%nExamples:%n",
         footer = {
-            "  tools/fetch-data.sh     # MNIST and Fashion-MNIST into data/cache/",
-            "  cvkit train --task classify --arch lenet5 --data data/cache/mnist --epochs 10 --batch 64 \\",
-            "      --optimizer adam --lr 0.001 --schedule step:4:0.3 --augment shift=2",
-            "  cvkit train --task classify --arch resnet20 --data photos/ --val photos-val/ --patience 5",
-            "  cvkit train --resume runs/classify/lenet5 --epochs 20      # after a crash, or to train longer",
-            "",
-            "Exit codes: 0 ok; 1 bad data or the loss became NaN; 2 usage error."})
+                "  tools/fetch-data.sh     # MNIST and Fashion-MNIST into data/cache/",
+                "  cvkit train --task classify --arch lenet5 --data data/cache/mnist \\",
+                "      --epochs 10 --batch 64 --optimizer adam --lr 0.001 \\",
+                "      --schedule step:4:0.3 --augment shift=2",
+                "  cvkit train --arch resnet20 --data photos/ --val photos-val/ --patience 5",
+                "  cvkit train --arch resnet20 --data DIR     # DIR/train/ and DIR/val/",
+                "  cvkit train --resume runs/classify/lenet5 --epochs 20   # after a crash",
+                "",
+                "Exit codes: 0 ok; 1 bad data or the loss became NaN; 2 usage error."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,7 +49,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify", description = "What to train: classify (default).")
     String task;
 
-    @Option(names = "--arch", paramLabel = "NAME", description = "Architecture from the zoo, e.g. lenet5, resnet20, mobilenet_v2 (see 'cvkit models').")
+    @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class, description = "Architecture from the zoo, e.g. lenet5, resnet20, mobilenet_v2 (see 'cvkit models').")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")

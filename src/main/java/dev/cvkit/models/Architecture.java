@@ -49,6 +49,14 @@ public enum Architecture {
         this.defaultSize = size;
     }
 
+    /** The class count the architecture was published with: 10 for LeNet-5 (digits) and the CIFAR ResNets, else 1000 (ImageNet). */
+    public int defaultClasses() {
+        return switch (this) {
+            case LENET5, RESNET20, RESNET32, RESNET56 -> 10;
+            default -> 1000;
+        };
+    }
+
     /** The CLI name: lower case (resnet18, vgg16_bn, mobilenet_v2). */
     public String cliName() { return name().toLowerCase(Locale.ROOT); }
 

@@ -187,6 +187,38 @@ class ClassifyWorkflowTest {
         assertEquals(28, cfg.get("preprocessing").get("resize").asInt()); // 28×28 PNGs padded like the idx images
     }
 
+    /** --data D with D/train/ and D/val/ validates on D/val/ (as its help says), not on a part held out of D/train/. */
+    @Test
+    void trainOnDataWithTrainAndValFoldersValidatesOnVal() throws IOException {
+        Path split = tmp.resolve("split");
+        copyTree(digits, split.resolve("train"));
+        copyTree(digits, split.resolve("val"));
+        Path r4 = tmp.resolve("split-run");
+        var r = CliTestSupport.run("train", "--arch", "lenet5", "--data", split.toString(), "--epochs", "1", "--batch", "25",
+                "--out", r4.toString());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().contains("held out"), r.err());
+        assertTrue(r.err().contains("; validation: " + split.resolve("val")), r.err());
+        JsonNode row = JSON.readTree(Files.readAllLines(r4.resolve("metrics.jsonl")).get(0));
+        var e = CliTestSupport.run("eval", "--model", r4.resolve("last.safetensors").toString(), "--data", split.resolve("val").toString(),
+                "--format", "json");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(row.get("val_top1").asDouble(), JSON.readTree(e.out()).get("top1").asDouble(), 1e-12);
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+    }
+
     @Test
     void trainUsageErrorsAreOneLine() {
         String[][] cases = {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CASE = fixture("case-small");
-    private static final String GT = CASE.resolve("gt.json").toString();
-    private static final String DT = CASE.resolve("dt_bbox.json").toString();
+    static final String GT = CASE.resolve("gt.json").toString();
+    static final String DT = CASE.resolve("dt_bbox.json").toString();
 
     @TempDir
     Path tmp;

@@ -1,0 +1,50 @@
+package dev.cvkit.cli;
+
+import dev.cvkit.detection.CocoClasses;
+import dev.cvkit.detection.DetectorFiles;
+import dev.cvkit.models.Architecture;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Completion candidates for shell completion and help: the names users type for models, architectures, classes and formats. */
+final class Completions {
+    private Completions() {}
+
+    /** The --format values, lower case as typed, with the alias {@code table}. */
+    static final class Formats extends ArrayList<String> {
+        Formats() {
+            super(List.of("text", "table", "jsonl", "json", "csv"));
+        }
+    }
+
+    /** The bundled detectors' short names. */
+    static final class Detectors extends ArrayList<String> {
+        Detectors() {
+            super(new TreeSet<>(DetectorFiles.NAMES.keySet()));
+        }
+    }
+
+    /** The classification architectures. */
+    static final class Architectures extends ArrayList<String> {
+        Architectures() {
+            super(Arrays.stream(Architecture.values()).map(Architecture::cliName).toList());
+        }
+    }
+
+    /** Everything {@code cvkit models summary} builds: classifiers, then detectors. */
+    static final class ModelNames extends ArrayList<String> {
+        ModelNames() {
+            super(new Architectures());
+            addAll(new TreeSet<>(ModelsCommand.detectorNames()));
+        }
+    }
+
+    /** The default detector's classes (the 80 COCO names). */
+    static final class CocoClassNames extends ArrayList<String> {
+        CocoClassNames() {
+            super(CocoClasses.NAMES);
+        }
+    }
+}
