@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # The engine against PyTorch in one sitting: `cvkit bench` next to the peer script
-# torch_bench.py (../shared/bench, or $TORCH_BENCH), alternating tools, 1 then 2 threads, then
+# tools/bench/torch_bench.py (or $TORCH_BENCH), alternating tools, 1 then 2 threads, then
 # the same again in the opposite order; prints the ratio table of each sitting.
 #
 #   bench/engine_bench.sh [OUTDIR]         (default: a new temporary directory)
 #
 # Needs target/cvkit.jar (mvn -o -q package -DskipTests) and /usr/bin/python3 with torch and
-# torchvision (../shared/bench/setup-peers.sh). About 20 minutes on 2 cores. Other load on the
+# torchvision (../shared/bench/setup-peers.sh). About 30 minutes on 2 cores. Other load on the
 # machine moves single numbers by 10–25 %: compare the two sittings before trusting a ratio.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/target/cvkit.jar"
-peer="${TORCH_BENCH:-$root/../shared/bench/torch_bench.py}"
+peer="${TORCH_BENCH:-$root/tools/bench/torch_bench.py}"
 [[ -f "$jar" ]] || { echo "engine_bench: build first: mvn -o -q package -DskipTests" >&2; exit 2; }
 [[ -f "$peer" ]] || { echo "engine_bench: no torch_bench.py at $peer (set TORCH_BENCH)" >&2; exit 2; }
 out="${1:-$(mktemp -d)}"

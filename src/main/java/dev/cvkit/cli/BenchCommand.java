@@ -15,12 +15,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cvkit bench}: the engine's speed cases, comparable with bench/torch_bench.py. */
+/** {@code cvkit bench}: the engine's speed cases, comparable with tools/bench/torch_bench.py. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure the CNN engine's speed (cases and fields as bench/torch_bench.py).",
+        description = {"Measure the CNN engine's speed (cases and fields as tools/bench/torch_bench.py).",
                 "Cases: sgemm, conv2d forward (3 shapes), LeNet-5 and ResNet-20 training steps, resnet18 inference",
-                "(batch 1 and 8), NMS (2000 boxes) and RoI Align (512 RoIs, aligned false and true). The random",
-                "boxes follow torch_bench.py's distribution from a seeded java.util.Random (not the same values).",
+                "(batch 1 and 8), NMS (2000 boxes), RoI Align (512 RoIs, aligned false and true), Faster and Mask",
+                "R-CNN training steps (ResNet-18 FPN, batch 8 at 160x160), FCN-ResNet50 inference (320x320) and",
+                "RoI Align backward. The random boxes follow torch_bench.py's distribution from a seeded",
+                "java.util.Random (not the same values).",
                 "conv2d records add gemm_gflops: OpenBLAS alone on each image's GEMM, the ceiling of im2col + GEMM.",
                 "Training and resnet18 records add gemm_ms (time inside OpenBLAS per call, summed over threads),",
                 "gemm_gflops_achieved and gemm_share (gemm_ms over the call's time): what the Java around it costs.",
@@ -43,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--min-rep-s", paramLabel = "S", defaultValue = "0.3", description = "Minimum seconds per repetition (default: ${DEFAULT-VALUE}).")
     double minRepSeconds;
 
-    @Option(names = "--case", paramLabel = "NAME", description = "Run only the cases whose name starts with NAME (sgemm, conv2d, train_lenet5, train_resnet20, infer_resnet18, nms, roi_align).")
+    @Option(names = "--case", paramLabel = "NAME", description = "Run only the cases whose name starts with NAME (sgemm, conv2d, train_lenet5, train_resnet20, infer_resnet18, nms, roi_align, train_fasterrcnn_r18fpn, train_maskrcnn_r18fpn, infer_fcn_resnet50, roi_align_backward).")
     String only;
 
     @Override

@@ -3,11 +3,17 @@ package dev.cvkit.models;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.detection.ops.RoiAlign;
+import dev.cvkit.detection.rcnn.Backbone;
+import dev.cvkit.detection.rcnn.FasterRcnn;
+import dev.cvkit.detection.rcnn.MaskHead;
+import dev.cvkit.detection.rcnn.RcnnTransform;
 import dev.cvkit.nn.Conv;
 import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Losses;
 import dev.cvkit.nn.Module;
+import dev.cvkit.optim.Adam;
 import dev.cvkit.optim.Sgd;
+import dev.cvkit.segmentation.Fcn;
 import dev.cvkit.structures.BoxOps;
 import dev.cvkit.tensor.Gemm;
 import dev.cvkit.tensor.GemmClock;
@@ -21,12 +27,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
  * The engine's speed cases, with the same names, fields and timing method as the peer script
- * bench/torch_bench.py so the two outputs can be compared line by line: warm-up, an inner loop
+ * tools/bench/torch_bench.py so the two outputs can be compared line by line: warm-up, an inner loop
  * calibrated to last ≥ minRepSeconds, {@code reps} timed repetitions, median reported.
  */
 public final class Benchmarks {
@@ -117,6 +125,10 @@ public final class Benchmarks {
             roiAlign(false);
             roiAlign(true);
         }
+        if (want(only, "train_fasterrcnn_r18fpn")) trainRcnn("train_fasterrcnn_r18fpn", false);
+        if (want(only, "train_maskrcnn_r18fpn")) trainRcnn("train_maskrcnn_r18fpn", true);
+        if (want(only, "infer_fcn_resnet50")) inferFcn();
+        if (want(only, "roi_align_backward")) roiAlignBackward();
     }
 
     private static boolean want(String only, String kase) {
@@ -294,6 +306,146 @@ public final class Benchmarks {
         emit(o, t);
     }
 
+    /**
+     * One AdamW training step of Faster (or Mask) R-CNN with a ResNet-18 FPN, torch_bench.py's
+     * settings (those of train_detect_torchvision.py): BatchNorm trained, FPN 128 channels with
+     * a max-pooled P6, anchors 8–128 px × 3 ratios, 500 RPN proposals, 64 RoIs per image, fc
+     * width 512, 6 classes, mask head 4 × 64 channels; batch 8 of random 3×160×160 images with
+     * 3 random boxes (box-shaped masks) each, normalised by the transform in every step as
+     * torchvision's model does. One difference: cvkit's poolers sample 2×2 points per bin
+     * (torchvision's default) where the script sets sampling_ratio 1.
+     */
+    void trainRcnn(String name, boolean masks) {
+        Init.seed(0);
+        int classes = 6, n = 8, size = 160;
+        MaskHead mh = masks ? new MaskHead(128, new int[] {64, 64, 64, 64}, 14, 64, classes) : null;
+        FasterRcnn model = new FasterRcnn(new TrainableResNet18(), 128, new float[] {8, 16, 32, 64, 128}, classes,
+                new FasterRcnn.Settings(500, 500, 1000, 1000, 256, 64, 512), mh);
+        model.train(true);
+        Adam opt = Adam.adamW(model.parameters(), 1e-4f, 0.01f);
+        Random r = new Random(2);
+        List<Tensor> images = new ArrayList<>();
+        List<float[]> boxes = new ArrayList<>();
+        List<int[]> labels = new ArrayList<>();
+        List<Tensor> gtMasks = new ArrayList<>();
+        for (int i = 0; i < n; i++) images.add(Tensor.uniform(r, 0f, 1f, 3, size, size));
+        for (int i = 0; i < n; i++) {
+            float[] b = new float[12];
+            int[] l = new int[3];
+            float[] m = new float[3 * size * size];
+            for (int k = 0; k < 3; k++) {
+                b[4 * k] = r.nextFloat() * 100;
+                b[4 * k + 1] = r.nextFloat() * 100;
+            }
+            for (int k = 0; k < 3; k++) {
+                b[4 * k + 2] = b[4 * k] + 12 + r.nextFloat() * 45;
+                b[4 * k + 3] = b[4 * k + 1] + 12 + r.nextFloat() * 45;
+                l[k] = 1 + r.nextInt(classes - 1);
+                for (int y = (int) b[4 * k + 1]; y < (int) b[4 * k + 3]; y++) {
+                    for (int x = (int) b[4 * k]; x < (int) b[4 * k + 2]; x++) m[(k * size + y) * size + x] = 1f;
+                }
+            }
+            boxes.add(b);
+            labels.add(l);
+            gtMasks.add(Tensor.of(m, 3, size, size));
+        }
+        RcnnTransform transform = new RcnnTransform(size, size, new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f});
+        SplittableRandom rng = new SplittableRandom(3);
+        Runnable step = () -> {
+            opt.zeroGrad();
+            RcnnTransform.Batch batch = transform.apply(images, boxes);
+            Map<String, Tensor> losses = model.losses(batch.images(), batch.sizes(), batch.boxes(), labels,
+                    masks ? gtMasks : null, rng);
+            Tensor total = null;
+            for (Tensor t : losses.values()) total = total == null ? t : total.add(t);
+            total.backward();
+            opt.step();
+        };
+        Timing t = time(step, 3);
+        ObjectNode o = record(name, t);
+        o.put("batch", n);
+        o.putArray("input").add(3).add(size).add(size);
+        o.put("params", model.parameterCount());
+        o.put("images_per_s", round(n / t.median, 2));
+        o.put("ms_per_step", round(t.median * 1e3, 1));
+        gemmShare(o, step, t.median);
+        emit(o, t);
+    }
+
+    /**
+     * torchvision's resnet18 body as a detection backbone with BatchNorm trained (batch
+     * statistics), as torch_bench.py's BackboneWithFPN: stem and layer1–4, four levels.
+     */
+    private static final class TrainableResNet18 extends Backbone {
+        private static final String[] STEM = {"conv1", "bn1", "relu", "maxpool"};
+
+        TrainableResNet18() {
+            Module net = Architecture.RESNET18.build(1000);
+            for (String name : STEM) child(name, net.children().get(name));
+            for (int l = 1; l <= 4; l++) child("layer" + l, net.children().get("layer" + l));
+        }
+
+        @Override
+        public List<Tensor> levels(Tensor images) {
+            Tensor x = images;
+            for (String name : STEM) x = children().get(name).forward(x);
+            List<Tensor> out = new ArrayList<>();
+            for (int l = 1; l <= 4; l++) {
+                x = children().get("layer" + l).forward(x);
+                out.add(x);
+            }
+            return out;
+        }
+
+        @Override
+        public int[] channels() { return new int[] {64, 128, 256, 512}; }
+    }
+
+    /** torchvision's fcn_resnet50 (random weights, no auxiliary head) on one 3×320×320 image, eval, no gradients. */
+    void inferFcn() {
+        Init.seed(0);
+        Fcn m = new Fcn(Architecture.RESNET50, 21, false);
+        m.eval();
+        Tensor x = Tensor.randn(new Random(0), 1, 3, 320, 320);
+        Runnable forward = () -> {
+            try (var g = Tensor.noGrad()) {
+                m.forwardScores(x);
+            }
+        };
+        Timing t = time(forward, 2);
+        ObjectNode o = record("infer_fcn_resnet50", t);
+        o.put("batch", 1);
+        o.putArray("input").add(3).add(320).add(320);
+        o.put("images_per_s", round(1 / t.median, 2));
+        o.put("ms_per_batch", round(t.median * 1e3, 3));
+        gemmShare(o, forward, t.median);
+        emit(o, t);
+    }
+
+    /** roi_align's inputs (not aligned): forward, then backward of a fixed random output gradient into the features. */
+    void roiAlignBackward() {
+        Random r = new Random(2);
+        Tensor feat = Tensor.randn(r, 1, 256, 50, 50).requiresGrad(true);
+        float[] b = randBoxes(r, 512, 800f, 16f, 400f), rois = new float[512 * 5];
+        for (int i = 0; i < 512; i++) System.arraycopy(b, 4 * i, rois, 5 * i + 1, 4);
+        Tensor roiT = Tensor.of(rois, 512, 5);
+        float[] seed = Tensor.randn(r, 512, 256, 7, 7).data();
+        Timing t = time(() -> {
+            feat.zeroGrad();
+            RoiAlign.apply(feat, roiT, 7, 7, 1 / 16f, 2, false).backward(seed);
+        }, 2);
+        ObjectNode o = record("roi_align_backward", t);
+        o.putArray("feature").add(1).add(256).add(50).add(50);
+        o.put("boxes", 512);
+        o.putArray("output").add(7).add(7);
+        o.put("spatial_scale", 1 / 16.0);
+        o.put("sampling_ratio", 2);
+        o.put("aligned", false);
+        o.put("ms_per_call", round(t.median * 1e3, 3));
+        emit(o, t);
+    }
+
     /** VmHWM of this process (Linux), in kB; −1 elsewhere. */
     static long peakRssKb() {
         try {
@@ -310,6 +462,7 @@ public final class Benchmarks {
 
     /** Names of the cases, for --help. */
     public static List<String> caseNames() {
-        return new ArrayList<>(List.of("sgemm", "conv2d", "train_lenet5", "train_resnet20", "infer_resnet18", "nms", "roi_align"));
+        return new ArrayList<>(List.of("sgemm", "conv2d", "train_lenet5", "train_resnet20", "infer_resnet18", "nms", "roi_align",
+                "train_fasterrcnn_r18fpn", "train_maskrcnn_r18fpn", "infer_fcn_resnet50", "roi_align_backward"));
     }
 }
