@@ -25,30 +25,14 @@ public final class Functional {
             throw new IllegalArgumentException("linear: input " + x + " does not fit weight " + w);
         }
         float[] y = new float[n * out];
-        Gemm gemm = Gemm.get();
         float[] xd = x.data(), wd = w.data();
-        // fixed row chunks of the batch so large batches use all threads
-        int chunk = Math.max(1, (n + 7) / 8);
-        Parallel.forEach((n + chunk - 1) / chunk, t -> {
-            int r0 = t * chunk, r1 = Math.min(n, r0 + chunk);
-            gemm.sgemm(false, true, r1 - r0, out, in, 1f, xd, r0 * in, in, wd, 0, in, 0f, y, r0 * out, out);
-            if (b != null) {
-                float[] bd = b.data();
-                for (int i = r0; i < r1; i++) {
-                    for (int j = 0; j < out; j++) y[i * out + j] += bd[j];
-                }
-            }
-        });
+        LinearKernel.forward(xd, wd, b == null ? null : b.data(), y, n, in, out);
         Tensor r = Tensor.result(y, new int[] {n, out}, x, w, b);
         if (r.requiresGrad()) {
             r.setBackward(() -> {
                 float[] dy = r.grad();
-                if (x.requiresGrad()) {
-                    gemm.sgemm(false, false, n, in, out, 1f, dy, 0, out, wd, 0, in, 1f, x.gradBuffer(), 0, in);
-                }
-                if (w.requiresGrad()) {
-                    gemm.sgemm(true, false, out, in, n, 1f, dy, 0, out, xd, 0, in, 1f, w.gradBuffer(), 0, in);
-                }
+                LinearKernel.backward(xd, wd, dy, x.requiresGrad() ? x.gradBuffer() : null,
+                        w.requiresGrad() ? w.gradBuffer() : null, n, in, out);
                 if (b != null && b.requiresGrad()) {
                     float[] db = b.gradBuffer();
                     for (int j = 0; j < out; j++) {
