@@ -584,9 +584,10 @@ public final class Functional {
      * be ∞): training's BatchNorm → ReLU/ReLU6 and ResNet's relu(bn2(·) + shortcut) without the
      * activation's and the sum's arrays and passes. Forward: the same float operations as
      * {@link #batchNorm}, {@link Tensor#add} and {@link #clamp} one after the other, so the values
-     * are identical. Backward: the activation's mask is recomputed from the output (y is inside
-     * (lo, hi) exactly where the pre-activation was) inside BatchNorm's two passes, and the
-     * residual's gradient is added in the first; no masked gradient array is materialised.
+     * are identical. Backward: per channel, the activation's mask (from the output: y is inside
+     * (lo, hi) exactly where the pre-activation was) is applied to the output's gradient in place
+     * and added to the residual's, then BatchNorm's two passes read it while it is in cache; no
+     * activation or sum gradient array is allocated.
      */
     public static Tensor batchNormAct(Tensor x, float[] runMean, float[] runVar, Tensor weight, Tensor bias,
                                       boolean training, float momentum, float eps, Tensor residual, float lo, float hi) {
@@ -625,35 +626,40 @@ public final class Functional {
                 float[] gr = residual != null && residual.requiresGrad() ? residual.gradBuffer() : null;
                 boolean relu = hi == Float.POSITIVE_INFINITY;
                 Parallel.forEach(c, ch -> {
-                    double[] sums = maskedChannelSums(d, dy, y, gr, n, c, ch, p, mean[ch], lo, hi);
+                    // the activation's mask applied to this channel's rows of the output gradient in
+                    // place (only this closure reads it, and it is released after the backward pass)
+                    // just before BatchNorm's passes read them; "0f +" as the activation's gradient
+                    // array, which started at +0, so a −0 becomes +0
+                    for (int i = 0; i < n; i++) {
+                        int o = (i * c + ch) * p;
+                        if (relu) {
+                            for (int q = o; q < o + p; q++) dy[q] = 0f + dy[q] * Math.min(Math.max((y[q] - lo) * 1e30f, 0f), 1f);
+                        } else {
+                            for (int q = o; q < o + p; q++) dy[q] = y[q] > lo && y[q] < hi ? 0f + dy[q] : 0f;
+                        }
+                        if (gr != null) {
+                            for (int q = o; q < o + p; q++) gr[q] += dy[q];
+                        }
+                    }
+                    double[] sums = channelSums(d, dy, n, c, ch, p, mean[ch]);
                     double sdy = sums[0], sdyx = sums[1] * invStd[ch];
                     if (gw != null) gw[ch] += (float) sdyx;
                     if (gb != null) gb[ch] += (float) sdy;
                     if (g == null) return;
                     float sc = wd == null ? 1f : wd[ch], is = invStd[ch];
-                    int cnt = n * p;
-                    float mdy = training ? (float) (sdy / cnt) : 0f, mdyx = training ? (float) (sdyx / cnt) : 0f, m = mean[ch];
-                    for (int i = 0; i < n; i++) {
-                        int o = (i * c + ch) * p;
-                        // "0f +": the activation's gradient array started at +0, so a −0 became +0
-                        if (!training) {
-                            if (relu) {
-                                for (int q = o; q < o + p; q++) {
-                                    g[q] += sc * is * (0f + dy[q] * Math.min(Math.max((y[q] - lo) * 1e30f, 0f), 1f));
-                                }
-                            } else {
-                                for (int q = o; q < o + p; q++) g[q] += sc * is * (y[q] > lo && y[q] < hi ? 0f + dy[q] : 0f);
+                    if (training) {
+                        int cnt = n * p;
+                        float mdy = (float) (sdy / cnt), mdyx = (float) (sdyx / cnt), m = mean[ch];
+                        for (int i = 0; i < n; i++) {
+                            int o = (i * c + ch) * p;
+                            for (int q = 0; q < p; q++) {
+                                g[o + q] += sc * is * (dy[o + q] - mdy - (d[o + q] - m) * is * mdyx);
                             }
-                        } else if (relu) {
-                            for (int q = o; q < o + p; q++) {
-                                float gm = 0f + dy[q] * Math.min(Math.max((y[q] - lo) * 1e30f, 0f), 1f);
-                                g[q] += sc * is * (gm - mdy - (d[q] - m) * is * mdyx);
-                            }
-                        } else {
-                            for (int q = o; q < o + p; q++) {
-                                float gm = y[q] > lo && y[q] < hi ? 0f + dy[q] : 0f;
-                                g[q] += sc * is * (gm - mdy - (d[q] - m) * is * mdyx);
-                            }
+                        }
+                    } else {
+                        for (int i = 0; i < n; i++) {
+                            int o = (i * c + ch) * p;
+                            for (int q = 0; q < p; q++) g[o + q] += sc * is * dy[o + q];
                         }
                     }
                 });
@@ -693,57 +699,6 @@ public final class Functional {
             }
         });
     }
-
-    /**
-     * {@link #channelSums} with dy masked by the activation (where lo < y < hi, y the clamped
-     * output): {Σ dy', Σ dy'·(d − m)}; also adds dy' into gr (the residual's gradient, may be
-     * null) for channel ch. Same order of adds as channelSums on a materialised dy'.
-     */
-    private static double[] maskedChannelSums(float[] d, float[] dy, float[] y, float[] gr, int n, int c, int ch, int p,
-                                              float m, float lo, float hi) {
-        float[][] rows = SUM_ROWS.get();
-        if (rows[0].length < p) {
-            for (int r = 0; r < rows.length; r++) rows[r] = new float[p];
-        }
-        float[][] more = MASK_ROWS.get();
-        if (more[0].length < p) {
-            for (int r = 0; r < more.length; r++) more[r] = new float[p];
-        }
-        float[] a = rows[0], b = rows[1], x = rows[2], g = rows[3], yr = more[0];
-        boolean relu = hi == Float.POSITIVE_INFINITY;
-        java.util.Arrays.fill(a, 0, p, 0f);
-        java.util.Arrays.fill(b, 0, p, 0f);
-        for (int i = 0; i < n; i++) {
-            int o = (i * c + ch) * p;
-            // rows copied to offset 0 so C2 vectorises (see channelSums)
-            System.arraycopy(d, o, x, 0, p);
-            System.arraycopy(dy, o, g, 0, p);
-            System.arraycopy(y, o, yr, 0, p);
-            if (relu) {
-                for (int q = 0; q < p; q++) g[q] = 0f + g[q] * Math.min(Math.max((yr[q] - lo) * 1e30f, 0f), 1f);
-            } else {
-                for (int q = 0; q < p; q++) g[q] = yr[q] > lo && yr[q] < hi ? 0f + g[q] : 0f;
-            }
-            for (int q = 0; q < p; q++) {
-                a[q] += g[q];
-                b[q] += g[q] * (x[q] - m);
-            }
-            if (gr != null) {
-                System.arraycopy(gr, o, yr, 0, p);
-                for (int q = 0; q < p; q++) yr[q] += g[q];
-                System.arraycopy(yr, 0, gr, o, p);
-            }
-        }
-        double sa = 0, sb = 0;
-        for (int q = 0; q < p; q++) {
-            sa += a[q];
-            sb += b[q];
-        }
-        return new double[] {sa, sb};
-    }
-
-    /** A copy of one row of the activation's output, for {@link #maskedChannelSums}. */
-    private static final ThreadLocal<float[][]> MASK_ROWS = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /** Per-thread rows of {@link #channelSums}: two accumulators and copies of one row of d and dy. */
     private static final ThreadLocal<float[][]> SUM_ROWS = ThreadLocal.withInitial(() -> new float[4][0]);
