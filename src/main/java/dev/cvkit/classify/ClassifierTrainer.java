@@ -19,6 +19,7 @@ import dev.cvkit.nn.Losses;
 import dev.cvkit.optim.LrSchedule;
 import dev.cvkit.optim.Optimizer;
 import dev.cvkit.tensor.Tensor;
+import dev.cvkit.train.MetricsLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -26,17 +26,18 @@ final class Completions {
         }
     }
 
-    /** The classification architectures. */
+    /** The classification architectures, then the detectors cvkit trains. */
     static final class Architectures extends ArrayList<String> {
         Architectures() {
             super(Arrays.stream(Architecture.values()).map(Architecture::cliName).toList());
+            add(dev.cvkit.detection.training.DetectTraining.FASTER);
         }
     }
 
     /** Everything {@code cvkit models summary} builds: classifiers, then detectors. */
     static final class ModelNames extends ArrayList<String> {
         ModelNames() {
-            super(new Architectures());
+            super(Arrays.stream(Architecture.values()).map(Architecture::cliName).toList());
             addAll(new TreeSet<>(ModelsCommand.detectorNames()));
         }
     }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = "A command-line computer-vision toolkit: region proposals, CNN engine, detection and COCO evaluation.",
         subcommands = {DetectCommand.class, ProposeCommand.class, ClassifyCommand.class, TrainCommand.class, EvalCommand.class,
-                ModelsCommand.class, BenchCommand.class},
+                DataCommand.class, ModelsCommand.class, BenchCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  cvkit detect samples/              # objects in every photo (80 COCO classes)",

@@ -28,9 +28,11 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train a classifier on a labelled dataset: a folder per class, MNIST-style idx files, or a CSV/JSONL list of path,label.",
+            "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list",
+            "of path,label), or a detector (--task detect) on a COCO data set.",
             "Writes into the run folder: best.safetensors, last.safetensors, checkpoint.safetensors (resumable),",
-            "metrics.jsonl, metrics.csv, loss.png, accuracy.png - each file atomically, after every epoch."},
+            "metrics.jsonl, metrics.csv and plots (loss.png, accuracy.png; detect: losses.png, val.png), each file",
+            "atomically, after every epoch (detect: every validation)."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  tools/fetch-data.sh     # MNIST and Fashion-MNIST into data/cache/",
@@ -40,29 +42,61 @@ import picocli.CommandLine.Spec;
                 "  cvkit train --arch resnet20 --data photos/ --val photos-val/ --patience 5",
                 "  cvkit train --arch resnet20 --data DIR     # DIR/train/ and DIR/val/",
                 "  cvkit train --resume runs/classify/lenet5 --epochs 20   # after a crash",
+                "  cvkit data shapes --out shapes/                # a generated detection set",
+                "  cvkit train --task detect --arch faster-rcnn \\",
+                "      --data shapes/train.json --val shapes/val.json --time 20m \\",
+                "      --out runs/frcnn",
+                "  cvkit detect --model runs/frcnn/best.safetensors shapes/val/",
                 "",
                 "Exit codes: 0 ok; 1 bad data or the loss became NaN; 2 usage error."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify", description = "What to train: classify (default).")
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify", description = "What to train: classify (default) or detect.")
     String task;
 
-    @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class, description = "Architecture from the zoo, e.g. lenet5, resnet20, mobilenet_v2 (see 'cvkit models').")
+    @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn for detect.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")
     Path data;
 
-    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data.")
+    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect: a COCO JSON.")
     Path val;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "Detect: the folder the --data JSON's file names are relative to (default: the JSON's folder).")
+    Path images;
+
+    @Option(names = "--val-images", paramLabel = "DIR", description = "Detect: the folder of the --val JSON's images (default: the JSON's folder).")
+    Path valImages;
+
+    @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (default: ${DEFAULT-VALUE}).")
+    String backbone;
+
+    @Option(names = "--imgsz", paramLabel = "N", defaultValue = "160",
+            description = "Detect: images are scaled to N on their shorter side (default: ${DEFAULT-VALUE}).")
+    int imgsz;
+
+    @Option(names = "--time", paramLabel = "T",
+            description = "Detect: a wall-clock budget (90s, 20m, 1h, 1h30m); the learning-rate schedule ends with it. Replaces --epochs.")
+    String time;
+
+    @Option(names = "--val-every", paramLabel = "N", defaultValue = "0",
+            description = "Detect: validate (and checkpoint) every N iterations; 0: every epoch (default: ${DEFAULT-VALUE}).")
+    int valEvery;
+
+    @Option(names = "--init", paramLabel = "FILE",
+            description = "Detect: start the backbone from FILE, a ResNet trained by cvkit or any safetensors state dict with torchvision's names.")
+    Path init;
 
     @Option(names = "--val-split", paramLabel = "F", defaultValue = "0.1",
             description = "Fraction of the training data held out (by --seed) for validation when no --val is given; 0 for none (default: ${DEFAULT-VALUE}).")
     double valSplit;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train (default: 10; with --resume: the new total).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train (default: 10, detect: 12; with --resume: the new total).")
     Integer epochs;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
@@ -84,14 +118,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Learning-rate schedule per epoch: constant, step:SIZE[:GAMMA], multistep:E1,E2[:GAMMA], cosine[:ETA_MIN] (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Epochs of linear warm-up from lr/10 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Epochs of linear warm-up from lr/10 (default: ${DEFAULT-VALUE}); detect: iterations from lr/1000 (default: 80).")
     int warmup;
 
     @Option(names = "--augment", paramLabel = "A", defaultValue = "none",
-            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}).")
+            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale (default: hflip,vflip).")
     String augment;
 
-    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs without a better validation top-1; 0: never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs (detect: validations) without a better validation top-1 (detect: AP); 0: never (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--mean", paramLabel = "M,..", split = ",", description = "Per-channel mean for normalisation (default: measured on the training data).")
@@ -121,11 +155,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!task.equalsIgnoreCase("classify")) {
-            throw usage("--task " + task + " is not supported here (classify)");
+        if (!task.equalsIgnoreCase("classify") && !task.equalsIgnoreCase("detect")) {
+            throw usage("--task " + task + " is not supported (classify or detect)");
         }
         int threads = run.threadCount();
         Parallel.setThreads(threads);
+        if (task.equalsIgnoreCase("detect")) {
+            return DetectTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());
+        }
         PrintWriter err = spec.commandLine().getErr();
         TrainProgress progress = new TrainProgress(err, run.quiet);
         TrainingRun.Ready ready;

@@ -370,6 +370,12 @@ public final class CocoDataset {
     /** The {@code file_name} of image {@code i} (dense index, images sorted by id), or null if the file gives none. */
     public String fileName(int i) { return fileNames[i]; }
 
+    /** Width of image {@code i} as the file says (0 when absent). */
+    public int width(int i) { return widths[i]; }
+
+    /** Height of image {@code i} as the file says (0 when absent). */
+    public int height(int i) { return heights[i]; }
+
     /** Number of categories. */
     public int categoryCount() { return categoryIds.length; }
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.UserError;
 import dev.cvkit.ExitCodes;
+import dev.cvkit.detection.rcnn.FasterRcnnSpec;
+import dev.cvkit.detection.rcnn.RcnnModelFile;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Module;
 import java.io.IOException;
@@ -119,17 +121,11 @@ public final class DetectorFiles {
         if (!"detect".equals(cfg.path("task").asText())) {
             throw bad(file, "is a '" + cfg.path("task").asText("?") + "' model, not a detector");
         }
-        Architecture arch = Architecture.byId(cfg.path("architecture").asText(""));
-        if (arch == null) {
-            throw bad(file, "unknown detector architecture '" + cfg.path("architecture").asText("") + "'");
+        String archId = cfg.path("architecture").asText("");
+        Architecture arch = Architecture.byId(archId);
+        if (arch == null && !FasterRcnnSpec.ARCHITECTURE.equals(archId)) {
+            throw bad(file, "unknown detector architecture '" + archId + "' (known: faster-rcnn, nanodet, ssd-mobilenetv1-face, tiny-face)");
         }
-        Module net = arch.newNetwork();
-        try {
-            net.loadStateDict(c.tensors());
-        } catch (IllegalArgumentException e) {
-            throw bad(file, "weights do not fit " + arch.id() + " (" + e.getMessage() + ")");
-        }
-        net.eval();
         List<String> classes = new ArrayList<>();
         cfg.path("classes").forEach(n -> classes.add(n.asText()));
         List<Integer> ids = new ArrayList<>();
@@ -144,6 +140,20 @@ public final class DetectorFiles {
         } catch (IllegalArgumentException e) {
             throw bad(file, "thresholds: " + e.getMessage());
         }
+        if (arch == null) {
+            try {
+                return RcnnModelFile.load(cfg, c.tensors(), defaults, classes, ids);
+            } catch (IllegalArgumentException e) {
+                throw bad(file, e.getMessage());
+            }
+        }
+        Module net = arch.newNetwork();
+        try {
+            net.loadStateDict(c.tensors());
+        } catch (IllegalArgumentException e) {
+            throw bad(file, "weights do not fit " + arch.id() + " (" + e.getMessage() + ")");
+        }
+        net.eval();
         try {
             return switch (arch) {
                 case SSD_MOBILENETV1_FACE -> new SsdFaceDetector((SsdMobileNetV1Face) net, defaults, classes, ids);

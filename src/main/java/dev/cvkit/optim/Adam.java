@@ -14,6 +14,8 @@ import java.util.Map;
 public final class Adam extends Optimizer {
     private final float beta1, beta2, eps, weightDecay;
     private final boolean decoupled;
+    /** Per parameter: whether weight decay applies (detection recipes exempt biases and norms). */
+    private final boolean[] decays;
     private final float[][] m, v;
     private int t;
 
@@ -25,8 +27,20 @@ public final class Adam extends Optimizer {
         return new Adam(params, lr, 0.9f, 0.999f, 1e-8f, weightDecay, true);
     }
 
+    /**
+     * AdamW without decay on vectors (biases, norm scales and shifts), as torchvision's detection
+     * references and Ultralytics group their parameters.
+     */
+    public static Adam adamWMatricesOnly(List<Tensor> params, float lr, float weightDecay) {
+        Adam a = new Adam(params, lr, 0.9f, 0.999f, 1e-8f, weightDecay, true);
+        for (int k = 0; k < a.decays.length; k++) a.decays[k] = a.params.get(k).dim() > 1;
+        return a;
+    }
+
     public Adam(List<Tensor> params, float lr, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
         super(params, lr);
+        this.decays = new boolean[this.params.size()];
+        java.util.Arrays.fill(decays, true);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
@@ -52,12 +66,13 @@ public final class Adam extends Optimizer {
                 v[k] = new float[d.length];
             }
             float[] mk = m[k], vk = v[k];
+            float wd = decays[k] ? weightDecay : 0f;
             for (int i = 0; i < d.length; i++) {
                 float gi = g[i];
                 if (decoupled) {
-                    d[i] *= 1 - lr * weightDecay;
+                    d[i] *= 1 - lr * wd;
                 } else {
-                    gi += weightDecay * d[i];
+                    gi += wd * d[i];
                 }
                 mk[i] = beta1 * mk[i] + (1 - beta1) * gi;
                 vk[i] = beta2 * vk[i] + (1 - beta2) * gi * gi;

@@ -23,6 +23,7 @@ import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Pool2d;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.tensor.Tensor;
+import dev.cvkit.train.MetricsLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

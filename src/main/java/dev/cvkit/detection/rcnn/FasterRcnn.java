@@ -39,10 +39,29 @@ public final class FasterRcnn extends Container {
     /**
      * Sizes and counts, torchvision's names and defaults in brackets: RPN proposals kept before
      * and after NMS in training (2000, 2000) and at test (1000, 1000), anchors sampled per image
-     * (256, half positive), RoIs sampled per image (512, a quarter positive), fc width (1024).
+     * (256, half positive), RoIs sampled per image (512, a quarter positive), fc width (1024),
+     * RoI Align sampling ratio of the box head (2), anchor aspect ratios (0.5, 1, 2).
      */
     public record Settings(int trainPreNms, int trainPostNms, int testPreNms, int testPostNms, int rpnBatch,
-                           int roiBatch, int representation) {
+                           int roiBatch, int representation, int samplingRatio, float[] aspectRatios) {
+        public Settings {
+            if (trainPreNms < 1 || trainPostNms < 1 || testPreNms < 1 || testPostNms < 1 || rpnBatch < 1 || roiBatch < 1
+                    || representation < 1 || samplingRatio < 0 || aspectRatios.length == 0) {
+                throw new IllegalArgumentException("Faster R-CNN settings out of range: " + java.util.Arrays.toString(
+                        new int[] {trainPreNms, trainPostNms, testPreNms, testPostNms, rpnBatch, roiBatch, representation, samplingRatio}));
+            }
+            for (float r : aspectRatios) {
+                if (!(r > 0 && r < 100)) throw new IllegalArgumentException("Faster R-CNN: aspect ratio " + r);
+            }
+            aspectRatios = aspectRatios.clone();
+        }
+
+        public Settings(int trainPreNms, int trainPostNms, int testPreNms, int testPostNms, int rpnBatch, int roiBatch,
+                        int representation) {
+            this(trainPreNms, trainPostNms, testPreNms, testPostNms, rpnBatch, roiBatch, representation, 2,
+                    new float[] {0.5f, 1f, 2f});
+        }
+
         public static Settings torchvision() { return new Settings(2000, 2000, 1000, 1000, 256, 512, 1024); }
     }
 
@@ -66,17 +85,17 @@ public final class FasterRcnn extends Container {
         float[][] sizes = new float[levels][], ratios = new float[levels][];
         for (int l = 0; l < levels; l++) {
             sizes[l] = new float[] {anchorSizes[l]};
-            ratios[l] = new float[] {0.5f, 1f, 2f};
+            ratios[l] = settings.aspectRatios();
         }
         this.anchors = new AnchorGenerator(sizes, ratios);
         this.backbone = backbone;
         this.fpn = new FeaturePyramid(backbone.channels(), fpnChannels, true);
-        this.rpnHead = new RpnHead(fpnChannels, 3);
+        this.rpnHead = new RpnHead(fpnChannels, settings.aspectRatios().length);
         // torchvision's module tree, so parameter names match its state dicts:
         // backbone.body.*, backbone.fpn.*, rpn.head.*, roi_heads.box_head.*, roi_heads.box_predictor.*
         child("backbone", new Group().with("body", backbone).with("fpn", fpn));
         child("rpn", new Group().with("head", rpnHead));
-        this.boxHead = child("roi_heads", new RoiBoxHead(fpnChannels, 7, settings.representation(), classes));
+        this.boxHead = child("roi_heads", new RoiBoxHead(fpnChannels, 7, settings.samplingRatio(), settings.representation(), classes));
         this.maskHead = masks;
         if (masks != null) {
             boxHead.adopt("mask_head", masks.convLayers());
@@ -84,6 +103,9 @@ public final class FasterRcnn extends Container {
         }
         this.settings = settings;
     }
+
+    /** The second stage, whose score and NMS thresholds and detection count can be set. */
+    public RoiBoxHead boxHead() { return boxHead; }
 
     /** A named container (torchvision's nesting); not run itself. */
     private static final class Group extends Container {
@@ -207,8 +229,21 @@ public final class FasterRcnn extends Container {
         }
     }
 
+    /** As above with this call's box-head score and NMS thresholds and detections per image. */
+    public List<ScoredBoxes> detect(Tensor images, int[][] imageSizes, float score, float nms, int perImage) {
+        try (var g = Tensor.noGrad()) {
+            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+            return boxHead.detect(p.subList(0, p.size() - 1), proposals(p, images, imageSizes), imageSizes, score, nms, perImage);
+        }
+    }
+
     /** Proposals and box-head detections on computed pyramid levels (gradients off). */
     private List<ScoredBoxes> detectOn(List<Tensor> p, Tensor images, int[][] imageSizes) {
+        return boxHead.detect(p.subList(0, p.size() - 1), proposals(p, images, imageSizes), imageSizes);
+    }
+
+    /** The RPN's test-time proposals per image. */
+    private List<float[]> proposals(List<Tensor> p, Tensor images, int[][] imageSizes) {
         RpnHead.Output head = rpnHead.forwardLevels(p);
         float[] a = anchorsFor(images, p);
         List<RegionProposals.Proposals> props = new RegionProposals(
@@ -216,7 +251,7 @@ public final class FasterRcnn extends Container {
                 .propose(head.objectness(), head.deltas(), a, imageSizes);
         List<float[]> boxes = new ArrayList<>();
         for (RegionProposals.Proposals pr : props) boxes.add(pr.boxes());
-        return boxHead.detect(p.subList(0, p.size() - 1), boxes, imageSizes);
+        return boxes;
     }
 
     private float[] anchorsFor(Tensor images, List<Tensor> p) {

@@ -20,9 +20,20 @@ public final class ResNetBackbone extends Backbone {
     private static final String[] STEM = {"conv1", "bn1", "relu", "maxpool"};
     private final Sequential body = new Sequential();
     private final int[] channels;
+    private final boolean frozenNorms;
 
-    /** One of ResNet-18, 34, 50 or 101. */
+    /** One of ResNet-18, 34, 50 or 101, BatchNorm frozen (for weights trained elsewhere). */
     public ResNetBackbone(Architecture arch) {
+        this(arch, true);
+    }
+
+    /**
+     * @param frozenNorms true: torchvision's FrozenBatchNorm2d (pretrained weights); false:
+     *                    ordinary trainable BatchNorm, for training from scratch, where frozen
+     *                    statistics of a random network would be meaningless
+     */
+    public ResNetBackbone(Architecture arch, boolean frozenNorms) {
+        this.frozenNorms = frozenNorms;
         channels = switch (arch) {
             case RESNET18, RESNET34 -> new int[] {64, 128, 256, 512};
             case RESNET50, RESNET101 -> new int[] {256, 512, 1024, 2048};
@@ -32,7 +43,7 @@ public final class ResNetBackbone extends Backbone {
         for (String name : STEM) body.add(name, net.children().get(name));
         for (int l = 1; l <= 4; l++) body.add("layer" + l, net.children().get("layer" + l));
         for (String name : body.children().keySet()) child(name, body.children().get(name));
-        freezeNorms(this);
+        if (frozenNorms) freezeNorms(this);
     }
 
     @Override
@@ -53,7 +64,7 @@ public final class ResNetBackbone extends Backbone {
     @Override
     public Module train(boolean on) {
         super.train(on);
-        freezeNorms(this);
+        if (frozenNorms) freezeNorms(this);
         return this;
     }
 

@@ -38,8 +38,13 @@ public final class RoiBoxHead extends Container {
      * @param classes number of classes including background (index 0)
      */
     public RoiBoxHead(int channels, int pool, int representation, int classes) {
+        this(channels, pool, 2, representation, classes);
+    }
+
+    /** As above with RoI Align's sampling ratio (points per bin side; torchvision's default 2). */
+    public RoiBoxHead(int channels, int pool, int samplingRatio, int representation, int classes) {
         if (classes < 2) throw new IllegalArgumentException("box head: " + classes + " classes (background included)");
-        this.pooler = new MultiScaleRoiAlign(pool, pool, 2);
+        this.pooler = new MultiScaleRoiAlign(pool, pool, samplingRatio);
         this.classes = classes;
         this.head = child("box_head", new TwoMlpHead(channels * pool * pool, representation));
         this.predictor = child("box_predictor", new Predictor(representation, classes));
@@ -91,13 +96,19 @@ public final class RoiBoxHead extends Container {
      * @param imageSizes per image {height, width} (the size the network saw)
      */
     public List<ScoredBoxes> detect(List<Tensor> levels, List<float[]> proposals, int[][] imageSizes) {
+        return detect(levels, proposals, imageSizes, scoreThresh, nmsThresh, detectionsPerImage);
+    }
+
+    /** As above with this call's score and NMS thresholds and detection count (safe from several threads). */
+    public List<ScoredBoxes> detect(List<Tensor> levels, List<float[]> proposals, int[][] imageSizes, float score, float nms,
+                                    int perImage) {
         Scores sc = scores(levels, proposals, imageSizes);
         float[] logits = sc.classLogits().data(), deltas = sc.boxRegression().data();
         List<ScoredBoxes> out = new ArrayList<>();
         int base = 0;
         for (int i = 0; i < proposals.size(); i++) {
             int n = proposals.get(i).length / 4;
-            out.add(postprocess(logits, deltas, proposals.get(i), base, n, imageSizes[i]));
+            out.add(postprocess(logits, deltas, proposals.get(i), base, n, imageSizes[i], score, nms, perImage));
             base += n;
         }
         return out;
@@ -117,7 +128,8 @@ public final class RoiBoxHead extends Container {
         return new Scores(predictor.cls.forward(x), predictor.box.forward(x));
     }
 
-    private ScoredBoxes postprocess(float[] logits, float[] deltas, float[] props, int base, int n, int[] size) {
+    private ScoredBoxes postprocess(float[] logits, float[] deltas, float[] props, int base, int n, int[] size, float scoreThresh,
+                                    float nmsThresh, int detectionsPerImage) {
         int c = classes, m = n * (c - 1);
         float[] b = new float[m * 4], s = new float[m];
         int[] lab = new int[m];

@@ -1,4 +1,4 @@
-package dev.cvkit.classify;
+package dev.cvkit.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,20 +17,28 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Per-epoch metrics of a run, kept as {@code metrics.jsonl} (one object per epoch) and
- * {@code metrics.csv}; both files are rewritten atomically after every epoch, so they always
- * hold whole lines. On resume, rows after the checkpoint's epoch are dropped.
+ * Metrics of a run, one row per epoch (or per validation), kept as {@code metrics.jsonl} and
+ * {@code metrics.csv}; both files are rewritten atomically after every row, so they always
+ * hold whole lines. On resume, rows after the checkpoint's epoch (or iteration) are dropped.
  */
 public final class MetricsLog {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
+    private final String key;
     private final List<ObjectNode> rows = new ArrayList<>();
 
+    /** Rows counted by {@code epoch}. */
     public MetricsLog(Path dir) {
-        this.dir = dir;
+        this(dir, "epoch");
     }
 
-    /** Loads the rows of epochs 1..lastEpoch from an earlier run (resume). */
+    /** Rows counted by the field {@code key} (e.g. {@code iteration}). */
+    public MetricsLog(Path dir, String key) {
+        this.dir = dir;
+        this.key = key;
+    }
+
+    /** Loads the rows with {@code key} up to lastEpoch from an earlier run (resume). */
     public void load(int lastEpoch) throws IOException {
         rows.clear();
         Path f = dir.resolve("metrics.jsonl");
@@ -44,7 +52,7 @@ public final class MetricsLog {
                     continue;
                 }
                 JsonNode n = JSON.readTree(line);
-                if (n instanceof ObjectNode o && o.path("epoch").asInt() <= lastEpoch) {
+                if (n instanceof ObjectNode o && o.path(key).asLong() <= lastEpoch) {
                     rows.add(o);
                 }
             }

@@ -1,0 +1,122 @@
+package dev.cvkit.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.ExitCodes;
+import dev.cvkit.UserError;
+import dev.cvkit.classify.RunDir;
+import dev.cvkit.detection.training.BoxAugment;
+import dev.cvkit.detection.training.DetectTraining;
+import dev.cvkit.train.TrainLoop;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code cvkit train --task detect}: the options of {@link TrainCommand} wired to {@link DetectTraining}. */
+final class DetectTrainMode {
+    private DetectTrainMode() {}
+
+    static int run(TrainCommand c, int threads, PrintWriter err, String command) throws IOException {
+        boolean quiet = c.run.quiet;
+        Progress progress = new Progress(err, quiet);
+        DetectTraining.Ready ready;
+        var parsed = c.spec.commandLine().getParseResult();
+        if (c.resume != null) {
+            for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
+                    "--augment", "--out", "--seed", "--time", "--epochs", "--backbone", "--imgsz", "--init"}) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options)", ExitCodes.USAGE);
+                }
+            }
+            ready = DetectTraining.resume(c.resume, threads, c.maxPixels, progress);
+        } else {
+            if (c.arch == null || c.data == null) throw new UserError("give --arch faster-rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {
+                throw new UserError(c.out + " already holds a run (continue it with --resume " + c.out + ", or choose another --out)", ExitCodes.USAGE);
+            }
+            double budget = c.time == null ? 0 : TrainLoop.parseTime(c.time);
+            String opt = parsed.hasMatchedOption("--optimizer") ? c.optimizer.toLowerCase(Locale.ROOT) : "adamw";
+            float lr = c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : 7e-4f;
+            float wd = parsed.hasMatchedOption("--weight-decay") ? c.weightDecay : opt.equals("sgd") ? 1e-4f : 0.05f;
+            int batch = parsed.hasMatchedOption("--batch") ? c.batch : 8;
+            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : 80;
+            TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? 12 : c.epochs, budget,
+                    warmup, c.valEvery, c.patience, 10f);
+            String augment = parsed.hasMatchedOption("--augment") ? c.augment : BoxAugment.DEFAULT;
+            DetectTraining.Request req = new DetectTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
+                    c.backbone, c.imgsz, c.init, augment, options, c.maxPixels);
+            ready = DetectTraining.start(req, () -> outDir(c), threads, command, w -> {
+                if (!quiet) {
+                    err.println("cvkit: warning: " + w);
+                    err.flush();
+                }
+            }, progress);
+        }
+        if (!quiet) {
+            err.println("train: " + ready.describe());
+            err.println("train: writing to " + ready.out() + (ready.loop().iteration() > 0 ? " (resuming after iteration " + ready.loop().iteration() + ")" : ""));
+            err.flush();
+        }
+        TrainLoop.Result r;
+        try (var task = ready.task()) {
+            r = ready.loop().run();
+        }
+        if (!quiet) {
+            err.printf(Locale.ROOT, "train: %s; best at iteration %d (%s %.4f): %s%n", r.stopReason(), r.bestIteration(),
+                    ready.task().scoreName(), r.bestScore(), ready.out().resolve("best.safetensors"));
+            err.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Path outDir(TrainCommand c) throws IOException {
+        if (c.out != null) {
+            Files.createDirectories(c.out);
+            return c.out;
+        }
+        return RunDir.next(Path.of("runs", "detect"), c.name != null ? c.name : c.arch.toLowerCase(Locale.ROOT));
+    }
+
+    /** A live line on a terminal; one line per validation otherwise. */
+    static final class Progress implements TrainLoop.Listener {
+        private final PrintWriter err;
+        private final boolean quiet, bar;
+        private long lastDraw;
+
+        Progress(PrintWriter err, boolean quiet) {
+            this.err = err;
+            this.quiet = quiet;
+            this.bar = !quiet && Terminal.stderrIsTerminal();
+        }
+
+        @Override
+        public void step(int iteration, int total, Map<String, Double> losses, double imagesPerSecond, double etaSeconds) {
+            if (!bar) return;
+            long now = System.nanoTime();
+            if (now - lastDraw < 200_000_000L) return;
+            lastDraw = now;
+            long eta = Math.round(etaSeconds);
+            String of = total >= Integer.MAX_VALUE / 2 ? "" : "/" + total;
+            err.printf(Locale.ROOT, "\riteration %d%s loss %.4f %.1f img/s ETA %d:%02d   ", iteration, of, losses.getOrDefault("loss", 0.0),
+                    imagesPerSecond, eta / 60, eta % 60);
+            err.flush();
+        }
+
+        @Override
+        public void row(ObjectNode row) {
+            if (quiet) return;
+            if (bar) err.print("\r\033[K");
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "iteration %d (epoch %.2f): loss %.4f",
+                    row.get("iteration").asInt(), row.get("epoch").asDouble(), row.path("train_loss").asDouble()));
+            if (row.has("val_ap")) {
+                sb.append(String.format(Locale.ROOT, "  val AP %.4f AP50 %.4f", row.get("val_ap").asDouble(), row.get("val_ap50").asDouble()));
+            }
+            sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1f img/s  %s%s", row.get("lr").asDouble(), row.get("images_per_s").asDouble(),
+                    TrainLoop.formatTime(row.get("elapsed_s").asDouble()), row.get("best").asBoolean() ? "  *best" : ""));
+            err.println(sb);
+            err.flush();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.cvkit.detection.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.ExitCodes;
+import dev.cvkit.UserError;
+import dev.cvkit.coco.CocoDataset;
+import dev.cvkit.coco.CocoFormatException;
+import dev.cvkit.data.detect.CocoDetectionReader;
+import dev.cvkit.data.detect.DetectionSet;
+import dev.cvkit.detection.rcnn.FasterRcnn;
+import dev.cvkit.detection.rcnn.FasterRcnnSpec;
+import dev.cvkit.io.SafeTensors;
+import dev.cvkit.nn.Init;
+import dev.cvkit.tensor.Tensor;
+import dev.cvkit.train.TrainLoop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Sets up {@code cvkit train --task detect}: a new run from options, or a resumed one from its checkpoint. */
+public final class DetectTraining {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The two-stage families; only Faster R-CNN trains from the command line so far. */
+    public static final String FASTER = "faster-rcnn";
+
+    /** What a new run needs. */
+    public record Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, Path init,
+                          String augment, TrainLoop.Options options, long maxPixels) {}
+
+    /** A run ready to go. */
+    public record Ready(TrainLoop loop, DetectionTask task, Path out, String describe) {}
+
+    @FunctionalInterface
+    public interface OutDir {
+        Path create() throws IOException;
+    }
+
+    private DetectTraining() {}
+
+    public static Ready start(Request req, OutDir outDir, int threads, String command, Consumer<String> warn,
+                              TrainLoop.Listener listener) throws IOException {
+        if (!FASTER.equals(req.arch())) {
+            throw new UserError("--arch " + req.arch() + ": only faster-rcnn trains from the command line in this version", ExitCodes.USAGE);
+        }
+        if (!FasterRcnnSpec.BACKBONES.contains(req.backbone())) {
+            throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FasterRcnnSpec.BACKBONES), ExitCodes.USAGE);
+        }
+        if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
+        BoxAugment augment = BoxAugment.parse(req.augment());
+        CocoDetectionReader.Read read = CocoDetectionReader.read(req.data(), req.images());
+        if (read.cleaning().any()) warn.accept(req.data() + ": " + read.cleaning().describe());
+        DetectionSet train = read.set();
+        if (train.size() < 1) throw new UserError(req.data() + ": no images to train on", ExitCodes.INPUT_FAILED);
+        CocoDataset val = req.val() == null ? null : readVal(req.val());
+        Path valImages = req.val() == null ? null
+                : req.valImages() != null ? req.valImages() : CocoDetectionReader.defaultFolder(req.val(), val);
+        Init.seed(req.options().seed());
+        FasterRcnnSpec spec = FasterRcnnSpec.smallImages(req.backbone(), train.classes().size() + 1, req.imgsz());
+        FasterRcnn net = spec.build();
+        if (req.init() != null) {
+            int n = BackboneInit.load(net, req.init());
+            warn.accept("initialised " + n + " backbone tensors from " + req.init());
+        }
+        ObjectNode run = JSON.createObjectNode();
+        run.put("task", "detect");
+        run.put("arch", req.arch());
+        run.put("data", abs(req.data()));
+        run.put("images", abs(read.images()));
+        if (val != null) {
+            run.put("val", abs(req.val()));
+            run.put("val_images", abs(valImages));
+        }
+        run.put("augment", augment.spec());
+        run.put("command", command);
+        Path out = outDir.create();
+        DetectionTask task = new DetectionTask(train, val, valImages, spec, net, augment, threads, req.maxPixels());
+        return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
+                train.describe() + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + req.val()));
+    }
+
+    public static Ready resume(Path dir, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
+        Path f = dir.resolve(TrainLoop.CHECKPOINT);
+        if (!Files.isRegularFile(f)) {
+            throw new UserError(dir + ": no " + TrainLoop.CHECKPOINT + " to resume from (did the first validation finish?)", ExitCodes.USAGE);
+        }
+        SafeTensors.Contents c = SafeTensors.read(f);
+        JsonNode state, cfg;
+        try {
+            state = JSON.readTree(c.metadata().getOrDefault("checkpoint", ""));
+            cfg = JSON.readTree(c.config() == null ? "" : c.config());
+        } catch (IOException e) {
+            throw new UserError(f + ": not a cvkit training checkpoint", ExitCodes.USAGE);
+        }
+        if (state == null || cfg == null || !"detect".equals(state.path("run").path("task").asText())) {
+            throw new UserError(f + ": not a detection training checkpoint", ExitCodes.USAGE);
+        }
+        JsonNode run = state.get("run");
+        TrainLoop.Options options = TrainLoop.Options.fromJson(state.get("options"));
+        FasterRcnnSpec spec;
+        try {
+            spec = FasterRcnnSpec.fromJson(cfg);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(f + ": bad model config: " + e.getMessage(), ExitCodes.USAGE);
+        }
+        FasterRcnn net = spec.build();
+        Map<String, Tensor> weights = new HashMap<>();
+        c.tensors().forEach((k, v) -> {
+            if (k.startsWith("model.")) weights.put(k.substring(6), v);
+        });
+        net.loadStateDict(weights);
+        Path data = Path.of(run.path("data").asText()), images = Path.of(run.path("images").asText());
+        DetectionSet train = CocoDetectionReader.read(data, images).set();
+        CocoDataset val = run.hasNonNull("val") ? readVal(Path.of(run.get("val").asText())) : null;
+        Path valImages = run.hasNonNull("val_images") ? Path.of(run.get("val_images").asText()) : null;
+        DetectionTask task = new DetectionTask(train, val, valImages, spec, net, BoxAugment.parse(run.path("augment").asText("none")),
+                threads, maxPixels);
+        TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
+        loop.restore(c.tensors(), state);
+        removeTemporaries(dir);
+        return new Ready(loop, task, dir, train.describe());
+    }
+
+    private static CocoDataset readVal(Path p) {
+        try {
+            return CocoDataset.read(p, false);
+        } catch (CocoFormatException e) {
+            throw new UserError(e.getMessage(), ExitCodes.INPUT_FAILED);
+        }
+    }
+
+    private static String abs(Path p) {
+        return p.toAbsolutePath().normalize().toString();
+    }
+
+    /** A killed run may leave AtomicFiles' temporary files (".NAME.*.tmp"); they are never read. */
+    private static void removeTemporaries(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) Files.deleteIfExists(p);
+            }
+        }
+    }
+}
