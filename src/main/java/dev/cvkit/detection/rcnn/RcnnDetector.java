@@ -6,6 +6,8 @@ import dev.cvkit.detection.Detector;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
+import dev.cvkit.timing.Lap;
+import dev.cvkit.timing.Stage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,16 +36,18 @@ public final class RcnnDetector implements Detector {
     }
 
     @Override
-    public List<Detection> detect(RgbImage image, DetectParams params) {
-        return detectAll(List.of(image), params).get(0);
+    public List<Detection> detect(RgbImage image, DetectParams params, Lap lap) {
+        return detectAll(List.of(image), params, lap).get(0);
     }
 
     /** Several images in one batch (padded to one size): faster than one by one. */
-    public List<List<Detection>> detectAll(List<RgbImage> images, DetectParams params) {
+    public List<List<Detection>> detectAll(List<RgbImage> images, DetectParams params, Lap lap) {
         List<Tensor> xs = new ArrayList<>();
         for (RgbImage im : images) xs.add(toTensor(im));
         RcnnTransform.Batch b = transform.apply(xs, null);
+        lap.end(Stage.PREPROCESS);
         List<ScoredBoxes> found = net.detect(b.images(), b.sizes(), params.conf(), params.iou(), params.maxDet());
+        lap.end(Stage.INFERENCE);
         List<List<Detection>> out = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             RgbImage im = images.get(i);
@@ -57,6 +61,7 @@ public final class RcnnDetector implements Detector {
             }
             out.add(dets);
         }
+        lap.end(Stage.POSTPROCESS);
         return out;
     }
 
