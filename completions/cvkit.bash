@@ -159,8 +159,10 @@ function _complete_cvkit() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} classify" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} train" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} eval" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} data" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} data shapes" ];    then _picocli_cvkit_data; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models summary" ];    then _picocli_cvkit_models; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models import" ];    then _picocli_cvkit_models; return $?; fi
 
@@ -170,15 +172,19 @@ function _complete_cvkit() {
   local cmds2=(classify)
   local cmds3=(train)
   local cmds4=(eval)
-  local cmds5=(models)
-  local cmds6=(bench)
-  local cmds7=(models summary)
-  local cmds8=(models import)
+  local cmds5=(data)
+  local cmds6=(models)
+  local cmds7=(bench)
+  local cmds8=(data shapes)
+  local cmds9=(models summary)
+  local cmds10=(models import)
 
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cvkit_models_import; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cvkit_models_summary; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_bench; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_models; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cvkit_models_import; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cvkit_models_summary; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cvkit_data_shapes; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cvkit_bench; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_models; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_data; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_eval; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_train; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_classify; return $?; fi
@@ -194,7 +200,7 @@ function _picocli_cvkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="detect propose classify train eval models bench"
+  local commands="detect propose classify train eval data models bench"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -446,8 +452,8 @@ function _picocli_cvkit_train() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--task' '--arch' '--data' '--val' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
-  local NAME_option_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2") # --arch values
+  local arg_opts="'--task' '--arch' '--data' '--val' '--images' '--val-images' '--backbone' '--imgsz' '--time' '--val-every' '--init' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
+  local NAME_option_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "faster-rcnn") # --arch values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -467,6 +473,36 @@ function _picocli_cvkit_train() {
       return $?
       ;;
     '--val')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--images')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--val-images')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--backbone')
+      return
+      ;;
+    '--imgsz')
+      return
+      ;;
+    '--time')
+      return
+      ;;
+    '--val-every')
+      return
+      ;;
+    '--init')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -657,6 +693,24 @@ function _picocli_cvkit_eval() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `data` subcommand.
+function _picocli_cvkit_data() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="shapes"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `models` subcommand.
 function _picocli_cvkit_models() {
   # Get completion data
@@ -719,6 +773,57 @@ function _picocli_cvkit_bench() {
       return
       ;;
     '--case')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `shapes` subcommand.
+function _picocli_cvkit_data_shapes() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--out' '--train' '--val' '--imgsz' '--backgrounds' '--threads' '--seed'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--train')
+      return
+      ;;
+    '--val')
+      return
+      ;;
+    '--imgsz')
+      return
+      ;;
+    '--backgrounds')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
       return
       ;;
   esac
