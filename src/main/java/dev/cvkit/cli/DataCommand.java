@@ -40,7 +40,8 @@ public final class DataCommand implements Callable<Integer> {
                 "blur and noise; boxes and masks exact. Writes OUT/train.json, OUT/train/, OUT/val.json, OUT/val/."},
             footerHeading = "%nExamples:%n",
             footer = {"  cvkit data shapes --out shapes/",
-                "  cvkit data shapes --out small/ --train 200 --val 50 --imgsz 128 --backgrounds photos/",
+                "  cvkit data shapes --out small/ --train 200 --val 50 --imgsz 128 \\",
+                "      --backgrounds photos/",
                 "",
                 "Exit codes: 0 ok; 1 a background photo is unreadable; 2 usage error."})
     static final class ShapesCommand implements Callable<Integer> {
