@@ -188,7 +188,7 @@ public final class ProposeCommand implements Callable<Integer> {
             if (output.save != null) {
                 int[][] boxes = r.boxes();
                 java.util.List<BoxDrawing.Box> shown = new java.util.ArrayList<>();
-                for (int i = Math.min(draw, boxes.length) - 1; i >= 0; i--) { // best drawn last, on top
+                for (int i = 0; i < Math.min(draw, boxes.length); i++) { // best first: drawn last, on top
                     int[] b = boxes[i];
                     shown.add(new BoxDrawing.Box(b[0], b[1], b[2], b[3], i < 10 ? "#" + (i + 1) : "", i));
                 }

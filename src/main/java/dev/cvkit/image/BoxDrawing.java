@@ -7,6 +7,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.getTextSize;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point;
@@ -38,35 +39,96 @@ public final class BoxDrawing {
         return new Scalar(255 * (b + m), 255 * (g + m), 255 * (r + m), 0);
     }
 
-    /** Draws boxes and tags onto {@code img} (in place); line width and font scale with the image. */
+    /** Line width in pixels for an image: about 0.3 % of its mean side, as Ultralytics sizes it, at least 1. */
+    public static int lineWidth(int rows, int cols) {
+        return Math.max(1, (int) Math.round((rows + cols) / 2.0 * 0.003));
+    }
+
+    /** Font scale of the tags for a line width (a third of it) and the font's stroke. */
+    private static double fontScale(int lw) { return lw / 3.0; }
+
+    private static int fontThickness(int lw) { return Math.max(lw - 1, 1); }
+
+    /**
+     * Where each box's tag goes in an image of {@code rows × cols} (null for a box without text or
+     * outside the image): tags of better boxes (earlier in the list) get the first free spot, so
+     * no tag covers another (see {@link LabelLayout}).
+     */
+    public static List<LabelLayout.Rect> tags(int rows, int cols, List<Box> boxes) {
+        int lw = lineWidth(rows, cols);
+        double fs = fontScale(lw);
+        int ft = fontThickness(lw);
+        int pad = Math.max(2, lw);
+        List<LabelLayout.Rect> rects = new ArrayList<>();
+        List<int[]> sizes = new ArrayList<>();
+        List<Integer> which = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            Box b = boxes.get(i);
+            Rect r = clip(rows, cols, b.x(), b.y(), b.w(), b.h());
+            if (r == null || b.text() == null || b.text().isEmpty()) {
+                continue;
+            }
+            int[] base = new int[1];
+            try (Size sz = getTextSize(ascii(b.text()), FONT_HERSHEY_SIMPLEX, fs, ft, base)) {
+                sizes.add(new int[] {sz.width() + 2 * pad, sz.height() + base[0] + 2 * pad});
+            }
+            rects.add(new LabelLayout.Rect(r.x(), r.y(), r.width(), r.height()));
+            which.add(i);
+            r.close();
+        }
+        List<LabelLayout.Rect> placed = LabelLayout.place(cols, rows, rects, sizes);
+        List<LabelLayout.Rect> out = new ArrayList<>(java.util.Collections.nCopies(boxes.size(), (LabelLayout.Rect) null));
+        for (int k = 0; k < which.size(); k++) {
+            out.set(which.get(k), placed.get(k));
+        }
+        return out;
+    }
+
+    /**
+     * Draws boxes and tags onto {@code img} (in place). {@code boxes} come best first (by score or
+     * rank): the best box is drawn last, on top, and its tag gets the first choice of place; tags
+     * never cover each other. Line width and font scale with the image size.
+     */
     public static void draw(Mat img, List<Box> boxes) {
-        double scale = Math.max(0.4, Math.min(img.rows(), img.cols()) / 800.0);
-        int thick = Math.max(1, (int) Math.round(2 * scale));
-        for (Box b : boxes) {
+        int lw = lineWidth(img.rows(), img.cols());
+        double fs = fontScale(lw);
+        int ft = fontThickness(lw);
+        int pad = Math.max(2, lw);
+        List<LabelLayout.Rect> tags = tags(img.rows(), img.cols(), boxes);
+        for (int i = boxes.size() - 1; i >= 0; i--) {
+            Box b = boxes.get(i);
+            Rect r = clip(img.rows(), img.cols(), b.x(), b.y(), b.w(), b.h());
+            if (r == null) {
+                continue;
+            }
             try (Scalar col = colour(b.classIndex())) {
-                Rect r = clip(img, b.x(), b.y(), b.w(), b.h());
-                if (r == null) {
-                    continue;
-                }
-                rectangle(img, new Point(r.x(), r.y()), new Point(r.x() + r.width() - 1, r.y() + r.height() - 1), col, thick, LINE_AA, 0);
-                if (b.text() == null || b.text().isEmpty()) {
-                    continue;
-                }
-                String t = ascii(b.text());
-                int[] base = new int[1];
-                int tw, th;
-                try (Size sz = getTextSize(t, FONT_HERSHEY_SIMPLEX, 0.5 * scale, thick, base)) {
-                    tw = sz.width();
-                    th = sz.height();
-                }
-                int pad = Math.max(2, (int) Math.round(3 * scale));
-                int top = r.y() - th - base[0] - 2 * pad >= 0 ? r.y() - th - base[0] - 2 * pad : r.y();
-                rectangle(img, new Point(r.x(), top), new Point(r.x() + tw + 2 * pad, top + th + base[0] + 2 * pad), col, -1, LINE_AA, 0);
-                try (Scalar black = new Scalar(20, 20, 20, 0)) {
-                    putText(img, t, new Point(r.x() + pad, top + pad + th), FONT_HERSHEY_SIMPLEX, 0.5 * scale, black, thick, LINE_AA, false);
-                }
+                rectangle(img, new Point(r.x(), r.y()), new Point(r.x() + r.width() - 1, r.y() + r.height() - 1), col, lw, LINE_AA, 0);
+            }
+            r.close();
+        }
+        // tags after every box, so that no box line strikes through a tag
+        for (int i = boxes.size() - 1; i >= 0; i--) {
+            LabelLayout.Rect t = tags.get(i);
+            if (t == null) {
+                continue;
+            }
+            String text = ascii(boxes.get(i).text());
+            int[] base = new int[1];
+            int th;
+            try (Size sz = getTextSize(text, FONT_HERSHEY_SIMPLEX, fs, ft, base)) {
+                th = sz.height();
+            }
+            try (Scalar col = colour(boxes.get(i).classIndex()); Scalar ink = inkOn(col)) {
+                rectangle(img, new Point(t.x(), t.y()), new Point(t.x() + t.w() - 1, t.y() + t.h() - 1), col, -1, LINE_AA, 0);
+                putText(img, text, new Point(t.x() + pad, t.y() + pad + th), FONT_HERSHEY_SIMPLEX, fs, ink, ft, LINE_AA, false);
             }
         }
+    }
+
+    /** Dark text on a light tag, white on a dark one (by luma), so every tag reads. */
+    private static Scalar inkOn(Scalar bgr) {
+        double luma = 0.114 * bgr.get(0) + 0.587 * bgr.get(1) + 0.299 * bgr.get(2);
+        return luma < 140 ? new Scalar(255, 255, 255, 0) : new Scalar(20, 20, 20, 0);
     }
 
     /** Blurs each box region strongly enough that a face is unrecognisable (in place). */
@@ -95,8 +157,12 @@ public final class BoxDrawing {
     }
 
     private static Rect clip(Mat img, double x, double y, double w, double h) {
+        return clip(img.rows(), img.cols(), x, y, w, h);
+    }
+
+    private static Rect clip(int rows, int cols, double x, double y, double w, double h) {
         int x0 = (int) Math.max(0, Math.floor(x)), y0 = (int) Math.max(0, Math.floor(y));
-        int x1 = (int) Math.min(img.cols(), Math.ceil(x + w)), y1 = (int) Math.min(img.rows(), Math.ceil(y + h));
+        int x1 = (int) Math.min(cols, Math.ceil(x + w)), y1 = (int) Math.min(rows, Math.ceil(y + h));
         return x1 - x0 < 1 || y1 - y0 < 1 ? null : new Rect(x0, y0, x1 - x0, y1 - y0);
     }
 

@@ -34,57 +34,80 @@ public final class Charts {
     private static final int H = 440;
     private static final int LEFT = 70;
     private static final int RIGHT = 20;
-    private static final int TOP = 40;
+    private static final int TOP = 50;
     private static final int BOTTOM = 50;
 
     private Charts() {}
 
-    /** A line chart as PNG bytes; NaN or infinite points are skipped. */
-    public static byte[] lines(String title, String xLabel, List<Series> series) {
-        try (Mat img = new Mat(H, W, CV_8UC3, new Scalar(255, 255, 255, 0))) {
-            double xmin = Double.POSITIVE_INFINITY;
-            double xmax = Double.NEGATIVE_INFINITY;
-            double ymin = Double.POSITIVE_INFINITY;
-            double ymax = Double.NEGATIVE_INFINITY;
-            for (Series s : series) {
-                for (int i = 0; i < s.x().length; i++) {
-                    if (Double.isFinite(s.y()[i])) {
-                        xmin = Math.min(xmin, s.x()[i]);
-                        xmax = Math.max(xmax, s.x()[i]);
-                        ymin = Math.min(ymin, s.y()[i]);
-                        ymax = Math.max(ymax, s.y()[i]);
-                    }
+    /** Where a line chart's parts go: the plot (data) area, the legend, and the axes' ticks. */
+    record LinesLayout(LabelLayout.Rect plot, LabelLayout.Rect legend, NiceTicks x, NiceTicks y) {}
+
+    private static final double LEGEND_SCALE = 0.45;
+    private static final int LEGEND_SWATCH = 25;
+
+    /**
+     * The layout of {@link #lines}: nice ticks around the finite points, and the legend in one row
+     * above the plot area, right-aligned beside the title, so that it never covers a curve.
+     */
+    static LinesLayout linesLayout(List<Series> series) {
+        double xmin = Double.POSITIVE_INFINITY;
+        double xmax = Double.NEGATIVE_INFINITY;
+        double ymin = Double.POSITIVE_INFINITY;
+        double ymax = Double.NEGATIVE_INFINITY;
+        boolean integerX = true;
+        for (Series s : series) {
+            for (int i = 0; i < s.x().length; i++) {
+                if (Double.isFinite(s.y()[i])) {
+                    xmin = Math.min(xmin, s.x()[i]);
+                    xmax = Math.max(xmax, s.x()[i]);
+                    ymin = Math.min(ymin, s.y()[i]);
+                    ymax = Math.max(ymax, s.y()[i]);
+                    integerX &= s.x()[i] == Math.rint(s.x()[i]);
                 }
             }
-            if (!Double.isFinite(xmin)) {
-                xmin = 0;
-                xmax = 1;
-                ymin = 0;
-                ymax = 1;
-            }
-            if (xmax - xmin < 1e-12) {
-                xmax = xmin + 1;
-            }
-            double pad = Math.max((ymax - ymin) * 0.05, 1e-6);
-            ymin -= pad;
-            ymax += pad;
-            int pw = W - LEFT - RIGHT;
-            int ph = H - TOP - BOTTOM;
+        }
+        if (!Double.isFinite(xmin)) {
+            xmin = 0;
+            xmax = 1;
+            ymin = 0;
+            ymax = 1;
+        }
+        NiceTicks x = NiceTicks.of(xmin, xmax, 6, integerX); // epochs are whole numbers
+        NiceTicks y = NiceTicks.of(ymin, ymax, 5, false);
+        int legendW = 0;
+        for (Series s : series) {
+            legendW += LEGEND_SWATCH + 6 + textWidth(s.name(), LEGEND_SCALE) + 16;
+        }
+        LabelLayout.Rect plot = new LabelLayout.Rect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
+        LabelLayout.Rect legend = new LabelLayout.Rect(W - RIGHT - legendW, TOP - 30, legendW, 22);
+        return new LinesLayout(plot, legend, x, y);
+    }
+
+    /** A line chart as PNG bytes; NaN or infinite points are skipped. */
+    public static byte[] lines(String title, String xLabel, List<Series> series) {
+        LinesLayout lay = linesLayout(series);
+        NiceTicks xt = lay.x();
+        NiceTicks yt = lay.y();
+        try (Mat img = new Mat(H, W, CV_8UC3, new Scalar(255, 255, 255, 0))) {
+            int pw = lay.plot().w();
+            int ph = lay.plot().h();
             text(img, title, LEFT, 25, 0.6, 0);
-            rectangle(img, new Point(LEFT, TOP), new Point(LEFT + pw, TOP + ph), gray(0), 1, LINE_AA, 0);
-            for (int t = 0; t <= 5; t++) {
-                double yv = ymin + (ymax - ymin) * t / 5;
-                int py = TOP + ph - (int) Math.round(ph * t / 5.0);
+            for (double yv : yt.values()) {
+                int py = TOP + ph - (int) Math.round((yv - yt.min()) / (yt.max() - yt.min()) * ph);
                 line(img, new Point(LEFT, py), new Point(LEFT + pw, py), gray(225), 1, LINE_AA, 0);
-                text(img, fmt(yv), 5, py + 5, 0.4, 60);
-                double xv = xmin + (xmax - xmin) * t / 5;
-                int px = LEFT + (int) Math.round(pw * t / 5.0);
-                // epochs are whole numbers: label them so when the span allows
-                String xs = xmax - xmin >= 5 ? Long.toString(Math.round(xv)) : fmt(xv);
-                text(img, xs, px - 10, TOP + ph + 18, 0.4, 60);
+                String label = yt.label(yv);
+                text(img, label, LEFT - 8 - textWidth(label, 0.4), py + 5, 0.4, 60);
             }
-            text(img, xLabel, LEFT + pw / 2 - 20, H - 10, 0.5, 0);
-            int legendY = TOP + 18;
+            for (double xv : xt.values()) {
+                int px = LEFT + (int) Math.round((xv - xt.min()) / (xt.max() - xt.min()) * pw);
+                line(img, new Point(px, TOP), new Point(px, TOP + ph), gray(235), 1, LINE_AA, 0);
+                String label = xt.label(xv);
+                text(img, label, px - textWidth(label, 0.4) / 2, TOP + ph + 18, 0.4, 60);
+            }
+            rectangle(img, new Point(LEFT, TOP), new Point(LEFT + pw, TOP + ph), gray(0), 1, LINE_AA, 0);
+            text(img, xLabel, LEFT + pw / 2 - textWidth(xLabel, 0.5) / 2, H - 10, 0.5, 0);
+            int legendX = lay.legend().x();
+            int legendY = lay.legend().y() + 16;
             for (Series s : series) {
                 Scalar c = new Scalar(s.bgr()[0], s.bgr()[1], s.bgr()[2], 0);
                 Point prev = null;
@@ -93,8 +116,8 @@ public final class Charts {
                         prev = null;
                         continue;
                     }
-                    int px = LEFT + (int) Math.round((s.x()[i] - xmin) / (xmax - xmin) * pw);
-                    int py = TOP + ph - (int) Math.round((s.y()[i] - ymin) / (ymax - ymin) * ph);
+                    int px = LEFT + (int) Math.round((s.x()[i] - xt.min()) / (xt.max() - xt.min()) * pw);
+                    int py = TOP + ph - (int) Math.round((s.y()[i] - yt.min()) / (yt.max() - yt.min()) * ph);
                     Point p = new Point(px, py);
                     if (prev != null) {
                         line(img, prev, p, c, 2, LINE_AA, 0);
@@ -102,9 +125,9 @@ public final class Charts {
                     org.bytedeco.opencv.global.opencv_imgproc.circle(img, p, 3, c, -1, LINE_AA, 0);
                     prev = p;
                 }
-                line(img, new Point(LEFT + pw - 150, legendY - 4), new Point(LEFT + pw - 125, legendY - 4), c, 2, LINE_AA, 0);
-                text(img, s.name(), LEFT + pw - 118, legendY, 0.45, 0);
-                legendY += 20;
+                line(img, new Point(legendX, legendY - 4), new Point(legendX + LEGEND_SWATCH, legendY - 4), c, 2, LINE_AA, 0);
+                text(img, s.name(), legendX + LEGEND_SWATCH + 6, legendY, LEGEND_SCALE, 0);
+                legendX += LEGEND_SWATCH + 6 + textWidth(s.name(), LEGEND_SCALE) + 16;
             }
             return png(img);
         }

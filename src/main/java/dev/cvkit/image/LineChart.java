@@ -17,13 +17,15 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * A small line chart drawn with OpenCV and encoded as PNG: x and y both in [0, 1], axes with
- * ticks every 0.1, axis labels, a title and a legend. Enough for precision–recall curves.
+ * ticks every 0.1, axis labels, a title and a legend in a column right of the plot, where no
+ * curve can pass under it. Enough for precision–recall curves.
  */
 public final class LineChart {
-    private static final int W = 720;
+    private static final int W = 960;
     private static final int H = 540;
     private static final int LEFT = 70;
-    private static final int RIGHT = 20;
+    /** The legend's column. */
+    private static final int RIGHT = 250;
     private static final int TOP = 60;
     private static final int BOTTOM = 60;
     private static final Scalar[] COLOURS = {
@@ -98,18 +100,27 @@ public final class LineChart {
                 prev = p;
             }
         }
-        // Legend last, on a white box, bottom right (PR curves rarely pass there).
-        int boxTop = H - BOTTOM - 26 - 20 * names.size();
-        rectangle(img, new Point(W - RIGHT - 240, boxTop), new Point(W - RIGHT - 5, H - BOTTOM - 8),
-                new Scalar(255, 255, 255, 0), -1, LINE_AA, 0);
-        rectangle(img, new Point(W - RIGHT - 240, boxTop), new Point(W - RIGHT - 5, H - BOTTOM - 8),
-                black, 1, LINE_AA, 0);
+        LabelLayout.Rect legend = legendRect();
         for (int s = 0; s < names.size(); s++) {
             Scalar c = COLOURS[s % COLOURS.length];
-            int ly = H - BOTTOM - 20 - 20 * (names.size() - 1 - s);
-            line(img, new Point(W - RIGHT - 230, ly - 4), new Point(W - RIGHT - 205, ly - 4), c, 2, LINE_AA, 0);
-            text(img, names.get(s), W - RIGHT - 198, ly, 0.45, black);
+            int ly = legend.y() + 16 + 22 * s;
+            line(img, new Point(legend.x(), ly - 4), new Point(legend.x() + 25, ly - 4), c, 2, LINE_AA, 0);
+            text(img, names.get(s), legend.x() + 31, ly, 0.45, black);
         }
+    }
+
+    /** The plot (data) area. */
+    static LabelLayout.Rect plotRect() {
+        return new LabelLayout.Rect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
+    }
+
+    /** The legend: a column right of the plot area, top-aligned with it. */
+    LabelLayout.Rect legendRect() {
+        int widest = 0;
+        for (String n : names) {
+            widest = Math.max(widest, Charts.textWidth(n, 0.45));
+        }
+        return new LabelLayout.Rect(W - RIGHT + 15, TOP, 31 + widest, 22 * names.size() + 4);
     }
 
     private static void text(Mat img, String s, int x, int y, double scale, Scalar colour) {
