@@ -11,6 +11,7 @@ import dev.cvkit.detection.DetectParams;
 import dev.cvkit.detection.Detection;
 import dev.cvkit.detection.Detector;
 import dev.cvkit.detection.DetectorFiles;
+import dev.cvkit.detection.YoloLabels;
 import dev.cvkit.image.BoxDrawing;
 import dev.cvkit.image.ImageEncoder;
 import dev.cvkit.image.ImageDecoder;
@@ -107,6 +108,11 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--crop", paramLabel = "DIR", description = "Write one image per detection here.")
     Path crop;
 
+    @Option(names = "--save-txt", paramLabel = "DIR",
+            description = "Write YOLO label files here, one DIR/STEM.txt per image (video frames: STEM_fNNNNNN.txt): "
+                    + "'class x_center y_center width height' per detection, the class a 0-based index, coordinates as fractions of the image.")
+    Path saveTxt;
+
     @Option(names = "--exist-ok", description = "Write into --save/--crop folders that already hold files (default: a new numbered folder, DIR2, DIR3 ...).")
     boolean existOk;
 
@@ -140,6 +146,7 @@ public final class DetectCommand implements Callable<Integer> {
         coco = plan.file("--coco", coco);
         save = plan.folder("--save", save, existOk);
         crop = plan.folder("--crop", crop, existOk);
+        saveTxt = plan.folder("--save-txt", saveTxt, existOk);
         Detector det = DetectorFiles.resolve(model);
         DetectRecords records = new DetectRecords(det, params(det.defaults()), classFilter(det));
         CocoGtLookup lookup = gt == null ? null : new CocoGtLookup(gt);
@@ -235,6 +242,7 @@ public final class DetectCommand implements Callable<Integer> {
             String ext = outputExtension(item.path());
             String stem = stripExtension(item.relative().toString());
             crops(bgr, found, stem, ext);
+            labels(r, stem);
             if (save != null) {
                 annotate(bgr, found);
                 Path target = save.resolve(stem + "." + ext);
@@ -272,6 +280,7 @@ public final class DetectCommand implements Callable<Integer> {
                     lap.done();
                     List<Detection> found = r.detections();
                     crops(bgr, found, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()), "jpg");
+                    labels(r, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()));
                     if (writer != null) {
                         annotate(bgr, found);
                         writer.write(bgr);
@@ -308,6 +317,14 @@ public final class DetectCommand implements Callable<Integer> {
             BoxDrawing.blur(bgr, boxes(found));
         } else {
             BoxDrawing.draw(bgr, boxes(found));
+        }
+    }
+
+    /** With --save-txt: the YOLO label file {@code DIR/STEM.txt} (empty when nothing was detected). */
+    private void labels(Result r, String stem) throws java.io.IOException {
+        if (saveTxt != null) {
+            AtomicFiles.write(saveTxt.resolve(stem + ".txt"),
+                    YoloLabels.text(r.detections(), r.width(), r.height()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
 

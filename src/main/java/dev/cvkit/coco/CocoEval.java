@@ -65,6 +65,12 @@ public final class CocoEval {
 
     public CocoParams params() { return params; }
 
+    /** The ground truth evaluated against. */
+    public CocoDataset dataset() { return gt; }
+
+    /** The results evaluated. */
+    public CocoResults results() { return dt; }
+
     /** Category id at dense index {@code k} (ascending id order). */
     public long categoryId(int k) { return gt.categoryIds[k]; }
 

@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * An accumulated {@link CocoEval} as text (pycocotools' 12 summary lines, optionally a per-class
  * table) or as one JSON object: {@code {"iou_type", "stats": [12], "stats_named": {...},
- * "per_class": [{"id","name","AP","AP50","AP75","AR<maxDets>"}]}}.
+ * "per_class": [{"id","name","images","instances","P","R","AP50","AP","AP75","AR<maxDets>"}]}}
+ * (see {@link ClassTable} for the per-class columns).
  */
 public final class CocoReport {
     private CocoReport() {}
@@ -23,16 +24,16 @@ public final class CocoReport {
             sb.append(line).append('\n');
         }
         if (perClass) {
-            List<CocoEval.CategoryResult> rows = eval.perCategory();
+            List<ClassTable.Row> rows = ClassTable.of(eval);
             int width = 8;
-            for (CocoEval.CategoryResult r : rows) {
+            for (ClassTable.Row r : rows) {
                 width = Math.max(width, r.name().length());
             }
-            sb.append('\n').append(String.format(Locale.ROOT, "%-" + width + "s %8s %7s %7s %7s %7s%n",
-                    "category", "id", "AP", "AP50", "AP75", arName(eval)));
-            for (CocoEval.CategoryResult r : rows) {
-                sb.append(String.format(Locale.ROOT, "%-" + width + "s %8d %7.3f %7.3f %7.3f %7.3f%n",
-                        r.name(), r.id(), r.ap(), r.ap50(), r.ap75(), r.ar()));
+            sb.append('\n').append(String.format(Locale.ROOT, "%-" + width + "s %8s %7s %9s %7s %7s %7s %7s %7s %7s%n",
+                    "category", "id", "images", "instances", "P", "R", "AP50", "AP", "AP75", arName(eval)));
+            for (ClassTable.Row r : rows) {
+                sb.append(String.format(Locale.ROOT, "%-" + width + "s %8d %7d %9d %7.3f %7.3f %7.3f %7.3f %7.3f %7.3f%n",
+                        r.name(), r.id(), r.images(), r.instances(), r.precision(), r.recall(), r.ap50(), r.ap(), r.ap75(), r.ar()));
             }
         }
         return sb.toString();
@@ -58,10 +59,14 @@ public final class CocoReport {
             if (perClass) {
                 String ar = arName(eval);
                 g.writeArrayFieldStart("per_class");
-                for (CocoEval.CategoryResult r : eval.perCategory()) {
+                for (ClassTable.Row r : ClassTable.of(eval)) {
                     g.writeStartObject();
                     g.writeNumberField("id", r.id());
                     g.writeStringField("name", r.name());
+                    g.writeNumberField("images", r.images());
+                    g.writeNumberField("instances", r.instances());
+                    g.writeNumberField("P", r.precision());
+                    g.writeNumberField("R", r.recall());
                     g.writeNumberField("AP", r.ap());
                     g.writeNumberField("AP50", r.ap50());
                     g.writeNumberField("AP75", r.ap75());

@@ -1,16 +1,21 @@
 package dev.cvkit.coco;
 
+import dev.cvkit.image.Charts;
 import dev.cvkit.image.LineChart;
 import dev.cvkit.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Precision–recall curves from an accumulated {@link CocoEval} as PNG files: {@code pr_all.png}
  * (precision at each recall threshold averaged over categories with ground truth) and
  * {@code pr_<id>_<name>.png} per category; each at IoU 0.50, 0.75 and the mean over
- * 0.50:0.95, area "all", the largest maxDets. Files are written atomically.
+ * 0.50:0.95, area "all", the largest maxDets. For box evaluation also
+ * {@code confusion_matrix.png}: the {@link DetectionConfusion} matrix (with a background row and
+ * column) at Ultralytics' confidence 0.25 and IoU 0.45. Files are written atomically.
  */
 public final class PrCurvePlots {
     private PrCurvePlots() {}
@@ -18,6 +23,16 @@ public final class PrCurvePlots {
     public static void write(CocoEval eval, Path dir) throws IOException {
         int nK = eval.counts()[2];
         AtomicFiles.write(dir.resolve("pr_all.png"), chart(eval, -1, "all categories").png());
+        if (eval.params().iouType() == IouType.BBOX) {
+            CocoDataset gt = eval.dataset();
+            List<String> names = new ArrayList<>();
+            for (int k = 0; k < gt.categoryCount(); k++) {
+                names.add(gt.categoryName(k));
+            }
+            names.add("background");
+            long[][] m = DetectionConfusion.of(gt, eval.results(), DetectionConfusion.CONF, DetectionConfusion.IOU);
+            AtomicFiles.write(dir.resolve("confusion_matrix.png"), Charts.confusion(names, m));
+        }
         for (int k = 0; k < nK; k++) {
             String name = eval.categoryName(k);
             String safe = name.replaceAll("[^A-Za-z0-9._-]+", "_");

@@ -105,6 +105,26 @@ class DetectCommandTest {
         assertEquals(0, diffOutside, "background unchanged");
     }
 
+    /** --save-txt: one YOLO label file per image, the same boxes as the JSON lines, normalised; empty when nothing was found. */
+    @Test
+    void saveTxtWritesYoloLabels(@TempDir Path dir) throws IOException {
+        Path labels = dir.resolve("labels");
+        var r = CliTestSupport.run("detect", "--model", "face-tiny", FX.resolve("astronaut.png").toString(), FX.resolve("person.png").toString(),
+                "--format", "jsonl", "--save-txt", labels.toString(), "-q");
+        assertEquals(0, r.code(), r.err());
+        JsonNode a = JSON.readTree(r.out().lines().findFirst().orElseThrow());
+        JsonNode box = a.get("detections").get(0).get("bbox");
+        double w = a.get("width").asDouble(), h = a.get("height").asDouble();
+        String[] f = Files.readString(labels.resolve("astronaut.txt")).strip().split(" ");
+        assertEquals(5, f.length);
+        assertEquals("0", f[0]);
+        assertEquals((box.get(0).asDouble() + box.get(2).asDouble() / 2) / w, Double.parseDouble(f[1]), 1e-4);
+        assertEquals((box.get(1).asDouble() + box.get(3).asDouble() / 2) / h, Double.parseDouble(f[2]), 1e-4);
+        assertEquals(box.get(2).asDouble() / w, Double.parseDouble(f[3]), 1e-4);
+        assertEquals(box.get(3).asDouble() / h, Double.parseDouble(f[4]), 1e-4);
+        assertEquals("", Files.readString(labels.resolve("person.txt")));
+    }
+
     @Test
     void cocoLeavesOutWhatTheDatasetDoesNotListAndSaysSoOnce(@TempDir Path dir) throws IOException {
         Path gt = dir.resolve("gt.json");

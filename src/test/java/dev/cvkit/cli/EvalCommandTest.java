@@ -161,8 +161,9 @@ class EvalCommandTest {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.sorted().toList();
         }
-        assertEquals(7, files.size(), files.toString()); // overall + 6 categories
+        assertEquals(8, files.size(), files.toString()); // overall + 6 categories + the confusion matrix
         assertTrue(Files.exists(dir.resolve("pr_all.png")));
+        assertTrue(Files.exists(dir.resolve("confusion_matrix.png")));
         assertTrue(Files.exists(dir.resolve("pr_13_bottle.png")));
         for (Path p : files) {
             byte[] head = Arrays.copyOf(Files.readAllBytes(p), 8);

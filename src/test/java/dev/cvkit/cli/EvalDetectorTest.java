@@ -55,6 +55,20 @@ class EvalDetectorTest {
         try (var s = Files.list(tmp.resolve("pr"))) {
             assertTrue(s.anyMatch(p -> p.toString().endsWith(".png")));
         }
+        assertTrue(Files.size(tmp.resolve("pr/confusion_matrix.png")) > 1000);
+
+        // the per-class table as Ultralytics users read it: images, instances, P, R, AP50, AP
+        JsonNode perClass = JSON.readTree(oneStep.out()).get("per_class");
+        int horses = 0;
+        for (JsonNode a : JSON.readTree(Path.of(GT).toFile()).get("annotations")) {
+            horses += a.get("category_id").asInt() == 19 ? 1 : 0;
+        }
+        for (JsonNode c : perClass) {
+            if (c.get("name").asText().equals("horse")) {
+                assertEquals(horses, c.get("instances").asInt());
+                assertTrue(c.get("P").asDouble() > 0 && c.get("R").asDouble() > 0, c.toString());
+            }
+        }
     }
 
     /**
