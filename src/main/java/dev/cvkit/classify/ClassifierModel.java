@@ -134,9 +134,22 @@ public final class ClassifierModel {
         try {
             List<String> classes = new ArrayList<>();
             cfg.get("classes").forEach(n -> classes.add(n.asText()));
+            if (classes.isEmpty() || classes.size() > MAX_CLASSES) {
+                throw new IllegalArgumentException(classes.size() + " classes (1 … " + MAX_CLASSES + " allowed)");
+            }
             JsonNode p = cfg.get("preprocessing");
-            Preprocessing prep = new Preprocessing(p.get("channels").asInt(), p.get("resize").asInt(),
-                    p.get("height").asInt(), p.get("width").asInt(), floats(p.get("mean")), floats(p.get("std")));
+            Preprocessing prep = new Preprocessing(small(p, "channels"), small(p, "resize"),
+                    small(p, "height"), small(p, "width"), floats(p.get("mean")), floats(p.get("std")));
+            JsonNode input = cfg.get("input");
+            if (input != null && !(input.size() == 3 && input.get(0).asLong() == prep.channels()
+                    && input.get(1).asLong() == prep.height() && input.get(2).asLong() == prep.width())) {
+                throw new IllegalArgumentException("\"input\" " + input + " does not match the preprocessing's ["
+                        + prep.channels() + "," + prep.height() + "," + prep.width() + "]");
+            }
+            String bad = SafeTensors.firstNonFinite(contents.tensors());
+            if (bad != null) {
+                throw new IllegalArgumentException("tensor " + bad + " holds NaN or infinite values");
+            }
             String arch = cfg.get("arch").asText();
             Module net = factory.create(arch, classes.size(), prep.channels(), prep.height(), prep.width());
             Map<String, Tensor> weights = new LinkedHashMap<>();
@@ -151,6 +164,18 @@ public final class ClassifierModel {
         } catch (NullPointerException | IllegalArgumentException e) {
             throw new UserError(file + ": bad model file: " + (e.getMessage() == null ? "incomplete config" : e.getMessage()), 1);
         }
+    }
+
+    /** More classes than any real classifier has (ImageNet-21k: 21,841). */
+    static final int MAX_CLASSES = 100_000;
+
+    /** An integer config field that must fit an int (asInt would silently wrap 2^32 + 224 to 224). */
+    private static int small(JsonNode parent, String key) {
+        JsonNode n = parent.get(key);
+        if (n == null || !n.canConvertToInt()) {
+            throw new IllegalArgumentException("preprocessing." + key + " is " + (n == null ? "missing" : n + ", not a small whole number"));
+        }
+        return n.asInt();
     }
 
     private static float[] floats(JsonNode arr) {

@@ -41,8 +41,8 @@ import picocli.CommandLine.Spec;
                 "  find scans -name '*.png' | cvkit classify - | jq -r '.predictions[0].class'",
                 "  cvkit classify samples/digits/ --save labelled/   # each with its label",
                 "",
-                "Exit codes: 0 ok; 1 some input failed (the others are still classified);",
-                "2 usage error or bad model."})
+                "Exit codes: 0 ok; 1 some input failed (the others are still classified)",
+                "or a bad model file; 2 usage error (also a missing model file)."})
 public final class ClassifyCommand implements Callable<Integer> {
     /** The bundled model, looked up in the working folder and beside the cvkit installation. */
     static final String DEFAULT_MODEL = "models/lenet5-mnist.safetensors";

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                 "  cvkit eval --gt gt.json --dt results.json --min AP=0.30   # gate a CI job",
                 "  cvkit models summary resnet18      # shapes, parameters, multiply-adds",
                 "",
-                "Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 quality gate missed."})
+                "Exit codes: 0 ok, 1 some input failed (or a bad data or model file),",
+                "2 usage error, 3 quality gate missed, 141 stdout closed by its reader."})
 public final class CvkitCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -54,7 +54,10 @@ import picocli.CommandLine.Spec;
                 "  cvkit detect --model face --blur --save out/ --vid-stride 2 clip.mp4",
                 "",
                 "Models: nanodet (default), face (= face-ssd, SSD-MobileNetV1), face-tiny,",
-                "or a .safetensors model file (see 'cvkit models')."})
+                "or a .safetensors model file (see 'cvkit models').",
+                "",
+                "Exit codes: 0 ok; 1 some input failed (the others are still written)",
+                "or a bad model file; 2 usage error."})
 public final class DetectCommand implements Callable<Integer> {
     private static final java.util.function.Predicate<Path> MEDIA = p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,13 +78,13 @@ public final class DetectCommand implements Callable<Integer> {
             description = "nanodet, face, face-ssd, face-tiny or a model file (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--conf", paramLabel = "P", description = "Minimum score (default: the model's, e.g. 0.35 NanoDet, 0.5 faces).")
+    @Option(names = "--conf", converter = Ranges.Fraction.class, paramLabel = "P", description = "Minimum score (default: the model's, e.g. 0.35 NanoDet, 0.5 faces).")
     Float conf;
 
-    @Option(names = "--iou", paramLabel = "T", description = "NMS IoU threshold (default: the model's).")
+    @Option(names = "--iou", converter = Ranges.Fraction.class, paramLabel = "T", description = "NMS IoU threshold (default: the model's).")
     Float iou;
 
-    @Option(names = "--max-det", paramLabel = "N", description = "At most N detections per image (default: the model's, 100).")
+    @Option(names = "--max-det", converter = Ranges.PositiveInt.class, paramLabel = "N", description = "At most N detections per image (default: the model's, 100).")
     Integer maxDet;
 
     @Option(names = "--classes", paramLabel = "NAMES", split = ",", completionCandidates = Completions.CocoClassNames.class,
@@ -119,7 +122,7 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--blur", description = "In --save images, blur each detection instead of drawing it (anonymising).")
     boolean blur;
 
-    @Option(names = "--vid-stride", paramLabel = "N", defaultValue = "1",
+    @Option(names = "--vid-stride", converter = Ranges.PositiveInt.class, paramLabel = "N", defaultValue = "1",
             description = "Videos: detect on every N-th frame (default: ${DEFAULT-VALUE}); --save writes those frames.")
     int vidStride;
 
@@ -367,8 +370,12 @@ public final class DetectCommand implements Callable<Integer> {
         }
     }
 
+    /** One row per detection; an image with none gets one row with empty detection fields, so every input is listed. */
     private static void writeCsv(PrintWriter out, InputItem item, Result r, Detector det) {
         String file = csv(r.frame() >= 0 ? item.given() + "#" + r.frame() : item.given());
+        if (r.detections().isEmpty()) {
+            out.printf(Locale.ROOT, "%s,%d,%d,,,,,,,%n", file, r.width(), r.height());
+        }
         for (Detection d : r.detections()) {
             out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%.5f,%.2f,%.2f,%.2f,%.2f%n", file, r.width(), r.height(), csv(d.label()),
                     det.categoryIds().get(d.classIndex()), d.score(), d.x(), d.y(), d.w(), d.h());
@@ -376,7 +383,7 @@ public final class DetectCommand implements Callable<Integer> {
     }
 
     private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+        return s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** One summary line (unless --quiet) for the videos that --coco leaves out. */

@@ -124,24 +124,24 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Detector mode: the folder the dataset's file_names are relative to (default: the folder of --data).")
     Path images;
 
-    @Option(names = "--conf", paramLabel = "P",
+    @Option(names = "--conf", converter = Ranges.Fraction.class, paramLabel = "P",
             description = "Detector mode: minimum score of a detection (default: 0.05, as detectors are evaluated).")
     Float conf;
 
-    @Option(names = "--iou", paramLabel = "T", description = "Detector mode: NMS IoU threshold (default: the model's).")
+    @Option(names = "--iou", converter = Ranges.Fraction.class, paramLabel = "T", description = "Detector mode: NMS IoU threshold (default: the model's).")
     Float iou;
 
-    @Option(names = "--max-det", paramLabel = "N", description = "Detector mode: at most N detections per image (default: the model's, 100).")
+    @Option(names = "--max-det", converter = Ranges.PositiveInt.class, paramLabel = "N", description = "Detector mode: at most N detections per image (default: the model's, 100).")
     Integer maxDet;
 
     @Option(names = "--split", paramLabel = "SPLIT",
             description = "Classifier mode: which part of --data: train, test or val (default: test where there is one, else all of it).")
     String split;
 
-    @Option(names = "--batch", paramLabel = "B", description = "Classifier mode: batch size (default: 128).")
+    @Option(names = "--batch", converter = Ranges.PositiveInt.class, paramLabel = "B", description = "Classifier mode: batch size (default: 128).")
     Integer batch;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
+    @Option(names = "--max-pixels", converter = Ranges.PositiveLong.class, paramLabel = "N", defaultValue = "100000000",
             description = "Detector and classifier modes: refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 

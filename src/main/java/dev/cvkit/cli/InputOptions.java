@@ -12,7 +12,7 @@ public final class InputOptions {
                     + "With no INPUT and stdin a pipe, paths are read from stdin.")
     public List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000",
+    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000", converter = Ranges.PositiveLong.class,
             description = "Refuse images with more pixels than this, before decoding where the header allows (default: ${DEFAULT-VALUE}).")
     public long maxPixels;
 }

@@ -99,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train (default: 10, detect: 12; with --resume: the new total).")
     Integer epochs;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", converter = Ranges.PositiveInt.class, paramLabel = "B", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.001 for adam/adamw, 0.01 for sgd, 1.0 for adadelta).")
@@ -147,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint, with its options (only --epochs may change).")
     Path resume;
 
-    @Option(names = "--max-pixels", paramLabel = "N", defaultValue = "100000000", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-pixels", converter = Ranges.PositiveLong.class, paramLabel = "N", defaultValue = "100000000", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
     long maxPixels;
 
     @Mixin

@@ -43,7 +43,7 @@ final class JsonIn implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new CocoFormatException(name + ": no such file");
         } catch (IOException e) {
-            throw new CocoFormatException(name + ": cannot read (" + e.getMessage() + ")");
+            throw new CocoFormatException(name + ": cannot read (" + why(e) + ")");
         }
     }
 
@@ -51,7 +51,7 @@ final class JsonIn implements AutoCloseable {
         try {
             return new JsonIn(name, FACTORY.createParser(bytes));
         } catch (IOException e) {
-            throw new CocoFormatException(name + ": cannot read (" + e.getMessage() + ")");
+            throw new CocoFormatException(name + ": cannot read (" + why(e) + ")");
         }
     }
 
@@ -71,7 +71,7 @@ final class JsonIn implements AutoCloseable {
         } catch (JsonParseException e) {
             throw syntax(e.getLocation(), e.getOriginalMessage());
         } catch (IOException e) {
-            throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new CocoFormatException(file + ": cannot read (" + why(e) + ")");
         }
     }
 
@@ -94,6 +94,15 @@ final class JsonIn implements AutoCloseable {
     }
 
     /** An error at the current token. */
+    /**
+     * Why a read failed, as one line: Jackson's own message (getMessage() appends a second line
+     * with the source location, which the error line already gives).
+     */
+    static String why(IOException e) {
+        String m = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
     CocoFormatException error(String what) {
         JsonLocation loc = p.currentTokenLocation();
         return new CocoFormatException(file + ": line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ": " + what);
@@ -103,7 +112,7 @@ final class JsonIn implements AutoCloseable {
         try {
             return p.currentName();
         } catch (IOException e) {
-            throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new CocoFormatException(file + ": cannot read (" + why(e) + ")");
         }
     }
 
@@ -113,7 +122,7 @@ final class JsonIn implements AutoCloseable {
         } catch (JsonParseException e) {
             throw syntax(e.getLocation(), e.getOriginalMessage());
         } catch (IOException e) {
-            throw new CocoFormatException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new CocoFormatException(file + ": cannot read (" + why(e) + ")");
         }
     }
 
@@ -132,7 +141,7 @@ final class JsonIn implements AutoCloseable {
         try {
             return p.getDoubleValue();
         } catch (IOException e) {
-            throw error("'" + field + "': " + e.getMessage());
+            throw error("'" + field + "': " + why(e));
         }
     }
 
@@ -145,7 +154,7 @@ final class JsonIn implements AutoCloseable {
         try {
             return p.getDoubleValue();
         } catch (IOException e) {
-            throw error(what + ": " + e.getMessage());
+            throw error(what + ": " + why(e));
         }
     }
 
@@ -163,7 +172,7 @@ final class JsonIn implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw error("'" + field + "' must be an integer: " + e.getMessage());
+            throw error("'" + field + "' must be an integer: " + why(e));
         }
         throw error("'" + field + "' must be an integer, got " + describe(t));
     }
@@ -176,7 +185,7 @@ final class JsonIn implements AutoCloseable {
         try {
             return p.getText();
         } catch (IOException e) {
-            throw error("'" + field + "': " + e.getMessage());
+            throw error("'" + field + "': " + why(e));
         }
     }
 
@@ -268,7 +277,7 @@ final class JsonIn implements AutoCloseable {
                     } catch (IllegalArgumentException e) {
                         throw error("RLE 'counts': " + e.getMessage());
                     } catch (IOException e) {
-                        throw error("RLE 'counts': " + e.getMessage());
+                        throw error("RLE 'counts': " + why(e));
                     }
                 } else if (c == JsonToken.START_ARRAY) {
                     int[] buf = new int[64];
@@ -306,7 +315,7 @@ final class JsonIn implements AutoCloseable {
         try {
             return p.getText();
         } catch (IOException e) {
-            throw error(e.getMessage());
+            throw error(why(e));
         }
     }
 

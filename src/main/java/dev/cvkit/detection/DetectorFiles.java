@@ -67,12 +67,7 @@ public final class DetectorFiles {
         if (!Files.isRegularFile(p)) {
             throw new UserError(nameOrPath + ": no such model file or model name (detectors: face, face-ssd, face-tiny, nanodet)", ExitCodes.USAGE);
         }
-        Map<String, String> meta;
-        try {
-            meta = SafeTensors.readMetadata(p);
-        } catch (UserError e) {
-            throw new UserError(e.getMessage(), ExitCodes.USAGE, e);
-        }
+        Map<String, String> meta = SafeTensors.readMetadata(p); // damaged: a bad data file, exit 1
         String cfg = meta.get(SafeTensors.CONFIG_KEY);
         try {
             return cfg != null && "detect".equals(JSON.readTree(cfg).path("task").asText());
@@ -101,13 +96,7 @@ public final class DetectorFiles {
 
     /** Reads a cvkit detector file (safetensors with a detect config). */
     public static Detector load(Path file) {
-        SafeTensors.Contents c;
-        try {
-            c = SafeTensors.read(file);
-        } catch (UserError e) {
-            // nothing can run without the model: a usage error for the command as a whole
-            throw new UserError(e.getMessage(), ExitCodes.USAGE, e);
-        }
+        SafeTensors.Contents c = SafeTensors.read(file); // missing: exit 2; damaged: a bad data file, exit 1
         String cfgText = c.config();
         if (cfgText == null) {
             throw bad(file, "has no cvkit config metadata");
@@ -119,12 +108,17 @@ public final class DetectorFiles {
             throw bad(file, "config metadata is not valid JSON");
         }
         if (!"detect".equals(cfg.path("task").asText())) {
-            throw bad(file, "is a '" + cfg.path("task").asText("?") + "' model, not a detector");
+            // a sound file of another kind: the wrong --model was chosen
+            throw new UserError(file + ": is a '" + cfg.path("task").asText("?") + "' model, not a detector", ExitCodes.USAGE);
         }
         String archId = cfg.path("architecture").asText("");
         Architecture arch = Architecture.byId(archId);
         if (arch == null && !FasterRcnnSpec.ARCHITECTURE.equals(archId)) {
             throw bad(file, "unknown detector architecture '" + archId + "' (known: faster-rcnn, nanodet, ssd-mobilenetv1-face, tiny-face)");
+        }
+        String nonFinite = SafeTensors.firstNonFinite(c.tensors());
+        if (nonFinite != null) {
+            throw bad(file, "tensor " + nonFinite + " holds NaN or infinite values");
         }
         List<String> classes = new ArrayList<>();
         cfg.path("classes").forEach(n -> classes.add(n.asText()));
@@ -157,7 +151,7 @@ public final class DetectorFiles {
         try {
             return switch (arch) {
                 case SSD_MOBILENETV1_FACE -> new SsdFaceDetector((SsdMobileNetV1Face) net, defaults, classes, ids);
-                case TINY_FACE -> new TinyFaceDetector((TinyFaceNet) net, cfg.path("input_size").asInt(416), defaults, classes, ids);
+                case TINY_FACE -> new TinyFaceDetector((TinyFaceNet) net, inputSize(file, cfg), defaults, classes, ids);
                 case NANODET -> new NanoDetDetector((NanoDetNet) net, defaults, classes, ids);
             };
         } catch (IllegalArgumentException e) {
@@ -165,7 +159,20 @@ public final class DetectorFiles {
         }
     }
 
+    /** The Tiny face detector's square input side: a whole number up to 4096 (a larger one only exhausts memory). */
+    private static int inputSize(Path file, JsonNode cfg) {
+        JsonNode n = cfg.path("input_size");
+        if (n.isMissingNode()) {
+            return 416;
+        }
+        if (!n.canConvertToInt() || n.asInt() < 64 || n.asInt() > 4096) {
+            throw bad(file, "input_size " + n + " is outside 64 … 4096");
+        }
+        return n.asInt();
+    }
+
+    /** A model file that is there but wrong: a bad data file (exit 1), as the README says. */
     private static UserError bad(Path file, String what) {
-        return new UserError(file + ": bad model file: " + what, ExitCodes.USAGE);
+        return new UserError(file + ": bad model file: " + what, ExitCodes.INPUT_FAILED);
     }
 }

@@ -21,18 +21,30 @@ import java.util.Arrays;
  * @param std      per channel, length {@code channels}, all positive
  */
 public record Preprocessing(int channels, int resize, int height, int width, float[] mean, float[] std) {
+    /**
+     * The largest model input side. Far above any classifier's (224 … 600), low enough that a
+     * hostile config cannot make one image's tensor take gigabytes.
+     */
+    public static final int MAX_SIDE = 4096;
+
     public Preprocessing {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
         }
-        if (height < 1 || width < 1 || resize < 0) {
-            throw new IllegalArgumentException("bad size " + height + "x" + width + " resize " + resize);
+        if (height < 1 || width < 1 || resize < 0 || height > MAX_SIDE || width > MAX_SIDE || resize > 2 * MAX_SIDE) {
+            throw new IllegalArgumentException("input size " + height + "x" + width + " (resize " + resize
+                    + ") is outside 1 … " + MAX_SIDE + " pixels a side");
         }
         if (mean.length != channels || std.length != channels) {
             throw new IllegalArgumentException("mean/std need " + channels + " values");
         }
+        for (float m : mean) {
+            if (!Float.isFinite(m)) {
+                throw new IllegalArgumentException("mean must be finite, got " + Arrays.toString(mean));
+            }
+        }
         for (float s : std) {
-            if (!(s > 0)) {
+            if (!(s > 0) || !Float.isFinite(s)) {
                 throw new IllegalArgumentException("std must be positive, got " + Arrays.toString(std));
             }
         }

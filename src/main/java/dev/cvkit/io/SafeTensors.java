@@ -59,6 +59,21 @@ public final class SafeTensors {
         public String config() { return metadata.get(CONFIG_KEY); }
     }
 
+    /**
+     * The name of the first tensor holding a NaN or an infinity, or null. A model with such
+     * weights computes NaN scores, which would pass as "nothing found".
+     */
+    public static String firstNonFinite(Map<String, Tensor> tensors) {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            for (float v : e.getValue().data()) {
+                if (!Float.isFinite(v)) {
+                    return e.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Reads and validates a safetensors file. */
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TempFiles {
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+    /** Set by the shutdown hook: worker threads still running then may not start new files. */
+    private static boolean shuttingDown;
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(TempFiles::deleteAll, "cvkit-temp-cleanup"));
@@ -28,8 +30,14 @@ public final class TempFiles {
      * file system has POSIX permissions.
      */
     public static Path create(Path target, String suffix) throws IOException {
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", suffix);
-        LIVE.add(tmp);
+        Path tmp;
+        synchronized (LIVE) { // creation and registration are one step for the shutdown hook
+            if (shuttingDown) {
+                throw new IOException("cvkit is exiting: " + target + " not written");
+            }
+            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", suffix);
+            LIVE.add(tmp);
+        }
         try {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
         } catch (UnsupportedOperationException e) {
@@ -58,6 +66,9 @@ public final class TempFiles {
     }
 
     private static void deleteAll() {
+        synchronized (LIVE) {
+            shuttingDown = true;
+        }
         for (Path p : LIVE) {
             try {
                 Files.deleteIfExists(p);

@@ -47,11 +47,19 @@ public final class MetricsLog {
         }
         try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
             String line;
+            int number = 0;
             while ((line = r.readLine()) != null) {
+                number++;
                 if (line.isBlank()) {
                     continue;
                 }
-                JsonNode n = JSON.readTree(line);
+                JsonNode n;
+                try {
+                    n = JSON.readTree(line);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new dev.cvkit.UserError(f + ": line " + number + ": malformed JSON (" + e.getOriginalMessage()
+                            + "); the run's metrics were edited or damaged", dev.cvkit.ExitCodes.INPUT_FAILED);
+                }
                 if (n instanceof ObjectNode o && o.path(key).asLong() <= lastEpoch) {
                     rows.add(o);
                 }

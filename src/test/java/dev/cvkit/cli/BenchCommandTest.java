@@ -14,6 +14,6 @@ class BenchCommandTest {
         assertTrue(r.err().startsWith("cvkit: --case 'nms9' matches no case"), r.err());
         r = CliTestSupport.run("bench", "--threads", "0");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("cvkit: --threads must be at least 1"), r.err());
+        assertTrue(r.err().startsWith("cvkit: Invalid value for option '--threads': must be a whole number from 1"), r.err());
     }
 }

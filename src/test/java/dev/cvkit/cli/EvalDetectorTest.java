@@ -125,7 +125,7 @@ class EvalDetectorTest {
         assertUsage(CliTestSupport.run("eval", "--model", "face", "--data", GT), "no category is named like a class of the model (face)");
         assertUsage(CliTestSupport.run("eval", "--model", "nanodet", "--data", GT, "--images", tmp.resolve("nope").toString()), "no such folder (--images)");
         assertUsage(CliTestSupport.run("eval", "--model", "nanodet", "--data", GT, "--iou-type", "segm"), "--iou-type must be bbox");
-        assertUsage(CliTestSupport.run("eval", "--model", "nanodet", "--data", GT, "--conf", "1.5"), "--conf/--iou/--max-det");
+        assertUsage(CliTestSupport.run("eval", "--model", "nanodet", "--data", GT, "--conf", "1.5"), "'--conf': must be between 0 and 1");
         assertUsage(CliTestSupport.run("eval", "--model", "nanodet", "--data", tmp.resolve("none.json").toString()), "no such file (--data)");
         assertUsage(CliTestSupport.run("eval", "--model", tmp.resolve("x.safetensors").toString(), "--data", GT), "no such model file");
         assertUsage(CliTestSupport.run("eval", "--model", "models/lenet5-mnist.safetensors", "--data", GT, "--conf", "0.1"),

@@ -185,4 +185,26 @@ class OutputSafetyTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("is a folder"), r.err());
     }
+
+    /** Only where tools/fetch-models.sh has filled the npm cache: an import that succeeds must still not write over its shard. */
+    @Test
+    void modelsImportRefusesToWriteOverItsOwnShard() throws Exception {
+        Path cache = Path.of(System.getProperty("cvkit.cache", "data/cache/npm"), "face-api-1.7.15/model");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(cache), "run tools/fetch-models.sh first");
+        Path src = Files.createDirectories(dir.resolve("model"));
+        try (Stream<Path> s = Files.list(cache)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().startsWith("tiny_face_detector_model")).toList()) {
+                Files.copy(p, src.resolve(p.getFileName()));
+            }
+        }
+        Path shard;
+        try (Stream<Path> s = Files.list(src)) {
+            shard = s.filter(p -> p.getFileName().toString().contains("shard")).findFirst().orElseThrow();
+        }
+        byte[] before = Files.readAllBytes(shard);
+        var r = CliTestSupport.run("models", "import", "--from", "tfjs", src.toString(), "--arch", "tiny-face", "--out", shard.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("the source file"), r.err());
+        assertArrayEquals(before, Files.readAllBytes(shard));
+    }
 }

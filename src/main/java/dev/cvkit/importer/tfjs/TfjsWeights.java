@@ -46,10 +46,17 @@ public final class TfjsWeights {
         Path folder = manifest.toAbsolutePath().getParent();
         Map<String, TfjsTensor> all = new LinkedHashMap<>();
         for (WeightGroup g : groups) {
+            long declared = 0;
+            for (WeightSpec s : g.weights()) {
+                declared = Math.addExact(declared, s.storedBytes());
+            }
+            if (declared > JsonFiles.MAX_SHARD_BYTES) {
+                throw ManifestParser.bad(manifest.toString(), "declares " + declared + " bytes of weights in one group, more than cvkit reads");
+            }
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             for (String p : g.paths()) {
-                Path shard = folder.resolve(p);
-                byte[] bytes = JsonFiles.readBounded(shard, JsonFiles.MAX_SHARD_BYTES - buf.size(), "weight shard listed in " + manifest.getFileName());
+                // never more than the manifest declares: a shard that is /dev/zero (or a link to it) ends here
+                byte[] bytes = JsonFiles.readShard(folder, p, declared - buf.size(), "weight shard listed in " + manifest.getFileName());
                 sources.add(JsonFiles.describe(p, bytes));
                 buf.writeBytes(bytes);
             }
