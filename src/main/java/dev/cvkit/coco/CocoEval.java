@@ -609,6 +609,78 @@ public final class CocoEval {
         return new int[] {params.t(), params.r(), gt.categoryCount(), params.a(), params.m()};
     }
 
+    // ---------------------------------------------------------------- per category, for distributed evaluation
+
+    /**
+     * Category {@code k}'s accumulated numbers: {precision[t, r, a, m], recall[t, a, m],
+     * scores[t, r, a, m]}. They depend only on k's ground truth and results, so an evaluation
+     * that saw only some categories' annotations gives these exactly as the whole would.
+     */
+    public double[][] categoryNumbers(int k) {
+        ensureAccumulated();
+        int nT = params.t();
+        int nR = params.r();
+        int nA = params.a();
+        int nM = params.m();
+        double[] p = new double[nT * nR * nA * nM];
+        double[] s = new double[p.length];
+        double[] rc = new double[nT * nA * nM];
+        int i = 0;
+        int j = 0;
+        for (int t = 0; t < nT; t++) {
+            for (int r = 0; r < nR; r++) {
+                for (int a = 0; a < nA; a++) {
+                    for (int m = 0; m < nM; m++) {
+                        p[i] = precision(t, r, k, a, m);
+                        s[i++] = score(t, r, k, a, m);
+                    }
+                }
+            }
+            for (int a = 0; a < nA; a++) {
+                for (int m = 0; m < nM; m++) {
+                    rc[j++] = recall(t, k, a, m);
+                }
+            }
+        }
+        return new double[][] {p, rc, s};
+    }
+
+    /**
+     * Puts category {@code k}'s numbers from {@link #categoryNumbers} of another evaluation over
+     * the same images, categories and parameters (a Spark task's); summarize() then reports them.
+     */
+    public void putCategoryNumbers(int k, double[][] numbers) {
+        ensureAccumulated();
+        int nT = params.t();
+        int nR = params.r();
+        int nK = gt.categoryCount();
+        int nA = params.a();
+        int nM = params.m();
+        if (numbers.length != 3 || numbers[0].length != nT * nR * nA * nM || numbers[1].length != nT * nA * nM) {
+            throw new IllegalArgumentException("category numbers of another shape than [T, R, A, M] = "
+                    + Arrays.toString(new int[] {nT, nR, nA, nM}));
+        }
+        int i = 0;
+        int j = 0;
+        for (int t = 0; t < nT; t++) {
+            for (int r = 0; r < nR; r++) {
+                for (int a = 0; a < nA; a++) {
+                    for (int m = 0; m < nM; m++) {
+                        int at = (((t * nR + r) * nK + k) * nA + a) * nM + m;
+                        precision[at] = numbers[0][i];
+                        scores[at] = numbers[2][i++];
+                    }
+                }
+            }
+            for (int a = 0; a < nA; a++) {
+                for (int m = 0; m < nM; m++) {
+                    recall[((t * nK + k) * nA + a) * nM + m] = numbers[1][j++];
+                }
+            }
+        }
+        stats = null;
+    }
+
     // ---------------------------------------------------------------- summarize
 
     /** One of the 12 summary settings. {@code iouThr} NaN means all thresholds. */

@@ -47,10 +47,10 @@ final class ClassifyJob implements Callable<Integer> {
         if (top < 1) {
             throw new UserError("--top must be at least 1, got " + top, ExitCodes.USAGE);
         }
-        byte[] bytes = ModelFiles.read(model != null ? model : bundled().toString(), "--model");
-        ClassifierModel.load(ModelBytes.toTempFile(bytes), Architectures.ZOO); // a bad model fails here, before any task
+        byte[] bytes = DriverFiles.read(model != null ? model : bundled().toString(), "--model");
+        ClassifierModel.load(DriverFiles.toTempFile(bytes, ".safetensors"), Architectures.ZOO); // a bad model fails here, before any task
         try (Main.Context ctx = main.context("classify", job.master)) {
-            Maker s = new Maker(ctx.sc().broadcast(bytes), ModelBytes.sha256(bytes), top, job.maxPixels);
+            Maker s = new Maker(ctx.sc().broadcast(bytes), DriverFiles.sha256(bytes), top, job.maxPixels);
             return ImageRun.run(ctx.sc(), job, "classify", s, spec.commandLine().getErr());
         }
     }
@@ -70,7 +70,7 @@ final class ClassifyJob implements Callable<Integer> {
 
         @Override
         public RecordMaker build() throws IOException {
-            ClassifyRecords records = new ClassifyRecords(ClassifierModel.load(ModelBytes.toTempFile(model.value()), Architectures.ZOO), top);
+            ClassifyRecords records = new ClassifyRecords(ClassifierModel.load(DriverFiles.toTempFile(model.value(), ".safetensors"), Architectures.ZOO), top);
             return (file, bytes, t0) -> {
                 Pixels px;
                 try (Mat m = ImageDecoder.decode(bytes, maxPixels)) {

@@ -63,14 +63,14 @@ final class DetectJob implements Callable<Integer> {
         if (gt != null && coco == null) {
             throw new UserError("--gt only names ids for --coco: give --coco FILE too", ExitCodes.USAGE);
         }
-        byte[] bytes = ModelFiles.read(DetectorFiles.NAMES.containsKey(model)
+        byte[] bytes = DriverFiles.read(DetectorFiles.NAMES.containsKey(model)
                 ? DetectorFiles.modelsFolder().resolve(DetectorFiles.NAMES.get(model)).toString() : model, "--model");
         // load once on the driver too: a bad model, --classes or threshold is a usage error before any task runs
-        Detector det = DetectorFiles.load(ModelBytes.toTempFile(bytes));
+        Detector det = DetectorFiles.load(DriverFiles.toTempFile(bytes, ".safetensors"));
         params(det, conf, iou, maxDet);
         classFilter(det, classes);
         try (Main.Context ctx = main.context("detect", job.master)) {
-            Maker s = new Maker(ctx.sc().broadcast(bytes), ModelBytes.sha256(bytes), conf, iou, maxDet,
+            Maker s = new Maker(ctx.sc().broadcast(bytes), DriverFiles.sha256(bytes), conf, iou, maxDet,
                     classes == null ? null : new ArrayList<>(classes), job.maxPixels);
             int code = ImageRun.run(ctx.sc(), job, "detect", s, spec.commandLine().getErr());
             if (coco != null) {
@@ -115,7 +115,7 @@ final class DetectJob implements Callable<Integer> {
 
         @Override
         public RecordMaker build() throws IOException {
-            Detector det = DetectorFiles.load(ModelBytes.toTempFile(model.value()));
+            Detector det = DetectorFiles.load(DriverFiles.toTempFile(model.value(), ".safetensors"));
             DetectRecords records = new DetectRecords(det, params(det, conf, iou, maxDet), classFilter(det, classes));
             return (file, bytes, t0) -> {
                 try (Mat bgr = ImageDecoder.decode(bytes, maxPixels)) {

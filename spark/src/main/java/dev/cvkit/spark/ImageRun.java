@@ -39,6 +39,13 @@ final class ImageRun {
                     .mapToPair(l -> new Tuple2<>(Records.fileOf(l), Boolean.TRUE));
             items = items.mapToPair(t -> new Tuple2<>(t._2.given(), t)).subtractByKey(done).mapToPair(t -> t._2);
         }
+        if (span == 0) {
+            if (!o.quiet) {
+                err.println(job + ": no images in the input (folders are searched for image files by their extension)");
+                err.flush();
+            }
+            return ExitCodes.OK;
+        }
         long todo = o.skipDone ? items.count() : span;
         if (todo == 0) {
             if (!o.quiet) {

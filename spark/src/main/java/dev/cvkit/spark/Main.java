@@ -2,6 +2,7 @@ package dev.cvkit.spark;
 
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
+import dev.cvkit.coco.CocoFormatException;
 import java.io.PrintWriter;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -11,11 +12,12 @@ import picocli.CommandLine.Command;
 /** {@code cvkit-spark}: cvkit's image commands and COCO evaluation as Spark jobs (spark-submit's main class). */
 @Command(name = "cvkit-spark", mixinStandardHelpOptions = true, version = "cvkit-spark 0.1.0",
         description = "cvkit's detect, classify and propose over many images, and COCO evaluation of large result sets, on Apache Spark.",
-        subcommands = {DetectJob.class, ClassifyJob.class, ProposeJob.class},
+        subcommands = {DetectJob.class, ClassifyJob.class, ProposeJob.class, EvalJob.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  bin/cvkit-spark detect --master local[2] --input samples/ --output out/det --coco det.json",
             "  spark-submit --class dev.cvkit.spark.Main … detect --input hdfs:///photos --output hdfs:///cvkit/det",
+            "  bin/cvkit-spark eval --gt samples/gt.json --dt out/det --format json",
             "",
             "Exit codes: 0 ok; 1 some image failed (error records in the output); 2 usage error; 70 internal error."})
 public final class Main implements Runnable {
@@ -43,6 +45,14 @@ public final class Main implements Runnable {
                 e.flush();
                 return ue.exitCode();
             }
+            // a task's bad input (a malformed results file) reaches the driver inside Spark's exception
+            for (Throwable c = ex.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof UserError || c instanceof CocoFormatException) {
+                    e.println("cvkit: " + c.getMessage());
+                    e.flush();
+                    return ExitCodes.INPUT_FAILED;
+                }
+            }
             ex.printStackTrace(e);
             e.println("cvkit: internal error: " + ex);
             e.flush();
@@ -58,7 +68,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "give a job: detect, classify or propose");
+        throw new CommandLine.ParameterException(new CommandLine(this), "give a job: detect, classify, propose or eval");
     }
 
     /** The caller's context, or a new one (then {@link Context#close()} stops it). */

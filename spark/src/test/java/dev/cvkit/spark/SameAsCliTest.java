@@ -33,6 +33,14 @@ class SameAsCliTest {
         assertEquals(expected, untimed(lines(Path.of(out, "run-001"))));
         assertTrue(s.err().contains("detect: 17 images, 17 ok, 0 failed"), s.err());
         assertArrayEquals(Files.readAllBytes(tmp.resolve("cli.json")), Files.readAllBytes(tmp.resolve("spark.json")));
+
+        // and evaluated from the JSON lines as cvkit eval evaluates the CLI's
+        Files.writeString(tmp.resolve("cli.jsonl"), c.out());
+        TestSpark.Run ce = cli("eval", "--gt", "samples/gt.json", "--dt", tmp.resolve("cli.jsonl").toString(), "--format", "json", "-q");
+        TestSpark.Run se = spark("eval", "--gt", "samples/gt.json", "--dt", out, "--format", "json", "-q");
+        assertEquals(0, se.code(), se.err());
+        assertTrue(ce.out().startsWith("{\"iou_type\":\"bbox\",\"stats\":[0."), ce.out());
+        assertEquals(ce.out(), se.out());
     }
 
     @Test
@@ -45,6 +53,18 @@ class SameAsCliTest {
         List<String> expected = untimed(List.of(c.out().split("\n")));
         assertEquals(10, expected.size());
         assertEquals(expected, untimed(lines(Path.of(out, "run-001"))));
+    }
+
+    @Test
+    void classifyOverAListFileReadByTheExecutors() throws Exception {
+        List<String> paths = List.of("samples/digits/7.png", "samples/digits/2.png", "samples/digits/9.png");
+        Files.write(tmp.resolve("list.txt"), paths);
+        TestSpark.Run c = cli("classify", paths.get(0), paths.get(1), paths.get(2), "--format", "jsonl", "-q");
+        assertEquals(0, c.code(), c.err());
+        String out = tmp.resolve("cls").toString();
+        TestSpark.Run s = spark("classify", "--input", tmp.resolve("list.txt").toString(), "--output", out, "-q");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(untimed(List.of(c.out().split("\n"))), untimed(lines(Path.of(out, "run-001"))));
     }
 
     @Test
