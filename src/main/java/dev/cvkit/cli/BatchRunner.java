@@ -5,7 +5,9 @@ import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.SkipCount;
+import dev.cvkit.io.UrlInputs;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -54,6 +56,14 @@ public final class BatchRunner {
                     futures.add(pool.submit(() -> {
                         if (item.error() != null) {
                             throw new UserError(item.error(), ExitCodes.INPUT_FAILED);
+                        }
+                        if (UrlInputs.isUrl(item.given())) {
+                            Path local = UrlInputs.fetch(item.given());
+                            try {
+                                return task.run(new InputItem(item.given(), local, item.relative(), null));
+                            } finally {
+                                UrlInputs.discard(local);
+                            }
                         }
                         return task.run(item);
                     }));

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 /** Inputs shared by every image command: files, folders, globs, or '-' for paths on stdin. */
 public final class InputOptions {
     @Parameters(paramLabel = "INPUT", arity = "0..*",
-            description = "Image files, folders (walked recursively, sorted), globs, or '-' to read paths from stdin. "
+            description = "Image files, folders (walked recursively, sorted), globs, http(s):// URLs, or '-' to read paths from stdin. "
                     + "With no INPUT and stdin a pipe, paths are read from stdin.")
     public List<String> inputs = new ArrayList<>();
 

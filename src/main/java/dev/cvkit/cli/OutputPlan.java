@@ -5,6 +5,7 @@ import dev.cvkit.UserError;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.SkipCount;
+import dev.cvkit.io.UrlInputs;
 import dev.cvkit.io.RealPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,7 +60,7 @@ final class OutputPlan {
         this.quiet = quiet;
         List<Path> anchors = new ArrayList<>();
         for (String s : specs) {
-            if (s.equals("-")) {
+            if (s.equals("-") || UrlInputs.isUrl(s)) {
                 continue;
             }
             Path p = Path.of(s);
@@ -190,6 +191,9 @@ final class OutputPlan {
                 InputItem item = inputs.next();
                 if (item.error() != null) {
                     return item;
+                }
+                if (UrlInputs.isUrl(item.given())) { // downloaded to a temporary file: named after the URL
+                    return new InputItem(item.given(), item.path(), distinct(item.relative(), taken), null);
                 }
                 check(item);
                 Path rel = item.relative();

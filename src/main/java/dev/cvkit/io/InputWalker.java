@@ -130,6 +130,9 @@ public final class InputWalker implements Iterator<InputItem>, SkipCount {
                     return null;
                 }
                 done = true;
+                if (UrlInputs.isUrl(spec)) {
+                    return UrlInputs.item(spec); // fetched by the worker that processes it
+                }
                 Path p = Path.of(spec);
                 if (Files.isDirectory(p)) {
                     stack.push(new FolderWalk(spec, p));

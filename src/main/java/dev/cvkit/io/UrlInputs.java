@@ -1,0 +1,124 @@
+package dev.cvkit.io;
+
+import dev.cvkit.ExitCodes;
+import dev.cvkit.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Inputs given as {@code http://} or {@code https://} URLs. The walker makes an item per URL
+ * without touching the network; the worker that processes it downloads it to a temporary file
+ * (named with the URL's extension, so images and videos are told apart as for files), reads it
+ * like any file and deletes it. Redirects are followed; any status but 200 is the input's error.
+ */
+public final class UrlInputs {
+    /** Larger downloads are refused: an image or a short clip, not an unbounded stream. */
+    public static final long MAX_BYTES = 1L << 30;
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
+
+    private UrlInputs() {}
+
+    /** True for an {@code http://} or {@code https://} URL. */
+    public static boolean isUrl(String s) {
+        String l = s.toLowerCase(Locale.ROOT);
+        return l.startsWith("http://") && l.length() > 7 || l.startsWith("https://") && l.length() > 8;
+    }
+
+    /** The walker's item for {@code url}: outputs are named after the last part of its path ("download" if none). */
+    public static InputItem item(String url) {
+        Path name = Path.of(fileName(url));
+        return new InputItem(url, name, name, null);
+    }
+
+    /** The last segment of the URL's path, without query, as a safe file name. */
+    static String fileName(String url) {
+        String path;
+        try {
+            path = URI.create(url).getPath();
+        } catch (IllegalArgumentException e) {
+            path = null;
+        }
+        String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
+        last = last.replaceAll("[^A-Za-z0-9._-]", "_");
+        return last.isEmpty() || last.startsWith(".") ? "download" + last : last;
+    }
+
+    /**
+     * Downloads {@code url} into a new temporary file (registered with {@link TempFiles}, so it
+     * goes even if the run is interrupted); the caller discards it when done.
+     *
+     * @throws UserError (an input failure) for a bad URL, an HTTP status other than 200, a
+     *     network error, or more than {@link #MAX_BYTES}
+     */
+    public static Path fetch(String url) {
+        HttpRequest req;
+        try {
+            req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).GET().build();
+        } catch (IllegalArgumentException e) {
+            throw new UserError("not a valid URL (" + e.getMessage() + ")", ExitCodes.INPUT_FAILED, e);
+        }
+        String name = fileName(url);
+        int dot = name.lastIndexOf('.');
+        Path tmp = null;
+        try {
+            HttpResponse<InputStream> resp = CLIENT.send(req, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = resp.body()) {
+                if (resp.statusCode() != 200) {
+                    throw new UserError("HTTP " + resp.statusCode() + " from the server", ExitCodes.INPUT_FAILED);
+                }
+                tmp = TempFiles.create(Path.of(System.getProperty("java.io.tmpdir"), "cvkit-url"), dot > 0 ? name.substring(dot) : ".bin");
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    byte[] buf = new byte[1 << 16];
+                    long total = 0;
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        total += n;
+                        if (total > MAX_BYTES) {
+                            throw new UserError("larger than " + (MAX_BYTES >> 20) + " MiB; download it first", ExitCodes.INPUT_FAILED);
+                        }
+                        out.write(buf, 0, n);
+                    }
+                }
+            }
+            return tmp;
+        } catch (IOException e) {
+            discardQuietly(tmp);
+            throw new UserError("cannot download (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", ExitCodes.INPUT_FAILED, e);
+        } catch (InterruptedException e) {
+            discardQuietly(tmp);
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while downloading", ExitCodes.INPUT_FAILED, e);
+        } catch (RuntimeException e) {
+            discardQuietly(tmp);
+            throw e;
+        }
+    }
+
+    /** Deletes a downloaded file once its input is done. */
+    public static void discard(Path tmp) {
+        discardQuietly(tmp);
+    }
+
+    private static void discardQuietly(Path tmp) {
+        if (tmp != null) {
+            try {
+                TempFiles.discard(tmp);
+            } catch (IOException e) {
+                // a leftover in the temporary folder; nothing reads it
+            }
+        }
+    }
+}
