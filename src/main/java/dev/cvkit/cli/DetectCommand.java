@@ -87,6 +87,14 @@ public final class DetectCommand implements Callable<Integer> {
     @Option(names = "--max-det", converter = Ranges.PositiveInt.class, paramLabel = "N", description = "At most N detections per image (default: the model's, 100).")
     Integer maxDet;
 
+    @Option(names = "--agnostic", description = "Class-agnostic NMS: overlapping boxes of different classes are suppressed too "
+            + "(one box per object, with its best class).")
+    boolean agnostic;
+
+    @Option(names = "--imgsz", paramLabel = "PX",
+            description = "Network input side, a multiple of 32 (default: the model's: 416 NanoDet, 416 face-tiny; face-ssd is fixed at 512).")
+    Integer imgsz;
+
     @Option(names = "--classes", paramLabel = "NAMES", split = ",", completionCandidates = Completions.CocoClassNames.class,
             description = "Keep only these classes, by name or by 0-based index into the model's classes, e.g. person,dog or 0,16.")
     List<String> classes;
@@ -151,6 +159,9 @@ public final class DetectCommand implements Callable<Integer> {
         crop = plan.folder("--crop", crop, existOk);
         saveTxt = plan.folder("--save-txt", saveTxt, existOk);
         Detector det = DetectorFiles.resolve(model);
+        if (imgsz != null && !det.resizable()) {
+            throw new UserError("--imgsz: " + model + " runs at its fixed input size only", ExitCodes.USAGE);
+        }
         DetectRecords records = new DetectRecords(det, params(det.defaults()), classFilter(det));
         CocoGtLookup lookup = gt == null ? null : new CocoGtLookup(gt);
         OutputFormat fmt = OutputFormat.resolve(format);
@@ -204,9 +215,10 @@ public final class DetectCommand implements Callable<Integer> {
 
     private DetectParams params(DetectParams d) {
         try {
-            return new DetectParams(conf != null ? conf : d.conf(), iou != null ? iou : d.iou(), maxDet != null ? maxDet : d.maxDet());
+            return new DetectParams(conf != null ? conf : d.conf(), iou != null ? iou : d.iou(), maxDet != null ? maxDet : d.maxDet(),
+                    agnostic, imgsz != null ? imgsz : 0);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--conf/--iou/--max-det: " + e.getMessage(), ExitCodes.USAGE);
+            throw new UserError("--conf/--iou/--max-det/--imgsz: " + e.getMessage(), ExitCodes.USAGE);
         }
     }
 

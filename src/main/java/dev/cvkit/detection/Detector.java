@@ -18,6 +18,9 @@ public interface Detector {
     /** As {@link #detect(RgbImage, DetectParams)}, ending each {@link dev.cvkit.timing.Stage} on {@code lap} as it is done. */
     List<Detection> detect(RgbImage image, DetectParams params, Lap lap);
 
+    /** Whether the network runs at other input sizes ({@link DetectParams#imgsz()}); else that is ignored. */
+    default boolean resizable() { return false; }
+
     /** The defaults this model was published with. */
     DetectParams defaults();
 

@@ -45,16 +45,17 @@ public final class NanoDetDetector implements Detector {
 
     @Override
     public List<Detection> detect(RgbImage image, DetectParams p, Lap lap) {
-        double sx = (double) image.width() / NanoDetNet.INPUT, sy = (double) image.height() / NanoDetNet.INPUT;
+        int size = p.imgsz() > 0 ? p.imgsz() : NanoDetNet.INPUT;
+        double sx = (double) image.width() / size, sy = (double) image.height() / size;
         float[] out;
         try (var g = Tensor.noGrad()) {
-            Tensor in = NanoDetNet.preprocess(image);
+            Tensor in = NanoDetNet.preprocess(image, size);
             lap.end(Stage.PREPROCESS);
             out = net.forward(in).data();
             lap.end(Stage.INFERENCE);
         }
         List<Detection> result = new ArrayList<>();
-        for (InputBox b : decode(out, NanoDetNet.INPUT, p)) {
+        for (InputBox b : decode(out, size, p)) {
             result.add(new Detection((float) (b.x0() * sx), (float) (b.y0() * sy), (float) ((b.x1() - b.x0()) * sx),
                     (float) ((b.y1() - b.y0()) * sy), b.score(), b.cls(), classes.get(b.cls())));
         }
@@ -110,7 +111,10 @@ public final class NanoDetDetector implements Detector {
             System.arraycopy(scores.get(i), 0, flatScores, i * NanoDetNet.CLASSES, NanoDetNet.CLASSES);
         }
         List<InputBox> result = new ArrayList<>();
-        for (int[] k : Nms.perClass(flatBoxes, flatScores, NanoDetNet.CLASSES, p.conf(), p.iou(), p.maxDet())) {
+        List<int[]> kept = p.agnostic()
+                ? Nms.agnostic(flatBoxes, flatScores, NanoDetNet.CLASSES, p.conf(), p.iou(), p.maxDet())
+                : Nms.perClass(flatBoxes, flatScores, NanoDetNet.CLASSES, p.conf(), p.iou(), p.maxDet());
+        for (int[] k : kept) {
             float[] b = boxes.get(k[0]);
             result.add(new InputBox(b[0], b[1], b[2], b[3], scores.get(k[0])[k[1]], k[1]));
         }
@@ -135,6 +139,9 @@ public final class NanoDetDetector implements Detector {
     private static float clip(float v, float max) {
         return Math.min(Math.max(v, 0f), max);
     }
+
+    @Override
+    public boolean resizable() { return true; }
 
     @Override
     public DetectParams defaults() { return defaults; }

@@ -178,13 +178,18 @@ public final class NanoDetNet extends Module {
      * RGB/255 as @vladmandic/human feeds it (0.47, 12/15).
      */
     static Tensor preprocess(RgbImage img) {
+        return preprocess(img, INPUT);
+    }
+
+    /** As {@link #preprocess(RgbImage)} at {@code size}×{@code size} (a multiple of 32: the net is fully convolutional). */
+    static Tensor preprocess(RgbImage img, int size) {
         float[] hwc = TfOps.toFloat(img);
-        if (img.width() != INPUT || img.height() != INPUT) {
-            hwc = TfOps.resizeBilinear(hwc, img.height(), img.width(), 3, INPUT, INPUT);
+        if (img.width() != size || img.height() != size) {
+            hwc = TfOps.resizeBilinear(hwc, img.height(), img.width(), 3, size, size);
         }
         for (int i = 0; i < hwc.length; i++) {
             hwc[i] = (hwc[i] - MEAN_RGB[i % 3]) / STD_RGB[i % 3];
         }
-        return TfOps.hwcToNchw(hwc, INPUT, INPUT, 3);
+        return TfOps.hwcToNchw(hwc, size, size, 3);
     }
 }

@@ -89,6 +89,44 @@ final class Nms {
      * @param scores [N*C] per box, per class
      * @return pairs {@code [box index, class]} in output order
      */
+    /**
+     * Class-agnostic greedy NMS over every (box, class) pair scoring above {@code scoreThr}:
+     * pairs in descending score (ties by box, then class index), each kept unless it overlaps a
+     * kept pair of any class above {@code iouThr}; at most {@code maxOut}, as {@code {box, class}}.
+     */
+    static List<int[]> agnostic(float[] boxes, float[] scores, int classes, double scoreThr, double iouThr, int maxOut) {
+        int n = boxes.length / 4;
+        List<int[]> cand = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < classes; c++) {
+                if (scores[i * classes + c] > scoreThr) {
+                    cand.add(new int[] {i, c});
+                }
+            }
+        }
+        cand.sort((a, b) -> {
+            int s = Float.compare(scores[b[0] * classes + b[1]], scores[a[0] * classes + a[1]]);
+            return s != 0 ? s : a[0] != b[0] ? Integer.compare(a[0], b[0]) : Integer.compare(a[1], b[1]);
+        });
+        List<int[]> keep = new ArrayList<>();
+        for (int[] p : cand) {
+            if (keep.size() >= maxOut) {
+                break;
+            }
+            boolean suppressed = false;
+            for (int[] k : keep) {
+                if (iouFloat(boxes, p[0], k[0]) > iouThr) {
+                    suppressed = true;
+                    break;
+                }
+            }
+            if (!suppressed) {
+                keep.add(p);
+            }
+        }
+        return keep;
+    }
+
     static List<int[]> perClass(float[] boxes, float[] scores, int classes, double scoreThr, double iouThr, int maxOut) {
         int n = boxes.length / 4;
         List<int[]> kept = new ArrayList<>();

@@ -41,9 +41,10 @@ public final class TinyFaceDetector implements Detector {
 
     @Override
     public List<Detection> detect(RgbImage image, DetectParams p, Lap lap) {
+        int input = p.imgsz() > 0 ? p.imgsz() : inputSize;
         Tensor out;
         try (var g = Tensor.noGrad()) {
-            Tensor in = TinyFaceNet.preprocess(image, inputSize);
+            Tensor in = TinyFaceNet.preprocess(image, input);
             lap.end(Stage.PREPROCESS);
             out = net.forward(in);
             lap.end(Stage.INFERENCE);
@@ -51,7 +52,7 @@ public final class TinyFaceDetector implements Detector {
         int n = out.size(2), cells = n * n;
         float[] d = out.data();
         int w = image.width(), h = image.height();
-        double scale = (double) inputSize / Math.max(w, h);
+        double scale = (double) input / Math.max(w, h);
         long rw = TfOps.jsRound(w * scale), rh = TfOps.jsRound(h * scale);
         double size = Math.max(rw, rh), corrX = size / rw, corrY = size / rh;
         List<double[]> boxes = new ArrayList<>();
@@ -78,7 +79,7 @@ public final class TinyFaceDetector implements Detector {
         double[] sc = new double[scores.size()];
         for (int i = 0; i < sc.length; i++) {
             for (int k = 0; k < 4; k++) {
-                flat[i * 4 + k] = boxes.get(i)[k] * inputSize; // face-api compares boxes rescaled to the input size
+                flat[i * 4 + k] = boxes.get(i)[k] * input; // face-api compares boxes rescaled to the input size
             }
             sc[i] = scores.get(i);
         }
@@ -94,6 +95,9 @@ public final class TinyFaceDetector implements Detector {
         lap.end(Stage.POSTPROCESS);
         return outList;
     }
+
+    @Override
+    public boolean resizable() { return true; }
 
     @Override
     public DetectParams defaults() { return defaults; }

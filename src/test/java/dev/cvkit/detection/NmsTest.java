@@ -38,4 +38,20 @@ class NmsTest {
         assertEquals(1, Nms.perClass(boxes, scores, 2, 0.75, 0.6, 100).size(), "score threshold");
         assertEquals(1, Nms.perClass(boxes, scores, 2, 0.05, 0.6, 1).size(), "max count");
     }
+
+    @Test
+    void agnosticSuppressesAcrossClasses() {
+        // the same two identical boxes plus a far one: one object, one box, its best class
+        float[] boxes = {0, 0, 10, 10,  0, 0, 10, 10,  50, 50, 60, 60};
+        float[] scores = {0.9f, 0.3f,  0.8f, 0.7f,  0.2f, 0.6f};
+        List<int[]> kept = Nms.agnostic(boxes, scores, 2, 0.05, 0.6, 100);
+        assertEquals(2, kept.size());
+        assertEquals(List.of(0, 0), List.of(kept.get(0)[0], kept.get(0)[1]), "box 0 class 0 (0.9)");
+        assertEquals(List.of(2, 1), List.of(kept.get(1)[0], kept.get(1)[1]), "the far box, class 1 (0.6)");
+        // a pair just below the IoU threshold stays: [0,0,10,10] and [5,0,15,10] overlap by 1/3
+        float[] apart = {0, 0, 10, 10,  5, 0, 15, 10};
+        assertEquals(2, Nms.agnostic(apart, new float[] {0.9f, 0f, 0f, 0.8f}, 2, 0.05, 0.4, 100).size());
+        assertEquals(1, Nms.agnostic(apart, new float[] {0.9f, 0f, 0f, 0.8f}, 2, 0.05, 0.3, 100).size());
+        assertEquals(1, Nms.agnostic(boxes, scores, 2, 0.05, 0.6, 1).size(), "max count");
+    }
 }
