@@ -163,6 +163,8 @@ function _complete_cvkit() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} bench" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} data shapes" ];    then _picocli_cvkit_data; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} data stats" ];    then _picocli_cvkit_data; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} data convert" ];    then _picocli_cvkit_data; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models summary" ];    then _picocli_cvkit_models; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} models import" ];    then _picocli_cvkit_models; return $?; fi
 
@@ -176,11 +178,15 @@ function _complete_cvkit() {
   local cmds6=(models)
   local cmds7=(bench)
   local cmds8=(data shapes)
-  local cmds9=(models summary)
-  local cmds10=(models import)
+  local cmds9=(data stats)
+  local cmds10=(data convert)
+  local cmds11=(models summary)
+  local cmds12=(models import)
 
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cvkit_models_import; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cvkit_models_summary; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cvkit_models_import; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cvkit_models_summary; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cvkit_data_convert; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cvkit_data_stats; return $?; fi
   if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cvkit_data_shapes; return $?; fi
   if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cvkit_bench; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_models; return $?; fi
@@ -707,7 +713,7 @@ function _picocli_cvkit_data() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="shapes"
+  local commands="shapes stats convert"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -841,6 +847,104 @@ function _picocli_cvkit_data_shapes() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `stats` subcommand.
+function _picocli_cvkit_data_stats() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--images' '--split' '--plot'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--images')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--split')
+      return
+      ;;
+    '--plot')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "stats" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `convert` subcommand.
+function _picocli_cvkit_data_convert() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts="'--from' '--to' '--images' '--split' '--out'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--from')
+      return
+      ;;
+    '--to')
+      return
+      ;;
+    '--images')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--split')
+      return
+      ;;
+    '--out')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "convert" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi

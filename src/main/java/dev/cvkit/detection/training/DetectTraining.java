@@ -9,6 +9,7 @@ import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoFormatException;
 import dev.cvkit.data.detect.CocoDetectionReader;
 import dev.cvkit.data.detect.DetectionSet;
+import dev.cvkit.data.detect.YoloDetectionReader;
 import dev.cvkit.detection.rcnn.FasterRcnn;
 import dev.cvkit.detection.rcnn.FasterRcnnSpec;
 import dev.cvkit.io.SafeTensors;
@@ -52,13 +53,28 @@ public final class DetectTraining {
         }
         if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
         BoxAugment augment = BoxAugment.parse(req.augment());
-        CocoDetectionReader.Read read = CocoDetectionReader.read(req.data(), req.images());
+        boolean yolo = YoloDetectionReader.isYaml(req.data());
+        CocoDetectionReader.Read read = yolo ? YoloDetectionReader.read(req.data(), "train") : CocoDetectionReader.read(req.data(), req.images());
         if (read.cleaning().any()) warn.accept(req.data() + ": " + read.cleaning().describe());
         DetectionSet train = read.set();
         if (train.size() < 1) throw new UserError(req.data() + ": no images to train on", ExitCodes.INPUT_FAILED);
-        CocoDataset val = req.val() == null ? null : readVal(req.val());
-        Path valImages = req.val() == null ? null
-                : req.valImages() != null ? req.valImages() : CocoDetectionReader.defaultFolder(req.val(), val);
+        Path out = outDir.create();
+        Path valJson = req.val();
+        Path valImages = req.valImages();
+        if (yolo && (valJson == null || YoloDetectionReader.isYaml(valJson))) {
+            // a YOLO split is validated as COCO: written once into the run folder (also for cvkit eval later)
+            Path yaml = valJson == null ? req.data() : valJson;
+            if (YoloDetectionReader.layout(yaml).splits().containsKey("val")) {
+                CocoDetectionReader.Read v = YoloDetectionReader.read(yaml, "val");
+                valJson = out.resolve("val_gt.json");
+                dev.cvkit.io.AtomicFiles.write(valJson, JSON.writeValueAsBytes(dev.cvkit.data.detect.DatasetConverter.toCoco(v.set())));
+                valImages = v.images();
+            } else {
+                valJson = null;
+            }
+        }
+        CocoDataset val = valJson == null ? null : readVal(valJson);
+        if (val != null && valImages == null) valImages = CocoDetectionReader.defaultFolder(valJson, val);
         Init.seed(req.options().seed());
         FasterRcnnSpec spec = FasterRcnnSpec.smallImages(req.backbone(), train.classes().size() + 1, req.imgsz());
         FasterRcnn net = spec.build();
@@ -70,17 +86,17 @@ public final class DetectTraining {
         run.put("task", "detect");
         run.put("arch", req.arch());
         run.put("data", abs(req.data()));
+        run.put("format", yolo ? "yolo" : "coco");
         run.put("images", abs(read.images()));
         if (val != null) {
-            run.put("val", abs(req.val()));
+            run.put("val", abs(valJson));
             run.put("val_images", abs(valImages));
         }
         run.put("augment", augment.spec());
         run.put("command", command);
-        Path out = outDir.create();
         DetectionTask task = new DetectionTask(train, val, valImages, spec, net, augment, threads, req.maxPixels());
         return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
-                train.describe() + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + req.val()));
+                train.describe() + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + valJson));
     }
 
     public static Ready resume(Path dir, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
@@ -114,7 +130,8 @@ public final class DetectTraining {
         });
         net.loadStateDict(weights);
         Path data = Path.of(run.path("data").asText()), images = Path.of(run.path("images").asText());
-        DetectionSet train = CocoDetectionReader.read(data, images).set();
+        DetectionSet train = "yolo".equals(run.path("format").asText()) ? YoloDetectionReader.read(data, "train").set()
+                : CocoDetectionReader.read(data, images).set();
         CocoDataset val = run.hasNonNull("val") ? readVal(Path.of(run.get("val").asText())) : null;
         Path valImages = run.hasNonNull("val_images") ? Path.of(run.get("val_images").asText()) : null;
         DetectionTask task = new DetectionTask(train, val, valImages, spec, net, BoxAugment.parse(run.path("augment").asText("none")),
