@@ -23,7 +23,11 @@ cvkit 1 cv_t1b.jsonl; torch 1 torch_t1b.jsonl; cvkit 2 cv_t2b.jsonl; torch 2 tor
 echo "sitting 1 (PyTorch first):"
 python3 "$root/tools/bench/ratio_table.py" "$out"/torch_t1.jsonl "$out"/cv_t1.jsonl "$out"/torch_t2.jsonl "$out"/cv_t2.jsonl
 echo
+python3 "$root/tools/bench/scaling.py" "$out"/torch_t1.jsonl "$out"/cv_t1.jsonl "$out"/torch_t2.jsonl "$out"/cv_t2.jsonl
+echo
 echo "sitting 2 (cvkit first):"
 python3 "$root/tools/bench/ratio_table.py" "$out"/torch_t1b.jsonl "$out"/cv_t1b.jsonl "$out"/torch_t2b.jsonl "$out"/cv_t2b.jsonl
+echo
+python3 "$root/tools/bench/scaling.py" "$out"/torch_t1b.jsonl "$out"/cv_t1b.jsonl "$out"/torch_t2b.jsonl "$out"/cv_t2b.jsonl
 echo
 echo "records: $out"
