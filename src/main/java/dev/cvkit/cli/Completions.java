@@ -31,6 +31,7 @@ final class Completions {
         Architectures() {
             super(Arrays.stream(Architecture.values()).map(Architecture::cliName).toList());
             add(dev.cvkit.detection.training.DetectTraining.FASTER);
+            add(dev.cvkit.detection.rcnn.RcnnModelFile.FAST);
         }
     }
 

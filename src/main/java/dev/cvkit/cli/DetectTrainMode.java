@@ -32,7 +32,7 @@ final class DetectTrainMode {
             }
             ready = DetectTraining.resume(c.resume, threads, c.maxPixels, progress);
         } else {
-            if (c.arch == null || c.data == null) throw new UserError("give --arch faster-rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            if (c.arch == null || c.data == null) throw new UserError("give --arch faster-rcnn|fast-rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
             if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {
                 throw new UserError(c.out + " already holds a run (continue it with --resume " + c.out + ", or choose another --out)", ExitCodes.USAGE);
             }

@@ -57,7 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
-            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn for detect.")
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn or fast-rcnn for detect.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")

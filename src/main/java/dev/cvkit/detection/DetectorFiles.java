@@ -113,8 +113,8 @@ public final class DetectorFiles {
         }
         String archId = cfg.path("architecture").asText("");
         Architecture arch = Architecture.byId(archId);
-        if (arch == null && !FasterRcnnSpec.ARCHITECTURE.equals(archId)) {
-            throw bad(file, "unknown detector architecture '" + archId + "' (known: faster-rcnn, nanodet, ssd-mobilenetv1-face, tiny-face)");
+        if (arch == null && !FasterRcnnSpec.ARCHITECTURE.equals(archId) && !RcnnModelFile.FAST.equals(archId)) {
+            throw bad(file, "unknown detector architecture '" + archId + "' (known: faster-rcnn, fast-rcnn, nanodet, ssd-mobilenetv1-face, tiny-face)");
         }
         String nonFinite = SafeTensors.firstNonFinite(c.tensors());
         if (nonFinite != null) {

@@ -156,14 +156,39 @@ public final class FasterRcnn extends Container {
             props = new RegionProposals(new RegionProposals.Params(settings.trainPreNms(), settings.trainPostNms(), 0.7f, 0f, 1e-3f))
                     .propose(detach(head.objectness()), detach(head.deltas()), a, imageSizes);
         }
+        List<float[]> proposals = new ArrayList<>();
+        for (RegionProposals.Proposals pr : props) proposals.add(pr.boxes());
+        BoxStage st = boxStage(p, proposals, imageSizes, gtBoxes, gtLabels, rng);
+        RcnnLosses.Pair box = st.losses();
+        List<float[]> positiveBoxes = st.positiveBoxes();
+        List<int[]> positiveMatches = st.positiveMatches();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("loss_objectness", rpn.classification());
+        out.put("loss_rpn_box_reg", rpn.box());
+        out.put("loss_classifier", box.classification());
+        out.put("loss_box_reg", box.box());
+        if (maskHead != null && gtMasks != null) {
+            Tensor logits = maskHead.logits(p.subList(0, p.size() - 1), positiveBoxes, imageSizes);
+            out.put("loss_mask", MaskHead.loss(logits, positiveBoxes, gtMasks, gtLabels, positiveMatches));
+        }
+        return out;
+    }
+
+
+    /** The box head's losses on sampled RoIs, and the positive RoIs with their matched ground truth (for the mask branch). */
+    private record BoxStage(RcnnLosses.Pair losses, List<float[]> positiveBoxes, List<int[]> positiveMatches) {}
+
+    /** Samples RoIs from the proposals plus the ground truth, and scores them with the box head (with autograd). */
+    private BoxStage boxStage(List<Tensor> p, List<float[]> proposals, int[][] imageSizes, List<float[]> gtBoxes, List<int[]> gtLabels,
+                              SplittableRandom rng) {
         BalancedSampler roiSampler = new BalancedSampler(settings.roiBatch(), 0.25f);
         List<float[]> sampledBoxes = new ArrayList<>(), positiveBoxes = new ArrayList<>();
         List<int[]> positiveMatches = new ArrayList<>();
         List<Integer> roiLabels = new ArrayList<>();
         List<Float> roiTargets = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            float[] all = TrainingTargets.withGroundTruth(props.get(i).boxes(), gtBoxes.get(i));
-            TrainingTargets.Assigned t = TrainingTargets.boxHead(props.get(i).boxes(), gtBoxes.get(i), gtLabels.get(i), boxMatcher, boxCoder);
+        for (int i = 0; i < proposals.size(); i++) {
+            float[] all = TrainingTargets.withGroundTruth(proposals.get(i), gtBoxes.get(i));
+            TrainingTargets.Assigned t = TrainingTargets.boxHead(proposals.get(i), gtBoxes.get(i), gtLabels.get(i), boxMatcher, boxCoder);
             BalancedSampler.Sample s = roiSampler.sample(t.labels(), rng);
             int[] rows = merge(s.positives(), s.negatives());
             float[] boxes = new float[rows.length * 4];
@@ -187,17 +212,31 @@ public final class FasterRcnn extends Container {
         RoiBoxHead.Scores sc = boxHead.scores(p.subList(0, p.size() - 1), sampledBoxes, imageSizes);
         float[] rt = new float[roiTargets.size()];
         for (int k = 0; k < rt.length; k++) rt[k] = roiTargets.get(k);
-        RcnnLosses.Pair box = RcnnLosses.fastRcnn(sc.classLogits(), sc.boxRegression(), ints(roiLabels), rt);
+        return new BoxStage(RcnnLosses.fastRcnn(sc.classLogits(), sc.boxRegression(), ints(roiLabels), rt), positiveBoxes, positiveMatches);
+    }
+
+    /**
+     * Fast R-CNN (Girshick 2015): the box head's two losses ("loss_classifier", "loss_box_reg")
+     * on proposals given per image (x1, y1, x2, y2 in batch coordinates, e.g. selective search),
+     * sampled with the ground truth as in Faster R-CNN; one backbone pass for all RoIs.
+     */
+    public Map<String, Tensor> boxLosses(Tensor images, int[][] imageSizes, List<float[]> proposals, List<float[]> gtBoxes,
+                                         List<int[]> gtLabels, SplittableRandom rng) {
+        List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+        RcnnLosses.Pair box = boxStage(p, proposals, imageSizes, gtBoxes, gtLabels, rng).losses();
         Map<String, Tensor> out = new LinkedHashMap<>();
-        out.put("loss_objectness", rpn.classification());
-        out.put("loss_rpn_box_reg", rpn.box());
         out.put("loss_classifier", box.classification());
         out.put("loss_box_reg", box.box());
-        if (maskHead != null && gtMasks != null) {
-            Tensor logits = maskHead.logits(p.subList(0, p.size() - 1), positiveBoxes, imageSizes);
-            out.put("loss_mask", MaskHead.loss(logits, positiveBoxes, gtMasks, gtLabels, positiveMatches));
-        }
         return out;
+    }
+
+    /** Fast R-CNN inference: box-head detections on given proposals, with this call's thresholds. */
+    public List<ScoredBoxes> detectOnProposals(Tensor images, int[][] imageSizes, List<float[]> proposals, float score, float nms,
+                                               int perImage) {
+        try (var g = Tensor.noGrad()) {
+            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+            return boxHead.detect(p.subList(0, p.size() - 1), proposals, imageSizes, score, nms, perImage);
+        }
     }
 
     /** Detections with, for each, its mask pasted into the image ([K][H·W] probabilities per image). */

@@ -24,8 +24,19 @@ public final class RcnnDetector implements Detector {
     private final DetectParams defaults;
     private final List<String> classes;
     private final List<Integer> categoryIds;
+    private final SelectiveSearchProposals proposals;
 
     public RcnnDetector(FasterRcnn net, RcnnTransform transform, DetectParams defaults, List<String> classes, List<Integer> categoryIds) {
+        this(net, transform, defaults, classes, categoryIds, null);
+    }
+
+    /**
+     * @param proposals null: Faster R-CNN (the RPN proposes); else Fast R-CNN on these
+     *                  selective-search proposals
+     */
+    public RcnnDetector(FasterRcnn net, RcnnTransform transform, DetectParams defaults, List<String> classes, List<Integer> categoryIds,
+                        SelectiveSearchProposals proposals) {
+        this.proposals = proposals;
         if (classes.size() != categoryIds.size()) throw new IllegalArgumentException(classes.size() + " classes, " + categoryIds.size() + " ids");
         this.net = net;
         this.transform = transform;
@@ -45,8 +56,17 @@ public final class RcnnDetector implements Detector {
         List<Tensor> xs = new ArrayList<>();
         for (RgbImage im : images) xs.add(toTensor(im));
         RcnnTransform.Batch b = transform.apply(xs, null);
+        List<float[]> props = null;
+        if (proposals != null) {
+            props = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                RgbImage im = images.get(i);
+                props.add(RcnnTransform.resizeBoxes(proposals.propose(im), new int[] {im.height(), im.width()}, b.sizes()[i]));
+            }
+        }
         lap.end(Stage.PREPROCESS);
-        List<ScoredBoxes> found = net.detect(b.images(), b.sizes(), params.conf(), params.iou(), params.maxDet());
+        List<ScoredBoxes> found = props == null ? net.detect(b.images(), b.sizes(), params.conf(), params.iou(), params.maxDet())
+                : net.detectOnProposals(b.images(), b.sizes(), props, params.conf(), params.iou(), params.maxDet());
         lap.end(Stage.INFERENCE);
         List<List<Detection>> out = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -88,5 +108,5 @@ public final class RcnnDetector implements Detector {
     public List<Integer> categoryIds() { return categoryIds; }
 
     @Override
-    public String architecture() { return FasterRcnnSpec.ARCHITECTURE; }
+    public String architecture() { return proposals == null ? FasterRcnnSpec.ARCHITECTURE : RcnnModelFile.FAST; }
 }

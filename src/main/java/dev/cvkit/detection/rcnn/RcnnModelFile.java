@@ -20,15 +20,27 @@ import java.util.Map;
  */
 public final class RcnnModelFile {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Fast R-CNN: the same network without the RPN's part in it, on selective-search proposals. */
+    public static final String FAST = "fast-rcnn";
+    /** Fast R-CNN's proposals (selective search, single mode as in the lecture's fast setting, at most 2000). */
+    public static final SelectiveSearchProposals FAST_PROPOSALS = new SelectiveSearchProposals(
+            dev.cvkit.proposals.SelectiveSearchMode.SINGLE, 2000, 0);
 
     private RcnnModelFile() {}
 
     /** The config written into the file. */
-    public static ObjectNode config(FasterRcnnSpec spec, List<String> classes, List<Integer> ids, DetectParams defaults,
+    public static ObjectNode config(String arch, FasterRcnnSpec spec, List<String> classes, List<Integer> ids, DetectParams defaults,
                                     ObjectNode training) {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("task", "detect");
-        cfg.put("architecture", FasterRcnnSpec.ARCHITECTURE);
+        cfg.put("architecture", arch);
+        if (FAST.equals(arch)) {
+            ObjectNode p = cfg.putObject("proposals");
+            p.put("method", "selective-search");
+            p.put("mode", FAST_PROPOSALS.mode().name().toLowerCase(java.util.Locale.ROOT));
+            p.put("max", FAST_PROPOSALS.max());
+            p.put("seed", FAST_PROPOSALS.seed());
+        }
         cfg.setAll(spec.toJson());
         classes.forEach(cfg.putArray("classes")::add);
         ids.forEach(cfg.putArray("category_ids")::add);
@@ -69,6 +81,20 @@ public final class RcnnModelFile {
         }
         FasterRcnn net = spec.build();
         net.loadStateDict(tensors);
-        return new RcnnDetector(net, spec.transform(), defaults, classes, ids);
+        return new RcnnDetector(net, spec.transform(), defaults, classes, ids, proposals(cfg));
+    }
+
+    /** Fast R-CNN's proposal settings from a config; null for Faster R-CNN. */
+    static SelectiveSearchProposals proposals(JsonNode cfg) {
+        if (!FAST.equals(cfg.path("architecture").asText())) return null;
+        JsonNode p = cfg.path("proposals");
+        if (!"selective-search".equals(p.path("method").asText())) throw new IllegalArgumentException("fast-rcnn: proposals.method must be selective-search");
+        dev.cvkit.proposals.SelectiveSearchMode mode;
+        try {
+            mode = dev.cvkit.proposals.SelectiveSearchMode.valueOf(p.path("mode").asText("").toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fast-rcnn: proposals.mode '" + p.path("mode").asText() + "' (single, fast or quality)");
+        }
+        return new SelectiveSearchProposals(mode, p.path("max").asInt(0), p.path("seed").asLong(0));
     }
 }

@@ -76,6 +76,46 @@ public record BoxAugment(boolean hflip, boolean vflip, boolean color, boolean sc
         return new Sample(new RgbImage(w, h, px), b, l);
     }
 
+    /**
+     * The geometric part of {@link #apply} for other boxes of the same image (Fast R-CNN's
+     * proposals), from a generator seeded as the one given to apply: flipped and zoomed alike,
+     * clipped to the image, only degenerate ones dropped.
+     */
+    public float[] boxesOnly(float[] boxes, int w, int h, SplittableRandom r) {
+        boolean fx = r.nextBoolean(), fy = r.nextBoolean();
+        r.nextDouble();
+        r.nextDouble();
+        r.nextDouble();
+        double zoom = 0.75 + 0.5 * r.nextDouble(), ax = r.nextDouble(), ay = r.nextDouble();
+        float[] b = boxes.clone();
+        for (int k = 0; k < b.length; k += 4) {
+            if (hflip && fx) {
+                float x1 = b[k];
+                b[k] = w - b[k + 2];
+                b[k + 2] = w - x1;
+            }
+            if (vflip && fy) {
+                float y1 = b[k + 1];
+                b[k + 1] = h - b[k + 3];
+                b[k + 3] = h - y1;
+            }
+        }
+        if (!scale) return b;
+        double cx = ax * w, cy = ay * h;
+        float[] out = new float[b.length];
+        int kept = 0;
+        for (int k = 0; k < b.length; k += 4) {
+            double x1 = Math.max(0, cx + (b[k] - cx) * zoom), y1 = Math.max(0, cy + (b[k + 1] - cy) * zoom);
+            double x2 = Math.min(w, cx + (b[k + 2] - cx) * zoom), y2 = Math.min(h, cy + (b[k + 3] - cy) * zoom);
+            if (x2 - x1 < 1 || y2 - y1 < 1) continue;
+            out[kept++] = (float) x1;
+            out[kept++] = (float) y1;
+            out[kept++] = (float) x2;
+            out[kept++] = (float) y2;
+        }
+        return java.util.Arrays.copyOf(out, kept);
+    }
+
     private static byte[] flip(byte[] p, int w, int h, boolean horizontal) {
         byte[] o = new byte[p.length];
         for (int y = 0; y < h; y++) {

@@ -12,6 +12,7 @@ import dev.cvkit.data.detect.DetectionSet;
 import dev.cvkit.data.detect.YoloDetectionReader;
 import dev.cvkit.detection.rcnn.FasterRcnn;
 import dev.cvkit.detection.rcnn.FasterRcnnSpec;
+import dev.cvkit.detection.rcnn.RcnnModelFile;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Init;
 import dev.cvkit.tensor.Tensor;
@@ -45,8 +46,9 @@ public final class DetectTraining {
 
     public static Ready start(Request req, OutDir outDir, int threads, String command, Consumer<String> warn,
                               TrainLoop.Listener listener) throws IOException {
-        if (!FASTER.equals(req.arch())) {
-            throw new UserError("--arch " + req.arch() + ": only faster-rcnn trains from the command line in this version", ExitCodes.USAGE);
+        if (!FASTER.equals(req.arch()) && !RcnnModelFile.FAST.equals(req.arch())) {
+            throw new UserError("--arch " + req.arch() + ": use faster-rcnn or fast-rcnn (rcnn, yolo, ssd and retinanet do not train from the command line yet)",
+                    ExitCodes.USAGE);
         }
         if (!FasterRcnnSpec.BACKBONES.contains(req.backbone())) {
             throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FasterRcnnSpec.BACKBONES), ExitCodes.USAGE);
@@ -94,7 +96,7 @@ public final class DetectTraining {
         }
         run.put("augment", augment.spec());
         run.put("command", command);
-        DetectionTask task = new DetectionTask(train, val, valImages, spec, net, augment, threads, req.maxPixels());
+        DetectionTask task = new DetectionTask(req.arch(), train, val, valImages, spec, net, augment, threads, req.maxPixels());
         return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
                 train.describe() + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + valJson));
     }
@@ -134,7 +136,8 @@ public final class DetectTraining {
                 : CocoDetectionReader.read(data, images).set();
         CocoDataset val = run.hasNonNull("val") ? readVal(Path.of(run.get("val").asText())) : null;
         Path valImages = run.hasNonNull("val_images") ? Path.of(run.get("val_images").asText()) : null;
-        DetectionTask task = new DetectionTask(train, val, valImages, spec, net, BoxAugment.parse(run.path("augment").asText("none")),
+        DetectionTask task = new DetectionTask(cfg.path("architecture").asText(FASTER), train, val, valImages, spec, net,
+                BoxAugment.parse(run.path("augment").asText("none")),
                 threads, maxPixels);
         TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
         loop.restore(c.tensors(), state);

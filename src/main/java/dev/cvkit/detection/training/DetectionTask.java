@@ -54,9 +54,14 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
     private final long maxPixels;
     private final ExecutorService decoders;
     private final List<Integer> categoryIds = new ArrayList<>();
+    private final String arch;
+    /** Fast R-CNN: each training image's selective-search proposals, computed once, in its original pixels. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, float[]> proposalCache = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public DetectionTask(DetectionSet train, CocoDataset val, Path valImages, FasterRcnnSpec spec, FasterRcnn net,
+    /** @param arch {@code faster-rcnn}, or {@code fast-rcnn} (selective-search proposals, box-head losses only) */
+    public DetectionTask(String arch, DetectionSet train, CocoDataset val, Path valImages, FasterRcnnSpec spec, FasterRcnn net,
                          BoxAugment augment, int threads, long maxPixels) {
+        this.arch = arch;
         this.train = train;
         this.val = val;
         this.valImages = valImages;
@@ -81,24 +86,42 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
 
     @Override
     public Map<String, Tensor> losses(int[] samples, long seed) {
-        List<Future<BoxAugment.Sample>> jobs = new ArrayList<>();
+        boolean fast = RcnnModelFile.FAST.equals(arch);
+        List<Future<Prepared>> jobs = new ArrayList<>();
         for (int k = 0; k < samples.length; k++) {
             DetectionSet.Item item = train.items().get(samples[k]);
+            int index = samples[k];
             long s = Seeds.mix(seed, Seeds.AUGMENT, 0, k);
-            jobs.add(decoders.submit(() -> augment.apply(decode(item), item.boxes(), item.labels(), new SplittableRandom(s))));
+            jobs.add(decoders.submit(() -> {
+                RgbImage img = decode(item);
+                BoxAugment.Sample a = augment.apply(img, item.boxes(), item.labels(), new SplittableRandom(s));
+                float[] props = !fast ? null : augment.boxesOnly(proposalCache.computeIfAbsent(index, i -> RcnnModelFile.FAST_PROPOSALS.propose(img)),
+                        img.width(), img.height(), new SplittableRandom(s));
+                return new Prepared(a, props);
+            }));
         }
         List<Tensor> images = new ArrayList<>();
-        List<float[]> boxes = new ArrayList<>();
+        List<float[]> boxes = new ArrayList<>(), props = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
-        for (Future<BoxAugment.Sample> f : jobs) {
-            BoxAugment.Sample s = get(f);
+        List<int[]> sizes = new ArrayList<>();
+        for (Future<Prepared> f : jobs) {
+            Prepared r = get(f);
+            BoxAugment.Sample s = r.sample();
             images.add(RcnnDetector.toTensor(s.image()));
             boxes.add(s.boxes());
             labels.add(s.labels());
+            props.add(r.proposals());
+            sizes.add(new int[] {s.image().height(), s.image().width()});
         }
         RcnnTransform.Batch b = transform.apply(images, boxes);
-        return net.losses(b.images(), b.sizes(), b.boxes(), labels, new SplittableRandom(seed));
+        if (!fast) return net.losses(b.images(), b.sizes(), b.boxes(), labels, new SplittableRandom(seed));
+        List<float[]> scaled = new ArrayList<>();
+        for (int k = 0; k < props.size(); k++) scaled.add(RcnnTransform.resizeBoxes(props.get(k), sizes.get(k), b.sizes()[k]));
+        return net.boxLosses(b.images(), b.sizes(), scaled, b.boxes(), labels, new SplittableRandom(seed));
     }
+
+    /** A training image after augmentation, with its proposals moved alike (Fast R-CNN; else null). */
+    private record Prepared(BoxAugment.Sample sample, float[] proposals) {}
 
     private RgbImage decode(DetectionSet.Item item) {
         try (Mat m = read(item.path(), maxPixels)) {
@@ -155,7 +178,8 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
 
     /** The network being trained as a detector (sharing its weights). */
     public RcnnDetector detector(DetectParams defaults) {
-        return new RcnnDetector(net, transform, defaults, train.classes(), categoryIds);
+        return new RcnnDetector(net, transform, defaults, train.classes(), categoryIds,
+                RcnnModelFile.FAST.equals(arch) ? RcnnModelFile.FAST_PROPOSALS : null);
     }
 
     @Override
@@ -166,12 +190,12 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
 
     @Override
     public void saveModel(Path file, ObjectNode training) throws IOException {
-        RcnnModelFile.save(file, net, RcnnModelFile.config(spec, train.classes(), categoryIds, MODEL_DEFAULTS, training), "", Map.of(), Map.of());
+        RcnnModelFile.save(file, net, RcnnModelFile.config(arch, spec, train.classes(), categoryIds, MODEL_DEFAULTS, training), "", Map.of(), Map.of());
     }
 
     @Override
     public void saveCheckpoint(Path file, Map<String, Tensor> extra, Map<String, String> metadata) throws IOException {
-        RcnnModelFile.save(file, net, RcnnModelFile.config(spec, train.classes(), categoryIds, MODEL_DEFAULTS, null), "model.", extra,
+        RcnnModelFile.save(file, net, RcnnModelFile.config(arch, spec, train.classes(), categoryIds, MODEL_DEFAULTS, null), "model.", extra,
                 metadata);
     }
 
