@@ -130,6 +130,8 @@ public final class IdxDataset implements Dataset {
             try {
                 classes = Files.readAllLines(listFile, StandardCharsets.UTF_8).stream()
                         .map(String::strip).filter(s -> !s.isEmpty()).toList();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new UserError(listFile + ": not UTF-8 text", 1);
             } catch (IOException e) {
                 throw new UserError(listFile + ": cannot read (" + e.getMessage() + ")", 1);
             }

@@ -36,7 +36,7 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path real = destination(target);
         if (isSpecial(real)) {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(real, StandardOpenOption.WRITE), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(named(Files.newOutputStream(real, StandardOpenOption.WRITE), target), 1 << 16)) {
                 writer.write(out);
             }
             return;
@@ -45,7 +45,7 @@ public final class AtomicFiles {
         Path tmp = TempFiles.create(real, ".tmp");
         boolean done = false;
         try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(named(Files.newOutputStream(tmp), target), 1 << 16)) {
                 writer.write(out);
             }
             moveInto(tmp, real);
@@ -55,6 +55,60 @@ public final class AtomicFiles {
                 TempFiles.discard(tmp);
             }
         }
+    }
+
+    /**
+     * {@code out} whose failures name {@code target} ("out/c.json: No space left on device"):
+     * the stream's own exceptions name no file, and the temporary file's name means nothing to a user.
+     */
+    static OutputStream named(OutputStream out, Path target) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                try {
+                    out.write(b);
+                } catch (IOException e) {
+                    throw rename(e);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                try {
+                    out.write(b, off, len);
+                } catch (IOException e) {
+                    throw rename(e);
+                }
+            }
+
+            @Override
+            public void flush() throws IOException {
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    throw rename(e);
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    out.close();
+                } catch (IOException e) {
+                    throw rename(e);
+                }
+            }
+
+            private IOException rename(IOException e) {
+                if (e instanceof FileSystemException) {
+                    return e;
+                }
+                FileSystemException named = new FileSystemException(target.toString(), null,
+                        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                named.initCause(e);
+                return named;
+            }
+        };
     }
 
     /**
@@ -140,14 +194,14 @@ public final class AtomicFiles {
             this.target = destination(target);
             if (isSpecial(this.target)) {
                 this.tmp = null;
-                this.out = new BufferedOutputStream(Files.newOutputStream(this.target, StandardOpenOption.WRITE), 1 << 16);
+                this.out = new BufferedOutputStream(named(Files.newOutputStream(this.target, StandardOpenOption.WRITE), target), 1 << 16);
                 return;
             }
             Files.createDirectories(this.target.getParent());
             this.tmp = TempFiles.create(this.target, ".tmp");
             OutputStream o;
             try {
-                o = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                o = new BufferedOutputStream(named(Files.newOutputStream(tmp), target), 1 << 16);
             } catch (IOException | RuntimeException e) {
                 TempFiles.discard(tmp);
                 throw e;

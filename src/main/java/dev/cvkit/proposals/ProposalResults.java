@@ -39,6 +39,8 @@ public final class ProposalResults {
             first = c < 0 ? "" : String.valueOf((char) c);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(file + ": not UTF-8 text", MALFORMED);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }
@@ -82,6 +84,8 @@ public final class ProposalResults {
                 }
                 out.put(im.id(), boxes);
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(file + ": line " + (lineNo + 1) + ": not UTF-8 text", MALFORMED);
         } catch (IOException e) {
             throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
         }

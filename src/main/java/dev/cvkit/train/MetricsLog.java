@@ -64,6 +64,8 @@ public final class MetricsLog {
                     rows.add(o);
                 }
             }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new dev.cvkit.UserError(f + ": not UTF-8 text; the run's metrics were edited or damaged", dev.cvkit.ExitCodes.INPUT_FAILED);
         }
     }
 

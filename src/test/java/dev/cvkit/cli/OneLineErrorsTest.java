@@ -64,4 +64,16 @@ class OneLineErrorsTest {
         assertTrue(rows.stream().skip(2).allMatch(l -> l.startsWith("src/test/resources/fixtures/detect/astronaut.png,")), r.out());
         assertTrue(rows.size() >= 3, r.out());
     }
+
+    @Test
+    void textFilesThatAreNotUtf8AreDataErrors() throws Exception {
+        Path props = Files.write(dir.resolve("p.jsonl"), new byte[] {'{', '"', 'f', (byte) 0xff, '"', '}', '\n'});
+        var r = CliTestSupport.run("eval", "--proposals", props.toString(), "--gt", "samples/gt.json");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("not UTF-8 text"), r.err());
+        Files.write(dir.resolve("metrics.jsonl"), new byte[] {'{', (byte) 0xc3, '}', '\n'});
+        UserError e = assertThrows(UserError.class, () -> new MetricsLog(dir).load(5));
+        assertEquals(1, e.exitCode());
+        assertTrue(e.getMessage().contains("not UTF-8 text"), e.getMessage());
+    }
 }

@@ -103,6 +103,22 @@ class AtomicFilesTest {
         assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
     }
 
+    @Test
+    void aFailedWriteNamesTheTarget() throws Exception {
+        Path fifo = fifo(dir.resolve("gone.json"));
+        Thread reader = new Thread(() -> {
+            try (var in = Files.newInputStream(fifo)) {
+                Thread.sleep(200); // then close without reading: the writer gets EPIPE
+            } catch (Exception e) {
+                // nothing to report
+            }
+        });
+        reader.start();
+        FileSystemException e = assertThrows(FileSystemException.class, () -> AtomicFiles.write(fifo, new byte[1 << 20]));
+        assertEquals(fifo.toString(), e.getFile());
+        reader.join();
+    }
+
     private long leftovers() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".tmp")).count();
