@@ -19,36 +19,38 @@ cp "${photos[0]}" "$work/one/"
 "$home/bin/cvkit" --version >/dev/null
 "$home/bin/cvkit-spark" --version >/dev/null
 
-secs() { # wall seconds of a command, its output discarded
-  local s e
-  s=$(date +%s.%N)
-  "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-  e=$(date +%s.%N)
-  awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'
+measure() { # measure NAME COMMAND…: wall and CPU seconds (user + sys) into $work/NAME, output discarded
+  local name="$1"
+  shift
+  /usr/bin/time -f "%e %U %S" -o "$work/$name.time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/$name.time" > "$work/$name"
 }
-spark() { secs "$home/bin/cvkit-spark" detect --master "local[$1]" --input "$2" --output "$work/$3" -q; }
+spark() { measure "$1" "$home/bin/cvkit-spark" detect --master "local[$2]" --input "$3" --output "$work/out-$1" -q; }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-c1=$(secs "$home/bin/cvkit" detect "$work/img" --threads 1 -q --format jsonl)
-c2=$(secs "$home/bin/cvkit" detect "$work/img" --threads 2 -q --format jsonl)
-s1=$(spark 1 "$work/img" out1)
-s2=$(spark 2 "$work/img" out2)
-o1=$(secs "$home/bin/cvkit" detect "$work/one" --threads 2 -q --format jsonl)
-o2=$(spark 2 "$work/one" out3)
+measure c1 "$home/bin/cvkit" detect "$work/img" --threads 1 -q --format jsonl
+measure c2 "$home/bin/cvkit" detect "$work/img" --threads 2 -q --format jsonl
+spark s1 1 "$work/img"
+spark s2 2 "$work/img"
+measure o1 "$home/bin/cvkit" detect "$work/one" --threads 2 -q --format jsonl
+spark o2 2 "$work/one"
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "detect, NanoDet, $n images ($(nproc) cores; load average before $load0, after $load1)"
 echo
-echo "| run | wall s | images/s | vs CLI, same cores |"
-echo "| --- | ---: | ---: | ---: |"
-awk -v n="$n" -v c1="$c1" -v c2="$c2" -v s1="$s1" -v s2="$s2" 'BEGIN {
-  printf "| bin/cvkit detect --threads 1 | %.1f | %.1f | 1 |\n", c1, n / c1
-  printf "| bin/cvkit detect --threads 2 | %.1f | %.1f | 1 |\n", c2, n / c2
-  printf "| bin/cvkit-spark detect --master local[1] | %.1f | %.1f | %.2f× |\n", s1, n / s1, c1 / s1
-  printf "| bin/cvkit-spark detect --master local[2] | %.1f | %.1f | %.2f× |\n", s2, n / s2, c2 / s2
+echo "| run | wall s | images/s | vs CLI, same cores | CPU s (user+sys) | CPU ms per image |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+read -r c1 c1cpu < "$work/c1"; read -r c2 c2cpu < "$work/c2"; read -r s1 s1cpu < "$work/s1"; read -r s2 s2cpu < "$work/s2"
+read -r o1 o1cpu < "$work/o1"; read -r o2 o2cpu < "$work/o2"
+awk -v n="$n" -v c1="$c1" -v c2="$c2" -v s1="$s1" -v s2="$s2" -v c1c="$c1cpu" -v c2c="$c2cpu" -v s1c="$s1cpu" -v s2c="$s2cpu" \
+    -v o1c="$o1cpu" -v o2c="$o2cpu" 'BEGIN {
+  printf "| bin/cvkit detect --threads 1 | %.1f | %.1f | 1 | %.1f | %.0f |\n", c1, n / c1, c1c, 1000 * (c1c - o1c) / (n - 1)
+  printf "| bin/cvkit detect --threads 2 | %.1f | %.1f | 1 | %.1f | %.0f |\n", c2, n / c2, c2c, 1000 * (c2c - o1c) / (n - 1)
+  printf "| bin/cvkit-spark detect --master local[1] | %.1f | %.1f | %.2f× | %.1f | %.0f |\n", s1, n / s1, c1 / s1, s1c, 1000 * (s1c - o2c) / (n - 1)
+  printf "| bin/cvkit-spark detect --master local[2] | %.1f | %.1f | %.2f× | %.1f | %.0f |\n", s2, n / s2, c2 / s2, s2c, 1000 * (s2c - o2c) / (n - 1)
 }'
 echo
-awk -v o1="$o1" -v o2="$o2" -v n="$n" -v c2="$c2" -v s2="$s2" 'BEGIN {
-  printf "one image, 2 cores: CLI %.1f s, Spark %.1f s: a job costs %.1f s more;\n", o1, o2, o2 - o1
-  printf "per image beyond that (2 cores): CLI %.1f ms, Spark %.1f ms\n", 1000 * (c2 - o1) / (n - 1), 1000 * (s2 - o2) / (n - 1)
+awk -v o1="$o1" -v o2="$o2" -v o1c="$o1cpu" -v o2c="$o2cpu" 'BEGIN {
+  printf "one image, 2 cores: CLI %.1f s (%.1f CPU s), Spark %.1f s (%.1f CPU s): a job costs %.1f s more\n", o1, o1c, o2, o2c, o2 - o1
 }'
+echo "(CPU ms per image: the run's CPU time less the one-image run's, over the other images)"

@@ -26,8 +26,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class CocoMerge {
     /** Writes the COCO rows of one record. */
     interface Rows {
-        /** {@code categories}: the dataset's category id by name, or null for the model's own ids. Returns rows left out. */
-        int write(JsonGenerator g, JsonNode record, long imageId, Map<String, Long> categories, TreeSet<String> unknown) throws IOException;
+        /** {@code categories}: the dataset's category id by name, or null for the model's own ids; names it lacks go to {@code unknown}. */
+        void write(JsonGenerator g, JsonNode record, long imageId, Map<String, Long> categories, TreeSet<String> unknown) throws IOException;
     }
 
     private CocoMerge() {}
@@ -84,15 +84,13 @@ final class CocoMerge {
     }
 
     /** detect's rows: one per detection, as the CLI's --coco. */
-    static int detections(JsonGenerator g, JsonNode r, long imageId, Map<String, Long> categories, TreeSet<String> unknown) throws IOException {
-        int left = 0;
+    static void detections(JsonGenerator g, JsonNode r, long imageId, Map<String, Long> categories, TreeSet<String> unknown) throws IOException {
         for (JsonNode d : r.path("detections")) {
             long cat = d.path("category_id").asLong();
             if (categories != null) {
                 Long c = categories.get(d.path("label").asText());
                 if (c == null) {
                     unknown.add(d.path("label").asText());
-                    left++;
                     continue;
                 }
                 cat = c;
@@ -108,11 +106,10 @@ final class CocoMerge {
             g.writeNumberField("score", d.path("score").asDouble());
             g.writeEndObject();
         }
-        return left;
     }
 
     /** propose's rows: category 1, a score from the rank, as the CLI's --coco. */
-    static int proposals(JsonGenerator g, JsonNode r, long imageId, Map<String, Long> categories, TreeSet<String> unknown) throws IOException {
+    static void proposals(JsonGenerator g, JsonNode r, long imageId, Map<String, Long> categories, TreeSet<String> unknown) throws IOException {
         JsonNode boxes = r.path("proposals");
         int n = boxes.size();
         for (int i = 0; i < n; i++) {
@@ -127,6 +124,5 @@ final class CocoMerge {
             g.writeNumberField("score", 1.0 - (double) i / n); // rank-derived, strictly decreasing
             g.writeEndObject();
         }
-        return 0;
     }
 }
