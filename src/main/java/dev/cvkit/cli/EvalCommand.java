@@ -121,11 +121,11 @@ public final class EvalCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--images", paramLabel = "DIR",
-            description = "Detector mode: the folder the dataset's file_names are relative to (default: the folder of --data).")
+            description = "Detector mode: the folder the dataset's file_names are relative to (default: the folder of --data, or the one named like it: val/ for val.json).")
     Path images;
 
     @Option(names = "--conf", converter = Ranges.Fraction.class, paramLabel = "P",
-            description = "Detector mode: minimum score of a detection (default: 0.05, as detectors are evaluated).")
+            description = "Detector mode: minimum score of a detection (default: 0.05 for the bundled detectors, 0.001 for models trained by cvkit, as each is evaluated).")
     Float conf;
 
     @Option(names = "--iou", converter = Ranges.Fraction.class, paramLabel = "T", description = "Detector mode: NMS IoU threshold (default: the model's).")
@@ -150,8 +150,6 @@ public final class EvalCommand implements Callable<Integer> {
 
     private enum Mode { COCO, PROPOSALS, DETECT, CLASSIFY }
 
-    /** Default score threshold of detector mode: the one detectors are usually evaluated with (NanoDet's COCO eval). */
-    static final float EVAL_CONF = 0.05f;
 
     @Override
     public Integer call() throws IOException {
@@ -282,14 +280,13 @@ public final class EvalCommand implements Callable<Integer> {
         CocoParams params = maxDets == null ? CocoParams.defaults(IouType.BBOX) : CocoParams.defaults(IouType.BBOX).withMaxDets(checkMaxDets());
         Map<String, Double> gates = checkGates();
         requireFile(data, "--data");
-        Path folder = images != null ? images : data.toAbsolutePath().getParent();
         if (images != null && !Files.isDirectory(images)) {
             throw new UserError(images + ": no such folder (--images)", ExitCodes.USAGE);
         }
         Detector det = DetectorFiles.resolve(model);
         DetectParams dp;
         try {
-            dp = new DetectParams(conf != null ? conf : EVAL_CONF, iou != null ? iou : det.defaults().iou(),
+            dp = new DetectParams(conf != null ? conf : det.evalConf(), iou != null ? iou : det.defaults().iou(),
                     maxDet != null ? maxDet : det.defaults().maxDet());
         } catch (IllegalArgumentException e) {
             throw usage("--conf/--iou/--max-det: " + e.getMessage());
@@ -302,6 +299,7 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (CocoFormatException e) {
             throw new UserError(e.getMessage(), ExitCodes.INPUT_FAILED, e);
         }
+        Path folder = images != null ? images : dev.cvkit.data.detect.CocoDetectionReader.defaultFolder(data, dataset);
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, "eval", run.quiet);
         progress.total(dataset.imageCount());

@@ -24,6 +24,12 @@ public interface Detector {
     /** The defaults this model was published with. */
     DetectParams defaults();
 
+    /**
+     * The score threshold for COCO evaluation: 0.05, as NanoDet's COCO evaluation; models trained
+     * by cvkit say 0.001, as torchvision's detection references (and their validation AP).
+     */
+    default float evalConf() { return 0.05f; }
+
     /** Class names, indexed by {@link Detection#classIndex()}. */
     List<String> classes();
 

@@ -74,21 +74,28 @@ public final class DetectorEval {
             return t;
         });
         try {
-            List<Future<List<Detection>>> futures = new ArrayList<>();
-            for (int i = 0; i < gt.imageCount(); i++) {
-                String name = gt.fileName(i);
-                futures.add(pool.submit(() -> detect(det, images, name, params, maxPixels)));
+            List<Future<List<Outcome>>> futures = new ArrayList<>();
+            int per = det instanceof BatchDetector b ? Math.max(1, b.batchSize()) : 1;
+            for (int i = 0; i < gt.imageCount(); i += per) {
+                int from = i, to = Math.min(gt.imageCount(), i + per);
+                futures.add(pool.submit(() -> detectChunk(det, gt, images, from, to, params, maxPixels)));
             }
             for (int i = 0; i < gt.imageCount(); i++) {
                 String shown = gt.fileName(i) == null ? "image id " + gt.imageId(i) : images.resolve(gt.fileName(i)).toString();
-                List<Detection> found;
+                Outcome o;
                 try {
-                    found = futures.get(i).get();
+                    o = futures.get(i / per).get().get(i % per);
                 } catch (ExecutionException e) {
                     failed++;
                     listener.image(shown, e.getCause() instanceof UserError u ? u.getMessage() : String.valueOf(e.getCause()));
                     continue;
                 }
+                if (o.error() != null) {
+                    failed++;
+                    listener.image(shown, o.error());
+                    continue;
+                }
+                List<Detection> found = o.found();
                 for (Detection d : found) {
                     long cat = categoryOf[d.classIndex()];
                     if (cat != Long.MIN_VALUE) {
@@ -110,13 +117,38 @@ public final class DetectorEval {
         return new Result(eval, gt.imageCount(), failed, results.size(), leftOut);
     }
 
-    private static List<Detection> detect(Detector det, Path images, String name, DetectParams params, long maxPixels) {
-        if (name == null) {
-            throw new UserError("has no file_name in the dataset", ExitCodes.INPUT_FAILED);
+    /** One image's detections, or why it could not be processed. */
+    private record Outcome(List<Detection> found, String error) {}
+
+    /** Images [from, to): decoded one by one, then detected together when the detector batches. */
+    private static List<Outcome> detectChunk(Detector det, CocoDataset gt, Path images, int from, int to, DetectParams params,
+                                             long maxPixels) {
+        List<Outcome> out = new ArrayList<>();
+        List<RgbImage> ok = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            String name = gt.fileName(i);
+            try {
+                if (name == null) throw new UserError("has no file_name in the dataset", ExitCodes.INPUT_FAILED);
+                try (Mat bgr = ImageDecoder.read(images.resolve(name), maxPixels)) {
+                    RgbImage img = RgbImage.fromMat(bgr);
+                    if (det instanceof BatchDetector) {
+                        ok.add(img);
+                        at.add(out.size());
+                        out.add(null);
+                    } else {
+                        out.add(new Outcome(det.detect(img, params), null));
+                    }
+                }
+            } catch (UserError e) {
+                out.add(new Outcome(null, e.getMessage()));
+            }
         }
-        try (Mat bgr = ImageDecoder.read(images.resolve(name), maxPixels)) {
-            return det.detect(RgbImage.fromMat(bgr), params);
+        if (!ok.isEmpty()) {
+            List<List<Detection>> found = ((BatchDetector) det).detectAll(ok, params, dev.cvkit.timing.Lap.NONE);
+            for (int k = 0; k < at.size(); k++) out.set(at.get(k), new Outcome(found.get(k), null));
         }
+        return out;
     }
 
     /** The id of the dataset's category called {@code name}, or Long.MIN_VALUE. */

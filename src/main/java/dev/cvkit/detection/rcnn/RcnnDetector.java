@@ -2,7 +2,7 @@ package dev.cvkit.detection.rcnn;
 
 import dev.cvkit.detection.DetectParams;
 import dev.cvkit.detection.Detection;
-import dev.cvkit.detection.Detector;
+import dev.cvkit.detection.BatchDetector;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
@@ -18,7 +18,7 @@ import java.util.List;
  * {@link DetectParams} are the box head's score threshold, per-class NMS threshold and
  * detection count, so every call may use its own.
  */
-public final class RcnnDetector implements Detector {
+public final class RcnnDetector implements BatchDetector {
     private final FasterRcnn net;
     private final RcnnTransform transform;
     private final DetectParams defaults;
@@ -51,7 +51,7 @@ public final class RcnnDetector implements Detector {
         return detectAll(List.of(image), params, lap).get(0);
     }
 
-    /** Several images in one batch (padded to one size): faster than one by one. */
+    @Override
     public List<List<Detection>> detectAll(List<RgbImage> images, DetectParams params, Lap lap) {
         List<Tensor> xs = new ArrayList<>();
         for (RgbImage im : images) xs.add(toTensor(im));
@@ -100,6 +100,9 @@ public final class RcnnDetector implements Detector {
 
     @Override
     public DetectParams defaults() { return defaults; }
+
+    @Override
+    public float evalConf() { return 0.001f; }
 
     @Override
     public List<String> classes() { return classes; }
