@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -117,6 +116,14 @@ public final class AtomicFiles {
      */
     public static Path destination(Path target) throws IOException {
         Path p = target.toAbsolutePath().normalize();
+        if (Files.exists(p)) { // through any links, as the kernel resolves them (also /proc/self/fd/N)
+            if (Files.isDirectory(p)) {
+                throw new FileSystemException(target.toString(), null, "is a folder, not a file");
+            }
+            // a regular file is replaced where it really is; a device, FIFO or socket is opened by this name
+            return Files.isRegularFile(p) ? p.toRealPath() : p;
+        }
+        // nothing there yet, or a dangling link: the new file goes where the link points
         for (int hops = 0; Files.isSymbolicLink(p); hops++) {
             if (hops > 40) {
                 throw new FileSystemException(target.toString(), null, "too many levels of symbolic links");
@@ -130,10 +137,9 @@ public final class AtomicFiles {
         return p;
     }
 
-    /** A device, FIFO or socket: written in place, never renamed over. */
+    /** A device, FIFO or socket (or a link to one): written in place, never renamed over. */
     public static boolean isSpecial(Path real) {
-        return Files.exists(real) && !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)
-                && !Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(real) && !Files.isRegularFile(real) && !Files.isDirectory(real);
     }
 
     /**

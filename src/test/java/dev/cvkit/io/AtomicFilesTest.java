@@ -119,6 +119,15 @@ class AtomicFilesTest {
         reader.join();
     }
 
+    /** /dev/stderr links to /proc/self/fd/2, whose target ("pipe:[N]") is no path: it is opened, not resolved. */
+    @Test
+    void aLinkToAProcessStreamIsWrittenInto() throws Exception {
+        Path link = Files.createSymbolicLink(dir.resolve("err.json"), Path.of("/dev/stderr"));
+        AtomicFiles.write(link, "\n".getBytes(StandardCharsets.UTF_8));
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(0, leftovers());
+    }
+
     private long leftovers() throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".tmp")).count();
