@@ -410,6 +410,19 @@ public final class CocoDataset {
     /** Whether annotation {@code j} is a crowd region. */
     public boolean annotationCrowd(int j) { return crowd[j]; }
 
+    /**
+     * Annotation {@code j}'s mask as pycocotools' {@code annToRLE} gives it (polygons rasterised for
+     * its image's size), or null when it has no segmentation or the file was read without them.
+     */
+    public Rle annotationMask(int j) {
+        if (rle[j] != null) return rle[j];
+        Segmentation s = segmentation[j];
+        return s == null ? null : s.toRle(heights[annImage[j]], widths[annImage[j]]);
+    }
+
+    /** Where annotation {@code j} is in its file (file, id and line), for messages. */
+    public String annotationAt(int j) { return at(j); }
+
     private Map<String, Integer>[] fileIndex;
 
     /**

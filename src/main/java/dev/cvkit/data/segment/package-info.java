@@ -1,0 +1,2 @@
+/** Semantic-segmentation data: per-pixel class maps from COCO instance annotations. */
+package dev.cvkit.data.segment;
