@@ -155,6 +155,7 @@ function compReplyArray() {
 function _complete_cvkit() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} detect" ];    then _picocli_cvkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} segment" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} propose" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} classify" ];    then _picocli_cvkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} train" ];    then _picocli_cvkit; return $?; fi
@@ -170,31 +171,33 @@ function _complete_cvkit() {
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(detect)
-  local cmds1=(propose)
-  local cmds2=(classify)
-  local cmds3=(train)
-  local cmds4=(eval)
-  local cmds5=(data)
-  local cmds6=(models)
-  local cmds7=(bench)
-  local cmds8=(data shapes)
-  local cmds9=(data stats)
-  local cmds10=(data convert)
-  local cmds11=(models summary)
-  local cmds12=(models import)
+  local cmds1=(segment)
+  local cmds2=(propose)
+  local cmds3=(classify)
+  local cmds4=(train)
+  local cmds5=(eval)
+  local cmds6=(data)
+  local cmds7=(models)
+  local cmds8=(bench)
+  local cmds9=(data shapes)
+  local cmds10=(data stats)
+  local cmds11=(data convert)
+  local cmds12=(models summary)
+  local cmds13=(models import)
 
-  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cvkit_models_import; return $?; fi
-  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cvkit_models_summary; return $?; fi
-  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cvkit_data_convert; return $?; fi
-  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cvkit_data_stats; return $?; fi
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cvkit_data_shapes; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cvkit_bench; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_models; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_data; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_eval; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_train; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_classify; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_propose; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_cvkit_models_import; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_cvkit_models_summary; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_cvkit_data_convert; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_cvkit_data_stats; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_cvkit_data_shapes; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_cvkit_bench; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_cvkit_models; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_cvkit_data; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_cvkit_eval; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_cvkit_train; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_cvkit_classify; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_cvkit_propose; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_cvkit_segment; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_cvkit_detect; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -206,7 +209,7 @@ function _picocli_cvkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="detect propose classify train eval data models bench"
+  local commands="detect segment propose classify train eval data models bench"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -303,6 +306,63 @@ function _picocli_cvkit_detect() {
       ;;
     '--vid-stride')
       return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `segment` subcommand.
+function _picocli_cvkit_segment() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-q' '--quiet' '--debug' '--exist-ok' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--format' '--masks' '--save'"
+  local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--max-pixels')
+      return
+      ;;
+    '--threads')
+      return
+      ;;
+    '--seed')
+      return
+      ;;
+    '--model')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--format')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${FMT_option_args[@]}" ) )
+      return $?
+      ;;
+    '--masks')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--save')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 

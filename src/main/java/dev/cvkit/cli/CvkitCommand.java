@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionInfo.class,
         sortOptions = false,
         description = "A command-line computer-vision toolkit: region proposals, CNN engine, detection and COCO evaluation.",
-        subcommands = {DetectCommand.class, ProposeCommand.class, ClassifyCommand.class, TrainCommand.class, EvalCommand.class,
+        subcommands = {DetectCommand.class, SegmentCommand.class, ProposeCommand.class, ClassifyCommand.class, TrainCommand.class, EvalCommand.class,
                 DataCommand.class, ModelsCommand.class, BenchCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {

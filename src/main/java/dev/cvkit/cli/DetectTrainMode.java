@@ -112,6 +112,8 @@ final class DetectTrainMode {
                     row.get("iteration").asInt(), row.get("epoch").asDouble(), row.path("train_loss").asDouble()));
             if (row.has("val_ap")) {
                 sb.append(String.format(Locale.ROOT, "  val AP %.4f AP50 %.4f", row.get("val_ap").asDouble(), row.get("val_ap50").asDouble()));
+            } else if (row.has("val_miou")) {
+                sb.append(String.format(Locale.ROOT, "  val mIoU %.4f pixel acc %.4f", row.get("val_miou").asDouble(), row.get("val_pixel_acc").asDouble()));
             }
             sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1f img/s  %s%s", row.get("lr").asDouble(), row.get("images_per_s").asDouble(),
                     TrainLoop.formatTime(row.get("elapsed_s").asDouble()), row.get("best").asBoolean() ? "  *best" : ""));

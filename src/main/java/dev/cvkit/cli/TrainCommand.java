@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list",
-            "of path,label), or a detector (--task detect) on a COCO data set.",
+            "of path,label), a detector (--task detect) or a semantic segmenter (--task segment) on a COCO data set.",
             "Writes into the run folder: best.safetensors, last.safetensors, checkpoint.safetensors (resumable),",
             "metrics.jsonl, metrics.csv and plots (loss.png, accuracy.png; detect: losses.png, val.png), each file",
             "atomically, after every epoch (detect: every validation)."},
@@ -47,23 +47,26 @@ import picocli.CommandLine.Spec;
                 "      --data shapes/train.json --val shapes/val.json --time 20m \\",
                 "      --out runs/frcnn",
                 "  cvkit detect --model runs/frcnn/best.safetensors shapes/val/",
+                "  cvkit train --task segment --arch fcn --data shapes/train.json \\",
+                "      --val shapes/val.json --time 20m --out runs/fcn",
+                "  cvkit segment --model runs/fcn/best.safetensors shapes/val/ --save out/",
                 "",
                 "Exit codes: 0 ok; 1 bad data or the loss became NaN; 2 usage error."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify", description = "What to train: classify (default) or detect.")
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify", description = "What to train: classify (default), detect or segment (semantic, FCN).")
     String task;
 
     @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
-            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn or fast-rcnn for detect.")
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn or fast-rcnn for detect; fcn for segment.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")
     Path data;
 
-    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect: a COCO JSON.")
+    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect, segment: a COCO JSON.")
     Path val;
 
     @Option(names = "--images", paramLabel = "DIR", description = "Detect: the folder the --data JSON's file names are relative to (default: the JSON's folder).")
@@ -73,11 +76,11 @@ public final class TrainCommand implements Callable<Integer> {
     Path valImages;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101; segment: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN) (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--imgsz", paramLabel = "N", defaultValue = "160",
-            description = "Detect: images are scaled to N on their shorter side (default: ${DEFAULT-VALUE}).")
+            description = "Detect: images are scaled to N on their shorter side; segment: to N × N (default: ${DEFAULT-VALUE}).")
     int imgsz;
 
     @Option(names = "--time", paramLabel = "T",
@@ -155,13 +158,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!task.equalsIgnoreCase("classify") && !task.equalsIgnoreCase("detect")) {
-            throw usage("--task " + task + " is not supported (classify or detect)");
+        if (!List.of("classify", "detect", "segment").contains(task.toLowerCase(Locale.ROOT))) {
+            throw usage("--task " + task + " is not supported (classify, detect or segment)");
         }
         int threads = run.threadCount();
         Parallel.setThreads(threads);
         if (task.equalsIgnoreCase("detect")) {
             return DetectTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());
+        }
+        if (task.equalsIgnoreCase("segment")) {
+            return SegmentTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());
         }
         PrintWriter err = spec.commandLine().getErr();
         TrainProgress progress = new TrainProgress(err, run.quiet);

@@ -19,19 +19,44 @@ import dev.cvkit.tensor.Tensor;
  * training, an auxiliary head on layer3; both score maps resized bilinearly to the input.
  * Parameter names as torchvision's ({@code backbone.layer4.0.conv2.weight},
  * {@code classifier.4.weight}, {@code aux_classifier.0.weight}).
+ *
+ * <p>ResNet-18 and 34 cannot be dilated (torchvision's BasicBlock refuses dilation), so with them
+ * the net is the lecture's FCN-8s: the head scores layer4 (stride 32), 1×1 convolutions
+ * ({@code skip3}, {@code skip2}, zero-initialised as in the FCN paper) score layer3 and layer2,
+ * and each coarser map is resized bilinearly and added to the next finer one.
  */
 public final class Fcn extends Container {
     private static final String[] BODY = {"conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"};
     private final Sequential backbone = new Sequential();
     private final Sequential classifier, aux;
 
-    /** @param arch ResNet-50 or 101; {@code classes} including background (torchvision: 21); {@code auxLoss} adds the layer3 head */
+    private final Conv2d skip3, skip2;
+
+    /**
+     * @param arch ResNet-50 or 101 (torchvision's dilated FCN), ResNet-18 or 34 (FCN-8s skips);
+     *             {@code classes} including background (torchvision: 21); {@code auxLoss} adds the layer3 head
+     */
     public Fcn(Architecture arch, int classes, boolean auxLoss) {
-        Module net = arch.buildDilated(1000, true, true);
+        boolean skips = usesSkips(arch);
+        Module net = skips ? arch.build(1000) : arch.buildDilated(1000, true, true);
         for (String name : BODY) backbone.add(name, net.children().get(name));
         child("backbone", backbone);
-        classifier = child("classifier", head(2048, classes));
-        aux = auxLoss ? child("aux_classifier", head(1024, classes)) : null;
+        int c4 = skips ? 512 : 2048;
+        classifier = child("classifier", head(c4, classes));
+        aux = auxLoss ? child("aux_classifier", head(c4 / 2, classes)) : null;
+        skip3 = skips ? child("skip3", zero(new Conv2d(c4 / 2, classes, 1, 1, 0))) : null;
+        skip2 = skips ? child("skip2", zero(new Conv2d(c4 / 4, classes, 1, 1, 0))) : null;
+    }
+
+    /** Whether {@code arch} gets FCN-8s skips instead of a dilated backbone. */
+    public static boolean usesSkips(Architecture arch) {
+        return arch == Architecture.RESNET18 || arch == Architecture.RESNET34;
+    }
+
+    private static Conv2d zero(Conv2d c) {
+        java.util.Arrays.fill(c.weight.data(), 0f);
+        if (c.bias != null) java.util.Arrays.fill(c.bias.data(), 0f);
+        return c;
     }
 
     /** torchvision's FCNHead(in, classes): children 0 (conv), 1 (BatchNorm), 2, 3, 4 (1×1 conv). */
@@ -47,12 +72,18 @@ public final class Fcn extends Container {
     /** images [N, 3, H, W] (normalised as the backbone expects) → scores at the input's size. */
     public Output forwardScores(Tensor images) {
         int h = images.size(2), w = images.size(3);
-        Tensor x = images, layer3 = null;
+        Tensor x = images, layer3 = null, layer2 = null;
         for (String name : BODY) {
             x = backbone.children().get(name).forward(x);
             if (name.equals("layer3")) layer3 = x;
+            if (name.equals("layer2")) layer2 = x;
         }
-        Tensor out = Functional.upsampleBilinear(classifier.forward(x), h, w, false);
+        Tensor scores = classifier.forward(x);
+        if (skip3 != null) {
+            scores = Functional.upsampleBilinear(scores, layer3.size(2), layer3.size(3), false).add(skip3.forward(layer3));
+            scores = Functional.upsampleBilinear(scores, layer2.size(2), layer2.size(3), false).add(skip2.forward(layer2));
+        }
+        Tensor out = Functional.upsampleBilinear(scores, h, w, false);
         Tensor auxOut = aux == null ? null : Functional.upsampleBilinear(aux.forward(layer3), h, w, false);
         return new Output(out, auxOut);
     }
@@ -67,7 +98,7 @@ public final class Fcn extends Container {
     }
 
     /** Cross-entropy of scores [N, C, H, W] against indices [N, H, W], mean over pixels not 255. */
-    static Tensor pixelCrossEntropy(Tensor scores, Tensor target) {
+    public static Tensor pixelCrossEntropy(Tensor scores, Tensor target) {
         int n = scores.size(0), c = scores.size(1), hw = scores.size(2) * scores.size(3);
         // [N, C, H·W] → [N·H·W, C] so each pixel is a row of class scores
         int[] idx = new int[n * hw * c];

@@ -1,0 +1,83 @@
+package dev.cvkit.cli;
+
+import dev.cvkit.ExitCodes;
+import dev.cvkit.UserError;
+import dev.cvkit.classify.RunDir;
+import dev.cvkit.segmentation.training.SegmentTraining;
+import dev.cvkit.train.TrainLoop;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code cvkit train --task segment}: the options of {@link TrainCommand} wired to {@link SegmentTraining}. */
+final class SegmentTrainMode {
+    /** Defaults small enough for a 160² set on 2 cores. */
+    static final int BATCH = 8, EPOCHS = 12, WARMUP = 40;
+    static final float LR = 1e-3f, WEIGHT_DECAY = 0.05f;
+
+    private SegmentTrainMode() {}
+
+    static int run(TrainCommand c, int threads, PrintWriter err, String command) throws IOException {
+        boolean quiet = c.run.quiet;
+        DetectTrainMode.Progress progress = new DetectTrainMode.Progress(err, quiet);
+        SegmentTraining.Ready ready;
+        var parsed = c.spec.commandLine().getParseResult();
+        if (c.resume != null) {
+            for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
+                    "--augment", "--out", "--seed", "--time", "--epochs", "--backbone", "--imgsz", "--init"}) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options)", ExitCodes.USAGE);
+                }
+            }
+            ready = SegmentTraining.resume(c.resume, threads, c.maxPixels, progress);
+        } else {
+            if (c.arch == null || c.data == null) throw new UserError("give --arch fcn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            if (c.init != null) throw new UserError("--init is not supported for --task segment yet", ExitCodes.USAGE);
+            if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {
+                throw new UserError(c.out + " already holds a run (continue it with --resume " + c.out + ", or choose another --out)", ExitCodes.USAGE);
+            }
+            double budget = c.time == null ? 0 : TrainLoop.parseTime(c.time);
+            String opt = parsed.hasMatchedOption("--optimizer") ? c.optimizer.toLowerCase(Locale.ROOT) : "adamw";
+            float lr = c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : LR;
+            float wd = parsed.hasMatchedOption("--weight-decay") ? c.weightDecay : opt.equals("sgd") ? 1e-4f : WEIGHT_DECAY;
+            int batch = parsed.hasMatchedOption("--batch") ? c.batch : BATCH;
+            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : WARMUP;
+            TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? EPOCHS : c.epochs, budget,
+                    warmup, c.valEvery, c.patience, 10f);
+            String augment = parsed.hasMatchedOption("--augment") ? c.augment : "hflip";
+            SegmentTraining.Request req = new SegmentTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
+                    c.backbone, c.imgsz, augment, options, c.maxPixels);
+            ready = SegmentTraining.start(req, () -> outDir(c), threads, command, w -> {
+                if (!quiet) {
+                    err.println("cvkit: warning: " + w);
+                    err.flush();
+                }
+            }, progress);
+        }
+        if (!quiet) {
+            err.println("train: " + ready.describe());
+            err.println("train: writing to " + ready.out() + (ready.loop().iteration() > 0 ? " (resuming after iteration " + ready.loop().iteration() + ")" : ""));
+            err.flush();
+        }
+        TrainLoop.Result r;
+        try (var task = ready.task()) {
+            r = ready.loop().run();
+        }
+        if (!quiet) {
+            err.printf(Locale.ROOT, "train: %s; best at iteration %d (%s %.4f): %s%n", r.stopReason(), r.bestIteration(),
+                    ready.task().scoreName(), r.bestScore(), ready.out().resolve("best.safetensors"));
+            err.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    private static Path outDir(TrainCommand c) throws IOException {
+        if (c.out != null) {
+            Files.createDirectories(c.out);
+            return c.out;
+        }
+        return RunDir.next(Path.of("runs", "segment"), c.name != null ? c.name : c.arch.toLowerCase(Locale.ROOT));
+    }
+}

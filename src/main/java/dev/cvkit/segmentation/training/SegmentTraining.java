@@ -1,0 +1,140 @@
+package dev.cvkit.segmentation.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.ExitCodes;
+import dev.cvkit.UserError;
+import dev.cvkit.data.segment.SemanticSet;
+import dev.cvkit.io.SafeTensors;
+import dev.cvkit.nn.Init;
+import dev.cvkit.segmentation.Fcn;
+import dev.cvkit.segmentation.FcnSpec;
+import dev.cvkit.tensor.Tensor;
+import dev.cvkit.train.TrainLoop;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Sets up {@code cvkit train --task segment}: a new run from options, or a resumed one from its checkpoint. */
+public final class SegmentTraining {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String FCN = "fcn";
+
+    /** What a new run needs. */
+    public record Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, String augment,
+                          TrainLoop.Options options, long maxPixels) {}
+
+    /** A run ready to go. */
+    public record Ready(TrainLoop loop, SegmentTask task, Path out, String describe) {}
+
+    @FunctionalInterface
+    public interface OutDir {
+        Path create() throws IOException;
+    }
+
+    private SegmentTraining() {}
+
+    /** The augmentations segmentation training knows: none or hflip. */
+    static boolean hflip(String augment) {
+        String a = augment.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("none", "hflip").contains(a)) throw new UserError("--augment " + augment + ": segment training knows none or hflip", ExitCodes.USAGE);
+        return a.equals("hflip");
+    }
+
+    public static Ready start(Request req, OutDir outDir, int threads, String command, Consumer<String> warn, TrainLoop.Listener listener)
+            throws IOException {
+        if (!FCN.equals(req.arch())) throw new UserError("--arch " + req.arch() + ": use fcn (mask-rcnn does not train from the command line yet)", ExitCodes.USAGE);
+        if (!FcnSpec.BACKBONES.contains(req.backbone())) {
+            throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FcnSpec.BACKBONES), ExitCodes.USAGE);
+        }
+        if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
+        boolean hflip = hflip(req.augment());
+        if (req.data().toString().endsWith(".yaml") || req.data().toString().endsWith(".yml")) {
+            throw new UserError(req.data() + ": segment training reads COCO instance JSON (YOLO data is not supported yet)", ExitCodes.USAGE);
+        }
+        SemanticSet train = SemanticSet.read(req.data(), req.images());
+        if (train.size() < 1) throw new UserError(req.data() + ": no images to train on", ExitCodes.INPUT_FAILED);
+        if (train.withoutMask() > 0) warn.accept(req.data() + ": " + train.withoutMask() + " annotations have no segmentation and mark no pixel");
+        SemanticSet val = req.val() == null ? null : SemanticSet.read(req.val(), req.valImages());
+        if (val != null && !val.classes().equals(train.classes())) {
+            throw new UserError(req.val() + ": its categories " + val.classes() + " differ from the training data's " + train.classes(), ExitCodes.INPUT_FAILED);
+        }
+        Path out = outDir.create();
+        Init.seed(req.options().seed());
+        FcnSpec spec = FcnSpec.of(req.backbone(), train.classes().size() + 1, req.imgsz());
+        Fcn net = spec.build();
+        ObjectNode run = JSON.createObjectNode();
+        run.put("task", "segment");
+        run.put("arch", req.arch());
+        run.put("data", abs(req.data()));
+        run.put("images", abs(train.images()));
+        if (val != null) {
+            run.put("val", abs(req.val()));
+            run.put("val_images", abs(val.images()));
+        }
+        run.put("augment", hflip ? "hflip" : "none");
+        run.put("command", command);
+        SegmentTask task = new SegmentTask(train, val, spec, net, hflip, threads, req.maxPixels());
+        return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
+                train.describe() + "; " + spec.backbone() + " " + spec.head() + " at " + spec.size() + "²"
+                        + (val == null ? "; no validation data" : "; validation: " + val.size() + " images from " + req.val()));
+    }
+
+    public static Ready resume(Path dir, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
+        Path f = dir.resolve(TrainLoop.CHECKPOINT);
+        if (!Files.isRegularFile(f)) {
+            throw new UserError(dir + ": no " + TrainLoop.CHECKPOINT + " to resume from (did the first validation finish?)", ExitCodes.USAGE);
+        }
+        SafeTensors.Contents c = SafeTensors.read(f);
+        JsonNode state, cfg;
+        try {
+            state = JSON.readTree(c.metadata().getOrDefault("checkpoint", ""));
+            cfg = JSON.readTree(c.config() == null ? "" : c.config());
+        } catch (IOException e) {
+            throw new UserError(f + ": not a cvkit training checkpoint", ExitCodes.USAGE);
+        }
+        if (state == null || cfg == null || !"segment".equals(state.path("run").path("task").asText())) {
+            throw new UserError(f + ": not a segmentation training checkpoint", ExitCodes.USAGE);
+        }
+        JsonNode run = state.get("run");
+        TrainLoop.Options options = TrainLoop.Options.fromJson(state.get("options"));
+        FcnSpec spec;
+        try {
+            spec = FcnSpec.fromJson(cfg);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(f + ": bad model config: " + e.getMessage(), ExitCodes.USAGE);
+        }
+        Fcn net = spec.build();
+        Map<String, Tensor> weights = new HashMap<>();
+        c.tensors().forEach((k, v) -> {
+            if (k.startsWith("model.")) weights.put(k.substring(6), v);
+        });
+        net.loadStateDict(weights);
+        SemanticSet train = SemanticSet.read(Path.of(run.path("data").asText()), Path.of(run.path("images").asText()));
+        SemanticSet val = run.hasNonNull("val") ? SemanticSet.read(Path.of(run.get("val").asText()), Path.of(run.get("val_images").asText())) : null;
+        SegmentTask task = new SegmentTask(train, val, spec, net, hflip(run.path("augment").asText("none")), threads, maxPixels);
+        TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
+        loop.restore(c.tensors(), state);
+        removeTemporaries(dir);
+        return new Ready(loop, task, dir, train.describe());
+    }
+
+    private static String abs(Path p) {
+        return p.toAbsolutePath().normalize().toString();
+    }
+
+    /** A killed run may leave AtomicFiles' temporary files (".NAME.*.tmp"); they are never read. */
+    private static void removeTemporaries(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) Files.deleteIfExists(p);
+            }
+        }
+    }
+}
