@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
             "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list",
             "of path,label), a detector (--task detect) or a semantic segmenter (--task segment) on a COCO data set.",
             "Writes into the run folder: best.safetensors, last.safetensors, checkpoint.safetensors (resumable),",
-            "metrics.jsonl, metrics.csv and plots (loss.png, accuracy.png; detect: losses.png, val.png), each file",
-            "atomically, after every epoch (detect: every validation)."},
+            "metrics.jsonl, metrics.csv and plots (loss.png, accuracy.png; detect, segment: losses.png, val.png), each file",
+            "atomically, after every epoch (detect, segment: every validation)."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  tools/fetch-data.sh     # MNIST and Fashion-MNIST into data/cache/",
@@ -69,10 +69,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect, segment: a COCO JSON.")
     Path val;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "Detect: the folder the --data JSON's file names are relative to (default: the JSON's folder).")
+    @Option(names = "--images", paramLabel = "DIR", description = "Detect, segment: the folder the --data JSON's file names are relative to (default: the JSON's folder).")
     Path images;
 
-    @Option(names = "--val-images", paramLabel = "DIR", description = "Detect: the folder of the --val JSON's images (default: the JSON's folder).")
+    @Option(names = "--val-images", paramLabel = "DIR", description = "Detect, segment: the folder of the --val JSON's images (default: the JSON's folder).")
     Path valImages;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
@@ -84,11 +84,11 @@ public final class TrainCommand implements Callable<Integer> {
     int imgsz;
 
     @Option(names = "--time", paramLabel = "T",
-            description = "Detect: a wall-clock budget (90s, 20m, 1h, 1h30m); the learning-rate schedule ends with it. Replaces --epochs.")
+            description = "Detect, segment: a wall-clock budget (90s, 20m, 1h, 1h30m); the learning-rate schedule ends with it. Replaces --epochs.")
     String time;
 
     @Option(names = "--val-every", paramLabel = "N", defaultValue = "0",
-            description = "Detect: validate (and checkpoint) every N iterations; 0: every epoch (default: ${DEFAULT-VALUE}).")
+            description = "Detect, segment: validate (and checkpoint) every N iterations; 0: every epoch (default: ${DEFAULT-VALUE}).")
     int valEvery;
 
     @Option(names = "--init", paramLabel = "FILE",
@@ -99,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Fraction of the training data held out (by --seed) for validation when no --val is given; 0 for none (default: ${DEFAULT-VALUE}).")
     double valSplit;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train (default: 10, detect: 12; with --resume: the new total).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs to train (default: 10, detect and segment: 12; with --resume: the new total).")
     Integer epochs;
 
     @Option(names = "--batch", converter = Ranges.PositiveInt.class, paramLabel = "B", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
@@ -121,14 +121,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Learning-rate schedule per epoch: constant, step:SIZE[:GAMMA], multistep:E1,E2[:GAMMA], cosine[:ETA_MIN] (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Epochs of linear warm-up from lr/10 (default: ${DEFAULT-VALUE}); detect: iterations from lr/1000 (default: 80).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Epochs of linear warm-up from lr/10 (default: ${DEFAULT-VALUE}); detect, segment: iterations from lr/1000 (default: 80, segment: 40).")
     int warmup;
 
     @Option(names = "--augment", paramLabel = "A", defaultValue = "none",
-            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale (default: hflip,vflip).")
+            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale (default: hflip,vflip); segment: hflip (default) or none.")
     String augment;
 
-    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs (detect: validations) without a better validation top-1 (detect: AP); 0: never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs (detect: validations) without a better validation top-1 (detect: AP, segment: mIoU); 0: never (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--mean", paramLabel = "M,..", split = ",", description = "Per-channel mean for normalisation (default: measured on the training data).")
@@ -147,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Name of the default run folder (default: the architecture).")
     String name;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint, with its options (only --epochs may change).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint, with its options (only --epochs may change; detect, segment: give --task too, nothing may change).")
     Path resume;
 
     @Option(names = "--max-pixels", converter = Ranges.PositiveLong.class, paramLabel = "N", defaultValue = "100000000", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
