@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
-import dev.cvkit.cli.VersionInfo;
 import dev.cvkit.data.Batch;
 import dev.cvkit.data.DataLoader;
 import dev.cvkit.data.Dataset;
@@ -263,7 +262,7 @@ public final class ClassifierTrainer {
         plots();
         ObjectNode training = model.training();
         training.put("command", command);
-        training.put("cvkit", VersionInfo.VERSION);
+        training.put("cvkit", dev.cvkit.Version.VERSION);
         training.put("epoch", epochsDone);
         training.put("epochs", cfg.epochs());
         training.put("data", dataInfo.trainGiven());

@@ -4,7 +4,7 @@ import picocli.CommandLine.IVersionProvider;
 
 /** --version: cvkit plus the native libraries actually loaded and the Java runtime. */
 public final class VersionInfo implements IVersionProvider {
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = dev.cvkit.Version.VERSION;
 
     @Override
     public String[] getVersion() {

@@ -87,6 +87,7 @@ public final class DetectTraining {
         ObjectNode run = JSON.createObjectNode();
         run.put("task", "detect");
         run.put("arch", req.arch());
+        run.put("cvkit", dev.cvkit.Version.VERSION);
         run.put("data", abs(req.data()));
         run.put("format", yolo ? "yolo" : "coco");
         run.put("images", abs(read.images()));
