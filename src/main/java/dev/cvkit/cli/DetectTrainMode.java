@@ -25,12 +25,12 @@ final class DetectTrainMode {
         var parsed = c.spec.commandLine().getParseResult();
         if (c.resume != null) {
             for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
-                    "--augment", "--out", "--seed", "--time", "--epochs", "--backbone", "--imgsz", "--init"}) {
+                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init"}) {
                 if (parsed.hasMatchedOption(o)) {
-                    throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options)", ExitCodes.USAGE);
+                    throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options; only --epochs can)", ExitCodes.USAGE);
                 }
             }
-            ready = DetectTraining.resume(c.resume, threads, c.maxPixels, progress);
+            ready = DetectTraining.resume(c.resume, c.epochs, threads, c.maxPixels, progress);
         } else {
             if (c.arch == null || c.data == null) throw new UserError("give --arch faster-rcnn|fast-rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
             if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {

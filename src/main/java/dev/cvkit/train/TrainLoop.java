@@ -61,6 +61,11 @@ public final class TrainLoop {
 
         public ObjectNode toJson() { return JSON.valueToTree(this); }
 
+        /** The same options training for {@code n} epochs (a resumed run may go on longer or stop sooner). */
+        public Options withEpochs(int n) {
+            return new Options(batch, lr, optimizer, weightDecay, seed, n, budgetS, warmup, valEvery, patience, clip);
+        }
+
         public static Options fromJson(JsonNode n) {
             try {
                 return JSON.treeToValue(n, Options.class);
@@ -122,7 +127,8 @@ public final class TrainLoop {
         });
         optimizer.loadState(optState);
         iteration = state.path("iteration").asInt();
-        plan = plan.withTotal(state.path("total").asInt(plan.total()));
+        plan = opt.budgetS() > 0 || opt.epochs() * perEpoch == state.path("options").path("epochs").asInt() * perEpoch
+                ? plan.withTotal(state.path("total").asInt(plan.total())) : plan;
         best = state.path("best").isNumber() ? state.get("best").asDouble() : Double.NEGATIVE_INFINITY;
         bestIteration = state.path("best_iteration").asInt();
         sinceBest = state.path("since_best").asInt();

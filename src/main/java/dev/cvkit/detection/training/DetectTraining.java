@@ -103,6 +103,11 @@ public final class DetectTraining {
     }
 
     public static Ready resume(Path dir, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
+        return resume(dir, null, threads, maxPixels, listener);
+    }
+
+    /** @param epochs null, or the new epoch count of a run trained by epochs (the schedule is refitted to it) */
+    public static Ready resume(Path dir, Integer epochs, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
         Path f = dir.resolve(TrainLoop.CHECKPOINT);
         if (!Files.isRegularFile(f)) {
             throw new UserError(dir + ": no " + TrainLoop.CHECKPOINT + " to resume from (did the first validation finish?)", ExitCodes.USAGE);
@@ -120,6 +125,10 @@ public final class DetectTraining {
         }
         JsonNode run = state.get("run");
         TrainLoop.Options options = TrainLoop.Options.fromJson(state.get("options"));
+        if (epochs != null) {
+            if (options.budgetS() > 0) throw new UserError("--epochs cannot change a run trained with --time", ExitCodes.USAGE);
+            options = options.withEpochs(epochs);
+        }
         FasterRcnnSpec spec;
         try {
             spec = FasterRcnnSpec.fromJson(cfg);
