@@ -147,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "Name of the default run folder (default: the architecture).")
     String name;
 
-    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint, with its options (only --epochs may change; detect, segment: give --task too, nothing may change).")
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint, with its options (its task too; only --epochs may change).")
     Path resume;
 
     @Option(names = "--max-pixels", converter = Ranges.PositiveLong.class, paramLabel = "N", defaultValue = "100000000", description = "Refuse images with more pixels than this (default: ${DEFAULT-VALUE}).")
@@ -158,6 +158,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (resume != null && !spec.commandLine().getParseResult().hasMatchedOption("--task")) {
+            task = dev.cvkit.train.TrainLoop.checkpointTask(resume); // a run folder knows its task
+        }
         if (!List.of("classify", "detect", "segment").contains(task.toLowerCase(Locale.ROOT))) {
             throw usage("--task " + task + " is not supported (classify, detect or segment)");
         }

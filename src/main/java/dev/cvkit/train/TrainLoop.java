@@ -334,6 +334,22 @@ public final class TrainLoop {
         return m;
     }
 
+    /**
+     * The task a run folder's checkpoint was written by ({@code detect}, {@code segment}), or
+     * {@code classify} when it is not a TrainLoop checkpoint (the classifier's own, or none yet).
+     */
+    public static String checkpointTask(Path dir) {
+        Path f = dir.resolve(CHECKPOINT);
+        if (!java.nio.file.Files.isRegularFile(f)) return "classify";
+        try {
+            String meta = dev.cvkit.io.SafeTensors.readMetadata(f).get("checkpoint");
+            String task = meta == null ? "" : JSON.readTree(meta).path("run").path("task").asText("");
+            return task.isEmpty() ? "classify" : task;
+        } catch (IOException | UserError e) {
+            return "classify"; // the classify path reports what is wrong with the file
+        }
+    }
+
     /** "20m", "1h30m", "90s". */
     public static String formatTime(double s) {
         long t = Math.round(s);

@@ -55,7 +55,7 @@ class DetectKillResumeTest {
         SafeTensors.read(run.resolve("best.safetensors"));
         // 4 iterations per epoch: go on to the end of the next whole epoch after the checkpoint
         int epochs = done / 4 + 1;
-        var r = CliTestSupport.run("train", "--task", "detect", "--resume", run.toString(), "--epochs", Integer.toString(epochs), "--quiet");
+        var r = CliTestSupport.run("train", "--resume", run.toString(), "--epochs", Integer.toString(epochs), "--quiet"); // the task is the run's
         assertEquals(0, r.code(), r.err());
         List<String> rows = Files.readAllLines(run.resolve("metrics.jsonl"));
         for (int i = 0; i < rows.size(); i++) {
