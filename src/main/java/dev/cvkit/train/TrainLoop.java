@@ -202,7 +202,7 @@ public final class TrainLoop {
     private void replan(double perIt, double valSeconds, double remaining) {
         double perItAll = perIt + Math.max(0, valSeconds) / valEvery;
         int more = (int) Math.max(0, Math.floor((remaining - Math.max(0, valSeconds)) / perItAll));
-        plan = plan.withTotal(Math.max(iteration + 1, iteration + more));
+        plan = plan.withTotal(Math.max(1, iteration + more)); // no time left: the loop ends here
     }
 
     /** One optimisation step; returns the losses' values. */
