@@ -319,7 +319,8 @@ public final class TrainLoop {
             });
         }
         for (int i = 0; i < lossNames.size(); i++) {
-            losses.add(new Charts.Series(lossNames.get(i).substring(6), x, log.column(lossNames.get(i)), colours[i % colours.length]));
+            String name = lossNames.get(i).substring(6).replaceFirst("^loss_", "");
+            losses.add(new Charts.Series(name.equals("loss") ? "total" : name, x, log.column(lossNames.get(i)), colours[i % colours.length]));
         }
         for (int i = 0; i < valNames.size(); i++) {
             val.add(new Charts.Series(valNames.get(i).substring(4), x, log.column(valNames.get(i)), colours[i % colours.length]));
