@@ -3,14 +3,12 @@ package dev.cvkit.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
-import dev.cvkit.classify.RunDir;
 import dev.cvkit.detection.training.BoxAugment;
 import dev.cvkit.detection.training.DetectTraining;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -47,37 +45,16 @@ final class DetectTrainMode {
             String augment = parsed.hasMatchedOption("--augment") ? c.augment : BoxAugment.DEFAULT;
             DetectTraining.Request req = new DetectTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
                     c.backbone, c.imgsz, c.init, augment, options, c.maxPixels);
-            ready = DetectTraining.start(req, () -> outDir(c), threads, command, w -> {
+            ready = DetectTraining.start(req, () -> LoopRuns.outDir(c, "detect"), threads, command, w -> {
                 if (!quiet) {
                     err.println("cvkit: warning: " + w);
                     err.flush();
                 }
             }, progress);
         }
-        if (!quiet) {
-            err.println("train: " + ready.describe());
-            err.println("train: writing to " + ready.out() + (ready.loop().iteration() > 0 ? " (resuming after iteration " + ready.loop().iteration() + ")" : ""));
-            err.flush();
-        }
-        TrainLoop.Result r;
-        try (var task = ready.task()) {
-            r = ready.loop().run();
-        }
-        if (!quiet) {
-            err.printf(Locale.ROOT, "train: %s; best at iteration %d (%s %.4f): %s%n", r.stopReason(), r.bestIteration(),
-                    ready.task().scoreName(), r.bestScore(), ready.out().resolve("best.safetensors"));
-            err.flush();
-        }
-        return ExitCodes.OK;
+        return LoopRuns.run(ready.loop(), ready.task(), ready.out(), ready.describe(), err, quiet);
     }
 
-    private static Path outDir(TrainCommand c) throws IOException {
-        if (c.out != null) {
-            Files.createDirectories(c.out);
-            return c.out;
-        }
-        return RunDir.next(Path.of("runs", "detect"), c.name != null ? c.name : c.arch.toLowerCase(Locale.ROOT));
-    }
 
     /** A live line on a terminal; one line per validation otherwise. */
     static final class Progress implements TrainLoop.Listener {

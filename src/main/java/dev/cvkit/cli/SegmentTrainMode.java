@@ -2,13 +2,11 @@ package dev.cvkit.cli;
 
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
-import dev.cvkit.classify.RunDir;
 import dev.cvkit.segmentation.training.SegmentTraining;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /** {@code cvkit train --task segment}: the options of {@link TrainCommand} wired to {@link SegmentTraining}. */
@@ -49,35 +47,14 @@ final class SegmentTrainMode {
             String augment = parsed.hasMatchedOption("--augment") ? c.augment : "hflip";
             SegmentTraining.Request req = new SegmentTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
                     c.backbone, c.imgsz, augment, options, c.maxPixels);
-            ready = SegmentTraining.start(req, () -> outDir(c), threads, command, w -> {
+            ready = SegmentTraining.start(req, () -> LoopRuns.outDir(c, "segment"), threads, command, w -> {
                 if (!quiet) {
                     err.println("cvkit: warning: " + w);
                     err.flush();
                 }
             }, progress);
         }
-        if (!quiet) {
-            err.println("train: " + ready.describe());
-            err.println("train: writing to " + ready.out() + (ready.loop().iteration() > 0 ? " (resuming after iteration " + ready.loop().iteration() + ")" : ""));
-            err.flush();
-        }
-        TrainLoop.Result r;
-        try (var task = ready.task()) {
-            r = ready.loop().run();
-        }
-        if (!quiet) {
-            err.printf(Locale.ROOT, "train: %s; best at iteration %d (%s %.4f): %s%n", r.stopReason(), r.bestIteration(),
-                    ready.task().scoreName(), r.bestScore(), ready.out().resolve("best.safetensors"));
-            err.flush();
-        }
-        return ExitCodes.OK;
+        return LoopRuns.run(ready.loop(), ready.task(), ready.out(), ready.describe(), err, quiet);
     }
 
-    private static Path outDir(TrainCommand c) throws IOException {
-        if (c.out != null) {
-            Files.createDirectories(c.out);
-            return c.out;
-        }
-        return RunDir.next(Path.of("runs", "segment"), c.name != null ? c.name : c.arch.toLowerCase(Locale.ROOT));
-    }
 }
