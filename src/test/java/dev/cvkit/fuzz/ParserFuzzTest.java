@@ -149,4 +149,18 @@ class ParserFuzzTest {
         Files.write(DIR.resolve("run/metrics.jsonl"), data);
         resultOrOneLineError(() -> new MetricsLog(DIR.resolve("run")).load(1000));
     }
+
+    /** An Ultralytics data.yaml and one YOLO label file (train --task detect --data data.yaml, data convert, data stats). */
+    @FuzzTest(maxDuration = BUDGET)
+    void yoloDataSet(byte[] data) throws Exception {
+        int cut = data.length / 2;
+        Path root = DIR.resolve("yolo");
+        Files.createDirectories(root.resolve("images/train"));
+        Files.createDirectories(root.resolve("labels/train"));
+        Path img = root.resolve("images/train/a.png");
+        if (!Files.exists(img)) Files.copy(Path.of("samples/coffee.png"), img);
+        Files.write(root.resolve("data.yaml"), java.util.Arrays.copyOfRange(data, 0, cut));
+        Files.write(root.resolve("labels/train/a.txt"), java.util.Arrays.copyOfRange(data, cut, data.length));
+        resultOrOneLineError(() -> dev.cvkit.data.detect.YoloDetectionReader.read(root.resolve("data.yaml"), "train"));
+    }
 }
