@@ -70,7 +70,7 @@ public final class TrainingRun {
     public static Ready resume(Path dir, Integer epochs, long maxPixels, int threads, ClassifierTrainer.Listener listener,
                                ArchFactory factory) throws IOException {
         SafeTensors.Contents ckpt = ClassifierTrainer.readCheckpoint(dir);
-        removeTemporaries(dir);
+        dev.cvkit.train.RunCheckpoint.removeTemporaries(dir);
         JsonNode state = ClassifierTrainer.checkpointState(dir, ckpt);
         TrainConfig cfg = TrainConfig.fromJson(state.get("options"));
         if (epochs != null) {
@@ -96,18 +96,6 @@ public final class TrainingRun {
         ClassifierTrainer t = new ClassifierTrainer(model, cfg, train, val, info, dir, threads, command, listener);
         t.restore(ckpt, state);
         return new Ready(t, dir, info.describe());
-    }
-
-    /** A killed run may leave AtomicFiles' temporary files (".NAME.*.tmp") behind: they are never read. */
-    private static void removeTemporaries(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
     }
 
     /** --val D2: its "val" part, else its "test" part, else all of it. */

@@ -13,15 +13,11 @@ import dev.cvkit.data.detect.YoloDetectionReader;
 import dev.cvkit.detection.rcnn.FasterRcnn;
 import dev.cvkit.detection.rcnn.FasterRcnnSpec;
 import dev.cvkit.detection.rcnn.RcnnModelFile;
-import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Init;
-import dev.cvkit.tensor.Tensor;
+import dev.cvkit.train.RunCheckpoint;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /** Sets up {@code cvkit train --task detect}: a new run from options, or a resumed one from its checkpoint. */
@@ -108,23 +104,9 @@ public final class DetectTraining {
 
     /** @param epochs null, or the new epoch count of a run trained by epochs (the schedule is refitted to it) */
     public static Ready resume(Path dir, Integer epochs, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
-        Path f = dir.resolve(TrainLoop.CHECKPOINT);
-        if (!Files.isRegularFile(f)) {
-            throw new UserError(dir + ": no " + TrainLoop.CHECKPOINT + " to resume from (did the first validation finish?)", ExitCodes.USAGE);
-        }
-        SafeTensors.Contents c = SafeTensors.read(f);
-        JsonNode state, cfg;
-        try {
-            state = JSON.readTree(c.metadata().getOrDefault("checkpoint", ""));
-            cfg = JSON.readTree(c.config() == null ? "" : c.config());
-        } catch (IOException e) {
-            throw new UserError(f + ": not a cvkit training checkpoint", ExitCodes.USAGE);
-        }
-        if (state == null || cfg == null || !"detect".equals(state.path("run").path("task").asText())) {
-            throw new UserError(f + ": not a detection training checkpoint", ExitCodes.USAGE);
-        }
-        JsonNode run = state.get("run");
-        TrainLoop.Options options = TrainLoop.Options.fromJson(state.get("options"));
+        RunCheckpoint ck = RunCheckpoint.read(dir, "detect");
+        JsonNode cfg = ck.config(), run = ck.run();
+        TrainLoop.Options options = ck.options();
         if (epochs != null) {
             if (options.budgetS() > 0) throw new UserError("--epochs cannot change a run trained with --time", ExitCodes.USAGE);
             options = options.withEpochs(epochs);
@@ -133,14 +115,10 @@ public final class DetectTraining {
         try {
             spec = FasterRcnnSpec.fromJson(cfg);
         } catch (IllegalArgumentException e) {
-            throw new UserError(f + ": bad model config: " + e.getMessage(), ExitCodes.USAGE);
+            throw new UserError(ck.file() + ": bad model config: " + e.getMessage(), ExitCodes.USAGE);
         }
         FasterRcnn net = spec.build();
-        Map<String, Tensor> weights = new HashMap<>();
-        c.tensors().forEach((k, v) -> {
-            if (k.startsWith("model.")) weights.put(k.substring(6), v);
-        });
-        net.loadStateDict(weights);
+        net.loadStateDict(ck.weights());
         Path data = Path.of(run.path("data").asText()), images = Path.of(run.path("images").asText());
         DetectionSet train = "yolo".equals(run.path("format").asText()) ? YoloDetectionReader.read(data, "train").set()
                 : CocoDetectionReader.read(data, images).set();
@@ -150,8 +128,7 @@ public final class DetectTraining {
                 BoxAugment.parse(run.path("augment").asText("none")),
                 threads, maxPixels);
         TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
-        loop.restore(c.tensors(), state);
-        removeTemporaries(dir);
+        loop.restore(ck.contents().tensors(), ck.state());
         return new Ready(loop, task, dir, train.describe());
     }
 
@@ -167,13 +144,4 @@ public final class DetectTraining {
         return p.toAbsolutePath().normalize().toString();
     }
 
-    /** A killed run may leave AtomicFiles' temporary files (".NAME.*.tmp"); they are never read. */
-    private static void removeTemporaries(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) Files.deleteIfExists(p);
-            }
-        }
-    }
 }

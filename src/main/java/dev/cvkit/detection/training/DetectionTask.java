@@ -14,11 +14,11 @@ import dev.cvkit.detection.rcnn.FasterRcnnSpec;
 import dev.cvkit.detection.rcnn.RcnnDetector;
 import dev.cvkit.detection.rcnn.RcnnModelFile;
 import dev.cvkit.detection.rcnn.RcnnTransform;
-import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.nn.Module;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.train.TrainTask;
+import dev.cvkit.train.Workers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -105,7 +104,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
         List<int[]> labels = new ArrayList<>();
         List<int[]> sizes = new ArrayList<>();
         for (Future<Prepared> f : jobs) {
-            Prepared r = get(f);
+            Prepared r = Workers.get(f);
             BoxAugment.Sample s = r.sample();
             images.add(RcnnDetector.toTensor(s.image()));
             boxes.add(s.boxes());
@@ -124,7 +123,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
     private record Prepared(BoxAugment.Sample sample, float[] proposals) {}
 
     private RgbImage decode(DetectionSet.Item item) {
-        try (Mat m = read(item.path(), maxPixels)) {
+        try (Mat m = Workers.read(item.path(), maxPixels)) {
             RgbImage img = RgbImage.fromMat(m);
             if (img.width() != item.width() || img.height() != item.height()) {
                 throw new UserError(item.path() + ": is " + img.width() + "×" + img.height() + " but the data set says "
@@ -134,26 +133,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
         }
     }
 
-    /** Decodes an image; a failure names the file. */
-    static Mat read(Path p, long maxPixels) {
-        try {
-            return ImageDecoder.read(p, maxPixels);
-        } catch (UserError e) {
-            throw new UserError(p + ": " + e.getMessage(), e.exitCode(), e);
-        }
-    }
-
-    private static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("interrupted", 1, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
-    }
+    
 
     @Override
     public Map<String, Double> validate() {

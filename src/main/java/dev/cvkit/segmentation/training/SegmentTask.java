@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
 import dev.cvkit.data.Seeds;
 import dev.cvkit.data.segment.SemanticSet;
-import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.nn.Module;
 import dev.cvkit.segmentation.Fcn;
@@ -14,6 +13,7 @@ import dev.cvkit.segmentation.SemanticModelFile;
 import dev.cvkit.segmentation.SemanticSegmenter;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.train.TrainTask;
+import dev.cvkit.train.Workers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,7 +76,7 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
         }
         float[] x = new float[n * 3 * s * s], t = new float[n * s * s];
         for (int k = 0; k < n; k++) {
-            Sample p = get(jobs.get(k));
+            Sample p = Workers.get(jobs.get(k));
             System.arraycopy(p.image().data(), 0, x, k * 3 * s * s, 3 * s * s);
             System.arraycopy(p.target(), 0, t, k * s * s, s * s);
         }
@@ -124,7 +123,7 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
     }
 
     private RgbImage decode(SemanticSet.Item it) {
-        try (Mat m = read(it.path(), maxPixels)) {
+        try (Mat m = Workers.read(it.path(), maxPixels)) {
             RgbImage img = RgbImage.fromMat(m);
             if (img.width() != it.width() || img.height() != it.height()) {
                 throw new UserError(it.path() + ": is " + img.width() + "×" + img.height() + " but the data set says " + it.width() + "×" + it.height(), 1);
@@ -133,26 +132,7 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
         }
     }
 
-    /** Decodes an image; a failure names the file. */
-    private static Mat read(Path p, long maxPixels) {
-        try {
-            return ImageDecoder.read(p, maxPixels);
-        } catch (UserError e) {
-            throw new UserError(p + ": " + e.getMessage(), e.exitCode(), e);
-        }
-    }
-
-    private static <T> T get(Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError("interrupted", 1, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
-    }
+    
 
     @Override
     public Map<String, Double> validate() {

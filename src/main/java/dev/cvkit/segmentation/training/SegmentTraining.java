@@ -6,18 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.data.segment.SemanticSet;
-import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Init;
 import dev.cvkit.segmentation.Fcn;
 import dev.cvkit.segmentation.FcnSpec;
-import dev.cvkit.tensor.Tensor;
+import dev.cvkit.train.RunCheckpoint;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /** Sets up {@code cvkit train --task segment}: a new run from options, or a resumed one from its checkpoint. */
@@ -86,41 +82,22 @@ public final class SegmentTraining {
     }
 
     public static Ready resume(Path dir, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
-        Path f = dir.resolve(TrainLoop.CHECKPOINT);
-        if (!Files.isRegularFile(f)) {
-            throw new UserError(dir + ": no " + TrainLoop.CHECKPOINT + " to resume from (did the first validation finish?)", ExitCodes.USAGE);
-        }
-        SafeTensors.Contents c = SafeTensors.read(f);
-        JsonNode state, cfg;
-        try {
-            state = JSON.readTree(c.metadata().getOrDefault("checkpoint", ""));
-            cfg = JSON.readTree(c.config() == null ? "" : c.config());
-        } catch (IOException e) {
-            throw new UserError(f + ": not a cvkit training checkpoint", ExitCodes.USAGE);
-        }
-        if (state == null || cfg == null || !"segment".equals(state.path("run").path("task").asText())) {
-            throw new UserError(f + ": not a segmentation training checkpoint", ExitCodes.USAGE);
-        }
-        JsonNode run = state.get("run");
-        TrainLoop.Options options = TrainLoop.Options.fromJson(state.get("options"));
+        RunCheckpoint ck = RunCheckpoint.read(dir, "segment");
+        JsonNode cfg = ck.config(), run = ck.run();
+        TrainLoop.Options options = ck.options();
         FcnSpec spec;
         try {
             spec = FcnSpec.fromJson(cfg);
         } catch (IllegalArgumentException e) {
-            throw new UserError(f + ": bad model config: " + e.getMessage(), ExitCodes.USAGE);
+            throw new UserError(ck.file() + ": bad model config: " + e.getMessage(), ExitCodes.USAGE);
         }
         Fcn net = spec.build();
-        Map<String, Tensor> weights = new HashMap<>();
-        c.tensors().forEach((k, v) -> {
-            if (k.startsWith("model.")) weights.put(k.substring(6), v);
-        });
-        net.loadStateDict(weights);
+        net.loadStateDict(ck.weights());
         SemanticSet train = SemanticSet.read(Path.of(run.path("data").asText()), Path.of(run.path("images").asText()));
         SemanticSet val = run.hasNonNull("val") ? SemanticSet.read(Path.of(run.get("val").asText()), Path.of(run.get("val_images").asText())) : null;
         SegmentTask task = new SegmentTask(train, val, spec, net, hflip(run.path("augment").asText("none")), threads, maxPixels);
         TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
-        loop.restore(c.tensors(), state);
-        removeTemporaries(dir);
+        loop.restore(ck.contents().tensors(), ck.state());
         return new Ready(loop, task, dir, train.describe());
     }
 
@@ -128,13 +105,4 @@ public final class SegmentTraining {
         return p.toAbsolutePath().normalize().toString();
     }
 
-    /** A killed run may leave AtomicFiles' temporary files (".NAME.*.tmp"); they are never read. */
-    private static void removeTemporaries(Path dir) throws IOException {
-        try (var s = Files.list(dir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(".") && n.endsWith(".tmp") && Files.isRegularFile(p)) Files.deleteIfExists(p);
-            }
-        }
-    }
 }
