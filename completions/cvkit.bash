@@ -667,8 +667,8 @@ function _picocli_cvkit_eval() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--strict' '--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--gt' '--dt' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
+  local flag_opts="'--semantic' '--strict' '--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--gt' '--dt' '--pred' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
   local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
   local FORMAT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
   local M_option_args=("face" "face-ssd" "face-tiny" "nanodet") # --model values
@@ -683,6 +683,12 @@ function _picocli_cvkit_eval() {
       return $?
       ;;
     '--dt')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--pred')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files

@@ -48,7 +48,10 @@ import picocli.CommandLine.Spec;
             "Detector mode (--model DETECTOR + --data COCO.json): runs the detector over the dataset's images and reports the same "
                     + "12 COCO stats; detections are matched to categories by class name. --conf defaults to 0.05, the usual threshold "
                     + "for evaluating detectors (a higher one cuts the precision-recall curve short).",
-            "Classifier mode (--model CLASSIFIER + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix."},
+            "Classifier mode (--model CLASSIFIER + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix.",
+            "Semantic mode (--semantic --gt LABELS_DIR|GT.json --pred MASKS_DIR, or --model FCN + --data GT.json): pixel accuracy, "
+                    + "per-class IoU, mIoU and frequency-weighted IoU of one confusion matrix summed over all pixels, ground-truth "
+                    + "pixels of 255 left out (torchvision's references/segmentation). Label maps are one-channel PNGs of class indices."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  cvkit eval --gt instances_val.json --dt results.json",
@@ -63,6 +66,10 @@ import picocli.CommandLine.Spec;
                 "      --per-class --plots pr/",
                 "  cvkit eval --model runs/classify/lenet5/best.safetensors \\",
                 "      --data data/cache/mnist --split test --min top1=0.99",
+                "  cvkit segment --model fcn.safetensors val/ --masks pred/",
+                "  cvkit eval --semantic --gt val.json --pred pred/ --min miou=0.70",
+                "  cvkit eval --semantic --gt labels/ --pred pred/ --plots plots/",
+                "  cvkit eval --model fcn.safetensors --data val.json --format json",
                 "",
                 "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth",
                 "(or, with --strict, names images or categories it lacks); 2 usage error or",
@@ -78,6 +85,16 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Results: a COCO results JSON array, or JSON Lines as cvkit's commands write them "
                     + "(one object per image: file, width, height, detections).")
     Path dt;
+
+    @Option(names = "--semantic",
+            description = "Semantic mode: score the label maps under --pred against --gt (a folder of label-map PNGs, or a COCO "
+                    + "instances file whose polygons and RLEs are rasterised; its images need not be present).")
+    boolean semantic;
+
+    @Option(names = "--pred", paramLabel = "MASKS_DIR",
+            description = "Semantic mode: predicted label maps, at the relative path of their ground truth (folder --gt) or of "
+                    + "the image's file_name with .png (COCO --gt), as 'cvkit segment --masks' writes them.")
+    Path pred;
 
     @Option(names = "--proposals", paramLabel = "RESULTS",
             description = "Proposal mode: cvkit propose's JSON Lines or a COCO results file (ranked by score), scored against --gt.")
@@ -100,12 +117,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--per-class", description = "Also report AP, AP50, AP75 and AR per category.")
     boolean perClass;
 
-    @Option(names = "--plots", paramLabel = "DIR", description = "Write precision-recall curves (overall and per class) as PNG files into DIR.")
+    @Option(names = "--plots", paramLabel = "DIR",
+            description = "Write precision-recall curves (overall and per class) as PNG files into DIR; classifier and semantic modes: confusion.png.")
     Path plots;
 
     @Option(names = "--min", paramLabel = "STAT=VALUE", split = ",",
             description = "Quality gate: exit 3 if a stat is below its minimum, e.g. AP=0.30,AP50=0.50. "
-                    + "Stats: AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl; classifier mode: top1 top5 precision recall f1.")
+                    + "Stats: AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl; classifier mode: top1 top5 precision recall f1; "
+                    + "semantic mode: pixel_acc miou fwiou.")
     Map<String, Double> min = new LinkedHashMap<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", completionCandidates = Completions.Formats.class,
@@ -113,15 +132,15 @@ public final class EvalCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--model", paramLabel = "M", completionCandidates = Completions.Detectors.class,
-            description = "A detector (nanodet, face, face-ssd, face-tiny or a detector model file) or a classifier trained by 'cvkit train'.")
+            description = "A detector (nanodet, face, face-ssd, face-tiny or a detector model file), a classifier or a semantic segmentation (FCN) model trained by 'cvkit train'.")
     String model;
 
     @Option(names = "--data", paramLabel = "D",
-            description = "Detector mode: a COCO dataset JSON. Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
+            description = "Detector and semantic modes: a COCO dataset JSON. Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
     Path data;
 
     @Option(names = "--images", paramLabel = "DIR",
-            description = "Detector mode: the folder the dataset's file_names are relative to (default: the folder of --data, or the one named like it: val/ for val.json).")
+            description = "Detector and semantic modes: the folder the dataset's file_names are relative to (default: the folder of --data, or the one named like it: val/ for val.json).")
     Path images;
 
     @Option(names = "--conf", converter = Ranges.Fraction.class, paramLabel = "P",
@@ -148,7 +167,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    private enum Mode { COCO, PROPOSALS, DETECT, CLASSIFY }
+    private enum Mode { COCO, PROPOSALS, DETECT, CLASSIFY, SEMANTIC, SEMANTIC_MODEL }
 
 
     @Override
@@ -158,9 +177,16 @@ public final class EvalCommand implements Callable<Integer> {
             case PROPOSALS -> ProposalEvalMode.run(proposals, gt, proposalFormat(), strict, run.quiet,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             case DETECT -> runDetector();
+            case SEMANTIC -> SemanticEvalMode.files(gt, pred, images, semanticSettings(), spec.commandLine().getOut(), spec.commandLine().getErr());
+            case SEMANTIC_MODEL -> SemanticEvalMode.model(Path.of(model), data, images, run.threadCount(), semanticSettings(),
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
             case CLASSIFY -> ClassifyEvalMode.run(Path.of(model), data, split, batch == null ? 128 : batch, jsonFormat(), perClass, plots,
                     min, maxPixels, run, spec.commandLine().getOut(), spec.commandLine().getErr());
         };
+    }
+
+    private SemanticEvalMode.Settings semanticSettings() {
+        return new SemanticEvalMode.Settings(jsonFormat(), plots, min, maxPixels, run.quiet);
     }
 
     private boolean jsonFormat() {
@@ -181,6 +207,16 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Which evaluation the given options ask for; a usage error if none or a mix. */
     private Mode mode() {
+        if (semantic || pred != null) {
+            if (model != null || data != null || dt != null || proposals != null) {
+                throw usage("--semantic --gt G --pred P scores label maps; for a model give --model FCN --data GT.json without --semantic");
+            }
+            if (gt == null || pred == null) throw usage(gt == null ? "--semantic needs --gt LABELS_DIR|GT.json" : "--semantic needs --pred MASKS_DIR");
+            if (strict || conf != null || iou != null || maxDet != null || maxDets != null || perClass) {
+                throw usage("--strict, --conf, --iou, --max-det, --max-dets and --per-class are for COCO and detector modes, not --semantic");
+            }
+            return Mode.SEMANTIC;
+        }
         if (model != null || data != null) {
             if (gt != null || dt != null || proposals != null) {
                 throw usage("give either --model/--data (classifier) or --gt with --dt/--proposals, not both");
@@ -190,6 +226,12 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (strict) {
                 throw usage("--strict goes with --gt and --dt or --proposals");
+            }
+            if (SemanticEvalMode.isSemanticModel(model)) {
+                if (split != null || batch != null || conf != null || iou != null || maxDet != null) {
+                    throw usage("--split, --batch, --conf, --iou and --max-det are not for a semantic segmentation model");
+                }
+                return Mode.SEMANTIC_MODEL;
             }
             if (DetectorFiles.isDetector(model)) {
                 if (split != null || batch != null) {

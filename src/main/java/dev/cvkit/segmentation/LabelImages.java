@@ -6,6 +6,7 @@ import java.awt.image.IndexColorModel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -114,6 +115,42 @@ public final class LabelImages {
             }
         } finally {
             g.dispose();
+        }
+    }
+
+    /**
+     * Reads a label map: a one-channel 8-bit PNG (palette or grayscale) whose pixel values are
+     * class indices, as VOC and Cityscapes ship them and {@link #palettePng} writes them.
+     *
+     * @throws IllegalArgumentException what is wrong with the file (not a PNG, colour, 16-bit, too large)
+     */
+    public static SemanticSegmenter.Labels readLabelMap(Path file, long maxPixels) throws IOException {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) throw new IOException("cannot open");
+            var readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) throw new IllegalArgumentException("not a PNG image");
+            javax.imageio.ImageReader r = readers.next();
+            try {
+                r.setInput(in, true, true);
+                if (!r.getFormatName().equalsIgnoreCase("png")) throw new IllegalArgumentException("is " + r.getFormatName() + ", expected a PNG label map");
+                long pixels = (long) r.getWidth(0) * r.getHeight(0);
+                if (pixels > maxPixels) throw new IllegalArgumentException(r.getWidth(0) + "×" + r.getHeight(0) + " is more than " + maxPixels + " pixels");
+                BufferedImage img = r.read(0);
+                var raster = img.getRaster();
+                if (raster.getNumBands() != 1 || raster.getSampleModel().getSampleSize(0) > 8) {
+                    throw new IllegalArgumentException("has " + raster.getNumBands() + " channel(s) of " + raster.getSampleModel().getSampleSize(0)
+                            + " bits; a label map is one channel of class indices, up to 8 bits (palette or grayscale PNG)");
+                }
+                int w = img.getWidth(), h = img.getHeight();
+                int[] v = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+                byte[] map = new byte[v.length];
+                for (int q = 0; q < v.length; q++) map[q] = (byte) v[q];
+                return new SemanticSegmenter.Labels(w, h, map);
+            } catch (javax.imageio.IIOException e) {
+                throw new IllegalArgumentException("not a readable PNG (" + e.getMessage() + ")");
+            } finally {
+                r.dispose();
+            }
         }
     }
 

@@ -8,6 +8,7 @@ import dev.cvkit.image.RgbImage;
 import dev.cvkit.nn.Module;
 import dev.cvkit.segmentation.Fcn;
 import dev.cvkit.segmentation.FcnSpec;
+import dev.cvkit.segmentation.SemanticEval;
 import dev.cvkit.segmentation.SemanticMetrics;
 import dev.cvkit.segmentation.SemanticModelFile;
 import dev.cvkit.segmentation.SemanticSegmenter;
@@ -138,11 +139,9 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
     public Map<String, Double> validate() {
         Map<String, Double> out = new LinkedHashMap<>();
         if (val == null) return out;
-        SemanticMetrics m = new SemanticMetrics(spec.classes());
-        SemanticSegmenter seg = segmenter();
-        for (int i = 0; i < val.size(); i++) {
-            m.add(val.labels(i), seg.segment(decode(val.items().get(i))).map(), SemanticSet.IGNORE);
-        }
+        SemanticMetrics m = SemanticEval.model(segmenter(), val, maxPixels, (file, error) -> {
+            if (error != null) throw new UserError(error, 1);
+        }).metrics();
         out.put("val_miou", round(m.meanIou()));
         out.put("val_pixel_acc", round(m.pixelAccuracy()));
         return out;
