@@ -30,8 +30,7 @@ final class Completions {
     static final class Architectures extends ArrayList<String> {
         Architectures() {
             super(Arrays.stream(Architecture.values()).map(Architecture::cliName).toList());
-            add(dev.cvkit.detection.training.DetectTraining.FASTER);
-            add(dev.cvkit.detection.rcnn.RcnnModelFile.FAST);
+            addAll(dev.cvkit.detection.training.DetectorFamilies.names());
         }
     }
 

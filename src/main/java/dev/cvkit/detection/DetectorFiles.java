@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.UserError;
 import dev.cvkit.ExitCodes;
-import dev.cvkit.detection.rcnn.FasterRcnnSpec;
-import dev.cvkit.detection.rcnn.RcnnModelFile;
+import dev.cvkit.detection.training.DetectorFamilies;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Module;
 import java.io.IOException;
@@ -113,8 +112,10 @@ public final class DetectorFiles {
         }
         String archId = cfg.path("architecture").asText("");
         Architecture arch = Architecture.byId(archId);
-        if (arch == null && !FasterRcnnSpec.ARCHITECTURE.equals(archId) && !RcnnModelFile.FAST.equals(archId)) {
-            throw bad(file, "unknown detector architecture '" + archId + "' (known: faster-rcnn, fast-rcnn, nanodet, ssd-mobilenetv1-face, tiny-face)");
+        if (arch == null && DetectorFamilies.get(archId) == null) {
+            List<String> known = new ArrayList<>(DetectorFamilies.names());
+            for (Architecture a : Architecture.values()) known.add(a.id());
+            throw bad(file, "unknown detector architecture '" + archId + "' (known: " + String.join(", ", known) + ")");
         }
         String nonFinite = SafeTensors.firstNonFinite(c.tensors());
         if (nonFinite != null) {
@@ -136,7 +137,7 @@ public final class DetectorFiles {
         }
         if (arch == null) {
             try {
-                return RcnnModelFile.load(cfg, c.tensors(), defaults, classes, ids);
+                return DetectorFamilies.load(cfg, c.tensors(), defaults, classes, ids);
             } catch (IllegalArgumentException e) {
                 throw bad(file, e.getMessage());
             }

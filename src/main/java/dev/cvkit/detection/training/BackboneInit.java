@@ -2,7 +2,6 @@ package dev.cvkit.detection.training;
 
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
-import dev.cvkit.detection.rcnn.FasterRcnn;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.tensor.Tensor;
 import java.nio.file.Path;
@@ -12,21 +11,21 @@ import java.util.Map;
 /**
  * {@code --init FILE}: starts a detector's backbone from another model's weights, a ResNet
  * classifier trained by cvkit or any safetensors state dict with torchvision's names. A
- * backbone tensor {@code backbone.body.NAME} is taken from {@code NAME},
- * {@code backbone.body.NAME} or {@code model.NAME} in the file, when the shapes agree.
+ * backbone tensor {@code PREFIX.NAME} ({@link TrainableDetector#backbonePrefix}, e.g.
+ * {@code backbone.body.}) is taken from {@code NAME}, {@code PREFIX.NAME} or {@code model.NAME}
+ * in the file, when the shapes agree.
  */
 final class BackboneInit {
-    private static final String PREFIX = "backbone.body.";
-
     private BackboneInit() {}
 
     /** Copies what fits; returns how many tensors were loaded (at least one, else a usage error). */
-    static int load(FasterRcnn net, Path file) {
+    static int load(TrainableDetector model, Path file) {
         Map<String, Tensor> src = SafeTensors.read(file).tensors();
+        String prefix = model.backbonePrefix();
         int loaded = 0;
-        for (Map.Entry<String, Tensor> e : net.stateDict().entrySet()) {
-            if (!e.getKey().startsWith(PREFIX)) continue;
-            String name = e.getKey().substring(PREFIX.length());
+        for (Map.Entry<String, Tensor> e : model.network().stateDict().entrySet()) {
+            if (!e.getKey().startsWith(prefix)) continue;
+            String name = e.getKey().substring(prefix.length());
             Tensor t = src.get(name);
             if (t == null) t = src.get(e.getKey());
             if (t == null) t = src.get("model." + name);

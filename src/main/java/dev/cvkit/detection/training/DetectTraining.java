@@ -10,9 +10,6 @@ import dev.cvkit.coco.CocoFormatException;
 import dev.cvkit.data.detect.CocoDetectionReader;
 import dev.cvkit.data.detect.DetectionSet;
 import dev.cvkit.data.detect.YoloDetectionReader;
-import dev.cvkit.detection.rcnn.FasterRcnn;
-import dev.cvkit.detection.rcnn.FasterRcnnSpec;
-import dev.cvkit.detection.rcnn.RcnnModelFile;
 import dev.cvkit.nn.Init;
 import dev.cvkit.train.RunCheckpoint;
 import dev.cvkit.train.TrainLoop;
@@ -23,7 +20,7 @@ import java.util.function.Consumer;
 /** Sets up {@code cvkit train --task detect}: a new run from options, or a resumed one from its checkpoint. */
 public final class DetectTraining {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The two-stage families; only Faster R-CNN trains from the command line so far. */
+    /** The default family. */
     public static final String FASTER = "faster-rcnn";
 
     /** What a new run needs. */
@@ -42,12 +39,14 @@ public final class DetectTraining {
 
     public static Ready start(Request req, OutDir outDir, int threads, String command, Consumer<String> warn,
                               TrainLoop.Listener listener) throws IOException {
-        if (!FASTER.equals(req.arch()) && !RcnnModelFile.FAST.equals(req.arch())) {
-            throw new UserError("--arch " + req.arch() + ": use faster-rcnn or fast-rcnn (rcnn, yolo, ssd and retinanet do not train from the command line yet)",
-                    ExitCodes.USAGE);
+        DetectorFamilies.Family family = DetectorFamilies.get(req.arch());
+        if (family == null) {
+            throw new UserError("--arch " + req.arch() + ": use " + String.join(", ", DetectorFamilies.names())
+                    + " (the detectors cvkit trains)", ExitCodes.USAGE);
         }
-        if (!FasterRcnnSpec.BACKBONES.contains(req.backbone())) {
-            throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FasterRcnnSpec.BACKBONES), ExitCodes.USAGE);
+        if (!family.backbones().contains(req.backbone())) {
+            throw new UserError("--backbone " + req.backbone() + ": --arch " + req.arch() + " uses " + String.join(", ", family.backbones()),
+                    ExitCodes.USAGE);
         }
         if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
         BoxAugment augment = BoxAugment.parse(req.augment());
@@ -74,10 +73,9 @@ public final class DetectTraining {
         CocoDataset val = valJson == null ? null : readVal(valJson);
         if (val != null && valImages == null) valImages = CocoDetectionReader.defaultFolder(valJson, val);
         Init.seed(req.options().seed());
-        FasterRcnnSpec spec = FasterRcnnSpec.smallImages(req.backbone(), train.classes().size() + 1, req.imgsz());
-        FasterRcnn net = spec.build();
+        TrainableDetector model = family.create(new DetectorFamilies.Setup(req.backbone(), train.classes().size(), req.imgsz()));
         if (req.init() != null) {
-            int n = BackboneInit.load(net, req.init());
+            int n = BackboneInit.load(model, req.init());
             warn.accept("initialised " + n + " backbone tensors from " + req.init());
         }
         ObjectNode run = JSON.createObjectNode();
@@ -93,7 +91,7 @@ public final class DetectTraining {
         }
         run.put("augment", augment.spec());
         run.put("command", command);
-        DetectionTask task = new DetectionTask(req.arch(), train, val, valImages, spec, net, augment, threads, req.maxPixels());
+        DetectionTask task = new DetectionTask(model, train, val, valImages, augment, threads, req.maxPixels());
         return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
                 train.describe() + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + valJson));
     }
@@ -111,22 +109,23 @@ public final class DetectTraining {
             if (options.budgetS() > 0) throw new UserError("--epochs cannot change a run trained with --time", ExitCodes.USAGE);
             options = options.withEpochs(epochs);
         }
-        FasterRcnnSpec spec;
+        String arch = cfg.path("architecture").asText(FASTER);
+        DetectorFamilies.Family family = DetectorFamilies.get(arch);
+        if (family == null) throw new UserError(ck.file() + ": bad model config: unknown architecture '" + arch + "'", ExitCodes.USAGE);
+        TrainableDetector model;
         try {
-            spec = FasterRcnnSpec.fromJson(cfg);
+            model = family.fromConfig(cfg);
         } catch (IllegalArgumentException e) {
             throw new UserError(ck.file() + ": bad model config: " + e.getMessage(), ExitCodes.USAGE);
         }
-        FasterRcnn net = spec.build();
-        net.loadStateDict(ck.weights());
+        model.network().loadStateDict(ck.weights());
         Path data = Path.of(run.path("data").asText()), images = Path.of(run.path("images").asText());
         DetectionSet train = "yolo".equals(run.path("format").asText()) ? YoloDetectionReader.read(data, "train").set()
                 : CocoDetectionReader.read(data, images).set();
         CocoDataset val = run.hasNonNull("val") ? readVal(Path.of(run.get("val").asText())) : null;
         Path valImages = run.hasNonNull("val_images") ? Path.of(run.get("val_images").asText()) : null;
-        DetectionTask task = new DetectionTask(cfg.path("architecture").asText(FASTER), train, val, valImages, spec, net,
-                BoxAugment.parse(run.path("augment").asText("none")),
-                threads, maxPixels);
+        DetectionTask task = new DetectionTask(model, train, val, valImages, BoxAugment.parse(run.path("augment").asText("none")), threads,
+                maxPixels);
         TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
         loop.restore(ck.contents().tensors(), ck.state());
         return new Ready(loop, task, dir, train.describe());

@@ -7,13 +7,9 @@ import dev.cvkit.coco.CocoParams;
 import dev.cvkit.coco.IouType;
 import dev.cvkit.data.Seeds;
 import dev.cvkit.data.detect.DetectionSet;
+import dev.cvkit.detection.BatchDetector;
 import dev.cvkit.detection.DetectParams;
 import dev.cvkit.detection.DetectorEval;
-import dev.cvkit.detection.rcnn.FasterRcnn;
-import dev.cvkit.detection.rcnn.FasterRcnnSpec;
-import dev.cvkit.detection.rcnn.RcnnDetector;
-import dev.cvkit.detection.rcnn.RcnnModelFile;
-import dev.cvkit.detection.rcnn.RcnnTransform;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.nn.Module;
 import dev.cvkit.tensor.Tensor;
@@ -26,16 +22,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
- * Faster R-CNN training as a {@link TrainTask}: a step decodes its images in parallel, augments
- * each with its own seeded draws ({@link BoxAugment}), applies the network's input transform
- * and returns the four losses; validation runs the network as a {@link RcnnDetector} on the
- * validation set and scores it with cvkit's COCO evaluator ({@code val_ap}, {@code val_ap50}).
+ * Detector training as a {@link TrainTask}, for any {@link TrainableDetector}: a step decodes
+ * its images in parallel, augments each with its own seeded draws ({@link BoxAugment}) and
+ * returns the family's losses; validation runs the network as a detector on the validation set
+ * and scores it with cvkit's COCO evaluator ({@code val_ap}, {@code val_ap50}).
  */
 public final class DetectionTask implements TrainTask, AutoCloseable {
     /** Score threshold and detections per image for validation AP (torchvision's evaluation: 0.001 and 100). */
@@ -43,30 +40,23 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
     /** What a saved model detects with by default. */
     public static final DetectParams MODEL_DEFAULTS = new DetectParams(0.25f, 0.5f, 100);
 
+    private final TrainableDetector model;
     private final DetectionSet train;
     private final CocoDataset val;
     private final Path valImages;
-    private final FasterRcnnSpec spec;
-    private final FasterRcnn net;
-    private final RcnnTransform transform;
     private final BoxAugment augment;
     private final long maxPixels;
     private final ExecutorService decoders;
     private final List<Integer> categoryIds = new ArrayList<>();
-    private final String arch;
-    /** Fast R-CNN: each training image's selective-search proposals, computed once, in its original pixels. */
-    private final java.util.concurrent.ConcurrentHashMap<Integer, float[]> proposalCache = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each training image's proposals (families that train on them), computed once, in its original pixels. */
+    private final ConcurrentHashMap<Integer, float[]> proposalCache = new ConcurrentHashMap<>();
 
-    /** @param arch {@code faster-rcnn}, or {@code fast-rcnn} (selective-search proposals, box-head losses only) */
-    public DetectionTask(String arch, DetectionSet train, CocoDataset val, Path valImages, FasterRcnnSpec spec, FasterRcnn net,
-                         BoxAugment augment, int threads, long maxPixels) {
-        this.arch = arch;
+    public DetectionTask(TrainableDetector model, DetectionSet train, CocoDataset val, Path valImages, BoxAugment augment, int threads,
+                         long maxPixels) {
+        this.model = model;
         this.train = train;
         this.val = val;
         this.valImages = valImages;
-        this.spec = spec;
-        this.net = net;
-        this.transform = spec.transform();
         this.augment = augment;
         this.maxPixels = maxPixels;
         this.decoders = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
@@ -85,7 +75,6 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
 
     @Override
     public Map<String, Tensor> losses(int[] samples, long seed) {
-        boolean fast = RcnnModelFile.FAST.equals(arch);
         List<Future<Prepared>> jobs = new ArrayList<>();
         for (int k = 0; k < samples.length; k++) {
             DetectionSet.Item item = train.items().get(samples[k]);
@@ -94,32 +83,31 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
             jobs.add(decoders.submit(() -> {
                 RgbImage img = decode(item);
                 BoxAugment.Sample a = augment.apply(img, item.boxes(), item.labels(), new SplittableRandom(s));
-                float[] props = !fast ? null : augment.boxesOnly(proposalCache.computeIfAbsent(index, i -> RcnnModelFile.FAST_PROPOSALS.propose(img)),
-                        img.width(), img.height(), new SplittableRandom(s));
+                float[] own = proposalCache.computeIfAbsent(index, i -> {
+                    float[] p = model.proposals(img);
+                    return p == null ? NONE : p;
+                });
+                float[] props = own == NONE ? null : augment.boxesOnly(own, img.width(), img.height(), new SplittableRandom(s));
                 return new Prepared(a, props);
             }));
         }
-        List<Tensor> images = new ArrayList<>();
+        List<RgbImage> images = new ArrayList<>();
         List<float[]> boxes = new ArrayList<>(), props = new ArrayList<>();
         List<int[]> labels = new ArrayList<>();
-        List<int[]> sizes = new ArrayList<>();
         for (Future<Prepared> f : jobs) {
             Prepared r = Workers.get(f);
-            BoxAugment.Sample s = r.sample();
-            images.add(RcnnDetector.toTensor(s.image()));
-            boxes.add(s.boxes());
-            labels.add(s.labels());
+            images.add(r.sample().image());
+            boxes.add(r.sample().boxes());
+            labels.add(r.sample().labels());
             props.add(r.proposals());
-            sizes.add(new int[] {s.image().height(), s.image().width()});
         }
-        RcnnTransform.Batch b = transform.apply(images, boxes);
-        if (!fast) return net.losses(b.images(), b.sizes(), b.boxes(), labels, new SplittableRandom(seed));
-        List<float[]> scaled = new ArrayList<>();
-        for (int k = 0; k < props.size(); k++) scaled.add(RcnnTransform.resizeBoxes(props.get(k), sizes.get(k), b.sizes()[k]));
-        return net.boxLosses(b.images(), b.sizes(), scaled, b.boxes(), labels, new SplittableRandom(seed));
+        return model.losses(new TrainableDetector.Batch(images, boxes, labels, props), new SplittableRandom(seed));
     }
 
-    /** A training image after augmentation, with its proposals moved alike (Fast R-CNN; else null). */
+    /** The cache's mark of an image without proposals. */
+    private static final float[] NONE = new float[0];
+
+    /** A training image after augmentation, with its proposals moved alike (or null). */
     private record Prepared(BoxAugment.Sample sample, float[] proposals) {}
 
     private RgbImage decode(DetectionSet.Item item) {
@@ -133,13 +121,11 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
         }
     }
 
-    
-
     @Override
     public Map<String, Double> validate() {
         Map<String, Double> out = new LinkedHashMap<>();
         if (val == null) return out;
-        RcnnDetector det = detector(VAL_PARAMS);
+        BatchDetector det = detector(VAL_PARAMS);
         DetectorEval.Result r = DetectorEval.run(det, val, valImages, VAL_PARAMS, CocoParams.defaults(IouType.BBOX), maxPixels, 1,
                 (file, error) -> {
                     if (error != null) throw new UserError(file + ": " + error, 1);
@@ -157,25 +143,28 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
     }
 
     /** The network being trained as a detector (sharing its weights). */
-    public RcnnDetector detector(DetectParams defaults) {
-        return new RcnnDetector(net, transform, defaults, train.classes(), categoryIds,
-                RcnnModelFile.FAST.equals(arch) ? RcnnModelFile.FAST_PROPOSALS : null);
+    public BatchDetector detector(DetectParams defaults) {
+        return model.detector(defaults, train.classes(), categoryIds);
     }
+
+    /** The network being trained. */
+    public TrainableDetector model() { return model; }
 
     @Override
     public String scoreName() { return "val_ap"; }
 
     @Override
-    public Module network() { return net; }
+    public Module network() { return model.network(); }
 
     @Override
     public void saveModel(Path file, ObjectNode training) throws IOException {
-        RcnnModelFile.save(file, net, RcnnModelFile.config(arch, spec, train.classes(), categoryIds, MODEL_DEFAULTS, training), "", Map.of(), Map.of());
+        DetectorModelFile.save(file, model, DetectorModelFile.config(model, train.classes(), categoryIds, MODEL_DEFAULTS, training), "", Map.of(),
+                Map.of());
     }
 
     @Override
     public void saveCheckpoint(Path file, Map<String, Tensor> extra, Map<String, String> metadata) throws IOException {
-        RcnnModelFile.save(file, net, RcnnModelFile.config(arch, spec, train.classes(), categoryIds, MODEL_DEFAULTS, null), "model.", extra,
+        DetectorModelFile.save(file, model, DetectorModelFile.config(model, train.classes(), categoryIds, MODEL_DEFAULTS, null), "model.", extra,
                 metadata);
     }
 

@@ -1,8 +1,6 @@
-package dev.cvkit.detection.rcnn;
+package dev.cvkit.detection;
 
-import dev.cvkit.detection.DetectParams;
-import dev.cvkit.detection.Detection;
-import dev.cvkit.detection.BatchDetector;
+import dev.cvkit.detection.rcnn.RcnnTransform;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.structures.ScoredBoxes;
 import dev.cvkit.tensor.Tensor;
@@ -12,38 +10,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A trained Faster R-CNN behind the {@link Detector} interface that {@code detect} and
- * {@code eval} drive: RGB bytes → [0, 1] floats → {@link RcnnTransform} → network → boxes mapped
- * back to the original pixels. Label k of the network (k ≥ 1) is class k − 1. The call's
- * {@link DetectParams} are the box head's score threshold, per-class NMS threshold and
- * detection count, so every call may use its own.
+ * A detection network behind the {@link Detector} interface that {@code detect} and
+ * {@code eval} drive, for any network fed through {@link RcnnTransform} (the detectors cvkit
+ * trains): RGB bytes → [0, 1] floats → resize, normalise and pad as one batch → the network →
+ * boxes mapped back to the original pixels. The call's {@link DetectParams} go to the network,
+ * so every call may use its own thresholds.
  */
-public final class RcnnDetector implements BatchDetector {
-    private final FasterRcnn net;
+public final class TransformedDetector implements BatchDetector {
+    /** The network's part: a transformed batch → detections per image in batch coordinates, with the network's labels. */
+    @FunctionalInterface
+    public interface Network {
+        /** @param originals the images before the transform (for networks that also read pixels, e.g. selective search) */
+        List<ScoredBoxes> detect(RcnnTransform.Batch batch, List<RgbImage> originals, DetectParams params);
+    }
+
+    private final String architecture;
+    private final Network net;
     private final RcnnTransform transform;
+    private final int firstLabel;
     private final DetectParams defaults;
     private final List<String> classes;
     private final List<Integer> categoryIds;
-    private final SelectiveSearchProposals proposals;
 
-    public RcnnDetector(FasterRcnn net, RcnnTransform transform, DetectParams defaults, List<String> classes, List<Integer> categoryIds) {
-        this(net, transform, defaults, classes, categoryIds, null);
-    }
-
-    /**
-     * @param proposals null: Faster R-CNN (the RPN proposes); else Fast R-CNN on these
-     *                  selective-search proposals
-     */
-    public RcnnDetector(FasterRcnn net, RcnnTransform transform, DetectParams defaults, List<String> classes, List<Integer> categoryIds,
-                        SelectiveSearchProposals proposals) {
-        this.proposals = proposals;
+    /** @param firstLabel the network's label of class 0: 1 when label 0 is background, else 0 */
+    public TransformedDetector(String architecture, Network net, RcnnTransform transform, int firstLabel, DetectParams defaults,
+                               List<String> classes, List<Integer> categoryIds) {
         if (classes.size() != categoryIds.size()) throw new IllegalArgumentException(classes.size() + " classes, " + categoryIds.size() + " ids");
+        this.architecture = architecture;
         this.net = net;
         this.transform = transform;
+        this.firstLabel = firstLabel;
         this.defaults = defaults;
         this.classes = List.copyOf(classes);
         this.categoryIds = List.copyOf(categoryIds);
-        net.eval();
     }
 
     @Override
@@ -56,17 +55,8 @@ public final class RcnnDetector implements BatchDetector {
         List<Tensor> xs = new ArrayList<>();
         for (RgbImage im : images) xs.add(toTensor(im));
         RcnnTransform.Batch b = transform.apply(xs, null);
-        List<float[]> props = null;
-        if (proposals != null) {
-            props = new ArrayList<>();
-            for (int i = 0; i < images.size(); i++) {
-                RgbImage im = images.get(i);
-                props.add(RcnnTransform.resizeBoxes(proposals.propose(im), new int[] {im.height(), im.width()}, b.sizes()[i]));
-            }
-        }
         lap.end(Stage.PREPROCESS);
-        List<ScoredBoxes> found = props == null ? net.detect(b.images(), b.sizes(), params.conf(), params.iou(), params.maxDet())
-                : net.detectOnProposals(b.images(), b.sizes(), props, params.conf(), params.iou(), params.maxDet());
+        List<ScoredBoxes> found = net.detect(b, images, params);
         lap.end(Stage.INFERENCE);
         List<List<Detection>> out = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
@@ -76,7 +66,7 @@ public final class RcnnDetector implements BatchDetector {
             List<Detection> dets = new ArrayList<>();
             for (int k = 0; k < d.count(); k++) {
                 float x1 = boxes[4 * k], y1 = boxes[4 * k + 1], x2 = boxes[4 * k + 2], y2 = boxes[4 * k + 3];
-                int c = d.labels()[k] - 1;
+                int c = d.labels()[k] - firstLabel;
                 dets.add(new Detection(x1, y1, x2 - x1, y2 - y1, d.scores()[k], c, classes.get(c)));
             }
             out.add(dets);
@@ -96,11 +86,10 @@ public final class RcnnDetector implements BatchDetector {
         return Tensor.of(x, 3, im.height(), im.width());
     }
 
-    public FasterRcnn network() { return net; }
-
     @Override
     public DetectParams defaults() { return defaults; }
 
+    /** 0.001, as torchvision's detection references (and cvkit's validation AP). */
     @Override
     public float evalConf() { return 0.001f; }
 
@@ -111,5 +100,5 @@ public final class RcnnDetector implements BatchDetector {
     public List<Integer> categoryIds() { return categoryIds; }
 
     @Override
-    public String architecture() { return proposals == null ? FasterRcnnSpec.ARCHITECTURE : RcnnModelFile.FAST; }
+    public String architecture() { return architecture; }
 }

@@ -1,0 +1,68 @@
+package dev.cvkit.detection.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cvkit.detection.BatchDetector;
+import dev.cvkit.detection.DetectParams;
+import dev.cvkit.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The detector families cvkit trains, by {@code --arch} name (= the model config's
+ * {@code "architecture"}): how each is built from the command line's options and rebuilt from a
+ * saved config. A new family is one {@link Family} and one line here.
+ */
+public final class DetectorFamilies {
+    /** What the command line chooses for a new network. */
+    public record Setup(String backbone, int classes, int imgsz) {}
+
+    /** One trainable architecture. */
+    public interface Family {
+        /** {@code --backbone} values it builds, the default first. */
+        List<String> backbones();
+
+        /** A fresh network (weights from {@link dev.cvkit.nn.Init}'s generator) for {@code classes} object classes. */
+        TrainableDetector create(Setup setup);
+
+        /**
+         * The network a saved config describes, weights not loaded.
+         *
+         * @throws IllegalArgumentException naming the missing or out-of-range value
+         */
+        TrainableDetector fromConfig(JsonNode config);
+    }
+
+    private static final Map<String, Family> FAMILIES = new LinkedHashMap<>();
+
+    static {
+        FAMILIES.put(DetectTraining.FASTER, new RcnnFamily(DetectTraining.FASTER));
+        FAMILIES.put(dev.cvkit.detection.rcnn.RcnnModelFile.FAST, new RcnnFamily(dev.cvkit.detection.rcnn.RcnnModelFile.FAST));
+    }
+
+    private DetectorFamilies() {}
+
+    /** The {@code --arch} names, in the order the docs list them. */
+    public static List<String> names() { return List.copyOf(FAMILIES.keySet()); }
+
+    /** The family of an architecture name, or null. */
+    public static Family get(String architecture) { return FAMILIES.get(architecture); }
+
+    /**
+     * The detector a model file's config and weights describe.
+     *
+     * @throws IllegalArgumentException naming what is wrong (unknown architecture, config value, missing or misshapen tensor)
+     */
+    public static BatchDetector load(JsonNode config, Map<String, Tensor> tensors, DetectParams defaults, List<String> classes,
+                                     List<Integer> ids) {
+        String arch = config.path("architecture").asText("");
+        Family f = FAMILIES.get(arch);
+        if (f == null) throw new IllegalArgumentException("unknown detector architecture '" + arch + "'");
+        TrainableDetector net = f.fromConfig(config);
+        if (net.classes() != classes.size()) {
+            throw new IllegalArgumentException("the network has " + net.classes() + " classes, the config names " + classes.size());
+        }
+        net.network().loadStateDict(tensors);
+        return net.detector(defaults, classes, ids);
+    }
+}
