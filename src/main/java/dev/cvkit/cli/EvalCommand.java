@@ -5,6 +5,7 @@ import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoEval;
+import dev.cvkit.coco.StatGates;
 import dev.cvkit.coco.CocoFiles;
 import dev.cvkit.coco.CocoFormatException;
 import dev.cvkit.coco.CocoParams;
@@ -418,36 +419,11 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private Map<String, Double> checkGates() {
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Double> e : min.entrySet()) {
-            String name = null;
-            for (String s : CocoEval.STAT_NAMES) {
-                if (s.equalsIgnoreCase(e.getKey().trim())) {
-                    name = s;
-                }
-            }
-            if (name == null) {
-                throw usage("--min: unknown stat '" + e.getKey() + "' (use " + String.join(" ", CocoEval.STAT_NAMES) + ")");
-            }
-            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
-                throw usage("--min " + name + ": the minimum must be a number");
-            }
-            out.put(name, e.getValue());
-        }
-        return out;
+        return StatGates.parse(min, " (see 'cvkit eval --help')");
     }
 
     private int gate(double[] stats, Map<String, Double> gates, PrintWriter err) {
-        boolean failed = false;
-        for (Map.Entry<String, Double> g : gates.entrySet()) {
-            double v = stats[CocoEval.STAT_NAMES.indexOf(g.getKey())];
-            if (v < g.getValue()) {
-                failed = true;
-                err.printf(Locale.ROOT, "cvkit: gate failed: %s = %.4f is below the minimum %s%n", g.getKey(), v, g.getValue());
-            }
-        }
-        err.flush();
-        return failed ? ExitCodes.GATE_FAILED : ExitCodes.OK;
+        return StatGates.check(stats, gates, err);
     }
 
     private void requireFile(Path p, String option) {

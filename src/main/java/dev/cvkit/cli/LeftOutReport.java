@@ -4,7 +4,6 @@ import dev.cvkit.ExitCodes;
 import dev.cvkit.coco.LeftOut;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Says what was left out of results because the ground truth lacks its image or category: one
@@ -19,30 +18,8 @@ final class LeftOutReport {
         if (l.isEmpty() || (quiet && !strict)) {
             return ExitCodes.OK;
         }
-        String kind = strict ? "" : "warning: ";
-        String how = strict ? " (--strict)" : "; left out (--strict makes this an error)";
-        if (!l.images().isEmpty()) {
-            err.println("cvkit: " + kind + source + ": " + count(l.images().size(), "image") + " not in " + gt
-                    + " (" + count(l.imageResults(), "result") + "): " + preview(l.images()) + how);
-        }
-        if (!l.categories().isEmpty()) {
-            err.println("cvkit: " + kind + source + ": " + count(l.categoryResults(), "result") + " of "
-                    + count(l.categories().size(), "category", "categories") + " not in " + gt + ": " + preview(l.categories()) + how);
-        }
+        for (String line : l.lines(source, String.valueOf(gt), strict)) err.println(line);
         err.flush();
         return strict ? ExitCodes.INPUT_FAILED : ExitCodes.OK;
-    }
-
-    private static String count(int n, String one) {
-        return count(n, one, one + "s");
-    }
-
-    private static String count(int n, String one, String many) {
-        return n + " " + (n == 1 ? one : many);
-    }
-
-    /** The first few names; a long list would bury the line. */
-    static String preview(List<String> names) {
-        return names.size() <= 5 ? String.join(", ", names) : String.join(", ", names.subList(0, 5)) + ", ... (" + (names.size() - 5) + " more)";
     }
 }

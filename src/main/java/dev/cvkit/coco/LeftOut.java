@@ -27,6 +27,41 @@ public record LeftOut(List<String> images, int imageResults, List<String> catego
         return images.isEmpty() && categories.isEmpty();
     }
 
+    /**
+     * The warning lines (or with {@code strict}, the error lines) that say what was left out: one
+     * for unknown images and one for unknown categories, each with its counts and the first few names.
+     */
+    public List<String> lines(String source, String gt, boolean strict) {
+        return lines(images.size(), imageResults, images, categories.size(), categoryResults, categories, source, gt, strict);
+    }
+
+    /** As {@link #lines(String, String, boolean)}, from counts and a preview of the names (a result set too large to list). */
+    public static List<String> lines(long imageCount, long imageResults, List<String> imageNames, long categoryCount, long categoryResults,
+                                     List<String> categoryNames, String source, String gt, boolean strict) {
+        String kind = strict ? "" : "warning: ";
+        String how = strict ? " (--strict)" : "; left out (--strict makes this an error)";
+        List<String> out = new java.util.ArrayList<>(2);
+        if (imageCount > 0) {
+            out.add("cvkit: " + kind + source + ": " + count(imageCount, "image", "images") + " not in " + gt
+                    + " (" + count(imageResults, "result", "results") + "): " + preview(imageNames, imageCount) + how);
+        }
+        if (categoryCount > 0) {
+            out.add("cvkit: " + kind + source + ": " + count(categoryResults, "result", "results") + " of "
+                    + count(categoryCount, "category", "categories") + " not in " + gt + ": " + preview(categoryNames, categoryCount) + how);
+        }
+        return out;
+    }
+
+    private static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    /** The first few names; a long list would bury the line. */
+    private static String preview(List<String> names, long total) {
+        List<String> shown = names.size() <= 5 ? names : names.subList(0, 5);
+        return String.join(", ", shown) + (total > shown.size() ? ", ... (" + (total - shown.size()) + " more)" : "");
+    }
+
     /** Counts left-out results as they are written (by a command that writes results against a ground truth). */
     public static final class Tally {
         private final Map<String, Integer> images = new LinkedHashMap<>();

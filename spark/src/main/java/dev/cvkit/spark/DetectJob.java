@@ -49,6 +49,12 @@ final class DetectJob implements Callable<Integer> {
     @Option(names = "--max-det", paramLabel = "N", description = "At most N detections per image (default: the model's, 100).")
     Integer maxDet;
 
+    @Option(names = "--agnostic", description = "Class-agnostic NMS: overlapping boxes of different classes are suppressed too.")
+    boolean agnostic;
+
+    @Option(names = "--imgsz", paramLabel = "PX", description = "Input side for models that resize (a multiple of 32; default: the model's).")
+    Integer imgsz;
+
     @Option(names = "--classes", paramLabel = "NAMES", split = ",", description = "Keep only these classes, e.g. person,dog.")
     List<String> classes;
 
@@ -67,10 +73,10 @@ final class DetectJob implements Callable<Integer> {
                 ? DetectorFiles.modelsFolder().resolve(DetectorFiles.NAMES.get(model)).toString() : model, "--model");
         // load once on the driver too: a bad model, --classes or threshold is a usage error before any task runs
         Detector det = DetectorFiles.load(DriverFiles.toTempFile(bytes, ".safetensors"));
-        params(det, conf, iou, maxDet);
+        params(det, conf, iou, maxDet, agnostic, imgsz);
         classFilter(det, classes);
         try (Main.Context ctx = main.context("detect", job.master)) {
-            Maker s = new Maker(ctx.sc().broadcast(bytes), DriverFiles.sha256(bytes), conf, iou, maxDet,
+            Maker s = new Maker(ctx.sc().broadcast(bytes), DriverFiles.sha256(bytes), conf, iou, maxDet, agnostic, imgsz,
                     classes == null ? null : new ArrayList<>(classes), job.maxPixels);
             int code = ImageRun.run(ctx.sc(), job, "detect", s, spec.commandLine().getErr());
             if (coco != null) {
@@ -81,12 +87,16 @@ final class DetectJob implements Callable<Integer> {
         }
     }
 
-    static DetectParams params(Detector det, Float conf, Float iou, Integer maxDet) {
+    static DetectParams params(Detector det, Float conf, Float iou, Integer maxDet, boolean agnostic, Integer imgsz) {
+        if (imgsz != null && !det.resizable()) {
+            throw new UserError("--imgsz: this model runs at its fixed input size only", ExitCodes.USAGE);
+        }
         DetectParams d = det.defaults();
         try {
-            return new DetectParams(conf != null ? conf : d.conf(), iou != null ? iou : d.iou(), maxDet != null ? maxDet : d.maxDet());
+            return new DetectParams(conf != null ? conf : d.conf(), iou != null ? iou : d.iou(), maxDet != null ? maxDet : d.maxDet(),
+                    agnostic, imgsz != null ? imgsz : 0);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--conf/--iou/--max-det: " + e.getMessage(), ExitCodes.USAGE);
+            throw new UserError("--conf/--iou/--max-det/--imgsz: " + e.getMessage(), ExitCodes.USAGE);
         }
     }
 
@@ -106,17 +116,17 @@ final class DetectJob implements Callable<Integer> {
     }
 
     /** What the executors build: the detector from the broadcast bytes, and the CLI's record maker. */
-    record Maker(Broadcast<byte[]> model, String sha, Float conf, Float iou, Integer maxDet, ArrayList<String> classes, long maxPixels)
-            implements RecordMaker.Spec {
+    record Maker(Broadcast<byte[]> model, String sha, Float conf, Float iou, Integer maxDet, boolean agnostic, Integer imgsz,
+                 ArrayList<String> classes, long maxPixels) implements RecordMaker.Spec {
         @Override
         public String key() {
-            return "detect " + sha + " " + conf + " " + iou + " " + maxDet + " " + classes + " " + maxPixels;
+            return "detect " + sha + " " + conf + " " + iou + " " + maxDet + " " + agnostic + " " + imgsz + " " + classes + " " + maxPixels;
         }
 
         @Override
         public RecordMaker build() throws IOException {
             Detector det = DetectorFiles.load(DriverFiles.toTempFile(model.value(), ".safetensors"));
-            DetectRecords records = new DetectRecords(det, params(det, conf, iou, maxDet), classFilter(det, classes));
+            DetectRecords records = new DetectRecords(det, params(det, conf, iou, maxDet, agnostic, imgsz), classFilter(det, classes));
             return (file, bytes, t0) -> {
                 try (Mat bgr = ImageDecoder.decode(bytes, maxPixels)) {
                     return records.line(file, records.detect(bgr, -1, 0));

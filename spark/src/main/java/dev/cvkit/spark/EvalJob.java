@@ -13,6 +13,7 @@ import dev.cvkit.coco.CocoFormatException;
 import dev.cvkit.coco.CocoParams;
 import dev.cvkit.coco.CocoReport;
 import dev.cvkit.coco.IouType;
+import dev.cvkit.coco.StatGates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -78,11 +79,31 @@ final class EvalJob implements Callable<Integer> {
     @Option(names = "--groups", paramLabel = "N", description = "Evaluate the categories in N groups (tasks) (default: 2 per core, at most one per category).")
     Integer groups;
 
+    @Option(names = "--min", paramLabel = "STAT=VALUE", split = ",",
+            description = "Quality gate: exit 3 if a stat is below its minimum, e.g. AP=0.30,AP50=0.50 "
+                    + "(AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl).")
+    Map<String, Double> min = new java.util.LinkedHashMap<>();
+
+    @Option(names = "--strict", description = "Results for images or categories that --gt lacks are errors (exit 1), not a warning.")
+    boolean strict;
+
     @Option(names = {"-q", "--quiet"}, description = "Print nothing on stderr but errors.")
     boolean quiet;
 
-    /** One result row of the COCO results format, and where it stood in the input (ties in score keep that order). */
-    record Row(long order, long categoryId, String json) implements java.io.Serializable {}
+    /**
+     * One result row of the COCO results format, and where it stood in the input (ties in score
+     * keep that order); or, with {@code json} null, a result left out because the ground truth
+     * lacks its image ({@code unknown} names it, {@code image} true) or its category.
+     */
+    record Row(long order, long categoryId, String json, String unknown, boolean image) implements java.io.Serializable {
+        static Row of(long order, long categoryId, String json) {
+            return new Row(order, categoryId, json, null, false);
+        }
+
+        static Row leftOut(long order, String name, boolean image) {
+            return new Row(order, 0, null, name, image);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -99,6 +120,7 @@ final class EvalJob implements Callable<Integer> {
         if (groups != null && groups < 1) {
             throw new UserError("--groups must be at least 1, got " + groups, ExitCodes.USAGE);
         }
+        Map<String, Double> gates = StatGates.parse(min, " (see 'cvkit-spark eval --help')");
         long start = System.nanoTime();
         byte[] gtBytes = DriverFiles.read(gt, "--gt");
         Path gtFile = DriverFiles.toTempFile(gtBytes, ".json");
@@ -135,17 +157,22 @@ final class EvalJob implements Callable<Integer> {
                 imageByFile.put("/" + baseName(dataset.fileName(i)), dataset.imageId(i));
             }
         }
+        Set<Long> imageIds = new HashSet<>();
+        for (int i = 0; i < dataset.imageCount(); i++) imageIds.add(dataset.imageId(i));
         long rows;
+        List<String> leftOutLines;
         try (Main.Context ctx = main.context("eval", master)) {
             JavaSparkContext sc = ctx.sc();
             int g = groups != null ? groups : Math.max(1, Math.min(dataset.categoryCount(), 2 * sc.defaultParallelism()));
             Broadcast<byte[]> gtShared = sc.broadcast(gtBytes);
             Broadcast<Map<Long, Integer>> cats = sc.broadcast(catIndex);
-            JavaRDD<Row> all = results(sc, sc.broadcast(imageByFile), sc.broadcast(catByName));
+            JavaRDD<Row> all = results(sc, sc.broadcast(imageByFile), sc.broadcast(catByName), sc.broadcast(imageIds), cats);
             all.cache();
-            rows = all.count();
+            leftOutLines = leftOut(all);
+            rows = all.filter(r -> r.json() != null).count();
             String typeLabel = type.name();
             List<Tuple2<Integer, double[][]>> numbers = all
+                    .filter(r -> r.json() != null)
                     .mapToPair(r -> new Tuple2<>(Math.floorMod(cats.value().getOrDefault(r.categoryId(), 0), g), r))
                     .groupByKey(g)
                     .flatMap(group -> evaluateGroup(group._1, g, group._2, gtShared.value(), cats.value(), IouType.valueOf(typeLabel)).iterator())
@@ -155,22 +182,58 @@ final class EvalJob implements Callable<Integer> {
                 whole.putCategoryNumbers(n._1, n._2);
             }
         }
+        PrintWriter err = spec.commandLine().getErr();
+        if (strict || !quiet) {
+            for (String line : leftOutLines) err.println(line);
+            err.flush();
+        }
+        if (strict && !leftOutLines.isEmpty()) return ExitCodes.INPUT_FAILED;
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? CocoReport.json(whole, perClass) : CocoReport.text(whole, perClass));
         out.flush();
         if (!quiet) {
-            PrintWriter err = spec.commandLine().getErr();
             err.printf(Locale.ROOT, "eval: %s, %d images, %d categories, %d ground truth, %d results in %.2f s%n",
                     type.label(), dataset.imageCount(), dataset.categoryCount(), dataset.annotationCount(), rows,
                     (System.nanoTime() - start) / 1e9);
             err.flush();
         }
-        return ExitCodes.OK;
+        return StatGates.check(whole.summarize(), gates, err);
+    }
+
+    /**
+     * What was left out, as {@code cvkit eval} says it: counted on the executors, with the first
+     * few names in input order (a result set of millions can name millions of unknown images).
+     */
+    private List<String> leftOut(JavaRDD<Row> all) {
+        JavaRDD<Row> left = all.filter(r -> r.json() == null);
+        long[] counts = new long[4];
+        List<String>[] names = new List[2];
+        for (int kind = 0; kind < 2; kind++) {
+            boolean image = kind == 0;
+            JavaRDD<Row> mine = left.filter(r -> r.image() == image);
+            counts[2 * kind + 1] = mine.count();
+            if (counts[2 * kind + 1] == 0) {
+                names[kind] = List.of();
+                continue;
+            }
+            JavaPairRDD<String, Long> first = mine.mapToPair(r -> new Tuple2<>(r.unknown(), r.order())).reduceByKey(Math::min);
+            counts[2 * kind] = first.count();
+            names[kind] = first.map(t -> new Tuple2<>(t._2, t._1)).takeOrdered(5, new OrderFirst()).stream().map(t -> t._2).toList();
+        }
+        return dev.cvkit.coco.LeftOut.lines(counts[0], counts[1], names[0], counts[2], counts[3], names[1], String.join(" ", dt), gt, strict);
+    }
+
+    /** Orders (input position, name) pairs by position; serializable for takeOrdered. */
+    private static final class OrderFirst implements java.util.Comparator<Tuple2<Long, String>>, java.io.Serializable {
+        @Override
+        public int compare(Tuple2<Long, String> a, Tuple2<Long, String> b) {
+            return Long.compare(a._1, b._1);
+        }
     }
 
     /** The result rows of every --dt, numbered in input order. */
-    private JavaRDD<Row> results(JavaSparkContext sc, Broadcast<Map<String, Long>> images, Broadcast<Map<String, Long>> categories)
-            throws IOException {
+    private JavaRDD<Row> results(JavaSparkContext sc, Broadcast<Map<String, Long>> images, Broadcast<Map<String, Long>> categories,
+                                 Broadcast<Set<Long>> imageIds, Broadcast<Map<Long, Integer>> categoryIndex) throws IOException {
         List<JavaRDD<Row>> parts = new ArrayList<>();
         long fileNo = 0;
         for (String spec : dt) {
@@ -182,11 +245,13 @@ final class EvalJob implements Callable<Integer> {
             }
             if (fs.getFileStatus(p).isFile() && spec.toLowerCase(Locale.ROOT).endsWith(".json")) {
                 // a results array is one JSON document: one task reads it and numbers its rows
-                parts.add(sc.binaryFiles(spec, 1).values().flatMap(stream -> arrayRows(spec, stream.toArray(), base).iterator()));
+                parts.add(sc.binaryFiles(spec, 1).values()
+                        .flatMap(stream -> arrayRows(spec, stream.toArray(), base, imageIds.value(), categoryIndex.value()).iterator()));
             } else {
                 RunDir runs = RunDir.open(spec, sc.hadoopConfiguration());
                 JavaRDD<String> lines = runs.hasRuns() ? runs.records(sc) : sc.textFile(spec);
-                parts.add(lines.zipWithIndex().flatMap(t -> lineRows(t._1, base + t._2 * 1_000_000L, images.value(), categories.value()).iterator()));
+                parts.add(lines.zipWithIndex().flatMap(t -> lineRows(t._1, base + t._2 * 1_000_000L, images.value(), categories.value(),
+                        categoryIndex.value().keySet()).iterator()));
             }
         }
         JavaRDD<Row> all = parts.get(0);
@@ -196,7 +261,8 @@ final class EvalJob implements Callable<Integer> {
         return all;
     }
 
-    private static List<Row> arrayRows(String file, byte[] bytes, long base) throws IOException {
+    private static List<Row> arrayRows(String file, byte[] bytes, long base, Set<Long> imageIds, Map<Long, Integer> categoryIndex)
+            throws IOException {
         JsonNode arr;
         try {
             arr = JSON.readTree(bytes);
@@ -214,7 +280,15 @@ final class EvalJob implements Callable<Integer> {
                     throw new UserError(file + ": result " + (i + 1) + " has no '" + field + "'", ExitCodes.INPUT_FAILED);
                 }
             }
-            rows.add(new Row(base + i++, r.path("category_id").asLong(Long.MIN_VALUE), JSON.writeValueAsString(r)));
+            long order = base + i++;
+            long image = r.path("image_id").asLong(Long.MIN_VALUE), category = r.path("category_id").asLong(Long.MIN_VALUE);
+            if (!imageIds.contains(image)) {
+                rows.add(Row.leftOut(order, "image_id " + r.path("image_id").asText(), true));
+            } else if (!categoryIndex.containsKey(category)) {
+                rows.add(Row.leftOut(order, "category_id " + r.path("category_id").asText(), false));
+            } else {
+                rows.add(Row.of(order, category, JSON.writeValueAsString(r)));
+            }
         }
         return rows;
     }
@@ -223,7 +297,8 @@ final class EvalJob implements Callable<Integer> {
      * detect's JSON line as COCO rows, read as {@code cvkit eval} reads JSON lines: the image by
      * file name (exact, else a unique base name), a detection's category by its id, else by label.
      */
-    private static List<Row> lineRows(String line, long base, Map<String, Long> images, Map<String, Long> categories) throws IOException {
+    private static List<Row> lineRows(String line, long base, Map<String, Long> images, Map<String, Long> categories,
+                                      java.util.Collection<Long> categoryIds) throws IOException {
         JsonNode r = JSON.readTree(line);
         if (r.has("error")) {
             return List.of();
@@ -233,14 +308,17 @@ final class EvalJob implements Callable<Integer> {
         if (image == null) {
             image = images.get("/" + baseName(file));
         }
-        if (image == null) {
-            return List.of();
-        }
         List<Row> rows = new ArrayList<>();
         long d = 0;
+        if (image == null) {
+            for (JsonNode ignored : r.path("detections")) rows.add(Row.leftOut(base + d++, file, true));
+            return rows;
+        }
         for (JsonNode det : r.path("detections")) {
             Long cat = det.has("category_id") ? Long.valueOf(det.path("category_id").asLong()) : categories.get(det.path("label").asText());
-            if (cat == null) {
+            if (cat == null || !categoryIds.contains(cat)) {
+                rows.add(Row.leftOut(base + d++, det.has("category_id") ? "category_id " + det.path("category_id").asText()
+                        : det.path("label").asText(), false));
                 continue;
             }
             ObjectNode o = JSON.createObjectNode();
@@ -248,7 +326,7 @@ final class EvalJob implements Callable<Integer> {
             o.put("category_id", cat);
             o.set("bbox", det.path("bbox"));
             o.set("score", det.path("score"));
-            rows.add(new Row(base + d++, cat, JSON.writeValueAsString(o)));
+            rows.add(Row.of(base + d++, cat, JSON.writeValueAsString(o)));
         }
         return rows;
     }

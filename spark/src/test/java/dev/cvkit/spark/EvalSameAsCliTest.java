@@ -87,6 +87,33 @@ class EvalSameAsCliTest {
         }
         assertTrue(cliStats.get(0).asDouble() > 0.1 && cliStats.get(0).asDouble() < 0.9, "a case with something to measure: AP " + cliStats.get(0));
         assertEquals(c.out(), s.out(), "the same report, per-class AP included");
+
+        // what was left out is said as the CLI says it; --strict and --min decide the exit code alike
+        String gtArg = gtFile.toString(), dtArg = dtFile.toString();
+        TestSpark.Run cw = cli("eval", "--gt", gtArg, "--dt", dtArg);
+        TestSpark.Run sw = spark("eval", "--gt", gtArg, "--dt", dtArg, "--groups", "2");
+        assertEquals(0, sw.code(), sw.err());
+        java.util.List<String> warnings = warnings(cw.err());
+        assertEquals(2, warnings.size(), cw.err());
+        assertTrue(warnings.get(0).contains("1 image not in") && warnings.get(0).contains("image_id 99999"), warnings.get(0));
+        assertEquals(warnings, warnings(sw.err()));
+        TestSpark.Run ss = spark("eval", "--gt", gtArg, "--dt", dtArg, "--strict");
+        assertEquals(1, ss.code(), ss.err());
+        assertEquals(1, cli("eval", "--gt", gtArg, "--dt", dtArg, "--strict").code());
+        // the CLI stops at the first unknown id while reading; Spark counts them all, then fails
+        assertEquals(warnings.stream().map(w -> w.replace("warning: ", "").replace("; left out (--strict makes this an error)", " (--strict)")).toList(),
+                warnings(ss.err()));
+        double ap = cliStats.get(0).asDouble();
+        TestSpark.Run gate = spark("eval", "--gt", gtArg, "--dt", dtArg, "-q", "--min", "AP50=0," + "ap=" + (ap + 0.01));
+        assertEquals(3, gate.code(), gate.err());
+        assertTrue(gate.err().contains("gate failed: AP = ") && !gate.err().contains("AP50"), gate.err());
+        assertEquals(0, spark("eval", "--gt", gtArg, "--dt", dtArg, "-q", "--min", "AP=" + (ap - 0.01)).code());
+        assertEquals(2, spark("eval", "--gt", gtArg, "--dt", dtArg, "-q", "--min", "mAP=0.5").code());
+    }
+
+    /** The left-out lines of an eval's stderr (warnings, or errors under --strict). */
+    private static java.util.List<String> warnings(String err) {
+        return err.lines().filter(l -> l.contains(" not in ")).toList();
     }
 
     private static void addResult(ArrayNode dt, long image, long cat, double x, double y, double w, double h, Random rnd) {

@@ -44,6 +44,21 @@ class SameAsCliTest {
     }
 
     @Test
+    void detectWithClassAgnosticNmsAtAnotherInputSize() throws Exception {
+        TestSpark.Run c = cli("detect", "samples/*.jpg", "--agnostic", "--imgsz", "320", "--format", "jsonl", "-q");
+        assertEquals(0, c.code(), c.err());
+        TestSpark.Run plain = cli("detect", "samples/*.jpg", "--format", "jsonl", "-q");
+        assertTrue(!untimed(List.of(c.out().split("\n"))).equals(untimed(List.of(plain.out().split("\n")))), "the options change the result");
+        String out = tmp.resolve("det").toString();
+        TestSpark.Run s = spark("detect", "--input", "samples/*.jpg", "--output", out, "--agnostic", "--imgsz", "320", "-q");
+        assertEquals(0, s.code(), s.err());
+        assertEquals(untimed(List.of(c.out().split("\n"))), untimed(lines(Path.of(out, "run-001"))));
+        TestSpark.Run bad = spark("detect", "--input", "samples/*.jpg", "--output", tmp.resolve("bad").toString(), "--imgsz", "100", "-q");
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("--imgsz"), bad.err());
+    }
+
+    @Test
     void classifyWithTopThree() throws Exception {
         TestSpark.Run c = cli("classify", "samples/digits/", "--top", "3", "--format", "jsonl", "-q");
         assertEquals(0, c.code(), c.err());
