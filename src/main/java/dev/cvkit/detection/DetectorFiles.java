@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.UserError;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.detection.training.DetectorFamilies;
+import dev.cvkit.io.ConfigValues;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Module;
 import java.io.IOException;
@@ -124,14 +125,19 @@ public final class DetectorFiles {
         List<String> classes = new ArrayList<>();
         cfg.path("classes").forEach(n -> classes.add(n.asText()));
         List<Integer> ids = new ArrayList<>();
-        cfg.path("category_ids").forEach(n -> ids.add(n.asInt()));
+        try {
+            for (JsonNode n : cfg.path("category_ids")) ids.add(ConfigValues.integer(n, "category_ids", 0, Integer.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw bad(file, e.getMessage());
+        }
         if (classes.isEmpty() || ids.size() != classes.size()) {
             throw bad(file, "config lists " + classes.size() + " classes and " + ids.size() + " category ids");
         }
         JsonNode th = cfg.path("thresholds");
         DetectParams defaults;
         try {
-            defaults = new DetectParams((float) th.path("conf").asDouble(0.5), (float) th.path("iou").asDouble(0.5), th.path("max_det").asInt(100));
+            defaults = new DetectParams((float) ConfigValues.number(th, "conf", 0.5, 0, 1), (float) ConfigValues.number(th, "iou", 0.5, 0, 1),
+                    ConfigValues.integer(th, "max_det", 100, 1, 100_000));
         } catch (IllegalArgumentException e) {
             throw bad(file, "thresholds: " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.cvkit.segmentation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.io.ConfigValues;
 import dev.cvkit.models.Architecture;
 import java.util.List;
 
@@ -55,8 +56,10 @@ public record FcnSpec(String backbone, int classes, boolean auxLoss, int size, f
     /** @throws IllegalArgumentException naming the bad value */
     public static FcnSpec fromJson(JsonNode n) {
         JsonNode t = n.path("transform");
-        return new FcnSpec(n.path("backbone").asText(""), n.path("num_classes").asInt(-1), n.path("aux_loss").asBoolean(false),
-                t.path("size").asInt(-1), floats(t.path("mean")), floats(t.path("std")));
+        // checked, not coerced: asInt would turn 2^32 + 2 classes into 2
+        return new FcnSpec(n.path("backbone").asText(""), ConfigValues.integer(n, "num_classes", -1, -1, Integer.MAX_VALUE),
+                n.path("aux_loss").asBoolean(false), ConfigValues.integer(t, "size", -1, -1, Integer.MAX_VALUE),
+                floats(t.path("mean")), floats(t.path("std")));
     }
 
     private static float[] floats(JsonNode a) {

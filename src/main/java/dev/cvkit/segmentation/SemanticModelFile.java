@@ -64,7 +64,7 @@ public final class SemanticModelFile {
         List<String> classes = new ArrayList<>();
         cfg.path("classes").forEach(c -> classes.add(c.asText()));
         List<Integer> ids = new ArrayList<>();
-        cfg.path("category_ids").forEach(c -> ids.add(c.asInt()));
+        for (JsonNode c : cfg.path("category_ids")) ids.add(dev.cvkit.io.ConfigValues.integer(c, "category_ids", 0, Integer.MAX_VALUE));
         if (ids.size() != classes.size()) throw new IllegalArgumentException("category_ids has " + ids.size() + " entries for " + classes.size() + " classes");
         Fcn net = spec.build();
         net.loadStateDict(tensors);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.tensor.Tensor;
@@ -86,6 +87,17 @@ class HostileModelTest {
     void aDetectorWithAHugeInputSizeIsABadModelFile() throws Exception {
         Path m = variant("models/face-tiny.safetensors", c -> c.put("input_size", 60000), t -> { });
         assertBadModel(CliTestSupport.run("detect", "--model", m.toString(), "samples/astronaut.png"), "input_size 60000");
+    }
+
+    @Test
+    void configNumbersThatJacksonWouldWrapOrDefaultAreABadModelFile() throws Exception {
+        Path maxDet = variant("models/face-tiny.safetensors", c -> ((ObjectNode) c.with("thresholds")).put("max_det", 4294967396L), t -> { });
+        assertBadModel(CliTestSupport.run("detect", "--model", maxDet.toString(), "samples/astronaut.png"), "'max_det' must be an integer");
+        Path conf = variant("models/face-tiny.safetensors", c -> ((ObjectNode) c.with("thresholds")).put("conf", "high"), t -> { });
+        assertBadModel(CliTestSupport.run("detect", "--model", conf.toString(), "samples/astronaut.png"), "'conf' must be a number");
+        Path ids = variant("models/face-tiny.safetensors", c -> ((ArrayNode) c.get("category_ids")).set(0, JSON.getNodeFactory().numberNode(1L << 32)),
+                t -> { });
+        assertBadModel(CliTestSupport.run("detect", "--model", ids.toString(), "samples/astronaut.png"), "'category_ids' must be an integer");
     }
 
     @Test

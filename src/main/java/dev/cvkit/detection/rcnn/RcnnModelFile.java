@@ -47,6 +47,7 @@ public final class RcnnModelFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("fast-rcnn: proposals.mode '" + p.path("mode").asText() + "' (single, fast or quality)");
         }
-        return new SelectiveSearchProposals(mode, p.path("max").asInt(0), p.path("seed").asLong(0));
+        if (p.has("seed") && !p.get("seed").isIntegralNumber()) throw new IllegalArgumentException("fast-rcnn: proposals.seed must be an integer");
+        return new SelectiveSearchProposals(mode, dev.cvkit.io.ConfigValues.integer(p, "max", 0, 0, 100_000), p.path("seed").asLong(0));
     }
 }
