@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.detection.training.BoxAugment;
+import dev.cvkit.detection.rcnnsvm.RcnnTraining;
 import dev.cvkit.detection.training.DetectTraining;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
@@ -28,20 +29,38 @@ final class DetectTrainMode {
                     throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options; only --epochs can)", ExitCodes.USAGE);
                 }
             }
+            if (RcnnTraining.ARCH.equals(checkpointArch(c.resume))) {
+                return runRcnn(RcnnTraining.resume(c.resume, c.epochs, threads, c.maxPixels, progress), err, quiet);
+            }
             ready = DetectTraining.resume(c.resume, c.epochs, threads, c.maxPixels, progress);
         } else {
-            if (c.arch == null || c.data == null) throw new UserError("give --arch faster-rcnn|fast-rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            if (c.arch == null || c.data == null) throw new UserError("give --arch faster-rcnn|fast-rcnn|rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            boolean rcnn = RcnnTraining.ARCH.equals(c.arch.toLowerCase(Locale.ROOT));
             if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {
                 throw new UserError(c.out + " already holds a run (continue it with --resume " + c.out + ", or choose another --out)", ExitCodes.USAGE);
             }
             double budget = c.time == null ? 0 : TrainLoop.parseTime(c.time);
             String opt = parsed.hasMatchedOption("--optimizer") ? c.optimizer.toLowerCase(Locale.ROOT) : "adamw";
-            float lr = c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : 7e-4f;
+            float lr = c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : rcnn ? 1e-3f : 7e-4f;
             float wd = parsed.hasMatchedOption("--weight-decay") ? c.weightDecay : opt.equals("sgd") ? 1e-4f : 0.05f;
-            int batch = parsed.hasMatchedOption("--batch") ? c.batch : 8;
-            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : 80;
-            TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? 12 : c.epochs, budget,
+            int batch = parsed.hasMatchedOption("--batch") ? c.batch : rcnn ? 4 : 8;
+            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : rcnn ? 50 : 80;
+            TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? (rcnn ? 4 : 12) : c.epochs, budget,
                     warmup, c.valEvery, c.patience, 10f);
+            if (rcnn) {
+                for (String o : new String[] {"--backbone", "--imgsz", "--init", "--augment"}) {
+                    if (parsed.hasMatchedOption(o)) {
+                        throw new UserError(o + " does not apply to --arch rcnn (its CNN is built for 48×48 warped regions; the regions are mirrored at random)", ExitCodes.USAGE);
+                    }
+                }
+                RcnnTraining.Request req = new RcnnTraining.Request(c.data, c.images, c.val, c.valImages, options, c.maxPixels, null);
+                return runRcnn(RcnnTraining.start(req, () -> LoopRuns.outDir(c, "detect"), threads, command, w -> {
+                    if (!quiet) {
+                        err.println("cvkit: warning: " + w);
+                        err.flush();
+                    }
+                }, progress), err, quiet);
+            }
             String augment = parsed.hasMatchedOption("--augment") ? c.augment : BoxAugment.DEFAULT;
             DetectTraining.Request req = new DetectTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
                     c.backbone, c.imgsz, c.init, augment, options, c.maxPixels);
@@ -55,6 +74,30 @@ final class DetectTrainMode {
         return LoopRuns.run(ready.loop(), ready.task(), ready.out(), ready.describe(), err, quiet);
     }
 
+    /** R-CNN: the fine-tuning loop, then its SVM and box-regression stages and the final validation. */
+    private static int runRcnn(RcnnTraining.Ready ready, PrintWriter err, boolean quiet) throws IOException {
+        LoopRuns.run(ready.loop(), ready.task(), ready.out(), ready.describe(), err, quiet);
+        RcnnTraining.finish(ready, line -> {
+            if (!quiet) {
+                err.println("train: " + line);
+                err.flush();
+            }
+        });
+        if (!quiet) {
+            err.println("train: the R-CNN (CNN, SVMs, box regressors): " + ready.out().resolve("best.safetensors"));
+            err.flush();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The architecture a run folder's checkpoint was trained as ("" when unreadable: the detect path reports that). */
+    private static String checkpointArch(java.nio.file.Path dir) {
+        try {
+            return dev.cvkit.train.RunCheckpoint.read(dir, "detect").run().path("arch").asText("");
+        } catch (IOException | UserError e) {
+            return "";
+        }
+    }
 
     /** A live line on a terminal; one line per validation otherwise. */
     static final class Progress implements TrainLoop.Listener {
@@ -89,6 +132,8 @@ final class DetectTrainMode {
                     row.get("iteration").asInt(), row.get("epoch").asDouble(), row.path("train_loss").asDouble()));
             if (row.has("val_ap")) {
                 sb.append(String.format(Locale.ROOT, "  val AP %.4f AP50 %.4f", row.get("val_ap").asDouble(), row.get("val_ap50").asDouble()));
+            } else if (row.has("val_region_acc")) {
+                sb.append(String.format(Locale.ROOT, "  val region acc %.4f", row.get("val_region_acc").asDouble()));
             } else if (row.has("val_miou")) {
                 sb.append(String.format(Locale.ROOT, "  val mIoU %.4f pixel acc %.4f", row.get("val_miou").asDouble(), row.get("val_pixel_acc").asDouble()));
             }

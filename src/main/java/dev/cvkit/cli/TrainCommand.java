@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
                 "      --data shapes/train.json --val shapes/val.json --time 20m \\",
                 "      --out runs/frcnn",
                 "  cvkit detect --model runs/frcnn/best.safetensors shapes/val/",
+                "  cvkit train --task detect --arch rcnn --data shapes/train.json \\",
+                "      --val shapes/val.json --time 20m --out runs/rcnn   # R-CNN: 3 stages",
                 "  cvkit train --task segment --arch fcn --data shapes/train.json \\",
                 "      --val shapes/val.json --time 20m --out runs/fcn",
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/ --save out/",
@@ -60,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
-            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn or fast-rcnn for detect; fcn for segment.")
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn or rcnn (selective search, warped regions, SVMs) for detect; fcn for segment.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")

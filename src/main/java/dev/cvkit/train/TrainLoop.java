@@ -279,7 +279,7 @@ public final class TrainLoop {
         row.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
         row.put("images_per_s", Math.round(imagesPerSecond * 100) / 100.0);
         log.add(row);
-        plots();
+        plots(out, log);
         ObjectNode training = JSON.createObjectNode();
         training.setAll(runInfo);
         training.set("options", opt.toJson());
@@ -306,8 +306,8 @@ public final class TrainLoop {
         return opt.patience() > 0 && sinceBest >= opt.patience();
     }
 
-    /** One curve per loss, and one per validation metric. */
-    private void plots() throws IOException {
+    /** {@code losses.png} and {@code val.png} of a run folder: one curve per loss, and one per validation metric. */
+    public static void plots(Path out, MetricsLog log) throws IOException {
         double[] x = log.column("iteration");
         List<Charts.Series> losses = new ArrayList<>(), val = new ArrayList<>();
         int[][] colours = {Charts.BLUE, Charts.ORANGE, Charts.GREEN, {40, 40, 200}, {150, 60, 150}, {90, 90, 90}};

@@ -38,6 +38,7 @@ public final class DetectorFamilies {
     static {
         FAMILIES.put(DetectTraining.FASTER, new RcnnFamily(DetectTraining.FASTER));
         FAMILIES.put(dev.cvkit.detection.rcnn.RcnnModelFile.FAST, new RcnnFamily(dev.cvkit.detection.rcnn.RcnnModelFile.FAST));
+        FAMILIES.put(dev.cvkit.detection.rcnnsvm.RcnnSvmDetector.ARCHITECTURE, new dev.cvkit.detection.rcnnsvm.RcnnSvmFamily());
     }
 
     private DetectorFamilies() {}
