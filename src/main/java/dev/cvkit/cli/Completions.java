@@ -26,6 +26,13 @@ final class Completions {
         }
     }
 
+    /** The bundled person segmenters' short names. */
+    static final class PersonSegmenters extends ArrayList<String> {
+        PersonSegmenters() {
+            super(Arrays.stream(dev.cvkit.segmentation.PersonModel.values()).map(dev.cvkit.segmentation.PersonModel::id).toList());
+        }
+    }
+
     /** The classification architectures, then the detectors cvkit trains. */
     static final class Architectures extends ArrayList<String> {
         Architectures() {

@@ -5,7 +5,9 @@ import dev.cvkit.ExitCodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvkit.UserError;
 import dev.cvkit.detection.Architecture;
+import dev.cvkit.importer.tfjs.TfjsGraphImporter;
 import dev.cvkit.importer.tfjs.TfjsModelImporter;
+import dev.cvkit.segmentation.PersonModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 "      --arch ssd-mobilenetv1-face --out models/face-ssd.safetensors",
                 "  cvkit models import --from tfjs human-models/models/nanodet.json \\",
                 "      --arch nanodet --out models/nanodet.safetensors",
+                "  cvkit models import --from tfjs human-models/models/selfie.json \\",
+                "      --arch selfie --out models/selfie.safetensors",
                 "  tools/fetch-models.sh --import   # fetches the npm packages, imports all"})
 public final class ModelsImportCommand implements Callable<Integer> {
     @Spec
@@ -39,7 +43,7 @@ public final class ModelsImportCommand implements Callable<Integer> {
     Path path;
 
     @Option(names = "--arch", required = true, paramLabel = "ARCH",
-            description = "ssd-mobilenetv1-face, tiny-face or nanodet.")
+            description = "ssd-mobilenetv1-face, tiny-face, nanodet (detectors), selfie or meet (person segmenters).")
     String arch;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The cvkit model file to write (.safetensors).")
@@ -60,9 +64,11 @@ public final class ModelsImportCommand implements Callable<Integer> {
             throw new UserError("--from " + from + ": unknown format (supported: tfjs)", ExitCodes.USAGE);
         }
         Architecture a = Architecture.byId(arch);
-        if (a == null) {
+        PersonModel person = PersonModel.byId(arch);
+        if (a == null && person == null) {
             throw new UserError("--arch " + arch + ": unknown architecture (" + String.join(", ",
-                    Arrays.stream(Architecture.values()).map(Architecture::id).toList()) + ")", ExitCodes.USAGE);
+                    java.util.stream.Stream.concat(Arrays.stream(Architecture.values()).map(Architecture::id),
+                            Arrays.stream(PersonModel.values()).map(PersonModel::id)).toList()) + ")", ExitCodes.USAGE);
         }
         if (!Files.exists(path)) {
             throw new UserError(path + ": no such file or folder", ExitCodes.USAGE);
@@ -74,16 +80,16 @@ public final class ModelsImportCommand implements Callable<Integer> {
             case "f32" -> TfjsModelImporter.Dtype.F32;
             default -> throw new UserError("--dtype " + dtype + ": unknown (source or f32)", ExitCodes.USAGE);
         };
-        TfjsModelImporter.Imported m = TfjsModelImporter.importModel(path, a);
+        TfjsModelImporter.Imported m = a != null ? TfjsModelImporter.importModel(path, a) : TfjsGraphImporter.importModel(path, person);
         OutputPlan sources = new OutputPlan(java.util.List.of(), p -> false, spec.commandLine().getErr(), true);
-        for (Path read : TfjsModelImporter.sourceFiles(m, path, a)) {
+        for (Path read : a != null ? TfjsModelImporter.sourceFiles(m, path, a) : TfjsGraphImporter.sourceFiles(m, path, person)) {
             sources.reads("source", read);
         }
         sources.file("--out", out); // never over a manifest or shard it was made from
         TfjsModelImporter.write(m, out, storage);
         long params = m.tensors().values().stream().mapToLong(t -> t.numel()).sum();
         JsonNode prov = m.config().get("provenance");
-        spec.commandLine().getErr().printf("imported %s (%s %s, %s): %d tensors, %d values -> %s (%,d bytes)%n", a.id(),
+        spec.commandLine().getErr().printf("imported %s (%s %s, %s): %d tensors, %d values -> %s (%,d bytes)%n", a != null ? a.id() : person.id(),
                 prov.get("package").asText(), prov.get("version").asText(), prov.get("license").asText(),
                 m.tensors().size(), params, out, Files.size(out));
         return ExitCodes.OK;

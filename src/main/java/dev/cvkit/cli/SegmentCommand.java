@@ -11,7 +11,6 @@ import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
 import dev.cvkit.segmentation.LabelImages;
-import dev.cvkit.segmentation.SemanticModelFile;
 import dev.cvkit.segmentation.SemanticSegmenter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,21 +26,38 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code cvkit segment}: semantic segmentation of every input image with a model trained by cvkit. */
+/**
+ * {@code cvkit segment}: semantic segmentation of every input image, by default with the bundled
+ * person segmenter, or with a model trained by cvkit.
+ */
 @Command(name = "segment",
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         sortOptions = false,
-        description = {"Segment images semantically: every pixel gets a class, with an FCN trained by",
+        description = {"Segment images semantically: every pixel gets a class. By default the bundled",
+            "person segmenter finds the people; --model FILE takes an FCN trained by",
             "'cvkit train --task segment'. Prints each class's share of the pixels per image."},
         footerHeading = "%nExamples:%n",
         footer = {
+                "  cvkit segment samples/                      # the people in the sample photos",
+                "  cvkit segment photos/ --alpha alpha/          # soft person masks, 8-bit PNG",
+                "  cvkit segment photos/ --blur-background --save blurred/",
+                "  cvkit segment photos/ --background beach.jpg --save out/",
+                "  cvkit segment photos/ --background '#00b140' --save green/",
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/",
                 "  cvkit segment --model fcn.safetensors photos/ --masks masks/ --save out/",
                 "  find photos -name '*.jpg' | cvkit segment --model fcn.safetensors -",
                 "",
                 "--masks writes palette PNGs (a byte per pixel: the class index, 0 background;",
-                "PASCAL VOC's colours), DIR/sub/photo.png for sub/photo.jpg.",
+                "PASCAL VOC's colours), DIR/sub/photo.png for sub/photo.jpg; --alpha grey PNGs",
+                "of the foreground probability (0..255). --blur-background and --background",
+                "change what --save writes: the image with its background blurred or replaced",
+                "(IMAGE scaled to cover it, or a colour: #rrggbb, r,g,b, black, white, grey,",
+                "red, green, blue), blended by the soft mask.",
+                "",
+                "Models: meet (default; MediaPipe Meet segmentation, 144x256 input) and selfie",
+                "(MediaPipe selfie segmentation, 256x256), or a model file. Both mark the main",
+                "subject of a photo: animals and objects close up are often marked too.",
                 "",
                 "Exit codes: 0 ok; 1 some input failed (the others are still written)",
                 "or a bad model file; 2 usage error."})
@@ -57,8 +73,9 @@ public final class SegmentCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "A semantic segmentation model file (best.safetensors of a 'train --task segment' run).")
-    Path model;
+    @Option(names = "--model", paramLabel = "NAME|FILE", completionCandidates = Completions.PersonSegmenters.class,
+            description = "meet (default) or selfie, the bundled person segmenters, or a model file (best.safetensors of a 'train --task segment' run).")
+    String model;
 
     @Option(names = "--format", paramLabel = "FMT", completionCandidates = Completions.Formats.class,
             description = "text (or table), jsonl, json or csv (default: text on a terminal, jsonl in a pipe).")
@@ -70,6 +87,16 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "DIR", description = "Write colour overlays with a legend here (same relative paths).")
     Path save;
 
+    @Option(names = "--alpha", paramLabel = "DIR", description = "Write soft masks here: 8-bit grey PNG, the foreground probability x 255 (same relative paths).")
+    Path alpha;
+
+    @Option(names = "--blur-background", description = "--save writes each image with its background blurred (Gaussian, sigma 2%% of the longer side).")
+    boolean blurBackground;
+
+    @Option(names = "--background", paramLabel = "IMAGE|COLOR",
+            description = "--save writes each image with its background replaced by IMAGE (scaled to cover) or a colour (#rrggbb, r,g,b or a name).")
+    String background;
+
     @Option(names = "--exist-ok", description = "Write into --masks/--save folders that already hold files (default: a new numbered folder, DIR2, DIR3 ...).")
     boolean existOk;
 
@@ -80,14 +107,20 @@ public final class SegmentCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (model == null) {
-            throw new UserError("give --model FILE, a model trained by 'cvkit train --task segment' (no segmenter is bundled yet)", ExitCodes.USAGE);
-        }
-        if (!Files.exists(model)) throw new UserError(model + ": no such model file", ExitCodes.USAGE);
-        OutputPlan plan = new OutputPlan(input.inputs, InputWalker::isImageName, err, run.quiet).reads("--model", model);
+        Path modelFile = SegmentModels.file(model);
+        Backdrop backdrop = backdrop();
+        OutputPlan plan = new OutputPlan(input.inputs, InputWalker::isImageName, err, run.quiet).reads("--model", modelFile);
+        if (backdrop != null && backdrop.file() != null) plan.reads("--background", backdrop.file());
         masks = plan.folder("--masks", masks, existOk);
         save = plan.folder("--save", save, existOk);
-        SemanticSegmenter seg = SemanticModelFile.read(model);
+        alpha = plan.folder("--alpha", alpha, existOk);
+        for (Path other : new Path[] {masks, save}) {
+            if (alpha != null && other != null && dev.cvkit.io.RealPaths.of(alpha).equals(dev.cvkit.io.RealPaths.of(other))) {
+                throw new UserError("--alpha " + alpha + " is also the " + (other == masks ? "--masks" : "--save")
+                        + " folder: their PNGs would replace each other (choose another folder)", ExitCodes.USAGE);
+            }
+        }
+        SegmentModels.Loaded seg = SegmentModels.load(modelFile);
         List<String> names = new java.util.ArrayList<>();
         names.add("background");
         names.addAll(seg.classes());
@@ -100,7 +133,7 @@ public final class SegmentCommand implements Callable<Integer> {
         if (fmt == OutputFormat.TEXT) out.printf("%-40s %11s  %s%n", "FILE", "SIZE", "CLASSES (share of pixels, background left out)");
         Progress progress = new Progress(err, "segment", run.quiet);
         InputCount.start(input.inputs, InputWalker::isImageName, progress);
-        int code = BatchRunner.run(inputs, threads, item -> process(item, seg), (item, r) -> {
+        int code = BatchRunner.run(inputs, threads, item -> process(item, seg, backdrop), (item, r) -> {
             switch (fmt) {
                 case JSONL -> out.println(JSON.writeValueAsString(json(item, r, names)));
                 case JSON -> all.add(json(item, r, names));
@@ -120,18 +153,59 @@ public final class SegmentCommand implements Callable<Integer> {
         return code;
     }
 
-    private Result process(InputItem item, SemanticSegmenter seg) throws IOException {
+    /** What --blur-background or --background puts behind the foreground: blur (no image, no colour), an image or a colour. */
+    record Backdrop(Path file, RgbImage image, int[] colour) {}
+
+    /** Checks the background options (exit 2) and reads a --background IMAGE once. */
+    private Backdrop backdrop() {
+        if (blurBackground && background != null) {
+            throw new UserError("--blur-background and --background exclude each other (choose one)", ExitCodes.USAGE);
+        }
+        if (!blurBackground && background == null) return null;
+        String option = blurBackground ? "--blur-background" : "--background";
+        if (save == null) throw new UserError(option + " writes the edited images into --save DIR (give --save)", ExitCodes.USAGE);
+        if (blurBackground) return new Backdrop(null, null, null);
+        int[] colour = dev.cvkit.segmentation.Backgrounds.parseColour(background);
+        if (colour != null) return new Backdrop(null, null, colour);
+        Path file = Path.of(background);
+        if (!Files.isRegularFile(file)) {
+            throw new UserError("--background " + background + ": no such image file, and not a colour (#rrggbb, r,g,b, "
+                    + String.join(", ", new java.util.TreeSet<>(dev.cvkit.segmentation.Backgrounds.COLOURS.keySet())) + ")", ExitCodes.USAGE);
+        }
+        try (Mat m = ImageDecoder.read(file, input.maxPixels)) {
+            return new Backdrop(file, RgbImage.fromMat(m), null);
+        } catch (UserError e) {
+            String why = e.getMessage().startsWith("cvkit: ") ? e.getMessage().substring(7) : e.getMessage();
+            throw new UserError("--background " + file + ": " + why, e.exitCode());
+        }
+    }
+
+    private Result process(InputItem item, SegmentModels.Loaded seg, Backdrop backdrop) throws IOException {
         RgbImage img;
         try (Mat m = ImageDecoder.read(item.path(), input.maxPixels)) {
             img = RgbImage.fromMat(m);
         }
-        SemanticSegmenter.Labels labels = seg.segment(img);
+        SemanticSegmenter.Soft soft = seg.segment(img, alpha != null || backdrop != null);
+        SemanticSegmenter.Labels labels = soft.labels();
+        if (alpha != null) {
+            Path target = stemPng(alpha, item.relative());
+            refuseInput(target, item.path());
+            AtomicFiles.write(target, LabelImages.greyPng(labels.width(), labels.height(), dev.cvkit.segmentation.Backgrounds.alphaBytes(soft.alpha())));
+        }
         if (masks != null) {
             Path target = stemPng(masks, item.relative());
             refuseInput(target, item.path());
             AtomicFiles.write(target, LabelImages.palettePng(labels));
         }
-        if (save != null) {
+        if (save != null && backdrop != null) {
+            RgbImage behind = backdrop.colour() != null ? dev.cvkit.segmentation.Backgrounds.solid(img.width(), img.height(), backdrop.colour())
+                    : backdrop.image() != null ? dev.cvkit.segmentation.Backgrounds.cover(backdrop.image(), img.width(), img.height())
+                    : dev.cvkit.segmentation.Backgrounds.blurred(img);
+            Path target = dev.cvkit.image.ImageEncoder.outputPath(save, item.relative());
+            try (Mat out = dev.cvkit.segmentation.Backgrounds.composite(img, behind, soft.alpha()).toBgrMat()) {
+                dev.cvkit.image.ImageEncoder.write(out, target, item.path());
+            }
+        } else if (save != null) {
             Path target = dev.cvkit.image.ImageEncoder.outputPath(save, item.relative());
             String name = target.getFileName().toString();
             String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);

@@ -53,6 +53,19 @@ public final class LabelImages {
         return out.toByteArray();
     }
 
+    /** An 8-bit greyscale PNG of row-major {@code width × height} values (soft masks). */
+    public static byte[] greyPng(int width, int height, byte[] values) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setDataElements(0, 0, width, height, values);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(img, "png", out)) throw new IllegalStateException("no PNG writer");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /**
      * The image with each non-background pixel tinted by its class colour, class borders drawn
      * solid, and a legend (colour and name of each class shown, largest share first) top left.

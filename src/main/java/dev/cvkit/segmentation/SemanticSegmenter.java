@@ -69,12 +69,37 @@ public final class SemanticSegmenter {
 
     /** Segments one image (the network in eval mode, no gradients). */
     public Labels segment(RgbImage im) {
-        net.eval();
-        Tensor scores;
-        try (var g = Tensor.noGrad()) {
-            scores = net.forwardScores(input(im, spec).reshape(1, 3, spec.size(), spec.size())).out();
-            scores = Functional.upsampleBilinear(scores, im.height(), im.width(), false);
+        return labels(im, scores(im));
+    }
+
+    /** A label map and each pixel's foreground probability α = 1 − softmax(scores)[background]. */
+    public record Soft(Labels labels, float[] alpha) {}
+
+    /** As {@link #segment} with the soft foreground mask too (for --alpha and background effects). */
+    public Soft segmentSoft(RgbImage im) {
+        Tensor scores = scores(im);
+        int c = scores.size(1), hw = im.width() * im.height();
+        float[] s = scores.data();
+        float[] alpha = new float[hw];
+        for (int q = 0; q < hw; q++) {
+            double max = s[q];
+            for (int k = 1; k < c; k++) max = Math.max(max, s[k * hw + q]);
+            double sum = 0;
+            for (int k = 0; k < c; k++) sum += Math.exp(s[k * hw + q] - max);
+            alpha[q] = (float) (1 - Math.exp(s[q] - max) / sum);
         }
+        return new Soft(labels(im, scores), alpha);
+    }
+
+    private Tensor scores(RgbImage im) {
+        net.eval();
+        try (var g = Tensor.noGrad()) {
+            Tensor scores = net.forwardScores(input(im, spec).reshape(1, 3, spec.size(), spec.size())).out();
+            return Functional.upsampleBilinear(scores, im.height(), im.width(), false);
+        }
+    }
+
+    private static Labels labels(RgbImage im, Tensor scores) {
         int c = scores.size(1), hw = im.width() * im.height();
         float[] s = scores.data();
         byte[] map = new byte[hw];

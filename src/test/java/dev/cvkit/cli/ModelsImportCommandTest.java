@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.detection.Architecture;
+import dev.cvkit.importer.tfjs.TfjsGraphImporter;
 import dev.cvkit.importer.tfjs.TfjsModelImporter;
+import dev.cvkit.segmentation.PersonModel;
 import dev.cvkit.io.SafeTensors;
 import java.util.Map;
 import java.nio.file.Files;
@@ -29,7 +31,9 @@ class ModelsImportCommandTest {
     @ParameterizedTest
     @CsvSource({"face-api-1.7.15/model, ssd-mobilenetv1-face, face-ssd, U8",
             "face-api-1.7.15/model, tiny-face, face-tiny, U8",
-            "human-models-3.0.4/models/nanodet.json, nanodet, nanodet, F16"})
+            "human-models-3.0.4/models/nanodet.json, nanodet, nanodet, F16",
+            "human-models-3.0.4/models/meet.json, meet, meet, F16",
+            "human-models-3.0.4/models/selfie.json, selfie, selfie, F16"})
     void importReproducesTheCommittedModels(String source, String arch, String name, String dtype, @TempDir Path dir) throws Exception {
         Path src = CACHE.resolve(source);
         Assumptions.assumeTrue(Files.exists(src), "run tools/fetch-models.sh first");
@@ -41,9 +45,12 @@ class ModelsImportCommandTest {
         assertEquals(0, r.code(), r.err());
         Path committed = Path.of("models", name + ".safetensors");
         assertArrayEquals(Files.readAllBytes(committed), Files.readAllBytes(compact), "fresh import differs from " + committed);
-        assertTrue(Files.size(f32) > 1.9 * Files.size(compact), Files.size(f32) + " vs " + Files.size(compact));
+        // the person segmenters' files also hold their graph (JSON), which the dtype does not shrink
+        double ratio = Architecture.byId(arch) != null ? 1.9 : 1.6;
+        assertTrue(Files.size(f32) > ratio * Files.size(compact), Files.size(f32) + " vs " + Files.size(compact));
 
-        var imported = TfjsModelImporter.importModel(src, Architecture.byId(arch)).tensors();
+        var imported = (Architecture.byId(arch) != null ? TfjsModelImporter.importModel(src, Architecture.byId(arch))
+                : TfjsGraphImporter.importModel(src, PersonModel.byId(arch))).tensors();
         var fromCompact = SafeTensors.read(compact).tensors();
         var fromF32 = SafeTensors.read(f32).tensors();
         assertEquals(imported.keySet(), fromCompact.keySet());
@@ -62,7 +69,9 @@ class ModelsImportCommandTest {
         Map<String, String> want = Map.of(
                 "face-ssd", "2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8",
                 "face-tiny", "b7503ce7df31039b1c43316a9b865cab6a70dd748cc602d3fa28b551503c3871",
-                "nanodet", "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9");
+                "nanodet", "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9",
+                "meet", "7fd81c93ba45cc44c970597e0f4fbe0e1127090e05e89db4712f9318a5b826e6",
+                "selfie", "8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a");
         for (var e : want.entrySet()) {
             var c = SafeTensors.read(Path.of("models", e.getKey() + ".safetensors"));
             JsonNode prov = new ObjectMapper().readTree(c.config()).get("provenance");
