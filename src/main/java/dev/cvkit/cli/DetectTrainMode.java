@@ -130,7 +130,10 @@ final class DetectTrainMode {
             if (bar) err.print("\r\033[K");
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "iteration %d (epoch %.2f): loss %.4f",
                     row.get("iteration").asInt(), row.get("epoch").asDouble(), row.path("train_loss").asDouble()));
-            if (row.has("val_ap")) {
+            if (row.has("val_segm_ap")) {
+                sb.append(String.format(Locale.ROOT, "  val segm AP %.4f AP50 %.4f, box AP %.4f", row.get("val_segm_ap").asDouble(),
+                        row.get("val_segm_ap50").asDouble(), row.get("val_ap").asDouble()));
+            } else if (row.has("val_ap")) {
                 sb.append(String.format(Locale.ROOT, "  val AP %.4f AP50 %.4f", row.get("val_ap").asDouble(), row.get("val_ap50").asDouble()));
             } else if (row.has("val_region_acc")) {
                 sb.append(String.format(Locale.ROOT, "  val region acc %.4f", row.get("val_region_acc").asDouble()));

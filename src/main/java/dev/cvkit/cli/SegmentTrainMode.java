@@ -2,14 +2,21 @@ package dev.cvkit.cli;
 
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
+import dev.cvkit.detection.rcnn.MaskRcnnSpec;
+import dev.cvkit.segmentation.InstanceModelFile;
+import dev.cvkit.segmentation.training.InstanceTraining;
 import dev.cvkit.segmentation.training.SegmentTraining;
+import dev.cvkit.train.RunCheckpoint;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.Locale;
 
-/** {@code cvkit train --task segment}: the options of {@link TrainCommand} wired to {@link SegmentTraining}. */
+/**
+ * {@code cvkit train --task segment}: the options of {@link TrainCommand} wired to
+ * {@link SegmentTraining} (--arch fcn) or {@link InstanceTraining} (--arch mask-rcnn).
+ */
 final class SegmentTrainMode {
     /** Defaults small enough for a 160² set on 2 cores. */
     static final int BATCH = 8, EPOCHS = 12, WARMUP = 40;
@@ -24,14 +31,22 @@ final class SegmentTrainMode {
         var parsed = c.spec.commandLine().getParseResult();
         if (c.resume != null) {
             for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
-                    "--augment", "--out", "--seed", "--time", "--epochs", "--backbone", "--imgsz", "--init"}) {
+                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init"}) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options)", ExitCodes.USAGE);
                 }
             }
+            RunCheckpoint ck = RunCheckpoint.read(c.resume, "segment");
+            if (InstanceModelFile.isInstance(ck.config())) {
+                InstanceTraining.Ready r = InstanceTraining.resume(ck, c.resume, c.epochs, threads, c.maxPixels, progress);
+                return LoopRuns.run(r.loop(), r.task(), r.out(), r.describe(), err, quiet);
+            }
+            if (parsed.hasMatchedOption("--epochs")) {
+                throw new UserError("--epochs cannot change on --resume of an fcn run (the run continues with its checkpoint's options)", ExitCodes.USAGE);
+            }
             ready = SegmentTraining.resume(c.resume, threads, c.maxPixels, progress);
         } else {
-            if (c.arch == null || c.data == null) throw new UserError("give --arch fcn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            if (c.arch == null || c.data == null) throw new UserError("give --arch fcn|mask-rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
             if (c.init != null) throw new UserError("--init is not supported for --task segment yet", ExitCodes.USAGE);
             if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {
                 throw new UserError(c.out + " already holds a run (continue it with --resume " + c.out + ", or choose another --out)", ExitCodes.USAGE);
@@ -44,6 +59,20 @@ final class SegmentTrainMode {
             int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : WARMUP;
             TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? EPOCHS : c.epochs, budget,
                     warmup, c.valEvery, c.patience, 10f);
+            if (MaskRcnnSpec.ARCHITECTURE.equals(c.arch.toLowerCase(Locale.ROOT))) {
+                // the detector trainer's defaults, those of the same-budget torchvision baseline
+                TrainLoop.Options mo = new TrainLoop.Options(batch, c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : 7e-4f, opt, wd, c.run.seed,
+                        c.epochs == null ? EPOCHS : c.epochs, budget, parsed.hasMatchedOption("--warmup") ? c.warmup : 80, c.valEvery, c.patience, 10f);
+                InstanceTraining.Request req = new InstanceTraining.Request(c.data, c.images, c.val, c.valImages, c.backbone, c.imgsz,
+                        parsed.hasMatchedOption("--augment") ? c.augment : InstanceTraining.AUGMENT, mo, c.maxPixels);
+                InstanceTraining.Ready r = InstanceTraining.start(req, () -> LoopRuns.outDir(c, "segment"), threads, command, w -> {
+                    if (!quiet) {
+                        err.println("cvkit: warning: " + w);
+                        err.flush();
+                    }
+                }, progress);
+                return LoopRuns.run(r.loop(), r.task(), r.out(), r.describe(), err, quiet);
+            }
             String augment = parsed.hasMatchedOption("--augment") ? c.augment : "hflip";
             SegmentTraining.Request req = new SegmentTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
                     c.backbone, c.imgsz, augment, options, c.maxPixels);

@@ -96,6 +96,11 @@ public final class CocoResults {
         return r;
     }
 
+    /** An empty list of mask results (segm evaluation: the box of each is its mask's, as pycocotools' loadRes makes it). */
+    public static Parsed masks(String name) {
+        return new Parsed(name);
+    }
+
     static Parsed parse(JsonIn in, boolean withSegmentation) {
         Parsed r = new Parsed(in.file);
         r.withSegmentation = withSegmentation;
@@ -258,6 +263,11 @@ public final class CocoResults {
         /** Adds a box result: image and category ids as in the ground truth, {@code [x, y, w, h]} in pixels. */
         public void addBox(long imageId, long categoryId, double score, double x, double y, double w, double h) {
             add(-1, imageId, categoryId, null, score, new double[] {x, y, w, h}, null, n + 1);
+        }
+
+        /** Adds a mask result: image and category ids as in the ground truth, the mask at the image's size. */
+        public void addMask(long imageId, long categoryId, double score, Rle mask) {
+            add(-1, imageId, categoryId, null, score, null, new Segmentation.CountsRle(mask.height(), mask.width(), mask.counts(), n + 1), n + 1);
         }
 
         void add(int group, long img, long cat, String lbl, double s, double[] box, Segmentation sg, int ln) {

@@ -261,6 +261,36 @@ public final class FasterRcnn extends Container {
         }
     }
 
+    /** Detections with, for each, its class's mask map before pasting ([K][m·m] probabilities, m = {@code size}). */
+    public record MaskMaps(ScoredBoxes detections, float[][] maps, int size) {}
+
+    /**
+     * Mask R-CNN inference with this call's box-head thresholds, the masks left as m×m maps so
+     * that the caller pastes them at the image's own scale ({@link MaskHead#paste}), as
+     * torchvision's postprocess does after resizing the boxes back.
+     */
+    public List<MaskMaps> detectMaskMaps(Tensor images, int[][] imageSizes, float score, float nms, int perImage) {
+        if (maskHead == null) throw new IllegalStateException("this Faster R-CNN has no mask branch");
+        try (var g = Tensor.noGrad()) {
+            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+            List<Tensor> levels = p.subList(0, p.size() - 1);
+            List<ScoredBoxes> dets = boxHead.detect(levels, proposals(p, images, imageSizes), imageSizes, score, nms, perImage);
+            List<float[]> boxes = new ArrayList<>();
+            List<int[]> labels = new ArrayList<>();
+            for (ScoredBoxes d : dets) {
+                boxes.add(d.boxes());
+                labels.add(d.labels());
+            }
+            List<float[][]> maps = maskHead.probabilities(levels, boxes, labels, imageSizes);
+            List<MaskMaps> out = new ArrayList<>();
+            for (int i = 0; i < dets.size(); i++) out.add(new MaskMaps(dets.get(i), maps.get(i), maskHead.maskSize()));
+            return out;
+        }
+    }
+
+    /** Whether this network has a mask branch (Mask R-CNN). */
+    public boolean hasMasks() { return maskHead != null; }
+
     /** Detections per image, in the coordinates of the (padded) batch. */
     public List<ScoredBoxes> detect(Tensor images, int[][] imageSizes) {
         try (var g = Tensor.noGrad()) {

@@ -28,7 +28,7 @@ import java.util.List;
 public final class MaskHead extends Container {
     private final MultiScaleRoiAlign pooler;
     private final Sequential head = new Sequential(), predictor = new Sequential();
-    private final int classes;
+    private final int classes, pool;
 
     /**
      * @param channels pyramid channels; {@code layers} the widths of the conv layers (torchvision: 256 ×4)
@@ -36,8 +36,14 @@ public final class MaskHead extends Container {
      * @param reduced channels of the transposed convolution (256); {@code classes} including background
      */
     public MaskHead(int channels, int[] layers, int pool, int reduced, int classes) {
+        this(channels, layers, pool, reduced, classes, 2);
+    }
+
+    /** As above with RoI Align's sampling ratio (torchvision 2; cvkit's small-image trainer 1, as its box head). */
+    public MaskHead(int channels, int[] layers, int pool, int reduced, int classes, int samplingRatio) {
         if (layers.length == 0 || classes < 2) throw new IllegalArgumentException("mask head: " + layers.length + " layers, " + classes + " classes");
-        this.pooler = new MultiScaleRoiAlign(pool, pool, 2);
+        this.pooler = new MultiScaleRoiAlign(pool, pool, samplingRatio);
+        this.pool = pool;
         this.classes = classes;
         int in = channels;
         for (int w : layers) {
@@ -73,6 +79,27 @@ public final class MaskHead extends Container {
      * map of the detected class, pasted into the image: per image [K][H·W] probabilities.
      */
     public List<float[][]> masks(List<Tensor> levels, List<float[]> boxes, List<int[]> labels, int[][] imageSizes) {
+        List<float[][]> probs = probabilities(levels, boxes, labels, imageSizes);
+        int m = maskSize();
+        List<float[][]> out = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            float[][] img = new float[probs.get(i).length][];
+            for (int j = 0; j < img.length; j++) {
+                img[j] = paste(probs.get(i)[j], m, java.util.Arrays.copyOfRange(boxes.get(i), 4 * j, 4 * j + 4), imageSizes[i][0], imageSizes[i][1]);
+            }
+            out.add(img);
+        }
+        return out;
+    }
+
+    /** Side of the mask maps (twice the pooled size). */
+    public int maskSize() { return 2 * pool; }
+
+    /**
+     * Inference before pasting: per image, per detection, the {@link #maskSize()}² sigmoid map of
+     * the detected class (for pasting at another scale, e.g. the original image's).
+     */
+    public List<float[][]> probabilities(List<Tensor> levels, List<float[]> boxes, List<int[]> labels, int[][] imageSizes) {
         Tensor x;
         try (var g = Tensor.noGrad()) {
             x = logits(levels, boxes, imageSizes);
@@ -88,7 +115,7 @@ public final class MaskHead extends Container {
                 float[] prob = new float[m * m];
                 int off = row * per + labels.get(i)[j] * m * m;
                 for (int q = 0; q < prob.length; q++) prob[q] = (float) (1 / (1 + Math.exp(-d[off + q])));
-                img[j] = paste(prob, m, java.util.Arrays.copyOfRange(boxes.get(i), 4 * j, 4 * j + 4), imageSizes[i][0], imageSizes[i][1]);
+                img[j] = prob;
             }
             out.add(img);
         }

@@ -44,7 +44,7 @@ public final class SegmentTraining {
 
     public static Ready start(Request req, OutDir outDir, int threads, String command, Consumer<String> warn, TrainLoop.Listener listener)
             throws IOException {
-        if (!FCN.equals(req.arch())) throw new UserError("--arch " + req.arch() + ": use fcn (mask-rcnn does not train from the command line yet)", ExitCodes.USAGE);
+        if (!FCN.equals(req.arch())) throw new UserError("--arch " + req.arch() + ": use fcn or mask-rcnn", ExitCodes.USAGE);
         if (!FcnSpec.BACKBONES.contains(req.backbone())) {
             throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FcnSpec.BACKBONES), ExitCodes.USAGE);
         }
