@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list",
-            "of path,label), a detector (--task detect) or a semantic segmenter (--task segment) on a COCO data set.",
+            "of path,label), a detector (--task detect) or a segmenter (--task segment: fcn semantic, mask-rcnn instances) on a COCO data set.",
             "Writes into the run folder: best.safetensors, last.safetensors, checkpoint.safetensors (resumable),",
             "metrics.jsonl, metrics.csv and plots (loss.png, accuracy.png; detect, segment: losses.png, val.png), each file",
             "atomically, after every epoch (detect, segment: every validation)."},
@@ -52,17 +52,19 @@ import picocli.CommandLine.Spec;
                 "  cvkit train --task segment --arch fcn --data shapes/train.json \\",
                 "      --val shapes/val.json --time 20m --out runs/fcn",
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/ --save out/",
+                "  cvkit train --task segment --arch mask-rcnn --data shapes/train.json \\",
+                "      --val shapes/val.json --time 20m --out runs/maskrcnn",
                 "",
                 "Exit codes: 0 ok; 1 bad data or the loss became NaN; 2 usage error."})
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify", description = "What to train: classify (default), detect or segment (semantic, FCN).")
+    @Option(names = "--task", paramLabel = "TASK", defaultValue = "classify", description = "What to train: classify (default), detect or segment (fcn: semantic, mask-rcnn: instances).")
     String task;
 
     @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
-            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn or rcnn (selective search, warped regions, SVMs) for detect; fcn for segment.")
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn or rcnn (selective search, warped regions, SVMs) for detect; fcn or mask-rcnn for segment.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")
@@ -78,11 +80,11 @@ public final class TrainCommand implements Callable<Integer> {
     Path valImages;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101; segment: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN) (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101; fcn: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN); mask-rcnn: as detect (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--imgsz", paramLabel = "N", defaultValue = "160",
-            description = "Detect: images are scaled to N on their shorter side; segment: to N × N (default: ${DEFAULT-VALUE}).")
+            description = "Detect, mask-rcnn: images are scaled to N on their shorter side; fcn: to N × N (default: ${DEFAULT-VALUE}).")
     int imgsz;
 
     @Option(names = "--time", paramLabel = "T",
@@ -123,14 +125,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Learning-rate schedule per epoch: constant, step:SIZE[:GAMMA], multistep:E1,E2[:GAMMA], cosine[:ETA_MIN] (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Epochs of linear warm-up from lr/10 (default: ${DEFAULT-VALUE}); detect, segment: iterations from lr/1000 (default: 80, segment: 40).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Epochs of linear warm-up from lr/10 (default: ${DEFAULT-VALUE}); detect, segment: iterations from lr/1000 (default: 80, fcn: 40).")
     int warmup;
 
     @Option(names = "--augment", paramLabel = "A", defaultValue = "none",
-            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale (default: hflip,vflip); segment: hflip (default) or none.")
+            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale (default: hflip,vflip); fcn: hflip (default) or none; mask-rcnn: hflip, vflip, color (default: hflip,vflip).")
     String augment;
 
-    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs (detect: validations) without a better validation top-1 (detect: AP, segment: mIoU); 0: never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs (detect: validations) without a better validation top-1 (detect: AP, fcn: mIoU, mask-rcnn: segm AP); 0: never (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--mean", paramLabel = "M,..", split = ",", description = "Per-channel mean for normalisation (default: measured on the training data).")

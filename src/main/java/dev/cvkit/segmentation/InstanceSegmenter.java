@@ -2,12 +2,12 @@ package dev.cvkit.segmentation;
 
 import dev.cvkit.coco.Rle;
 import dev.cvkit.detection.DetectParams;
+import dev.cvkit.detection.TransformedDetector;
 import dev.cvkit.detection.rcnn.FasterRcnn;
 import dev.cvkit.detection.rcnn.MaskHead;
 import dev.cvkit.detection.rcnn.MaskRcnnSpec;
 import dev.cvkit.detection.rcnn.RcnnTransform;
 import dev.cvkit.image.RgbImage;
-import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,7 +81,7 @@ public final class InstanceSegmenter {
     /** The instances of one image, best score first. */
     public List<Instance> segment(RgbImage im, DetectParams params) {
         net.eval();
-        RcnnTransform.Batch b = transform.apply(List.of(toTensor(im)), null);
+        RcnnTransform.Batch b = transform.apply(List.of(TransformedDetector.toTensor(im)), null);
         FasterRcnn.MaskMaps found = net.detectMaskMaps(b.images(), b.sizes(), params.conf(), params.iou(), params.maxDet()).get(0);
         int h = im.height(), w = im.width();
         float[] boxes = RcnnTransform.resizeBoxes(found.detections().boxes(), b.sizes()[0], new int[] {h, w});
@@ -95,16 +95,5 @@ public final class InstanceSegmenter {
             out.add(new Instance(box[0], box[1], box[2], box[3], found.detections().scores()[k], c, classes.get(c), w, h, mask));
         }
         return out;
-    }
-
-    /** HWC RGB bytes as a [3, H, W] tensor in [0, 1] (torchvision's to_tensor). */
-    public static Tensor toTensor(RgbImage im) {
-        int hw = im.width() * im.height();
-        byte[] p = im.rgb();
-        float[] x = new float[3 * hw];
-        for (int q = 0; q < hw; q++) {
-            for (int c = 0; c < 3; c++) x[c * hw + q] = (p[3 * q + c] & 0xff) / 255f;
-        }
-        return Tensor.of(x, 3, im.height(), im.width());
     }
 }

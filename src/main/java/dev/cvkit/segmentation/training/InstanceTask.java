@@ -6,6 +6,7 @@ import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.data.Seeds;
 import dev.cvkit.data.segment.InstanceSet;
 import dev.cvkit.detection.DetectParams;
+import dev.cvkit.detection.TransformedDetector;
 import dev.cvkit.detection.rcnn.FasterRcnn;
 import dev.cvkit.detection.rcnn.MaskRcnnSpec;
 import dev.cvkit.detection.rcnn.RcnnTransform;
@@ -100,7 +101,7 @@ public final class InstanceTask implements TrainTask, AutoCloseable {
         for (Future<Sample> f : jobs) {
             Sample p = Workers.get(f);
             prepared.add(p);
-            images.add(InstanceSegmenter.toTensor(p.image()));
+            images.add(TransformedDetector.toTensor(p.image()));
             boxes.add(p.boxes());
             labels.add(p.labels());
         }
