@@ -536,8 +536,9 @@ function _picocli_cvkit_train() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--task' '--arch' '--data' '--val' '--images' '--val-images' '--backbone' '--imgsz' '--time' '--val-every' '--init' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
-  local NAME_option_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "faster-rcnn" "fast-rcnn" "rcnn") # --arch values
+  local arg_opts="'--task' '--arch' '--data' '--val' '--images' '--val-images' '--backbone' '--imgsz' '--scale' '--time' '--val-every' '--init' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
+  local NAME_option_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "faster-rcnn" "fast-rcnn" "rcnn" "yolo" "yolov1") # --arch values
+  local S_option_args=("n" "s" "m") # --scale values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -579,6 +580,11 @@ function _picocli_cvkit_train() {
       ;;
     '--imgsz')
       return
+      ;;
+    '--scale')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${S_option_args[@]}" ) )
+      return $?
       ;;
     '--time')
       return
@@ -1057,7 +1063,7 @@ function _picocli_cvkit_models_summary() {
       return
       ;;
   esac
-  local NAME_pos_param_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "face-ssd" "face-tiny" "nanodet") # 0-0 values
+  local NAME_pos_param_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "face-ssd" "face-tiny" "nanodet" "yolo-m" "yolo-n" "yolo-s" "yolov1-m" "yolov1-n" "yolov1-s") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

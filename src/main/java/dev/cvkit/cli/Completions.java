@@ -41,6 +41,13 @@ final class Completions {
         }
     }
 
+    /** YOLO's model sizes ({@code train --scale}). */
+    static final class Scales extends ArrayList<String> {
+        Scales() {
+            super(dev.cvkit.detection.yolo.YoloSpec.SCALES);
+        }
+    }
+
     /** Everything {@code cvkit models summary} builds: classifiers, then detectors. */
     static final class ModelNames extends ArrayList<String> {
         ModelNames() {

@@ -3,9 +3,9 @@ package dev.cvkit.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
-import dev.cvkit.detection.training.BoxAugment;
 import dev.cvkit.detection.rcnnsvm.RcnnTraining;
 import dev.cvkit.detection.training.DetectTraining;
+import dev.cvkit.detection.training.DetectorFamilies;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,7 +24,7 @@ final class DetectTrainMode {
         var parsed = c.spec.commandLine().getParseResult();
         if (c.resume != null) {
             for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
-                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init"}) {
+                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init", "--scale"}) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options; only --epochs can)", ExitCodes.USAGE);
                 }
@@ -34,21 +34,24 @@ final class DetectTrainMode {
             }
             ready = DetectTraining.resume(c.resume, c.epochs, threads, c.maxPixels, progress);
         } else {
-            if (c.arch == null || c.data == null) throw new UserError("give --arch faster-rcnn|fast-rcnn|rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            if (c.arch == null || c.data == null) throw new UserError("give --arch " + String.join("|", DetectorFamilies.names()) + " and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
             boolean rcnn = RcnnTraining.ARCH.equals(c.arch.toLowerCase(Locale.ROOT));
             if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {
                 throw new UserError(c.out + " already holds a run (continue it with --resume " + c.out + ", or choose another --out)", ExitCodes.USAGE);
             }
             double budget = c.time == null ? 0 : TrainLoop.parseTime(c.time);
+            String arch = c.arch.toLowerCase(Locale.ROOT);
+            DetectorFamilies.Family family = DetectorFamilies.get(arch);
+            DetectorFamilies.TrainDefaults d = family == null ? DetectorFamilies.TrainDefaults.RCNN : family.trainDefaults();
             String opt = parsed.hasMatchedOption("--optimizer") ? c.optimizer.toLowerCase(Locale.ROOT) : "adamw";
-            float lr = c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : rcnn ? 1e-3f : 7e-4f;
+            float lr = c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : rcnn ? 1e-3f : d.lr();
             float wd = parsed.hasMatchedOption("--weight-decay") ? c.weightDecay : opt.equals("sgd") ? 1e-4f : 0.05f;
-            int batch = parsed.hasMatchedOption("--batch") ? c.batch : rcnn ? 4 : 8;
-            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : rcnn ? 50 : 80;
+            int batch = parsed.hasMatchedOption("--batch") ? c.batch : rcnn ? 4 : d.batch();
+            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : rcnn ? 50 : d.warmup();
             TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? (rcnn ? 4 : 12) : c.epochs, budget,
                     warmup, c.valEvery, c.patience, 10f);
             if (rcnn) {
-                for (String o : new String[] {"--backbone", "--imgsz", "--init", "--augment"}) {
+                for (String o : new String[] {"--backbone", "--imgsz", "--init", "--augment", "--scale"}) {
                     if (parsed.hasMatchedOption(o)) {
                         throw new UserError(o + " does not apply to --arch rcnn (its CNN is built for 48×48 warped regions; the regions are mirrored at random)", ExitCodes.USAGE);
                     }
@@ -61,9 +64,11 @@ final class DetectTrainMode {
                     }
                 }, progress), err, quiet);
             }
-            String augment = parsed.hasMatchedOption("--augment") ? c.augment : BoxAugment.DEFAULT;
-            DetectTraining.Request req = new DetectTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
-                    c.backbone, c.imgsz, c.init, augment, options, c.maxPixels);
+            // --backbone's default is the family's own (resnet18 for the R-CNNs, csp for YOLO)
+            String backbone = parsed.hasMatchedOption("--backbone") || family == null ? c.backbone : family.backbones().get(0);
+            String augment = parsed.hasMatchedOption("--augment") ? c.augment : d.augment();
+            DetectTraining.Request req = new DetectTraining.Request(arch, c.data, c.images, c.val, c.valImages,
+                    backbone, c.imgsz, c.init, augment, options, c.maxPixels, c.scale == null ? null : c.scale.toLowerCase(Locale.ROOT));
             ready = DetectTraining.start(req, () -> LoopRuns.outDir(c, "detect"), threads, command, w -> {
                 if (!quiet) {
                     err.println("cvkit: warning: " + w);

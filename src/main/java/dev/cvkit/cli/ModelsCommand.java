@@ -56,7 +56,21 @@ public final class ModelsCommand implements Callable<Integer> {
             new DetectorInfo("face-tiny", dev.cvkit.detection.Architecture.TINY_FACE, 416, "face-api's Tiny face detector"));
 
     static List<String> detectorNames() {
-        return DETECTORS.stream().map(DetectorInfo::name).toList();
+        List<String> names = new java.util.ArrayList<>(DETECTORS.stream().map(DetectorInfo::name).toList());
+        names.addAll(YOLO_NAMES);
+        return names;
+    }
+
+    /** The YOLO networks cvkit trains, by form and scale ({@code yolo} is {@code yolo-n}, {@code yolov1} is {@code yolov1-n}). */
+    static final List<String> YOLO_NAMES = List.of("yolo-n", "yolo-s", "yolo-m", "yolov1-n", "yolov1-s", "yolov1-m");
+    /** Their default summary input (Ultralytics' 640²) and classes (COCO's 80), so the counts compare with Ultralytics'. */
+    static final int YOLO_INPUT = 640, YOLO_CLASSES = 80;
+
+    /** The YOLO form and scale called {@code name}, or null. */
+    static String[] yolo(String name) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (n.equals("yolo") || n.equals("yolov1")) n += "-n";
+        return YOLO_NAMES.contains(n) ? n.split("-") : null;
     }
 
     /** The detector called {@code name} ({@code face} = {@code face-ssd}), or null. */
@@ -80,6 +94,11 @@ public final class ModelsCommand implements Callable<Integer> {
         for (DetectorInfo d : DETECTORS) {
             row(out, f, d.name(), "detect", new int[] {3, d.input(), d.input()}, d.description());
         }
+        for (String y : YOLO_NAMES) {
+            row(out, f, y, "detect", new int[] {3, YOLO_INPUT, YOLO_INPUT}, (y.startsWith("yolov1") ? "YOLO v1 grid detector" : "anchor-free YOLO")
+                    + ", scale " + y.substring(y.length() - 1) + " (cvkit train --task detect --arch " + y.substring(0, y.indexOf('-'))
+                    + " --scale " + y.substring(y.length() - 1) + "; untrained here)");
+        }
         out.flush();
         return ExitCodes.OK;
     }
@@ -101,7 +120,7 @@ public final class ModelsCommand implements Callable<Integer> {
     @Command(name = "summary", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Per layer: output shape, parameters and multiply-adds (like the lecture's tables).",
             footerHeading = "%nExamples:%n",
-            footer = {"  cvkit models summary alexnet", "  cvkit models summary nanodet",
+            footer = {"  cvkit models summary alexnet", "  cvkit models summary nanodet", "  cvkit models summary yolo-n --input 3x160x160 --classes 5",
                 "  cvkit models summary resnet50 --input 3x160x160 --format json"})
     static final class SummaryCommand implements Callable<Integer> {
         @Spec
@@ -115,7 +134,7 @@ public final class ModelsCommand implements Callable<Integer> {
         String input;
 
         @Option(names = "--classes", paramLabel = "N",
-                description = "Output classes of a classifier (default: the architecture's own: 10 for lenet5 and the CIFAR resnets, else 1000).")
+                description = "Output classes of a classifier (default: the architecture's own: 10 for lenet5 and the CIFAR resnets, else 1000) or of a YOLO network (default 80).")
         Integer classes;
 
         @Option(names = "--format", paramLabel = "FMT", completionCandidates = Completions.Formats.class,
@@ -129,6 +148,8 @@ public final class ModelsCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             Architecture a = Architecture.parse(name);
             DetectorInfo d = a == null ? detector(name) : null;
+            String[] yolo = a == null && d == null ? yolo(name) : null;
+            if (yolo != null) return yoloSummary(yolo);
             if (a == null && d == null) {
                 throw new UserError("unknown architecture '" + name + "' (one of: "
                         + Arrays.stream(Architecture.values()).map(Architecture::cliName).collect(Collectors.joining(", "))
@@ -149,6 +170,11 @@ public final class ModelsCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--input " + input + " does not fit " + shown + " (" + e.getMessage() + ")", ExitCodes.USAGE);
             }
+            return print(s, chw);
+        }
+
+        private int print(Summary.Result s, int[] chw) throws Exception {
+            String shown = s.name();
             long traced = s.layers().stream().mapToLong(Summary.Layer::params).sum();
             if (traced < s.params() && !run.quiet) {
                 PrintWriter err = spec.commandLine().getErr();
@@ -185,6 +211,19 @@ public final class ModelsCommand implements Callable<Integer> {
             }
             out.flush();
             return ExitCodes.OK;
+        }
+
+        /** A YOLO network of the given form and scale, {@code --classes} (default 80) and a square {@code --input} (default 640²). */
+        private int yoloSummary(String[] formScale) throws Exception {
+            if (classes != null && classes < 1) throw new UserError("--classes must be at least 1", ExitCodes.USAGE);
+            int[] chw = input != null ? parseInput(input) : new int[] {3, YOLO_INPUT, YOLO_INPUT};
+            if (chw[0] != 3 || chw[1] != chw[2] || chw[1] % 32 != 0 || chw[1] < 64) {
+                throw new UserError("--input " + input + ": YOLO takes 3xSxS with S a multiple of 32 (at least 64)", ExitCodes.USAGE);
+            }
+            dev.cvkit.detection.yolo.YoloSpec y = dev.cvkit.detection.yolo.YoloSpec.of(formScale[0], formScale[1],
+                    classes != null ? classes : YOLO_CLASSES, chw[1]);
+            Parallel.setThreads(run.threadCount());
+            return print(Summary.of(formScale[0] + "-" + formScale[1], new dev.cvkit.detection.yolo.SummaryView(y.build()), 3, chw[1], chw[2]), chw);
         }
 
         private static String shape(int[] s) {

@@ -64,7 +64,7 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
-            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn or rcnn (selective search, warped regions, SVMs) for detect; fcn or mask-rcnn for segment.")
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn, rcnn (selective search, warped regions, SVMs), yolo or yolov1 for detect; fcn or mask-rcnn for segment.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")
@@ -80,12 +80,16 @@ public final class TrainCommand implements Callable<Integer> {
     Path valImages;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101; fcn: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN); mask-rcnn: as detect (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp); fcn: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN); mask-rcnn: as detect (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--imgsz", paramLabel = "N", defaultValue = "160",
-            description = "Detect, mask-rcnn: images are scaled to N on their shorter side; fcn: to N × N (default: ${DEFAULT-VALUE}).")
+            description = "Detect, mask-rcnn: images are scaled to N on their shorter side (YOLO: stretched to N × N, N a multiple of 32); fcn: to N × N (default: ${DEFAULT-VALUE}).")
     int imgsz;
+
+    @Option(names = "--scale", paramLabel = "S", completionCandidates = Completions.Scales.class,
+            description = "Detect, YOLO: the model size, n, s or m (Ultralytics' width and depth multipliers 0.25/0.33, 0.50/0.33, 0.75/0.67) (default: n).")
+    String scale;
 
     @Option(names = "--time", paramLabel = "T",
             description = "Detect, segment: a wall-clock budget (90s, 20m, 1h, 1h30m); the learning-rate schedule ends with it. Replaces --epochs.")
@@ -129,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--augment", paramLabel = "A", defaultValue = "none",
-            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale (default: hflip,vflip); fcn: hflip (default) or none; mask-rcnn: hflip, vflip, color (default: hflip,vflip).")
+            description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale, mosaic (default: hflip,vflip; YOLO: hflip,vflip,mosaic); fcn: hflip (default) or none; mask-rcnn: hflip, vflip, color (default: hflip,vflip).")
     String augment;
 
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs (detect: validations) without a better validation top-1 (detect: AP, fcn: mIoU, mask-rcnn: segm AP); 0: never (default: ${DEFAULT-VALUE}).")
@@ -170,6 +174,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         int threads = run.threadCount();
         Parallel.setThreads(threads);
+        if (scale != null && !task.equalsIgnoreCase("detect")) throw usage("--scale is for --task detect (YOLO's model size)");
         if (task.equalsIgnoreCase("detect")) {
             return DetectTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());
         }

@@ -31,6 +31,29 @@ class ModelsCommandTest {
         assertEquals(6L * 28 * 28 * 25, c1.get("macs").asLong());
     }
 
+    /**
+     * YOLO-n with 80 classes has Ultralytics' YOLOv8n layout: 3,157,200 parameters there, of
+     * which 16 are its fixed DFL projection (cvkit computes the expectation directly); at 160²
+     * the head's per-level outputs are 20², 10² and 5².
+     */
+    @Test
+    void yoloSummaryMatchesUltralyticsCountsAndListsEachLevel() throws Exception {
+        CliTestSupport.Result r = CliTestSupport.run("models", "summary", "yolo-n", "--input", "3x160x160", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(3_157_200 - 16, j.get("params").asLong());
+        java.util.Map<String, String> shapes = new java.util.HashMap<>();
+        for (JsonNode l : j.get("layers")) shapes.put(l.get("name").asText(), l.get("output").toString());
+        int[] side = {20, 10, 5};
+        for (int l = 0; l < 3; l++) {
+            assertEquals("[64," + side[l] + "," + side[l] + "]", shapes.get("box_head." + l + ".2"), "4 sides × 16 bins");
+            assertEquals("[80," + side[l] + "," + side[l] + "]", shapes.get("cls_head." + l + ".2"));
+        }
+        r = CliTestSupport.run("models", "summary", "yolov1-s", "--input", "3x100x100");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("cvkit: --input 3x100x100: YOLO takes 3xSxS with S a multiple of 32"), r.err());
+    }
+
     @Test
     void userMistakesAreOneLine() {
         CliTestSupport.Result r = CliTestSupport.run("models", "summary", "resnet9000");

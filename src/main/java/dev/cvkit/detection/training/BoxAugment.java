@@ -13,10 +13,12 @@ import java.util.SplittableRandom;
  * boxes stay exact: {@code hflip} and {@code vflip} (each with probability ½), {@code color}
  * (brightness, contrast and saturation jitter of ±25 %, boxes unchanged) and {@code scale}
  * (zoom by 0.75–1.25 about a random point: a zoomed-in crop or a zoomed-out image on a grey
- * canvas; a box keeps its clipped part when at least 40 % of it stays visible). Spec: a comma
- * list of those names, or {@code none}.
+ * canvas; a box keeps its clipped part when at least 40 % of it stays visible) and {@code mosaic}
+ * (half of the samples become a {@link Mosaic} of four training images, before the others
+ * apply; done by the trainer, which reads the other images). Spec: a comma list of those names,
+ * or {@code none}.
  */
-public record BoxAugment(boolean hflip, boolean vflip, boolean color, boolean scale) {
+public record BoxAugment(boolean hflip, boolean vflip, boolean color, boolean scale, boolean mosaic) {
     public static final String DEFAULT = "hflip,vflip";
 
     /** An image and its boxes (x1, y1, x2, y2) with their labels after augmentation. */
@@ -27,9 +29,9 @@ public record BoxAugment(boolean hflip, boolean vflip, boolean color, boolean sc
         for (String p : spec.toLowerCase(Locale.ROOT).split(",")) if (!p.isBlank()) parts.add(p.strip());
         if (parts.remove("none") && !parts.isEmpty()) throw new UserError("--augment: 'none' cannot be combined", ExitCodes.USAGE);
         BoxAugment a = new BoxAugment(parts.remove("hflip") | parts.remove("flip"), parts.remove("vflip"), parts.remove("color"),
-                parts.remove("scale"));
+                parts.remove("scale"), parts.remove("mosaic"));
         if (!parts.isEmpty()) {
-            throw new UserError("--augment: unknown '" + String.join(",", parts) + "' (use hflip, vflip, color, scale or none)", ExitCodes.USAGE);
+            throw new UserError("--augment: unknown '" + String.join(",", parts) + "' (use hflip, vflip, color, scale, mosaic or none)", ExitCodes.USAGE);
         }
         return a;
     }
@@ -40,6 +42,7 @@ public record BoxAugment(boolean hflip, boolean vflip, boolean color, boolean sc
         if (vflip) sb.append(",vflip");
         if (color) sb.append(",color");
         if (scale) sb.append(",scale");
+        if (mosaic) sb.append(",mosaic");
         return sb.length() == 0 ? "none" : sb.substring(1);
     }
 

@@ -25,7 +25,13 @@ public final class DetectTraining {
 
     /** What a new run needs. */
     public record Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, Path init,
-                          String augment, TrainLoop.Options options, long maxPixels) {}
+                          String augment, TrainLoop.Options options, long maxPixels, String scale) {
+        /** A request without {@code --scale}. */
+        public Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, Path init,
+                       String augment, TrainLoop.Options options, long maxPixels) {
+            this(arch, data, images, val, valImages, backbone, imgsz, init, augment, options, maxPixels, null);
+        }
+    }
 
     /** A run ready to go. */
     public record Ready(TrainLoop loop, DetectionTask task, Path out, String describe) {}
@@ -49,6 +55,10 @@ public final class DetectTraining {
                     ExitCodes.USAGE);
         }
         if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
+        if (req.scale() != null && !family.scales().contains(req.scale())) {
+            throw new UserError("--scale " + req.scale() + ": " + (family.scales().isEmpty() ? "--arch " + req.arch() + " has one size"
+                    : "--arch " + req.arch() + " takes " + String.join(", ", family.scales())), ExitCodes.USAGE);
+        }
         BoxAugment augment = BoxAugment.parse(req.augment());
         boolean yolo = YoloDetectionReader.isYaml(req.data());
         CocoDetectionReader.Read read = yolo ? YoloDetectionReader.read(req.data(), "train") : CocoDetectionReader.read(req.data(), req.images());
@@ -73,7 +83,7 @@ public final class DetectTraining {
         CocoDataset val = valJson == null ? null : readVal(valJson);
         if (val != null && valImages == null) valImages = CocoDetectionReader.defaultFolder(valJson, val);
         Init.seed(req.options().seed());
-        TrainableDetector model = family.create(new DetectorFamilies.Setup(req.backbone(), train.classes().size(), req.imgsz()));
+        TrainableDetector model = family.create(new DetectorFamilies.Setup(req.backbone(), train.classes().size(), req.imgsz(), req.scale()));
         if (req.init() != null) {
             int n = BackboneInit.load(model, req.init());
             warn.accept("initialised " + n + " backbone tensors from " + req.init());

@@ -80,8 +80,16 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
             DetectionSet.Item item = train.items().get(samples[k]);
             int index = samples[k];
             long s = Seeds.mix(seed, Seeds.AUGMENT, 0, k);
+            long ms = Seeds.mix(seed, Seeds.AUGMENT, 1, k);
             jobs.add(decoders.submit(() -> {
                 RgbImage img = decode(item);
+                BoxAugment.Sample m = mosaic(item, img, new SplittableRandom(ms));
+                if (m != null) {
+                    if (model.proposals(img) != null) {
+                        throw new UserError("--augment mosaic: --arch " + model.architecture() + " trains on proposals, which a mosaic does not move", 2);
+                    }
+                    return new Prepared(augment.apply(m.image(), m.boxes(), m.labels(), new SplittableRandom(s)), null);
+                }
                 BoxAugment.Sample a = augment.apply(img, item.boxes(), item.labels(), new SplittableRandom(s));
                 float[] own = proposalCache.computeIfAbsent(index, i -> {
                     float[] p = model.proposals(img);
@@ -103,6 +111,24 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
         }
         return model.losses(new TrainableDetector.Batch(images, boxes, labels, props), new SplittableRandom(seed));
     }
+
+    /**
+     * With {@code --augment mosaic}, half of the samples (a draw from r) become a {@link Mosaic}
+     * of the image and three others drawn from r, at the image's size; else null.
+     */
+    private BoxAugment.Sample mosaic(DetectionSet.Item item, RgbImage img, SplittableRandom r) {
+        if (!augment.mosaic() || r.nextDouble() >= MOSAIC_P) return null;
+        List<BoxAugment.Sample> four = new ArrayList<>();
+        four.add(new BoxAugment.Sample(img, item.boxes(), item.labels()));
+        for (int k = 0; k < 3; k++) {
+            DetectionSet.Item other = train.items().get(r.nextInt(train.size()));
+            four.add(new BoxAugment.Sample(decode(other), other.boxes(), other.labels()));
+        }
+        return Mosaic.combine(four, img.width(), img.height(), r);
+    }
+
+    /** The share of samples that are mosaics when mosaic is on. */
+    static final double MOSAIC_P = 0.5;
 
     /** The cache's mark of an image without proposals. */
     private static final float[] NONE = new float[0];

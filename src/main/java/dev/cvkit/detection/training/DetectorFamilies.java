@@ -3,6 +3,7 @@ package dev.cvkit.detection.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cvkit.detection.BatchDetector;
 import dev.cvkit.detection.DetectParams;
+import dev.cvkit.detection.yolo.YoloSpec;
 import dev.cvkit.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,13 +15,25 @@ import java.util.Map;
  * saved config. A new family is one {@link Family} and one line here.
  */
 public final class DetectorFamilies {
-    /** What the command line chooses for a new network. */
-    public record Setup(String backbone, int classes, int imgsz) {}
+    /** What the command line chooses for a new network; {@code scale} is null unless {@code --scale} was given. */
+    public record Setup(String backbone, int classes, int imgsz, String scale) {}
+
+    /** The command line's defaults for a family: AdamW learning rate, batch, warm-up iterations and augmentation. */
+    public record TrainDefaults(float lr, int batch, int warmup, String augment) {
+        /** The two-stage families' (those of the same-budget torchvision baseline). */
+        public static final TrainDefaults RCNN = new TrainDefaults(7e-4f, 8, 80, BoxAugment.DEFAULT);
+    }
 
     /** One trainable architecture. */
     public interface Family {
         /** {@code --backbone} values it builds, the default first. */
         List<String> backbones();
+
+        /** {@code --scale} values it builds (model sizes), the default first; none (the default) when it has one size. */
+        default List<String> scales() { return List.of(); }
+
+        /** What {@code --lr}, {@code --batch}, {@code --warmup} and {@code --augment} default to (AdamW). */
+        default TrainDefaults trainDefaults() { return TrainDefaults.RCNN; }
 
         /** A fresh network (weights from {@link dev.cvkit.nn.Init}'s generator) for {@code classes} object classes. */
         TrainableDetector create(Setup setup);
@@ -39,6 +52,8 @@ public final class DetectorFamilies {
         FAMILIES.put(DetectTraining.FASTER, new RcnnFamily(DetectTraining.FASTER));
         FAMILIES.put(dev.cvkit.detection.rcnn.RcnnModelFile.FAST, new RcnnFamily(dev.cvkit.detection.rcnn.RcnnModelFile.FAST));
         FAMILIES.put(dev.cvkit.detection.rcnnsvm.RcnnSvmDetector.ARCHITECTURE, new dev.cvkit.detection.rcnnsvm.RcnnSvmFamily());
+        FAMILIES.put(YoloSpec.YOLO, new YoloFamily(YoloSpec.YOLO));
+        FAMILIES.put(YoloSpec.YOLOV1, new YoloFamily(YoloSpec.YOLOV1));
     }
 
     private DetectorFamilies() {}

@@ -60,8 +60,10 @@ public record YoloSpec(String arch, String scale, int classes, int imgsz, int re
         return YOLO.equals(arch) ? new YoloNet(this) : new YoloV1Net(this);
     }
 
+    /** The model file's config entries: {@code architecture}, every value here and the input transform. */
     public ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();
+        o.put("architecture", arch);
         o.put("scale", scale);
         o.put("num_classes", classes);
         o.put("imgsz", imgsz);
@@ -70,6 +72,9 @@ public record YoloSpec(String arch, String scale, int classes, int imgsz, int re
             o.put("grid", grid());
             o.put("boxes_per_cell", boxesPerCell);
         }
+        ObjectNode t = o.putObject("transform");
+        t.put("resize", "stretch to imgsz x imgsz, bilinear");
+        t.put("scale", "1/255");
         return o;
     }
 

@@ -180,10 +180,18 @@ class DetectTrainingTest {
     void refusesWhatItCannotTrain(@TempDir Path tmp) throws IOException {
         Path data = shapes(tmp.resolve("data"), 2, 64);
         TrainLoop.Options o = new TrainLoop.Options(2, 0.001f, "adamw", 0.05f, 5, 1, 0, 3, 2, 0, 10f);
-        DetectTraining.Request req = new DetectTraining.Request("yolo", data.resolve("train.json"), null, null, null, "resnet18", 64, null,
+        DetectTraining.Request req = new DetectTraining.Request("ssd", data.resolve("train.json"), null, null, null, "resnet18", 64, null,
                 "hflip", o, 1 << 20);
         UserError e = assertThrows(UserError.class, () -> DetectTraining.start(req, () -> tmp, 1, "t", w -> {}, null));
         assertEquals(2, e.exitCode());
+        DetectTraining.Request scaled = new DetectTraining.Request("faster-rcnn", data.resolve("train.json"), null, null, null, "resnet18", 64,
+                null, "hflip", o, 1 << 20, "s");
+        assertTrue(assertThrows(UserError.class, () -> DetectTraining.start(scaled, () -> tmp, 1, "t", w -> {}, null)).getMessage()
+                .contains("--scale s: --arch faster-rcnn has one size"));
+        DetectTraining.Request odd = new DetectTraining.Request("yolo", data.resolve("train.json"), null, null, null, "csp", 100,
+                null, "hflip", o, 1 << 20, "n");
+        assertTrue(assertThrows(UserError.class, () -> DetectTraining.start(odd, () -> tmp, 1, "t", w -> {}, null)).getMessage()
+                .contains("--imgsz 100: --arch yolo takes a multiple of 32"));
         DetectTraining.Request bad = new DetectTraining.Request("faster-rcnn", data.resolve("train.json"), null, null, null, "resnet18", 64,
                 null, "hflip,rotate", o, 1 << 20);
         assertTrue(assertThrows(UserError.class, () -> DetectTraining.start(bad, () -> tmp, 1, "t", w -> {}, null)).getMessage()
