@@ -117,7 +117,7 @@ class ForgivingCommandLineTest {
         }).toList();
         assertEquals("classify", rows.get(0).get("task").asText());
         List<String> detectors = rows.stream().filter(o -> o.get("task").asText().equals("detect")).map(o -> o.get("name").asText()).toList();
-        assertEquals(List.of("nanodet", "face-ssd", "face-tiny"), detectors);
+        assertEquals(List.of("nanodet", "face-ssd", "face-tiny", "yolo-n", "yolo-s", "yolo-m", "yolov1-n", "yolov1-s", "yolov1-m"), detectors);
 
         var s = CliTestSupport.run("models", "summary", "nanodet", "--format", "json");
         assertEquals(0, s.code(), s.err());
