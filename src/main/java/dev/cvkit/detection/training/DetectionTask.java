@@ -1,6 +1,7 @@
 package dev.cvkit.detection.training;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.coco.CocoDataset;
 import dev.cvkit.coco.CocoParams;
@@ -86,7 +87,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
                 BoxAugment.Sample m = mosaic(item, img, new SplittableRandom(ms));
                 if (m != null) {
                     if (model.proposals(img) != null) {
-                        throw new UserError("--augment mosaic: --arch " + model.architecture() + " trains on proposals, which a mosaic does not move", 2);
+                        throw new UserError("--augment mosaic: --arch " + model.architecture() + " trains on proposals, which a mosaic does not move", ExitCodes.USAGE);
                     }
                     return new Prepared(augment.apply(m.image(), m.boxes(), m.labels(), new SplittableRandom(s)), null);
                 }

@@ -90,6 +90,47 @@ class YoloTrainingTest {
         assertTrue(ap > 2 * ap0, seen);
     }
 
+    /**
+     * A YOLO run with mosaics stopped after iteration 5 (checkpoint at 4) and resumed ends with
+     * exactly the weights of a run never stopped: the mosaics' partners and draws come from the
+     * iteration's seed, and the network is rebuilt from the checkpoint's config.
+     */
+    @Test
+    void resumedYoloRunEndsExactlyWhereAnUnbrokenOneDoes(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(8, 2, 64, 3, PHOTOS, 2, 100_000_000L));
+        TrainLoop.Options o = new TrainLoop.Options(2, 0.002f, "adamw", 0.05f, 5, 2, 0, 3, 2, 0, 10f);
+        DetectTraining.Request req = new DetectTraining.Request("yolo", data.resolve("train.json"), null, data.resolve("val.json"), null,
+                "csp", 64, null, "hflip,vflip,mosaic", o, 100_000_000L, "n");
+        for (String name : List.of("a", "b")) {
+            Path run = tmp.resolve(name);
+            Files.createDirectories(run);
+            TrainLoop.Listener crash = !name.equals("b") ? null : new TrainLoop.Listener() {
+                @Override
+                public void step(int iteration, int total, java.util.Map<String, Double> losses, double ips, double eta) {
+                    if (iteration == 5) throw new IllegalStateException("killed");
+                }
+
+                @Override
+                public void row(com.fasterxml.jackson.databind.node.ObjectNode row) {}
+            };
+            DetectTraining.Ready r = DetectTraining.start(req, () -> run, 1, "test", w -> {}, crash);
+            try (var task = r.task()) {
+                if (crash == null) r.loop().run();
+                else org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> r.loop().run());
+            }
+        }
+        DetectTraining.Ready resumed = DetectTraining.resume(tmp.resolve("b"), 2, 100_000_000L, null);
+        assertEquals(4, resumed.loop().iteration());
+        try (var task = resumed.task()) {
+            assertEquals(8, resumed.loop().run().iterations());
+        }
+        var wa = dev.cvkit.io.SafeTensors.read(tmp.resolve("a/last.safetensors")).tensors();
+        var wb = dev.cvkit.io.SafeTensors.read(tmp.resolve("b/last.safetensors")).tensors();
+        assertEquals(wa.keySet(), wb.keySet());
+        for (String k : wa.keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(wa.get(k).data(), wb.get(k).data(), k);
+    }
+
     private static List<String> fields(JsonNode n) {
         List<String> out = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);
