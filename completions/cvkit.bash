@@ -325,8 +325,8 @@ function _picocli_cvkit_segment() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-q' '--quiet' '--debug' '--blur-background' '--exist-ok' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--format' '--masks' '--save' '--alpha' '--background'"
+  local flag_opts="'-q' '--quiet' '--debug' '--blur-background' '--polygons' '--exist-ok' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--format' '--masks' '--save' '--alpha' '--background' '--conf' '--iou' '--max-det' '--coco' '--gt'"
   local NAMEFILE_option_args=("selfie" "meet") # --model values
   local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
@@ -372,6 +372,27 @@ function _picocli_cvkit_segment() {
       ;;
     '--background')
       return
+      ;;
+    '--conf')
+      return
+      ;;
+    '--iou')
+      return
+      ;;
+    '--max-det')
+      return
+      ;;
+    '--coco')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--gt')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
       ;;
   esac
 

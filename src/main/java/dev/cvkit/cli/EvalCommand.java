@@ -49,6 +49,8 @@ import picocli.CommandLine.Spec;
             "Detector mode (--model DETECTOR + --data COCO.json): runs the detector over the dataset's images and reports the same "
                     + "12 COCO stats; detections are matched to categories by class name. --conf defaults to 0.05, the usual threshold "
                     + "for evaluating detectors (a higher one cuts the precision-recall curve short).",
+            "Instance mode (--model MASK_RCNN + --data COCO.json): segm AP (or --iou-type bbox) of the model over the dataset's "
+                    + "images, --conf 0.001 by default.",
             "Classifier mode (--model CLASSIFIER + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix.",
             "Semantic mode (--semantic --gt LABELS_DIR|GT.json --pred MASKS_DIR, or --model FCN + --data GT.json): pixel accuracy, "
                     + "per-class IoU, mIoU and frequency-weighted IoU of one confusion matrix summed over all pixels, ground-truth "
@@ -71,6 +73,8 @@ import picocli.CommandLine.Spec;
                 "  cvkit eval --semantic --gt val.json --pred pred/ --min miou=0.70",
                 "  cvkit eval --semantic --gt labels/ --pred pred/ --plots plots/",
                 "  cvkit eval --model fcn.safetensors --data val.json --format json",
+                "  cvkit eval --model runs/maskrcnn/best.safetensors --data val.json \\",
+                "      --min AP=0.30",
                 "",
                 "Exit codes: 0 ok; 1 a file is malformed or does not match the ground truth",
                 "(or, with --strict, names images or categories it lacks); 2 usage error or",
@@ -133,7 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--model", paramLabel = "M", completionCandidates = Completions.Detectors.class,
-            description = "A detector (nanodet, face, face-ssd, face-tiny or a detector model file), a classifier or a semantic segmentation (FCN) model trained by 'cvkit train'.")
+            description = "A detector (nanodet, face, face-ssd, face-tiny or a detector model file), a classifier, a semantic segmentation (FCN) or an instance segmentation (Mask R-CNN) model trained by 'cvkit train'.")
     String model;
 
     @Option(names = "--data", paramLabel = "D",
@@ -168,7 +172,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    private enum Mode { COCO, PROPOSALS, DETECT, CLASSIFY, SEMANTIC, SEMANTIC_MODEL }
+    private enum Mode { COCO, PROPOSALS, DETECT, CLASSIFY, SEMANTIC, SEMANTIC_MODEL, INSTANCE_MODEL }
 
 
     @Override
@@ -178,6 +182,7 @@ public final class EvalCommand implements Callable<Integer> {
             case PROPOSALS -> ProposalEvalMode.run(proposals, gt, proposalFormat(), strict, run.quiet,
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             case DETECT -> runDetector();
+            case INSTANCE_MODEL -> runInstances();
             case SEMANTIC -> SemanticEvalMode.files(gt, pred, images, semanticSettings(), spec.commandLine().getOut(), spec.commandLine().getErr());
             case SEMANTIC_MODEL -> SemanticEvalMode.model(Path.of(model), data, images, run.threadCount(), semanticSettings(),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
@@ -227,6 +232,11 @@ public final class EvalCommand implements Callable<Integer> {
             }
             if (strict) {
                 throw usage("--strict goes with --gt and --dt or --proposals");
+            }
+            if (Files.isRegularFile(Path.of(model))
+                    && dev.cvkit.detection.rcnn.MaskRcnnSpec.ARCHITECTURE.equals(dev.cvkit.segmentation.InstanceModelFile.architecture(Path.of(model)))) {
+                if (split != null || batch != null) throw usage("--split and --batch are for classifiers; " + model + " is a Mask R-CNN");
+                return Mode.INSTANCE_MODEL;
             }
             if (SemanticEvalMode.isSemanticModel(model)) {
                 if (split != null || batch != null || conf != null || iou != null || maxDet != null) {
@@ -366,6 +376,60 @@ public final class EvalCommand implements Callable<Integer> {
         int gate = gate(stats, gates, err);
         if (r.failed() > 0) {
             err.println("cvkit: " + r.failed() + " of " + r.images() + " images failed; the stats count them as images without detections");
+            err.flush();
+            return ExitCodes.INPUT_FAILED;
+        }
+        return gate;
+    }
+
+    /**
+     * Instance mode: a Mask R-CNN over the images of the COCO dataset --data (with its
+     * segmentations), scored as segm (default) or bbox (--iou-type) by the COCO evaluator.
+     */
+    private int runInstances() {
+        boolean json = jsonFormat();
+        IouType type = spec.commandLine().getParseResult().hasMatchedOption("--iou-type") ? iouType : IouType.SEGM;
+        Map<String, Double> gates = checkGates();
+        requireFile(data, "--data");
+        if (images != null && !Files.isDirectory(images)) throw new UserError(images + ": no such folder (--images)", ExitCodes.USAGE);
+        dev.cvkit.segmentation.InstanceSegmenter seg = dev.cvkit.segmentation.InstanceModelFile.read(Path.of(model));
+        DetectParams dp;
+        try {
+            dp = new DetectParams(conf != null ? conf : 0.001f, iou != null ? iou : seg.defaults().iou(), maxDet != null ? maxDet : seg.defaults().maxDet());
+        } catch (IllegalArgumentException e) {
+            throw usage("--conf/--iou/--max-det: " + e.getMessage());
+        }
+        dev.cvkit.tensor.Parallel.setThreads(run.threadCount());
+        CocoDataset dataset;
+        try {
+            dataset = CocoDataset.read(data, true);
+        } catch (CocoFormatException e) {
+            throw new UserError(e.getMessage(), ExitCodes.INPUT_FAILED, e);
+        }
+        Path folder = images != null ? images : dev.cvkit.data.detect.CocoDetectionReader.defaultFolder(data, dataset);
+        PrintWriter err = spec.commandLine().getErr();
+        Progress progress = new Progress(err, "eval", run.quiet);
+        progress.total(dataset.imageCount());
+        long start = System.nanoTime();
+        dev.cvkit.segmentation.InstanceEval.Result r = dev.cvkit.segmentation.InstanceEval.run(seg, dataset, folder, dp,
+                maxDets == null ? null : checkMaxDets(), maxPixels, (file, error) -> {
+                    if (error != null) {
+                        progress.clearLine();
+                        err.println("cvkit: " + error);
+                        err.flush();
+                    }
+                    progress.step(error == null);
+                });
+        progress.clearLine();
+        double[] stats = report(type == IouType.SEGM ? r.segm() : r.bbox(), json);
+        if (!run.quiet) {
+            err.printf(Locale.ROOT, "eval: %s, mask-rcnn on %d images%s, conf %s, %d instances, %d ground truth in %.2f s%n", type.label(),
+                    r.images(), r.failed() > 0 ? " (" + r.failed() + " failed)" : "", dp.conf(), r.instances(), dataset.annotationCount(),
+                    (System.nanoTime() - start) / 1e9);
+        }
+        int gate = gate(stats, gates, err);
+        if (r.failed() > 0) {
+            err.println("cvkit: " + r.failed() + " of " + r.images() + " images failed; the stats count them as images without instances");
             err.flush();
             return ExitCodes.INPUT_FAILED;
         }

@@ -10,6 +10,8 @@ import dev.cvkit.image.RgbImage;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
+import dev.cvkit.detection.rcnn.MaskRcnnSpec;
+import dev.cvkit.segmentation.InstanceModelFile;
 import dev.cvkit.segmentation.LabelImages;
 import dev.cvkit.segmentation.SemanticSegmenter;
 import java.io.IOException;
@@ -36,7 +38,9 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {"Segment images semantically: every pixel gets a class. By default the bundled",
             "person segmenter finds the people; --model FILE takes an FCN trained by",
-            "'cvkit train --task segment'. Prints each class's share of the pixels per image."},
+            "'cvkit train --task segment'. Prints each class's share of the pixels per image.",
+            "With a Mask R-CNN (--arch mask-rcnn) it finds instances instead: per image their box,",
+            "score, class, area and mask (COCO RLE, or --polygons)."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  cvkit segment samples/                      # the people in the sample photos",
@@ -47,6 +51,9 @@ import picocli.CommandLine.Spec;
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/",
                 "  cvkit segment --model fcn.safetensors photos/ --masks masks/ --save out/",
                 "  find photos -name '*.jpg' | cvkit segment --model fcn.safetensors -",
+                "  cvkit segment --model runs/maskrcnn/best.safetensors shapes/val/ \\",
+                "      --coco segm.json --gt shapes/val.json --save out/ --masks inst/",
+                "  cvkit eval --gt shapes/val.json --dt segm.json --iou-type segm",
                 "",
                 "--masks writes palette PNGs (a byte per pixel: the class index, 0 background;",
                 "PASCAL VOC's colours), DIR/sub/photo.png for sub/photo.jpg; --alpha grey PNGs",
@@ -58,6 +65,10 @@ import picocli.CommandLine.Spec;
                 "Models: meet (default; MediaPipe Meet segmentation, 144x256 input) and selfie",
                 "(MediaPipe selfie segmentation, 256x256), or a model file. Both mark the main",
                 "subject of a photo: animals and objects close up are often marked too.",
+                "",
+                "Mask R-CNN: --masks writes one binary PNG per instance (0/255),",
+                "DIR/sub/photo_K.png for instance K (the K-th of its JSON line) of sub/photo.jpg;",
+                "--save overlays each instance in its own colour with its outline, label and score.",
                 "",
                 "Exit codes: 0 ok; 1 some input failed (the others are still written)",
                 "or a bad model file; 2 usage error."})
@@ -97,6 +108,25 @@ public final class SegmentCommand implements Callable<Integer> {
             description = "--save writes each image with its background replaced by IMAGE (scaled to cover) or a colour (#rrggbb, r,g,b or a name).")
     String background;
 
+    @Option(names = "--conf", converter = Ranges.Fraction.class, paramLabel = "P",
+            description = "Mask R-CNN: minimum score of an instance (default: the model's, 0.5).")
+    Float conf;
+
+    @Option(names = "--iou", converter = Ranges.Fraction.class, paramLabel = "T", description = "Mask R-CNN: per-class NMS IoU threshold (default: the model's, 0.5).")
+    Float iou;
+
+    @Option(names = "--max-det", converter = Ranges.PositiveInt.class, paramLabel = "N", description = "Mask R-CNN: at most N instances per image (default: the model's, 100).")
+    Integer maxDet;
+
+    @Option(names = "--polygons", description = "Mask R-CNN: segmentations as COCO polygons (outer contours) instead of compressed RLE.")
+    boolean polygons;
+
+    @Option(names = "--coco", paramLabel = "FILE", description = "Mask R-CNN: also write all instances as COCO results JSON (image_id, category_id, segmentation, score) for 'cvkit eval --iou-type segm'.")
+    Path coco;
+
+    @Option(names = "--gt", paramLabel = "DATASET.json", description = "With --coco: take image and category ids from this COCO dataset (default: images numbered 1, 2, ... in input order).")
+    Path gt;
+
     @Option(names = "--exist-ok", description = "Write into --masks/--save folders that already hold files (default: a new numbered folder, DIR2, DIR3 ...).")
     boolean existOk;
 
@@ -108,6 +138,13 @@ public final class SegmentCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path modelFile = SegmentModels.file(model);
+        if (MaskRcnnSpec.ARCHITECTURE.equals(InstanceModelFile.architecture(modelFile))) return InstanceSegmentMode.run(this, modelFile, out, err);
+        for (String o : new String[] {"--conf", "--iou", "--max-det", "--polygons", "--coco", "--gt"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                throw new UserError(o + " is for instance models (Mask R-CNN); " + (model == null ? "the person segmenter" : model)
+                        + " is a semantic one", ExitCodes.USAGE);
+            }
+        }
         Backdrop backdrop = backdrop();
         OutputPlan plan = new OutputPlan(input.inputs, InputWalker::isImageName, err, run.quiet).reads("--model", modelFile);
         if (backdrop != null && backdrop.file() != null) plan.reads("--background", backdrop.file());
