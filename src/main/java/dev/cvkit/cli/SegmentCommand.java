@@ -67,8 +67,9 @@ import picocli.CommandLine.Spec;
                 "subject of a photo: animals and objects close up are often marked too.",
                 "",
                 "Mask R-CNN: --masks writes one binary PNG per instance (0/255),",
-                "DIR/sub/photo_K.png for instance K (the K-th of its JSON line) of sub/photo.jpg;",
-                "--save overlays each instance in its own colour with its outline, label and score.",
+                "DIR/sub/photo_K.png for instance K (0-based, as in its JSON line) of",
+                "sub/photo.jpg; --save overlays each instance in its own colour with its",
+                "outline, label and score.",
                 "",
                 "Exit codes: 0 ok; 1 some input failed (the others are still written)",
                 "or a bad model file; 2 usage error."})
