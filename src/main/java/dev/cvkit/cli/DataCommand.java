@@ -146,9 +146,10 @@ public final class DataCommand implements Callable<Integer> {
 
     /** {@code cvkit data shapes}. */
     @Command(name = "shapes", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Generate a COCO detection and instance-segmentation data set with no download: 1-6 shapes",
-                "(circle, square, triangle, star, hexagon) per image on crops of real photographs, with occlusion,",
-                "blur and noise; boxes and masks exact. Writes OUT/train.json, OUT/train/, OUT/val.json, OUT/val/."},
+            description = {"Generate a COCO detection and instance-segmentation data set with no",
+                "download: 1-6 shapes (circle, square, triangle, star, hexagon) per image on",
+                "crops of real photographs, with occlusion, blur and noise; boxes and masks",
+                "exact. Writes OUT/train.json, OUT/train/, OUT/val.json, OUT/val/."},
             footerHeading = "%nExamples:%n",
             footer = {"  cvkit data shapes --out shapes/",
                 "  cvkit data shapes --out small/ --train 200 --val 50 --imgsz 128 \\",
