@@ -34,7 +34,7 @@ class ModelsCommandTest {
     /**
      * YOLO-n with 80 classes has Ultralytics' YOLOv8n layout: 3,157,200 parameters there, of
      * which 16 are its fixed DFL projection (cvkit computes the expectation directly); at 160²
-     * the head's per-level outputs are 20², 10² and 5².
+     * the head's per-level outputs are 20², 10² and 5². The s and m sizes match likewise.
      */
     @Test
     void yoloSummaryMatchesUltralyticsCountsAndListsEachLevel() throws Exception {
@@ -48,6 +48,14 @@ class ModelsCommandTest {
         for (int l = 0; l < 3; l++) {
             assertEquals("[64," + side[l] + "," + side[l] + "]", shapes.get("box_head." + l + ".2"), "4 sides × 16 bins");
             assertEquals("[80," + side[l] + "," + side[l] + "]", shapes.get("cls_head." + l + ".2"));
+        }
+        // the s and m sizes: YOLOv8s 11,166,560 and YOLOv8m 25,902,640 parameters, less the DFL's 16
+        long[] expected = {11_166_560 - 16, 25_902_640 - 16};
+        String[] names = {"yolo-s", "yolo-m"};
+        for (int k = 0; k < 2; k++) {
+            r = CliTestSupport.run("models", "summary", names[k], "--input", "3x64x64", "--format", "json");
+            assertEquals(0, r.code(), r.err());
+            assertEquals(expected[k], new ObjectMapper().readTree(r.out()).get("params").asLong(), names[k]);
         }
         r = CliTestSupport.run("models", "summary", "yolov1-s", "--input", "3x100x100");
         assertEquals(2, r.code());
