@@ -319,10 +319,21 @@ public final class NhwcOps {
         float[] x = a.data(), y = b.data();
         if (Arrays.equals(a.shape(), b.shape())) {
             float[] out = new float[x.length];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = op.apply(x[i], y[i]);
-            }
+            kernel(op, x, 0, 1, y, 0, 1, out, 0, out.length);
             return new Value(out, a.shape());
+        }
+        if (repeats(b, a) || repeats(a, b)) { // one side tiles the other: a scalar, a per-channel vector, a [1,1,1,C] gate
+            boolean bSmall = repeats(b, a);
+            float[] out = new float[bSmall ? x.length : y.length];
+            int n = bSmall ? y.length : x.length;
+            if (n == 1) {
+                kernel(op, x, 0, bSmall ? 1 : 0, y, 0, bSmall ? 0 : 1, out, 0, out.length);
+            } else {
+                for (int base = 0; base < out.length; base += n) {
+                    kernel(op, x, bSmall ? base : 0, 1, y, bSmall ? 0 : base, 1, out, base, n);
+                }
+            }
+            return new Value(out, bSmall ? a.shape() : b.shape());
         }
         int rank = Math.max(a.rank(), b.rank());
         int[] shape = new int[rank], sa = new int[rank], sb = new int[rank];
@@ -361,6 +372,46 @@ public final class NhwcOps {
             }
         }
         return new Value(out, shape);
+    }
+
+    /** out[oo + i] = x[xo + i·xs] op y[yo + i·ys] for i < n (strides 0 or 1), the op chosen once per call. */
+    private static void kernel(Binary op, float[] x, int xo, int xs, float[] y, int yo, int ys, float[] out, int oo, int n) {
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < n; i++) out[oo + i] = x[xo + i * xs] + y[yo + i * ys];
+            }
+            case SUB -> {
+                for (int i = 0; i < n; i++) out[oo + i] = x[xo + i * xs] - y[yo + i * ys];
+            }
+            case MUL -> {
+                for (int i = 0; i < n; i++) out[oo + i] = x[xo + i * xs] * y[yo + i * ys];
+            }
+            default -> {
+                for (int i = 0; i < n; i++) out[oo + i] = op.apply(x[xo + i * xs], y[yo + i * ys]);
+            }
+        }
+    }
+
+    /**
+     * Whether {@code small} broadcast to {@code big} is {@code small} repeated end to end: its
+     * shape, leading 1s dropped, equals {@code big}'s trailing dimensions.
+     */
+    private static boolean repeats(Value small, Value big) {
+        int[] s = small.shape(), b = big.shape();
+        int lead = 0;
+        while (lead < s.length && s[lead] == 1) {
+            lead++;
+        }
+        int k = s.length - lead;
+        if (s.length > b.length) { // the result would gain dimensions: the general path shapes it
+            return false;
+        }
+        for (int i = 0; i < k; i++) {
+            if (s[lead + i] != b[b.length - k + i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int[] pad(int[] shape, int rank) {
