@@ -11,7 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 jar="$root/target/cvkit.jar"
 [[ -f "$jar" ]] || { echo "person_seg_quality: build first: mvn -o -q package -DskipTests" >&2; exit 2; }
-doc=/usr/share/doc/opencv-doc/examples/data
+doc="${OPENCV_DOC:-/usr/share/doc/opencv-doc/examples/data}"   # Debian opencv-doc's photos
 [[ -d "$doc" ]] || { echo "person_seg_quality: needs Debian's opencv-doc (apt-get install opencv-doc)" >&2; exit 2; }
 models=("$@")
 [[ ${#models[@]} -gt 0 ]] || models=(meet selfie)

@@ -22,9 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cvkit models}: lists the classifier architectures and the detectors; {@code models summary NAME} prints a layer table. */
+/** {@code cvkit models}: lists the classifier architectures, the detectors and the person segmenters; {@code models summary NAME} prints a layer table. */
 @Command(name = "models", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "List the classification architectures cvkit builds and the bundled detectors.",
+        description = "List the classification architectures cvkit builds, the bundled detectors and person segmenters.",
         subcommands = {ModelsCommand.SummaryCommand.class, ModelsImportCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
@@ -99,6 +99,8 @@ public final class ModelsCommand implements Callable<Integer> {
                     + ", scale " + y.substring(y.length() - 1) + " (cvkit train --task detect --arch " + y.substring(0, y.indexOf('-'))
                     + " --scale " + y.substring(y.length() - 1) + "; untrained here)");
         }
+        row(out, f, "meet", "segment", new int[] {3, 144, 256}, "MediaPipe Meet person segmentation (human-models); cvkit segment's default");
+        row(out, f, "selfie", "segment", new int[] {3, 256, 256}, "MediaPipe Selfie person segmentation (human-models)");
         out.flush();
         return ExitCodes.OK;
     }

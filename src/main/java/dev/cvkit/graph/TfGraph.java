@@ -80,6 +80,11 @@ public final class TfGraph {
                     n.path("half_pixel_centers").asBoolean(false), n.path("transpose_a").asBoolean(false),
                     n.path("transpose_b").asBoolean(false), n.has("value") ? ints(n.get("value")) : null);
             checkArity(node);
+            for (int[] window : new int[][] {node.strides(), node.ksize()}) {
+                if (window.length != 4 || java.util.Arrays.stream(window).anyMatch(v -> v < 1 || v > 1 << 16)) {
+                    throw new IllegalArgumentException("graph node '" + name + "': strides and ksize need 4 entries in 1..65536");
+                }
+            }
             index.put(name, nodes.size());
             nodes.add(node);
             consts.add(constant);

@@ -17,6 +17,8 @@ import java.util.Map;
  * person), then resized bilinearly (half-pixel centres) to the image: a soft mask, the alpha.
  */
 public final class PersonSegmenter {
+    /** The largest network input side a model file may declare (the bundled ones: 256). */
+    static final int MAX_INPUT = 1024;
     private final TfGraph graph;
     private final String name;
     private final int inH, inW;
@@ -48,8 +50,8 @@ public final class PersonSegmenter {
         }
         JsonNode size = cfg.path("input_size");
         int h = size.path(0).asInt(0), w = size.path(1).asInt(0);
-        if (h <= 0 || w <= 0 || h > 4096 || w > 4096) {
-            throw new IllegalArgumentException("input_size " + size + " is not [height, width]");
+        if (h <= 0 || w <= 0 || h > MAX_INPUT || w > MAX_INPUT) {
+            throw new IllegalArgumentException("input_size " + size + " is not [height, width] of at most " + MAX_INPUT);
         }
         String kind = cfg.path("output_kind").asText("");
         if (!kind.equals("sigmoid") && !kind.equals("softmax")) {
@@ -60,6 +62,16 @@ public final class PersonSegmenter {
             throw new IllegalArgumentException("threshold " + t + " is not in (0, 1)");
         }
         TfGraph g = new TfGraph(cfg.get("graph"), tensors, cfg.path("input").asText(), cfg.path("output").asText());
+        int channels = kind.equals("softmax") ? 2 : 1;
+        Value y;
+        try { // a dry run: a graph that loads but cannot run on its declared input is a bad file, found now
+            y = g.run(new Value(new float[h * w * 3], new int[] {1, h, w, 3}));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the graph does not run on a " + h + "×" + w + " input: " + e.getMessage());
+        }
+        if (y.rank() != 4 || y.dim(0) != 1 || y.dim(1) != h || y.dim(2) != w || y.dim(3) != channels) {
+            throw new IllegalArgumentException("the graph's output " + y + " is not [1, " + h + ", " + w + ", " + channels + "] (" + kind + ")");
+        }
         return new PersonSegmenter(g, cfg.path("model").asText("person"), h, w, kind.equals("softmax"), (float) t);
     }
 

@@ -14,6 +14,7 @@ class ModelsCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\"name\":\"resnet18\""));
         assertTrue(r.out().contains("\"name\":\"mobilenet_v2\""));
+        assertTrue(r.out().contains("{\"name\":\"meet\",\"task\":\"segment\",\"input\":[3,144,256]"), r.out());
     }
 
     @Test

@@ -41,6 +41,7 @@ class ParserFuzzTest {
     private static final GroundTruth SAMPLES = GroundTruth.load(Path.of("samples/gt.json"));
     private static final SafeTensors.Contents LENET = SafeTensors.read(Path.of("models/lenet5-mnist.safetensors"));
     private static final SafeTensors.Contents FACE_TINY = SafeTensors.read(Path.of("models/face-tiny.safetensors"));
+    private static final SafeTensors.Contents SELFIE = SafeTensors.read(Path.of("models/selfie.safetensors"));
 
     private static Path tempDir() {
         try {
@@ -110,6 +111,16 @@ class ParserFuzzTest {
         Path p = DIR.resolve("d.safetensors");
         SafeTensors.write(p, FACE_TINY.tensors(), meta);
         resultOrOneLineError(() -> DetectorFiles.load(p));
+    }
+
+    /** The selfie segmenter's tensors under a fuzzed config (its graph included): what PersonSegmenter.read must validate. */
+    @FuzzTest(maxDuration = BUDGET)
+    void personSegmenterConfig(byte[] data) throws Exception {
+        Map<String, String> meta = new LinkedHashMap<>(SELFIE.metadata());
+        meta.put(SafeTensors.CONFIG_KEY, new String(data, StandardCharsets.UTF_8));
+        Path p = DIR.resolve("p.safetensors");
+        SafeTensors.write(p, SELFIE.tensors(), meta);
+        resultOrOneLineError(() -> dev.cvkit.segmentation.PersonSegmenter.read(p));
     }
 
     @FuzzTest(maxDuration = BUDGET)
