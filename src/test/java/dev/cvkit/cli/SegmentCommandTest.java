@@ -89,6 +89,37 @@ class SegmentCommandTest {
         assertEquals(img.height(), overlay.getHeight());
     }
 
+    /** --alpha for an FCN: 1 − the softmax probability of the background, so above 0.5 wherever a class wins. */
+    @Test
+    void fcnAlphaIsOneMinusTheBackgroundProbability() throws IOException {
+        Path f = model();
+        Path in = tmp.resolve("in");
+        Files.createDirectories(in);
+        Files.copy(Path.of("samples/dog.jpg"), in.resolve("dog.jpg"));
+        var r = CliTestSupport.run("segment", "--model", f.toString(), in.toString(), "--alpha", tmp.resolve("alpha").toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        RgbImage img;
+        try (Mat m = ImageDecoder.read(in.resolve("dog.jpg"), 100_000_000L)) {
+            img = RgbImage.fromMat(m);
+        }
+        SemanticSegmenter seg = SemanticModelFile.read(f);
+        SemanticSegmenter.Soft soft = seg.segmentSoft(img);
+        assertArrayEquals(seg.segment(img).map(), soft.labels().map());
+        BufferedImage alpha = ImageIO.read(tmp.resolve("alpha/dog.png").toFile());
+        byte[] got = new byte[img.width() * img.height()];
+        alpha.getRaster().getDataElements(0, 0, img.width(), img.height(), got);
+        assertArrayEquals(dev.cvkit.segmentation.Backgrounds.alphaBytes(soft.alpha()), got);
+        int foreground = 0;
+        for (int q = 0; q < got.length; q++) {
+            if (soft.labels().map()[q] != 0) {
+                assertTrue(soft.alpha()[q] > 0.5f, "pixel " + q + ": a class beat the background, alpha " + soft.alpha()[q]);
+                foreground++;
+            }
+            assertTrue(soft.alpha()[q] >= 0 && soft.alpha()[q] <= 1);
+        }
+        assertTrue(foreground > 0, "the test model marks some pixels");
+    }
+
     @Test
     void badInputsGetTheirExitCodes() throws IOException {
         var none = CliTestSupport.run("segment", "--model", "no-such-model", "samples/dog.jpg");
