@@ -49,6 +49,8 @@ import picocli.CommandLine.Spec;
                 "  cvkit detect --model runs/frcnn/best.safetensors shapes/val/",
                 "  cvkit train --task detect --arch rcnn --data shapes/train.json \\",
                 "      --val shapes/val.json --time 20m --out runs/rcnn   # R-CNN: 3 stages",
+                "  cvkit train --task detect --arch retinanet \\",
+                "      --data shapes/train.json --val shapes/val.json --time 20m",
                 "  cvkit train --task segment --arch fcn --data shapes/train.json \\",
                 "      --val shapes/val.json --time 20m --out runs/fcn",
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/ --save out/",
@@ -64,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
-            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn, rcnn (selective search, warped regions, SVMs), yolo or yolov1 for detect; fcn or mask-rcnn for segment.")
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn, rcnn (selective search, warped regions, SVMs), yolo, yolov1, retinanet or ssd for detect; fcn or mask-rcnn for segment.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")

@@ -2,11 +2,16 @@ package dev.cvkit.detection.rcnn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.models.Architecture;
+import dev.cvkit.detection.ConfigValues;
 import java.util.Arrays;
 import java.util.Locale;
+
+import static dev.cvkit.detection.ConfigValues.check;
+import static dev.cvkit.detection.ConfigValues.floats;
+import static dev.cvkit.detection.ConfigValues.integer;
+import static dev.cvkit.detection.ConfigValues.text;
 
 /**
  * Everything needed to build a Faster R-CNN, as written into (and read back from) a model
@@ -85,8 +90,8 @@ public record FasterRcnnSpec(String backbone, boolean frozenNorms, int fpnChanne
         n.put("backbone", backbone);
         n.put("frozen_batchnorm", frozenNorms);
         n.put("fpn_channels", fpnChannels);
-        floats(n.putArray("anchor_sizes"), anchorSizes);
-        floats(n.putArray("aspect_ratios"), settings.aspectRatios());
+        ConfigValues.put(n.putArray("anchor_sizes"), anchorSizes);
+        ConfigValues.put(n.putArray("aspect_ratios"), settings.aspectRatios());
         ObjectNode rpn = n.putObject("rpn");
         rpn.put("train_pre_nms", settings.trainPreNms());
         rpn.put("train_post_nms", settings.trainPostNms());
@@ -101,8 +106,8 @@ public record FasterRcnnSpec(String backbone, boolean frozenNorms, int fpnChanne
         ObjectNode t = n.putObject("transform");
         t.put("min_size", minSize);
         t.put("max_size", maxSize);
-        floats(t.putArray("mean"), mean);
-        floats(t.putArray("std"), std);
+        ConfigValues.put(t.putArray("mean"), mean);
+        ConfigValues.put(t.putArray("std"), std);
         return n;
     }
 
@@ -115,36 +120,6 @@ public record FasterRcnnSpec(String backbone, boolean frozenNorms, int fpnChanne
                         integer(rpn, "test_post_nms"), integer(rpn, "batch_per_image"), integer(box, "batch_per_image"),
                         integer(box, "representation"), integer(box, "sampling_ratio"), floats(n, "aspect_ratios", 16)),
                 integer(n, "num_classes"), integer(t, "min_size"), integer(t, "max_size"), floats(t, "mean", 3), floats(t, "std", 3));
-    }
-
-    private static void check(String name, int v, int lo, int hi) {
-        if (v < lo || v > hi) throw new IllegalArgumentException(name + " = " + v + " is not in " + lo + ".." + hi);
-    }
-
-    private static String text(JsonNode n, String k) {
-        if (!n.path(k).isTextual()) throw new IllegalArgumentException("'" + k + "' missing");
-        return n.get(k).asText();
-    }
-
-    private static int integer(JsonNode n, String k) {
-        JsonNode v = n.path(k);
-        if (!v.canConvertToInt() || !v.isIntegralNumber()) throw new IllegalArgumentException("'" + k + "' missing or not an integer");
-        return v.asInt();
-    }
-
-    private static float[] floats(JsonNode n, String k, int max) {
-        JsonNode v = n.path(k);
-        if (!v.isArray() || v.size() == 0 || v.size() > max) throw new IllegalArgumentException("'" + k + "' missing or of bad length");
-        float[] out = new float[v.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!v.get(i).isNumber()) throw new IllegalArgumentException("'" + k + "' holds a non-number");
-            out[i] = (float) v.get(i).asDouble();
-        }
-        return out;
-    }
-
-    private static void floats(ArrayNode a, float[] v) {
-        for (float x : v) a.add(x);
     }
 
     @Override

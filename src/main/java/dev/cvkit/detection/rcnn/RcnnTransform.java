@@ -1,5 +1,9 @@
 package dev.cvkit.detection.rcnn;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.detection.ConfigValues;
 import dev.cvkit.nn.Functional;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
@@ -32,6 +36,28 @@ public final class RcnnTransform {
 
     public static RcnnTransform torchvision() {
         return new RcnnTransform(800, 1333, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    }
+
+    /** {@code min_size}, {@code max_size}, {@code mean} and {@code std}, as in a model config's {@code "transform"}. */
+    public ObjectNode toJson() {
+        ObjectNode t = new ObjectMapper().createObjectNode();
+        t.put("min_size", minSize);
+        t.put("max_size", maxSize);
+        ConfigValues.put(t.putArray("mean"), mean);
+        ConfigValues.put(t.putArray("std"), std);
+        return t;
+    }
+
+    /** Reads {@link #toJson()}; sizes 32 … 8192, means within ±10, stds in (0, 10] (IllegalArgumentException naming the value). */
+    public static RcnnTransform fromJson(JsonNode t) {
+        int min = ConfigValues.integer(t, "min_size"), max = ConfigValues.integer(t, "max_size");
+        ConfigValues.check("min_size", min, 32, 4096);
+        ConfigValues.check("max_size", max, min, 8192);
+        float[] mean = ConfigValues.floats(t, "mean", 3), std = ConfigValues.floats(t, "std", 3);
+        if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("mean and std need 3 values each");
+        ConfigValues.range("mean", mean, -10, 10);
+        ConfigValues.range("std", std, 1e-6f, 10);
+        return new RcnnTransform(min, max, mean, std);
     }
 
     /** The batch, each image's size inside it {height, width}, and the boxes in its coordinates. */

@@ -63,6 +63,9 @@ public final class DefaultBoxes {
                 new double[] {0.07, 0.15, 0.33, 0.51, 0.69, 0.87, 1.05}, new int[] {8, 16, 32, 64, 100, 300}, true);
     }
 
+    /** Feature maps these boxes are for. */
+    public int maps() { return wh.length; }
+
     /** Boxes per position of map k. */
     public int perPosition(int k) { return wh[k].length / 2; }
 

@@ -3,6 +3,8 @@
  * ({@link dev.cvkit.detection.ssd.DefaultBoxes}), one 3×3 convolution per map for class scores
  * and for box deltas ({@link dev.cvkit.detection.ssd.SsdHead}), the loss with hard negative
  * mining ({@link dev.cvkit.detection.ssd.SsdLosses}) and the decoding of detections
- * ({@link dev.cvkit.detection.ssd.SsdDecoder}).
+ * ({@link dev.cvkit.detection.ssd.SsdDecoder}), assembled into a trainable network on a ResNet
+ * with two extra blocks ({@link dev.cvkit.detection.ssd.Ssd}, built from a
+ * {@link dev.cvkit.detection.ssd.SsdSpec}).
  */
 package dev.cvkit.detection.ssd;

@@ -54,6 +54,8 @@ public final class DetectorFamilies {
         FAMILIES.put(dev.cvkit.detection.rcnnsvm.RcnnSvmDetector.ARCHITECTURE, new dev.cvkit.detection.rcnnsvm.RcnnSvmFamily());
         FAMILIES.put(YoloSpec.YOLO, new YoloFamily(YoloSpec.YOLO));
         FAMILIES.put(YoloSpec.YOLOV1, new YoloFamily(YoloSpec.YOLOV1));
+        FAMILIES.put(dev.cvkit.detection.retina.RetinaNetSpec.ARCHITECTURE, new RetinaFamily());
+        FAMILIES.put(dev.cvkit.detection.ssd.SsdSpec.ARCHITECTURE, new SsdFamily());
     }
 
     private DetectorFamilies() {}

@@ -69,8 +69,7 @@ final class RcnnFamily implements DetectorFamilies.Family {
 
         @Override
         public Map<String, Tensor> losses(Batch batch, SplittableRandom rng) {
-            List<Tensor> images = new ArrayList<>();
-            for (RgbImage im : batch.images()) images.add(TransformedDetector.toTensor(im));
+            List<Tensor> images = batch.tensors();
             RcnnTransform.Batch b = transform.apply(images, batch.boxes());
             if (proposals == null) return net.losses(b.images(), b.sizes(), b.boxes(), batch.labels(), rng);
             List<float[]> scaled = new ArrayList<>();

@@ -23,7 +23,14 @@ public interface TrainableDetector {
      * (x1, y1, x2, y2), their labels 1 … K (0 is background, never given), and — for a family
      * whose {@link #proposals} are not null — its proposals moved with the image (else null).
      */
-    record Batch(List<RgbImage> images, List<float[]> boxes, List<int[]> labels, List<float[]> proposals) {}
+    record Batch(List<RgbImage> images, List<float[]> boxes, List<int[]> labels, List<float[]> proposals) {
+        /** The images as [3, H, W] tensors in [0, 1]. */
+        public List<Tensor> tensors() {
+            List<Tensor> out = new java.util.ArrayList<>();
+            for (RgbImage im : images) out.add(dev.cvkit.detection.TransformedDetector.toTensor(im));
+            return out;
+        }
+    }
 
     /** The config's {@code "architecture"}, e.g. {@code faster-rcnn}. */
     String architecture();

@@ -1,0 +1,102 @@
+package dev.cvkit.detection.ssd;
+
+import dev.cvkit.detection.rcnn.Backbone;
+import dev.cvkit.nn.Activation;
+import dev.cvkit.nn.BatchNorm;
+import dev.cvkit.nn.Container;
+import dev.cvkit.nn.Conv2d;
+import dev.cvkit.nn.Sequential;
+import dev.cvkit.structures.ScoredBoxes;
+import dev.cvkit.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An SSD (Liu et al. 2016) in torchvision's {@code SSD} layout, on a ResNet: the backbone's last
+ * three levels (strides 8, 16, 32) and two extra blocks (1×1 reduction to half the width, then
+ * a 3×3 convolution of stride 2, each with BatchNorm and ReLU) give five feature maps (for 160²:
+ * 20², 10², 5², 3², 2²; any image of 32² or more has all five); {@link SsdHead} predicts
+ * class scores (background = 0) and deltas per {@link DefaultBoxes} box; {@link SsdLosses} with
+ * 3:1 hard-negative mining in training, {@link SsdDecoder} at test. Names:
+ * {@code backbone.body.*}, {@code backbone.extra.i.*}, {@code head.*}.
+ */
+public final class Ssd extends Container {
+    private final Backbone backbone;
+    private final Sequential extra = new Sequential();
+    private final SsdHead head;
+    private final DefaultBoxes boxes;
+    private final int classes, topkCandidates;
+
+    /**
+     * @param extraChannels output channels of the two extra blocks
+     * @param classes including background
+     * @param topkCandidates candidates per class kept before NMS at test (torchvision: 400)
+     */
+    public Ssd(Backbone backbone, int[] extraChannels, DefaultBoxes boxes, int classes, int topkCandidates) {
+        int[] ch = backbone.channels();
+        if (ch.length < 3 || extraChannels.length != 2) {
+            throw new IllegalArgumentException("SSD: needs 3 backbone levels and 2 extra blocks, got " + ch.length + " and " + extraChannels.length);
+        }
+        int[] maps = {ch[ch.length - 3], ch[ch.length - 2], ch[ch.length - 1], extraChannels[0], extraChannels[1]};
+        if (boxes.maps() != maps.length) throw new IllegalArgumentException("SSD: default boxes for " + boxes.maps() + " maps, not 5");
+        this.backbone = backbone;
+        extra.add(extraBlock(maps[2], extraChannels[0]));
+        extra.add(extraBlock(extraChannels[0], extraChannels[1]));
+        child("backbone", new Sequential().add("body", backbone).add("extra", extra));
+        int[] perPosition = new int[maps.length];
+        for (int k = 0; k < maps.length; k++) perPosition[k] = boxes.perPosition(k);
+        this.head = child("head", new SsdHead(maps, perPosition, classes));
+        this.boxes = boxes;
+        this.classes = classes;
+        this.topkCandidates = topkCandidates;
+    }
+
+    /** 1×1 to half of {@code out}, then 3×3 stride 2 (side → ⌈side/2⌉), BN and ReLU after each. */
+    private static Sequential extraBlock(int in, int out) {
+        int mid = out / 2;
+        return new Sequential(new Conv2d(in, mid, 1, 1, 0, 1, 1, false), BatchNorm.bn2d(mid), Activation.relu(),
+                new Conv2d(mid, out, 3, 2, 1, 1, 1, false), BatchNorm.bn2d(out), Activation.relu());
+    }
+
+    private record Forward(SsdHead.Output head, float[] boxes) {}
+
+    private Forward run(Tensor images) {
+        List<Tensor> c = backbone.levels(images);
+        List<Tensor> maps = new ArrayList<>(c.subList(c.size() - 3, c.size()));
+        Tensor x = maps.get(2);
+        for (int i = 0; i < 2; i++) {
+            x = extra.children().get(Integer.toString(i)).forward(x);
+            maps.add(x);
+        }
+        int[] mh = new int[maps.size()], mw = new int[maps.size()];
+        for (int k = 0; k < maps.size(); k++) {
+            mh[k] = maps.get(k).size(2);
+            mw[k] = maps.get(k).size(3);
+        }
+        return new Forward(head.forwardMaps(maps), boxes.boxes(images.size(2), images.size(3), mh, mw));
+    }
+
+    /**
+     * torchvision's two losses, "bbox_regression" and "classification", whose sum is the objective.
+     *
+     * @param gtBoxes per image [G·4] in batch coordinates; {@code gtLabels} per image, classes ≥ 1
+     */
+    public Map<String, Tensor> losses(Tensor images, List<float[]> gtBoxes, List<int[]> gtLabels) {
+        Forward f = run(images);
+        SsdLosses.Pair l = SsdLosses.compute(f.head(), classes, f.boxes(), gtBoxes, gtLabels);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        out.put("bbox_regression", l.regression());
+        out.put("classification", l.classification());
+        return out;
+    }
+
+    /** Detections per image in batch coordinates (labels ≥ 1), with this call's score and NMS thresholds and count. */
+    public List<ScoredBoxes> detect(Tensor images, int[][] imageSizes, float score, float nms, int perImage) {
+        try (var g = Tensor.noGrad()) {
+            Forward f = run(images);
+            return new SsdDecoder(score, nms, topkCandidates, perImage).decode(f.head(), classes, f.boxes(), imageSizes);
+        }
+    }
+}

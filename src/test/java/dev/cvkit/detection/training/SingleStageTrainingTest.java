@@ -1,0 +1,81 @@
+package dev.cvkit.detection.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cvkit.data.detect.ShapesGenerator;
+import dev.cvkit.detection.DetectParams;
+import dev.cvkit.detection.Detection;
+import dev.cvkit.detection.Detector;
+import dev.cvkit.detection.DetectorFiles;
+import dev.cvkit.image.ImageDecoder;
+import dev.cvkit.image.RgbImage;
+import dev.cvkit.train.TrainLoop;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The single-stage families through {@code cvkit train --task detect}: each learns on a few
+ * generated shapes from scratch, and its run's model file alone rebuilds the same detector.
+ */
+class SingleStageTrainingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<Path> PHOTOS = List.of(Path.of("samples/dog.jpg"), Path.of("samples/horses.jpg"), Path.of("samples/eagle.jpg"));
+
+    /**
+     * 16 images of 96², batch 4, 40 AdamW steps from scratch, validated on the training images
+     * after 20 and 40 steps: the summed loss must fall by 30 % and AP50 pass a bound and triple.
+     * SSD went 17.7 → 5.4 and AP50 0.004 → 0.52; RetinaNet 1.69 → 1.14 and 0.005 → 0.034 (its
+     * focal loss starts every anchor as background, prior 0.01, so its AP moves later).
+     */
+    @ParameterizedTest
+    @CsvSource({"retinanet, 0.025", "ssd, 0.3"})
+    void learnsAndItsModelFileDetectsAlike(String arch, double minAp50, @TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(16, 0, 96, 3, PHOTOS, 2, 100_000_000L));
+        TrainLoop.Options o = new TrainLoop.Options(4, 0.002f, "adamw", 0.05f, 1, 10, 0, 5, 20, 0, 10f);
+        Path run = tmp.resolve("run");
+        DetectTraining.Request req = new DetectTraining.Request(arch, data.resolve("train.json"), null, data.resolve("train.json"), null,
+                "resnet18", 96, null, "hflip", o, 100_000_000L);
+        DetectTraining.Ready r = DetectTraining.start(req, () -> Files.createDirectories(run), 2, "test", w -> {}, null);
+        try (var task = r.task()) {
+            assertEquals(40, r.loop().run().iterations());
+            List<JsonNode> rows = Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(SingleStageTrainingTest::json).toList();
+            double first = rows.get(0).get("train_loss").asDouble(), last = rows.get(1).get("train_loss").asDouble();
+            double ap50 = rows.get(1).get("val_ap50").asDouble();
+            String seen = arch + ": loss " + first + " → " + last + ", AP50 on the training images " + rows.get(0).get("val_ap50") + " → " + ap50;
+            assertTrue(last < 0.7 * first, seen);
+            assertTrue(ap50 > minAp50 && ap50 > 3 * rows.get(0).get("val_ap50").asDouble(), seen);
+
+            Detector loaded = DetectorFiles.load(run.resolve("last.safetensors"));
+            assertEquals(arch, loaded.architecture());
+            assertEquals(List.of("circle", "square", "triangle", "star", "hexagon"), loaded.classes());
+            RgbImage img;
+            try (Mat m = ImageDecoder.read(data.resolve("train/000001.jpg"), 1 << 20)) {
+                img = RgbImage.fromMat(m);
+            }
+            DetectParams p = new DetectParams(0.01f, 0.5f, 20);
+            List<Detection> got = loaded.detect(img, p);
+            assertFalse(got.isEmpty());
+            assertEquals(task.detector(p).detect(img, p), got);
+        }
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
