@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -69,6 +70,37 @@ class SingleStageTrainingTest {
             assertFalse(got.isEmpty());
             assertEquals(task.detector(p).detect(img, p), got);
         }
+    }
+
+    /**
+     * SSD on its VGG-16 trunk (BatchNorm, fc6/fc7 as convolutions): two steps on 64² images give
+     * finite losses, and the model file says vgg16 and detects as the network it was saved from.
+     */
+    @Test
+    void ssdOnVgg16TrainsAndItsModelFileDetectsAlike(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(4, 0, 64, 3, PHOTOS, 2, 100_000_000L));
+        TrainLoop.Options o = new TrainLoop.Options(2, 0.001f, "adamw", 0.05f, 1, 1, 0, 1, 0, 0, 10f);
+        Path run = tmp.resolve("run");
+        DetectTraining.Request req = new DetectTraining.Request("ssd", data.resolve("train.json"), null, null, null, "vgg16", 64, null,
+                "hflip", o, 100_000_000L);
+        DetectTraining.Ready r = DetectTraining.start(req, () -> Files.createDirectories(run), 2, "test", w -> {}, null);
+        try (var task = r.task()) {
+            assertEquals(2, r.loop().run().iterations());
+            JsonNode row = json(Files.readAllLines(run.resolve("metrics.jsonl")).get(0));
+            assertTrue(Double.isFinite(row.get("train_loss").asDouble()) && row.get("train_classification").asDouble() > 0, row.toString());
+            Detector loaded = DetectorFiles.load(run.resolve("last.safetensors"));
+            RgbImage img;
+            try (Mat m = ImageDecoder.read(data.resolve("train/000000.jpg"), 1 << 20)) {
+                img = RgbImage.fromMat(m);
+            }
+            DetectParams p = new DetectParams(0.0f, 0.5f, 10);
+            List<Detection> got = loaded.detect(img, p);
+            assertEquals(10, got.size());
+            assertEquals(task.detector(p).detect(img, p), got);
+        }
+        JsonNode cfg = JSON.readTree(dev.cvkit.io.SafeTensors.read(run.resolve("last.safetensors")).config());
+        assertEquals("vgg16", cfg.get("backbone").asText());
     }
 
     private static JsonNode json(String line) {
