@@ -82,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path valImages;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; ssd: also vgg16); fcn: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN); mask-rcnn: as detect (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; ssd: also vgg16 or mobilenet_v2); fcn: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN); mask-rcnn: as detect (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--imgsz", paramLabel = "N", defaultValue = "160",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.detection.ConfigValues;
+import dev.cvkit.detection.rcnn.Backbone;
 import dev.cvkit.detection.rcnn.RcnnTransform;
 import dev.cvkit.detection.rcnn.ResNetBackbone;
 import dev.cvkit.models.Architecture;
@@ -18,7 +19,7 @@ import static dev.cvkit.detection.ConfigValues.text;
 
 /**
  * Everything that builds an {@link Ssd}, as written into (and read back from) a model file's
- * config: backbone (a ResNet or {@link VggBackbone}, BatchNorm trained), the two extra blocks' widths, the default boxes
+ * config: backbone (a ResNet, {@link VggBackbone} or {@link MobileNetBackbone}, BatchNorm trained), the two extra blocks' widths, the default boxes
  * of the five maps (scales relative to the image, one more than maps, and aspect ratios per
  * map), classes (background included), test-time candidates per class and the input transform.
  * {@link #fromJson} bounds every value.
@@ -26,7 +27,7 @@ import static dev.cvkit.detection.ConfigValues.text;
 public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[][] aspectRatios, int classes, int topkCandidates,
                       RcnnTransform transform) {
     public static final String ARCHITECTURE = "ssd";
-    public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50", "resnet101", "vgg16");
+    public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50", "resnet101", "vgg16", "mobilenet_v2");
 
     public SsdSpec {
         backbone = backbone.toLowerCase(Locale.ROOT);
@@ -67,8 +68,12 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
 
     /** A fresh network (weights from {@link dev.cvkit.nn.Init}'s generator). */
     public Ssd build() {
-        return new Ssd(backbone.equals("vgg16") ? new VggBackbone() : new ResNetBackbone(Architecture.parse(backbone), false), extraChannels,
-                defaultBoxes(), classes, topkCandidates);
+        Backbone trunk = switch (backbone) {
+            case "vgg16" -> new VggBackbone();
+            case "mobilenet_v2" -> new MobileNetBackbone();
+            default -> new ResNetBackbone(Architecture.parse(backbone), false);
+        };
+        return new Ssd(trunk, extraChannels, defaultBoxes(), classes, topkCandidates);
     }
 
     /** The config's architecture and spec fields. */

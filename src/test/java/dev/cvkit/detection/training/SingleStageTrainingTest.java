@@ -20,10 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The single-stage families through {@code cvkit train --task detect}: each learns on a few
@@ -73,16 +73,18 @@ class SingleStageTrainingTest {
     }
 
     /**
-     * SSD on its VGG-16 trunk (BatchNorm, fc6/fc7 as convolutions): two steps on 64² images give
-     * finite losses, and the model file says vgg16 and detects as the network it was saved from.
+     * SSD on its VGG-16 trunk (BatchNorm, fc6/fc7 as convolutions) and on MobileNet v2: two steps
+     * on 64² images give finite losses, and the model file names the backbone and detects as the
+     * network it was saved from.
      */
-    @Test
-    void ssdOnVgg16TrainsAndItsModelFileDetectsAlike(@TempDir Path tmp) throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"vgg16", "mobilenet_v2"})
+    void ssdOnOtherTrunksTrainsAndItsModelFileDetectsAlike(String backbone, @TempDir Path tmp) throws IOException {
         Path data = tmp.resolve("data");
         ShapesGenerator.generate(data, new ShapesGenerator.Options(4, 0, 64, 3, PHOTOS, 2, 100_000_000L));
         TrainLoop.Options o = new TrainLoop.Options(2, 0.001f, "adamw", 0.05f, 1, 1, 0, 1, 0, 0, 10f);
         Path run = tmp.resolve("run");
-        DetectTraining.Request req = new DetectTraining.Request("ssd", data.resolve("train.json"), null, null, null, "vgg16", 64, null,
+        DetectTraining.Request req = new DetectTraining.Request("ssd", data.resolve("train.json"), null, null, null, backbone, 64, null,
                 "hflip", o, 100_000_000L);
         DetectTraining.Ready r = DetectTraining.start(req, () -> Files.createDirectories(run), 2, "test", w -> {}, null);
         try (var task = r.task()) {
@@ -100,7 +102,7 @@ class SingleStageTrainingTest {
             assertEquals(task.detector(p).detect(img, p), got);
         }
         JsonNode cfg = JSON.readTree(dev.cvkit.io.SafeTensors.read(run.resolve("last.safetensors")).config());
-        assertEquals("vgg16", cfg.get("backbone").asText());
+        assertEquals(backbone, cfg.get("backbone").asText());
     }
 
     private static JsonNode json(String line) {
