@@ -180,7 +180,7 @@ class DetectTrainingTest {
     void refusesWhatItCannotTrain(@TempDir Path tmp) throws IOException {
         Path data = shapes(tmp.resolve("data"), 2, 64);
         TrainLoop.Options o = new TrainLoop.Options(2, 0.001f, "adamw", 0.05f, 5, 1, 0, 3, 2, 0, 10f);
-        DetectTraining.Request req = new DetectTraining.Request("ssd", data.resolve("train.json"), null, null, null, "resnet18", 64, null,
+        DetectTraining.Request req = new DetectTraining.Request("detr", data.resolve("train.json"), null, null, null, "resnet18", 64, null,
                 "hflip", o, 1 << 20);
         UserError e = assertThrows(UserError.class, () -> DetectTraining.start(req, () -> tmp, 1, "t", w -> {}, null));
         assertEquals(2, e.exitCode());
