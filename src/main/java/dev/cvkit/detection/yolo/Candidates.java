@@ -5,7 +5,26 @@ import java.util.List;
 
 /** The last step of both YOLO decoders: candidates clipped to the input, the best kept, NMS per class. */
 final class Candidates {
+    /** Below this score threshold (evaluation's 0.001) a box may propose several classes. */
+    static final float MULTI_LABEL_BELOW = 0.01f;
+
     private Candidates() {}
+
+    /**
+     * Adds box q's candidates: at an evaluation threshold (below {@value #MULTI_LABEL_BELOW})
+     * every class scoring above it, which is what COCO AP rewards; otherwise only its best class
+     * when it scores above it, so that {@code detect} shows one label per object. Ultralytics
+     * does the same (multi-label in validation, not in prediction).
+     */
+    static void add(List<int[]> cand, int q, float[] scores, int k, float conf) {
+        if (conf < MULTI_LABEL_BELOW) {
+            for (int c = 0; c < k; c++) if (scores[q * k + c] > conf) cand.add(new int[] {q, c});
+            return;
+        }
+        int best = 0;
+        for (int c = 1; c < k; c++) if (scores[q * k + c] > scores[q * k + best]) best = c;
+        if (scores[q * k + best] > conf) cand.add(new int[] {q, best});
+    }
 
     /**
      * @param cand   (box index, class) pairs

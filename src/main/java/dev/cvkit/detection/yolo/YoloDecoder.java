@@ -9,8 +9,8 @@ import java.util.List;
  * Boxes from the anchor-free head: each point's four side distances are the expectations of
  * their DFL distributions ({@link Dfl}) times the level's stride, measured from the point's
  * centre; each class score is the sigmoid of its logit. Every (point, class) with a score above
- * the threshold is a candidate (a point may propose several classes, as Ultralytics' validation
- * does); the best {@value #MAX_CANDIDATES} go through per-class NMS.
+ * the threshold is a candidate at evaluation thresholds, else only its best class (see
+ * {@link Candidates#add}); the best {@value #MAX_CANDIDATES} go through per-class NMS.
  */
 public final class YoloDecoder {
     static final int MAX_CANDIDATES = 3000;
@@ -36,9 +36,7 @@ public final class YoloDecoder {
         for (int i = 0; i < n; i++) {
             Decoded d = decode(boxData, clsData, i, false);
             List<int[]> cand = new ArrayList<>();
-            for (int q = 0; q < points.count(); q++) {
-                for (int c = 0; c < k; c++) if (d.scores[q * k + c] > conf) cand.add(new int[] {q, c});
-            }
+            for (int q = 0; q < points.count(); q++) Candidates.add(cand, q, d.scores, k, conf);
             result.add(Candidates.nms(cand, d.boxes, d.scores, k, spec.imgsz(), iou, maxDet, MAX_CANDIDATES));
         }
         return result;
@@ -90,10 +88,8 @@ public final class YoloDecoder {
                     for (int q = 0; q < b; q++) {
                         int idx = (r * s + c) * b + q;
                         System.arraycopy(GridTargets.box(p, base + 5 * q, r, c, cell, spec.imgsz()), 0, boxes, 4 * idx, 4);
-                        for (int cl = 0; cl < k; cl++) {
-                            scores[idx * k + cl] = p[base + 5 * q + 4] * p[base + 5 * b + cl];
-                            if (scores[idx * k + cl] > conf) cand.add(new int[] {idx, cl});
-                        }
+                        for (int cl = 0; cl < k; cl++) scores[idx * k + cl] = p[base + 5 * q + 4] * p[base + 5 * b + cl];
+                        Candidates.add(cand, idx, scores, k, conf);
                     }
                 }
             }

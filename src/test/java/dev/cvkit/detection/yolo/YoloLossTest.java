@@ -121,6 +121,21 @@ class YoloLossTest {
         return BoxIou.value(BoxIou.Kind.CIOU, boxes, 4 * (ROW * 8 + COL), gt, 0, null);
     }
 
+    /** Two classes scoring alike at one point: both are candidates at evaluation's 0.001, only the better one at 0.25. */
+    @Test
+    void aPointProposesSeveralClassesOnlyAtEvaluationThresholds() {
+        YoloNet.Output out = output(new int[] {0, 0, 1, 1}, 0f);
+        out.cls().get(0).data()[ROW * 8 + COL] = -0.1f; // class 0 at the same point: score 0.475
+        YoloDecoder d = new YoloDecoder(SPEC);
+        ScoredBoxes eval = d.detect(out, 0.001f, 0.5f, 100).get(0);
+        assertEquals(2, eval.count());
+        assertEquals(1, eval.labels()[0]);
+        assertEquals(0, eval.labels()[1]);
+        ScoredBoxes shown = d.detect(out, 0.25f, 0.5f, 100).get(0);
+        assertEquals(1, shown.count());
+        assertEquals(1, shown.labels()[0]);
+    }
+
     @Test
     void decodesThePointsBox() {
         ScoredBoxes d = new YoloDecoder(SPEC).detect(output(new int[] {0, 0, 1, 1}, 0f), 0.25f, 0.5f, 100).get(0);
