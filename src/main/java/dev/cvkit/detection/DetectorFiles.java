@@ -29,6 +29,7 @@ public final class DetectorFiles {
     /** Short name → file name in the models folder. */
     public static final Map<String, String> NAMES = Map.of(
             "nanodet", "nanodet.safetensors",
+            "centernet", "centernet.safetensors",
             "face", "face-ssd.safetensors",
             "face-ssd", "face-ssd.safetensors",
             "face-tiny", "face-tiny.safetensors");
@@ -41,7 +42,7 @@ public final class DetectorFiles {
         if (file == null) {
             Path p = Path.of(nameOrPath);
             if (!Files.exists(p)) {
-                throw new UserError(nameOrPath + ": no such model file or model name (names: face, face-ssd, face-tiny, nanodet)", ExitCodes.USAGE);
+                throw new UserError(nameOrPath + ": no such model file or model name (names: centernet, face, face-ssd, face-tiny, nanodet)", ExitCodes.USAGE);
             }
             return load(p);
         }
@@ -65,7 +66,7 @@ public final class DetectorFiles {
         }
         Path p = Path.of(nameOrPath);
         if (!Files.isRegularFile(p)) {
-            throw new UserError(nameOrPath + ": no such model file or model name (detectors: face, face-ssd, face-tiny, nanodet)", ExitCodes.USAGE);
+            throw new UserError(nameOrPath + ": no such model file or model name (detectors: centernet, face, face-ssd, face-tiny, nanodet)", ExitCodes.USAGE);
         }
         Map<String, String> meta = SafeTensors.readMetadata(p); // damaged: a bad data file, exit 1
         String cfg = meta.get(SafeTensors.CONFIG_KEY);
@@ -160,6 +161,7 @@ public final class DetectorFiles {
                 case SSD_MOBILENETV1_FACE -> new SsdFaceDetector((SsdMobileNetV1Face) net, defaults, classes, ids);
                 case TINY_FACE -> new TinyFaceDetector((TinyFaceNet) net, inputSize(file, cfg), defaults, classes, ids);
                 case NANODET -> new NanoDetDetector((NanoDetNet) net, defaults, classes, ids);
+                case CENTERNET -> new CenterNetDetector((CenterNetNet) net, defaults, classes, ids);
             };
         } catch (IllegalArgumentException e) {
             throw bad(file, e.getMessage());

@@ -8,7 +8,7 @@ import java.util.Arrays;
 /**
  * TensorFlow(.js) operations whose exact numerics the imported models need and that cvkit's
  * PyTorch-style layers do not express directly: asymmetric ('same') padding, tf.js's bilinear
- * resize without half-pixel centres, and face-api's leaky ReLU form.
+ * resize without half-pixel centres (of images and of feature maps), and face-api's leaky ReLU form.
  */
 final class TfOps {
     private TfOps() {}
@@ -115,6 +115,40 @@ final class TfOps {
             }
         }
         return dst;
+    }
+
+    /**
+     * {@link #resizeBilinear} for a [1, C, H, W] feature map (tf.image.resizeBilinear without
+     * aligned corners or half-pixel centres, as CenterNet's 2× upsampling runs it).
+     */
+    static Tensor resizeBilinearNchw(Tensor x, int oh, int ow) {
+        int c = x.size(1), h = x.size(2), w = x.size(3);
+        float[] src = x.data();
+        float[] dst = new float[c * oh * ow];
+        double ry = (double) h / oh, rx = (double) w / ow;
+        int[] x0 = new int[ow], x1 = new int[ow];
+        double[] fx = new double[ow];
+        for (int ox = 0; ox < ow; ox++) {
+            double sx = rx * ox;
+            x0[ox] = Math.max(0, (int) Math.floor(sx));
+            x1[ox] = Math.min(w - 1, (int) Math.ceil(sx));
+            fx[ox] = sx - x0[ox];
+        }
+        dev.cvkit.tensor.Parallel.forEach(c, ch -> {
+            int base = ch * h * w, o = ch * oh * ow;
+            for (int oy = 0; oy < oh; oy++) {
+                double sy = ry * oy;
+                int y0 = Math.max(0, (int) Math.floor(sy)), y1 = Math.min(h - 1, (int) Math.ceil(sy));
+                double fy = sy - y0;
+                int r0 = base + y0 * w, r1 = base + y1 * w;
+                for (int ox = 0; ox < ow; ox++) {
+                    double top = src[r0 + x0[ox]] + (src[r0 + x1[ox]] - (double) src[r0 + x0[ox]]) * fx[ox];
+                    double bottom = src[r1 + x0[ox]] + (src[r1 + x1[ox]] - (double) src[r1 + x0[ox]]) * fx[ox];
+                    dst[o + oy * ow + ox] = (float) (top + (bottom - top) * fy);
+                }
+            }
+        });
+        return Tensor.of(dst, 1, c, oh, ow);
     }
 
     /** The image as float HWC, zero-padded at the bottom or right to a square (face-api's padToSquare). */

@@ -33,7 +33,8 @@ class ModelsImportCommandTest {
             "face-api-1.7.15/model, tiny-face, face-tiny, U8",
             "human-models-3.0.4/models/nanodet.json, nanodet, nanodet, F16",
             "human-models-3.0.4/models/meet.json, meet, meet, F16",
-            "human-models-3.0.4/models/selfie.json, selfie, selfie, F16"})
+            "human-models-3.0.4/models/selfie.json, selfie, selfie, F16",
+            "human-models-3.0.4/models/centernet.json, centernet, centernet, F16"})
     void importReproducesTheCommittedModels(String source, String arch, String name, String dtype, @TempDir Path dir) throws Exception {
         Path src = CACHE.resolve(source);
         Assumptions.assumeTrue(Files.exists(src), "run tools/fetch-models.sh first");
@@ -71,7 +72,8 @@ class ModelsImportCommandTest {
                 "face-tiny", "b7503ce7df31039b1c43316a9b865cab6a70dd748cc602d3fa28b551503c3871",
                 "nanodet", "5d0e4f8c4eded666287330be03017d494787d35f523fd77ca23f59db984a4ad9",
                 "meet", "7fd81c93ba45cc44c970597e0f4fbe0e1127090e05e89db4712f9318a5b826e6",
-                "selfie", "8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a");
+                "selfie", "8f57aaa72dc068a50bd37c232d2e073e107912241e459002e1480876676f382a",
+                "centernet", "1b635a15009071f506f9f2b3519b31c072c534888989f30d269ffd44734ef7ef");
         for (var e : want.entrySet()) {
             var c = SafeTensors.read(Path.of("models", e.getKey() + ".safetensors"));
             JsonNode prov = new ObjectMapper().readTree(c.config()).get("provenance");

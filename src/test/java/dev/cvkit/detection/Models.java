@@ -27,6 +27,7 @@ final class Models {
             case SSD_MOBILENETV1_FACE -> "face-ssd.safetensors";
             case TINY_FACE -> "face-tiny.safetensors";
             case NANODET -> "nanodet.safetensors";
+            case CENTERNET -> "centernet.safetensors";
         };
         return DetectorFiles.load(Path.of("models", file));
     }

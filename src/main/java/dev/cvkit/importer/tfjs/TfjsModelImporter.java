@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.detection.Architecture;
+import dev.cvkit.detection.CenterNetNet;
 import dev.cvkit.detection.CocoClasses;
 import dev.cvkit.detection.NanoDetNet;
 import dev.cvkit.detection.SsdMobileNetV1Face;
@@ -53,7 +54,8 @@ public final class TfjsModelImporter {
     /**
      * @param path the manifest / model.json, or the folder holding it under its usual name
      *             ({@code ssd_mobilenetv1_model-weights_manifest.json},
-     *             {@code tiny_face_detector_model-weights_manifest.json}, {@code nanodet.json})
+     *             {@code tiny_face_detector_model-weights_manifest.json}, {@code nanodet.json},
+     *             {@code centernet.json})
      */
     public static Imported importModel(Path path, Architecture arch) {
         Path file = resolve(path, arch);
@@ -61,9 +63,13 @@ public final class TfjsModelImporter {
         Map<String, String> origin = new LinkedHashMap<>(); // cvkit tensor name -> TF.js weight name
         List<SourceFile> sources;
         TfjsWeights w;
-        if (arch == Architecture.NANODET) {
+        if (arch == Architecture.NANODET || arch == Architecture.CENTERNET) {
             TfjsGraphModel g = TfjsGraphModel.read(file);
-            mapNanoDet(g, tensors, origin);
+            if (arch == Architecture.NANODET) {
+                mapNanoDet(g, tensors, origin);
+            } else {
+                CenterNetMapping.map(g, tensors, origin);
+            }
             w = g.weights();
         } else {
             w = TfjsWeights.readManifest(file);
@@ -128,6 +134,7 @@ public final class TfjsModelImporter {
             case SSD_MOBILENETV1_FACE -> List.of("ssd_mobilenetv1_model-weights_manifest.json");
             case TINY_FACE -> List.of("tiny_face_detector_model-weights_manifest.json");
             case NANODET -> List.of("nanodet.json", "model.json");
+            case CENTERNET -> List.of("centernet.json", "model.json");
         };
         for (String n : names) {
             if (Files.isRegularFile(path.resolve(n))) {
@@ -321,6 +328,14 @@ public final class TfjsModelImporter {
                 // 0.35 is NanoDet's demo threshold; its COCO evaluation uses 0.05.
                 th.put("conf", 0.35).put("iou", 0.6).put("max_det", 100).put("eval_conf", 0.05);
             }
+            case CENTERNET -> {
+                CocoClasses.NAMES.forEach(classes::add);
+                CocoClasses.IDS.forEach(ids::add);
+                c.put("input_size", CenterNetNet.INPUT);
+                c.put("preprocessing", "RGB 0..255 image centred in a square filled with [123, 116, 103], tf.js bilinear resize (no half-pixel centres) to 512x512; the graph divides by 255 itself");
+                // human: minConfidence 0.2, iouThreshold 0.4, class-agnostic; 0.2 shows many second guesses per object
+                th.put("conf", 0.3).put("iou", 0.5).put("max_det", 100).put("eval_conf", 0.05);
+            }
             default -> throw new IllegalStateException(arch.toString());
         }
         c.set("thresholds", th);
@@ -333,6 +348,9 @@ public final class TfjsModelImporter {
         if (arch == Architecture.NANODET) {
             prov.put("upstream", "NanoDet (RangiLyu/nanodet)");
             prov.put("upstream_license", "Apache-2.0");
+        } else if (arch == Architecture.CENTERNET) {
+            prov.put("upstream", "MB3-CenterNet (610265158/mobilenetv3_centernet)");
+            prov.put("upstream_license", "none stated (the repository has no licence file; the npm package is MIT)");
         } else {
             prov.put("upstream", "face-api.js 0.22.2");
             prov.put("upstream_license", "MIT");
