@@ -4,6 +4,7 @@
 #
 #   bench/detect_bench.sh [REPEAT]        (default REPEAT=5: each image set is run 5 times)
 #   NODE=1 bench/detect_bench.sh          also re-run the Node reference live (slow: ~10 s/image)
+#   MODELS="centernet nanodet" bench/detect_bench.sh   only these models (default: all four)
 #
 # Needs target/cvkit.jar (mvn -o -q package -DskipTests) and the models (tools/fetch-models.sh
 # --import). Images: samples/ when present, else the test fixtures. img/s comes from detect's
@@ -23,8 +24,8 @@ node_ms() { # model -> mean ms per image of the original runtime
   python3 - "$fx" "$1" <<'PY'
 import json, sys
 fx, model = sys.argv[1], sys.argv[2]
-if model == "nanodet":
-    ms = [v["ms"] for v in json.load(open(f"{fx}/nanodet-reference.json"))["images"].values()]
+if model in ("nanodet", "centernet"):
+    ms = [v["ms"] for v in json.load(open(f"{fx}/{model}-reference.json"))["images"].values()]
 else:
     key = "ssd" if model == "face-ssd" else "tiny"
     ms = [v[key]["ms"] for v in json.load(open(f"{fx}/faceapi-reference.json"))["images"].values()]
@@ -39,11 +40,11 @@ fi
 tmp="$(mktemp)"
 trap 'rm -f "$tmp"' EXIT
 printf "%-10s %7s %9s %10s %14s %13s %9s\n" model threads "img/s" "ms/img" "warm median ms" "tfjs ms/img" speedup
-for model in nanodet face-ssd face-tiny; do
+for model in ${MODELS:-centernet nanodet face-ssd face-tiny}; do
   ref=$(node_ms "$model")
   for threads in 1 2; do
     list=$(for ((i = 0; i < repeat; i++)); do printf '%s\n' "${imgs[@]}"; done)
-    line=$(printf '%s\n' "$list" | java -jar "$jar" detect --model "$model" --threads "$threads" --format jsonl - 2>&1 >"$tmp" | tail -n 1)
+    line=$(printf '%s\n' "$list" | java -jar "$jar" detect --model "$model" --threads "$threads" --timings --format jsonl - 2>&1 >"$tmp" | grep -E "inputs? in [0-9.]+ s" | tail -n 1)
     # "detect: N inputs in S s"
     n=$(sed -E 's/.* ([0-9]+) inputs? in ([0-9.]+) s.*/\1/' <<<"$line")
     s=$(sed -E 's/.* ([0-9]+) inputs? in ([0-9.]+) s.*/\2/' <<<"$line")

@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "detect",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Detect objects with a pretrained detector: NanoDet (80 COCO classes) by default, faces with --model face.",
+        description = "Detect objects with a pretrained detector: CenterNet (80 COCO classes) by default, faces with --model face.",
         footerHeading = "%nExamples:%n",
         footer = {
                 "  cvkit detect samples/                # people, dogs, bicycles... as a table",
@@ -53,8 +53,8 @@ import picocli.CommandLine.Spec;
                 "  cvkit detect samples/ --coco dets.json --gt samples/gt.json",
                 "  cvkit detect --model face --blur --save out/ --vid-stride 2 clip.mp4",
                 "",
-                "Models: nanodet (default), face (= face-ssd, SSD-MobileNetV1), face-tiny,",
-                "or a .safetensors model file (see 'cvkit models').",
+                "Models: centernet (default), nanodet, face (= face-ssd, SSD-MobileNetV1),",
+                "face-tiny, or a .safetensors model file (see 'cvkit models').",
                 "",
                 "Exit codes: 0 ok; 1 some input failed (the others are still written)",
                 "or a bad model file; 2 usage error."})
@@ -74,11 +74,11 @@ public final class DetectCommand implements Callable<Integer> {
     @Mixin
     TimingOptions timing;
 
-    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "nanodet", completionCandidates = Completions.Detectors.class,
-            description = "nanodet, face, face-ssd, face-tiny or a model file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "centernet", completionCandidates = Completions.Detectors.class,
+            description = "centernet, nanodet, face, face-ssd, face-tiny or a model file (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--conf", converter = Ranges.Fraction.class, paramLabel = "P", description = "Minimum score (default: the model's, e.g. 0.35 NanoDet, 0.5 faces).")
+    @Option(names = "--conf", converter = Ranges.Fraction.class, paramLabel = "P", description = "Minimum score (default: the model's, e.g. 0.3 CenterNet, 0.35 NanoDet, 0.5 faces).")
     Float conf;
 
     @Option(names = "--iou", converter = Ranges.Fraction.class, paramLabel = "T", description = "NMS IoU threshold (default: the model's).")
@@ -92,7 +92,7 @@ public final class DetectCommand implements Callable<Integer> {
     boolean agnostic;
 
     @Option(names = "--imgsz", paramLabel = "PX",
-            description = "Network input side, a multiple of 32 (default: the model's: 416 NanoDet, 416 face-tiny; face-ssd is fixed at 512).")
+            description = "Network input side, a multiple of 32 (default: the model's: 512 CenterNet, 416 NanoDet, 416 face-tiny; face-ssd is fixed at 512).")
     Integer imgsz;
 
     @Option(names = "--classes", paramLabel = "NAMES", split = ",", completionCandidates = Completions.CocoClassNames.class,

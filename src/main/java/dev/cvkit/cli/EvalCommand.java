@@ -137,7 +137,7 @@ public final class EvalCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--model", paramLabel = "M", completionCandidates = Completions.Detectors.class,
-            description = "A detector (nanodet, face, face-ssd, face-tiny or a detector model file), a classifier, a semantic segmentation (FCN) or an instance segmentation (Mask R-CNN) model trained by 'cvkit train'.")
+            description = "A detector (centernet, nanodet, face, face-ssd, face-tiny or a detector model file), a classifier, a semantic segmentation (FCN) or an instance segmentation (Mask R-CNN) model trained by 'cvkit train'.")
     String model;
 
     @Option(names = "--data", paramLabel = "D",

@@ -49,10 +49,10 @@ public final class ModelsCommand implements Callable<Integer> {
 
     /** The detectors of {@code detect --model}, by their short names ({@code face} is {@code face-ssd}). */
     static final List<DetectorInfo> DETECTORS = List.of(
-            new DetectorInfo("nanodet", dev.cvkit.detection.Architecture.NANODET, dev.cvkit.detection.NanoDetNet.INPUT,
-                    "NanoDet (human-models): 80 COCO classes; cvkit detect's default"),
             new DetectorInfo("centernet", dev.cvkit.detection.Architecture.CENTERNET, dev.cvkit.detection.CenterNetNet.INPUT,
-                    "MB3-CenterNet (human-models): 80 COCO classes"),
+                    "MB3-CenterNet (human-models): 80 COCO classes; cvkit detect's default"),
+            new DetectorInfo("nanodet", dev.cvkit.detection.Architecture.NANODET, dev.cvkit.detection.NanoDetNet.INPUT,
+                    "NanoDet (human-models): 80 COCO classes"),
             new DetectorInfo("face-ssd", dev.cvkit.detection.Architecture.SSD_MOBILENETV1_FACE, dev.cvkit.detection.SsdMobileNetV1Face.INPUT,
                     "face-api's SSD-MobileNetV1 face detector (--model face)"),
             new DetectorInfo("face-tiny", dev.cvkit.detection.Architecture.TINY_FACE, 416, "face-api's Tiny face detector"));

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Loads detectors from cvkit model files and resolves the short model names of
- * {@code cvkit detect --model}: {@code nanodet} (default, 80 COCO classes), {@code face}
- * (= {@code face-ssd}) and {@code face-tiny}, looked up in the models folder
+ * {@code cvkit detect --model}: {@code centernet} (default) and {@code nanodet} (80 COCO classes),
+ * {@code face} (= {@code face-ssd}) and {@code face-tiny}, looked up in the models folder
  * ({@code $CVKIT_MODELS}, else {@code models/} beside the folder holding cvkit's jar, else
  * {@code ./models}).
  */

@@ -11,19 +11,22 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** detect --agnostic and --imgsz with the bundled NanoDet on samples/person.jpg. */
+/** detect --agnostic and --imgsz with the bundled detectors (CenterNet, the default, and NanoDet) on samples/person.jpg. */
 class DetectOptionsTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void agnosticKeepsOneBoxPerObject() throws IOException {
-        // per class, NanoDet calls the horse both "horse 0.56" and "cow 0.49" on one box
-        List<JsonNode> perClass = detections("samples/person.jpg");
-        List<JsonNode> agnostic = detections("samples/person.jpg", "--agnostic");
+    @ParameterizedTest
+    @CsvSource({"nanodet, person horse dog", "centernet, person dog horse"})
+    void agnosticKeepsOneBoxPerObject(String model, String kept) throws IOException {
+        // per class, both call the horse "horse" and "cow" on one box (NanoDet 0.56 / 0.49, CenterNet 0.36 / 0.34)
+        List<JsonNode> perClass = detections("samples/person.jpg", "--model", model);
+        List<JsonNode> agnostic = detections("samples/person.jpg", "--model", model, "--agnostic");
         assertTrue(labels(perClass).contains("cow"), perClass.toString());
         assertEquals(perClass.size() - 1, agnostic.size(), agnostic.toString());
-        assertEquals(List.of("person", "horse", "dog"), labels(agnostic));
+        assertEquals(List.of(kept.split(" ")), labels(agnostic));
         for (int i = 0; i < agnostic.size(); i++) {
             for (int j = 0; j < i; j++) {
                 assertTrue(iou(agnostic.get(i), agnostic.get(j)) <= 0.6, "no two boxes overlap above the NMS IoU");
@@ -31,14 +34,22 @@ class DetectOptionsTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"nanodet, 416, 320", "centernet, 512, 384"})
+    void imgszIsTheNetworksInputSide(String model, String own, String other) throws IOException {
+        var base = CliTestSupport.run("detect", "samples/person.jpg", "--model", model, "--format", "jsonl", "-q");
+        var same = CliTestSupport.run("detect", "samples/person.jpg", "--model", model, "--format", "jsonl", "-q", "--imgsz", own);
+        assertEquals(base.out(), same.out(), own + " is " + model + "'s own size");
+        List<JsonNode> small = detections("samples/person.jpg", "--model", model, "--imgsz", other);
+        assertNotEquals(detections("samples/person.jpg", "--model", model), small);
+        assertTrue(labels(small).contains("horse"), small.toString()); // still a working detector at the other size
+    }
+
     @Test
-    void imgszIsTheNetworksInputSide() throws IOException {
+    void imgszIsCheckedAndTheDefaultIsCenterNet() throws IOException {
         var base = CliTestSupport.run("detect", "samples/person.jpg", "--format", "jsonl", "-q");
-        var same = CliTestSupport.run("detect", "samples/person.jpg", "--format", "jsonl", "-q", "--imgsz", "416");
-        assertEquals(base.out(), same.out(), "416 is NanoDet's own size");
-        List<JsonNode> small = detections("samples/person.jpg", "--imgsz", "320");
-        assertNotEquals(detections("samples/person.jpg"), small);
-        assertTrue(labels(small).contains("horse"), small.toString()); // still a working detector at 320
+        var centernet = CliTestSupport.run("detect", "samples/person.jpg", "--model", "centernet", "--format", "jsonl", "-q");
+        assertEquals(centernet.out(), base.out(), "the default detector");
         var bad = CliTestSupport.run("detect", "samples/person.jpg", "--imgsz", "100");
         assertEquals(ExitCodes.USAGE, bad.code());
         assertTrue(bad.err().contains("imgsz must be a multiple of 32"), bad.err());

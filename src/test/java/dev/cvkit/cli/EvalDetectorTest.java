@@ -25,7 +25,7 @@ class EvalDetectorTest {
     /** The same 12 stats as `cvkit detect --conf 0.05 --coco d.json --gt GT` then `cvkit eval --gt GT --dt d.json`. */
     @Test
     void nanoDetOnTheSamplesEqualsDetectThenEval() throws Exception {
-        List<String> detect = new ArrayList<>(List.of("detect", "--conf", "0.05", "--coco", tmp.resolve("d.json").toString(), "--gt", GT,
+        List<String> detect = new ArrayList<>(List.of("detect", "--model", "nanodet", "--conf", "0.05", "--coco", tmp.resolve("d.json").toString(), "--gt", GT,
                 "--format", "jsonl", "-q"));
         for (JsonNode im : JSON.readTree(Path.of(GT).toFile()).get("images")) {
             detect.add("samples/" + im.get("file_name").asText());

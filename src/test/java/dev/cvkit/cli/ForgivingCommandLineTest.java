@@ -64,12 +64,12 @@ class ForgivingCommandLineTest {
     @Test
     void completionOffersModelArchitectureClassAndFormatNames() {
         String bash = GeneratedDocs.all().get("completions/cvkit.bash");
-        assertTrue(section(bash, "_picocli_cvkit_detect").contains("(\"face\" \"face-ssd\" \"face-tiny\" \"nanodet\") # --model values"), bash);
+        assertTrue(section(bash, "_picocli_cvkit_detect").contains("(\"centernet\" \"face\" \"face-ssd\" \"face-tiny\" \"nanodet\") # --model values"), bash);
         assertTrue(section(bash, "_picocli_cvkit_detect").contains("\"text\" \"table\" \"jsonl\" \"json\" \"csv\""));
         assertTrue(section(bash, "_picocli_cvkit_detect").contains("\"person\" \"bicycle\""));
         assertTrue(section(bash, "_picocli_cvkit_train").contains("\"lenet5\" \"alexnet\""));
-        assertTrue(section(bash, "_picocli_cvkit_models_summary").contains("\"mobilenet_v2\" \"face-ssd\" \"face-tiny\" \"nanodet\""));
-        assertTrue(section(bash, "_picocli_cvkit_eval").contains("\"nanodet\") # --model values"));
+        assertTrue(section(bash, "_picocli_cvkit_models_summary").contains("\"mobilenet_v2\" \"centernet\" \"face-ssd\" \"face-tiny\" \"nanodet\""));
+        assertTrue(section(bash, "_picocli_cvkit_eval").contains("(\"centernet\" \"face\" \"face-ssd\" \"face-tiny\" \"nanodet\") # --model values"));
     }
 
     private static String section(String bash, String function) {
@@ -117,7 +117,7 @@ class ForgivingCommandLineTest {
         }).toList();
         assertEquals("classify", rows.get(0).get("task").asText());
         List<String> detectors = rows.stream().filter(o -> o.get("task").asText().equals("detect")).map(o -> o.get("name").asText()).toList();
-        assertEquals(List.of("nanodet", "face-ssd", "face-tiny", "yolo-n", "yolo-s", "yolo-m", "yolov1-n", "yolov1-s", "yolov1-m"), detectors);
+        assertEquals(List.of("centernet", "nanodet", "face-ssd", "face-tiny", "yolo-n", "yolo-s", "yolo-m", "yolov1-n", "yolov1-s", "yolov1-m"), detectors);
 
         var s = CliTestSupport.run("models", "summary", "nanodet", "--format", "json");
         assertEquals(0, s.code(), s.err());
