@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Spark in local mode against the one-machine CLI: detect (the default NanoDet) over N copies of
+# Spark in local mode against the one-machine CLI: detect (NanoDet, --model nanodet) over N copies of
 # the sample photographs (default 600), with bin/cvkit detect --threads 1 and 2, and
 # bin/cvkit-spark detect --master local[1] and local[2]; then both on one image, for the cost
 # of a job. Prints a Markdown table. Usage: bench/spark_detect_bench.sh [N]
@@ -25,14 +25,14 @@ measure() { # measure NAME COMMAND…: wall and CPU seconds (user + sys) into $w
   /usr/bin/time -f "%e %U %S" -o "$work/$name.time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
   awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/$name.time" > "$work/$name"
 }
-spark() { measure "$1" "$home/bin/cvkit-spark" detect --master "local[$2]" --input "$3" --output "$work/out-$1" -q; }
+spark() { measure "$1" "$home/bin/cvkit-spark" detect --model nanodet --master "local[$2]" --input "$3" --output "$work/out-$1" -q; }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-measure c1 "$home/bin/cvkit" detect "$work/img" --threads 1 -q --format jsonl
-measure c2 "$home/bin/cvkit" detect "$work/img" --threads 2 -q --format jsonl
+measure c1 "$home/bin/cvkit" detect --model nanodet "$work/img" --threads 1 -q --format jsonl
+measure c2 "$home/bin/cvkit" detect --model nanodet "$work/img" --threads 2 -q --format jsonl
 spark s1 1 "$work/img"
 spark s2 2 "$work/img"
-measure o1 "$home/bin/cvkit" detect "$work/one" --threads 2 -q --format jsonl
+measure o1 "$home/bin/cvkit" detect --model nanodet "$work/one" --threads 2 -q --format jsonl
 spark o2 2 "$work/one"
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 

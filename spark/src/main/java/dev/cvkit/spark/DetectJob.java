@@ -36,8 +36,8 @@ final class DetectJob implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
-    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "nanodet",
-            description = "nanodet, face, face-ssd, face-tiny or a model file, local or on a Hadoop file system (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "NAME|FILE", defaultValue = "centernet",
+            description = "centernet, nanodet, face, face-ssd, face-tiny or a model file, local or on a Hadoop file system (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--conf", paramLabel = "P", description = "Minimum score (default: the model's).")
