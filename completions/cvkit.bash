@@ -231,7 +231,7 @@ function _picocli_cvkit_detect() {
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '--timings' '--agnostic' '--strict' '--exist-ok' '--blur' '-h' '--help' '-V' '--version'"
   local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--conf' '--iou' '--max-det' '--imgsz' '--classes' '--format' '--coco' '--gt' '--save' '--crop' '--save-txt' '--vid-stride'"
-  local NAMEFILE_option_args=("face" "face-ssd" "face-tiny" "nanodet") # --model values
+  local NAMEFILE_option_args=("centernet" "face" "face-ssd" "face-tiny" "nanodet") # --model values
   local NAMES_option_args=("person" "bicycle" "car" "motorcycle" "airplane" "bus" "train" "truck" "boat" "traffic light" "fire hydrant" "stop sign" "parking meter" "bench" "bird" "cat" "dog" "horse" "sheep" "cow" "elephant" "bear" "zebra" "giraffe" "backpack" "umbrella" "handbag" "tie" "suitcase" "frisbee" "skis" "snowboard" "sports ball" "kite" "baseball bat" "baseball glove" "skateboard" "surfboard" "tennis racket" "bottle" "wine glass" "cup" "fork" "knife" "spoon" "bowl" "banana" "apple" "sandwich" "orange" "broccoli" "carrot" "hot dog" "pizza" "donut" "cake" "chair" "couch" "potted plant" "bed" "dining table" "toilet" "tv" "laptop" "mouse" "remote" "keyboard" "cell phone" "microwave" "oven" "toaster" "sink" "refrigerator" "book" "clock" "vase" "scissors" "teddy bear" "hair drier" "toothbrush") # --classes values
   local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
@@ -707,7 +707,7 @@ function _picocli_cvkit_eval() {
   local arg_opts="'--gt' '--dt' '--pred' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
   local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
   local FORMAT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
-  local M_option_args=("face" "face-ssd" "face-tiny" "nanodet") # --model values
+  local M_option_args=("centernet" "face" "face-ssd" "face-tiny" "nanodet") # --model values
 
   type compopt &>/dev/null && compopt +o default
 
@@ -1084,7 +1084,7 @@ function _picocli_cvkit_models_summary() {
       return
       ;;
   esac
-  local NAME_pos_param_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "face-ssd" "face-tiny" "nanodet" "yolo-m" "yolo-n" "yolo-s" "yolov1-m" "yolov1-n" "yolov1-s") # 0-0 values
+  local NAME_pos_param_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "centernet" "face-ssd" "face-tiny" "nanodet" "yolo-m" "yolo-n" "yolo-s" "yolov1-m" "yolov1-n" "yolov1-s") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
