@@ -152,10 +152,15 @@ public final class SegmentCommand implements Callable<Integer> {
         masks = plan.folder("--masks", masks, existOk);
         save = plan.folder("--save", save, existOk);
         alpha = plan.folder("--alpha", alpha, existOk);
-        for (Path other : new Path[] {masks, save}) {
-            if (alpha != null && other != null && dev.cvkit.io.RealPaths.of(alpha).equals(dev.cvkit.io.RealPaths.of(other))) {
-                throw new UserError("--alpha " + alpha + " is also the " + (other == masks ? "--masks" : "--save")
-                        + " folder: their PNGs would replace each other (choose another folder)", ExitCodes.USAGE);
+        // PNG masks, soft masks and saved PNG images share names (photo.png): one folder each
+        String[] names = {"--masks", "--save", "--alpha"};
+        Path[] folders = {masks, save, alpha};
+        for (int a = 0; a < folders.length; a++) {
+            for (int b = a + 1; b < folders.length; b++) {
+                if (folders[a] != null && folders[b] != null && dev.cvkit.io.RealPaths.of(folders[a]).equals(dev.cvkit.io.RealPaths.of(folders[b]))) {
+                    throw new UserError(names[b] + " " + folders[b] + " is also the " + names[a]
+                            + " folder: their PNGs would replace each other (choose another folder)", ExitCodes.USAGE);
+                }
             }
         }
         SegmentModels.Loaded seg = SegmentModels.load(modelFile);

@@ -144,6 +144,10 @@ class PersonSegmentCommandTest {
         var same = CliTestSupport.run("segment", in.toString(), "--alpha", tmp.resolve("o").toString(), "--masks", tmp.resolve("o").toString());
         assertEquals(2, same.code(), same.err());
         assertTrue(same.err().contains("also the --masks folder"), same.err());
+        var masksAndSave = CliTestSupport.run("segment", in.toString(), "--masks", tmp.resolve("m").toString(), "--save", tmp.resolve("m").toString());
+        assertEquals(2, masksAndSave.code(), masksAndSave.err());
+        assertTrue(masksAndSave.err().contains("--save " + tmp.resolve("m") + " is also the --masks folder"), masksAndSave.err());
+        assertFalse(Files.exists(tmp.resolve("m")), "nothing written");
         // the --background image lies where --save would write
         Path out = tmp.resolve("save/sub");
         Files.createDirectories(out);
