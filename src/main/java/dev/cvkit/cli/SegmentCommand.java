@@ -149,20 +149,20 @@ public final class SegmentCommand implements Callable<Integer> {
         Backdrop backdrop = backdrop();
         OutputPlan plan = new OutputPlan(input.inputs, InputWalker::isImageName, err, run.quiet).reads("--model", modelFile);
         if (backdrop != null && backdrop.file() != null) plan.reads("--background", backdrop.file());
-        masks = plan.folder("--masks", masks, existOk);
-        save = plan.folder("--save", save, existOk);
-        alpha = plan.folder("--alpha", alpha, existOk);
-        // PNG masks, soft masks and saved PNG images share names (photo.png): one folder each
-        String[] names = {"--masks", "--save", "--alpha"};
+        // PNG masks, soft masks and saved PNG images share names (photo.png): one folder each, checked before any is made
+        String[] outOptions = {"--masks", "--save", "--alpha"};
         Path[] folders = {masks, save, alpha};
         for (int a = 0; a < folders.length; a++) {
             for (int b = a + 1; b < folders.length; b++) {
                 if (folders[a] != null && folders[b] != null && dev.cvkit.io.RealPaths.of(folders[a]).equals(dev.cvkit.io.RealPaths.of(folders[b]))) {
-                    throw new UserError(names[b] + " " + folders[b] + " is also the " + names[a]
+                    throw new UserError(outOptions[b] + " " + folders[b] + " is also the " + outOptions[a]
                             + " folder: their PNGs would replace each other (choose another folder)", ExitCodes.USAGE);
                 }
             }
         }
+        masks = plan.folder("--masks", masks, existOk);
+        save = plan.folder("--save", save, existOk);
+        alpha = plan.folder("--alpha", alpha, existOk);
         SegmentModels.Loaded seg = SegmentModels.load(modelFile);
         List<String> names = new java.util.ArrayList<>();
         names.add("background");
