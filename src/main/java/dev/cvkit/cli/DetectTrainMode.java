@@ -47,7 +47,7 @@ final class DetectTrainMode {
             float lr = c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : rcnn ? 1e-3f : d.lr();
             float wd = parsed.hasMatchedOption("--weight-decay") ? c.weightDecay : opt.equals("sgd") ? 1e-4f : 0.05f;
             int batch = parsed.hasMatchedOption("--batch") ? c.batch : rcnn ? 4 : d.batch();
-            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : rcnn ? 50 : d.warmup();
+            int warmup = parsed.hasMatchedOption("--warmup") ? c.warmup : rcnn ? 20 : d.warmup();
             TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? (rcnn ? 4 : 12) : c.epochs, budget,
                     warmup, c.valEvery, c.patience, 10f);
             if (rcnn) {

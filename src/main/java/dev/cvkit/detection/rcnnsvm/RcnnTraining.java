@@ -216,11 +216,15 @@ public final class RcnnTraining {
         ObjectNode row = JSON.createObjectNode();
         row.put("iteration", r.loop().iteration());
         row.put("stage", "svm");
-        val.forEach(row::put);
+        // AP and AP50 only, so that val.png's legend stays readable (all four are in the model's training record)
+        if (val.containsKey("val_ap")) {
+            row.put("val_ap", val.get("val_ap"));
+            row.put("val_ap50", val.get("val_ap50"));
+        }
         row.put("svm_images", svm.report().images());
         row.put("svm_regions", svm.report().regions());
         row.put("svm_seconds", Math.round(svm.report().seconds() * 10) / 10.0);
-        if (!Double.isNaN(ms)) row.put("val_ms_per_image", Math.round(ms * 10) / 10.0);
+        if (!Double.isNaN(ms)) row.put("test_ms_per_image", Math.round(ms * 10) / 10.0);
         row.put("best", true);
         row.put("elapsed_s", Math.round((elapsed + svm.report().seconds() + (Double.isNaN(ms) ? 0 : ms * r.val().imageCount() / 1000)) * 10) / 10.0);
         log.add(row);
