@@ -21,7 +21,7 @@ public record RcnnModel(SelectiveSearchProposals proposals, CropNet.Spec spec, C
         categoryIds = List.copyOf(categoryIds);
         if (classes.size() != categoryIds.size()) throw new IllegalArgumentException(classes.size() + " classes, " + categoryIds.size() + " category ids");
         int c = classes.size(), d = spec.features();
-        if (svms != null && (svms.weight().length != c * d || svms.bias().length != c)) {
+        if (svms != null && (svms.weight().length != c * d || svms.bias().length != c || svms.calibration().length != 2 * c)) {
             throw new IllegalArgumentException("svm weights are not [" + c + ", " + d + "] and [" + c + "]");
         }
         if (regressors != null && (regressors.weight().length != c * 4 * d || regressors.bias().length != c * 4)) {
@@ -31,11 +31,19 @@ public record RcnnModel(SelectiveSearchProposals proposals, CropNet.Spec spec, C
 
     /**
      * One linear SVM per class on the scaled features: margin = w_c · (scale · φ) + b_c. Weights
-     * are [classes, features] row-major.
+     * are [classes, features] row-major. {@code calibration} holds per class (A, B) of Platt's
+     * sigmoid: the score σ(A·margin + B) estimates the chance that a proposal with that margin is
+     * a correct detection (IoU ≥ 0.5 with a box of the class).
      */
-    public record Svms(float featureScale, float[] weight, float[] bias) {
+    public record Svms(float featureScale, float[] weight, float[] bias, float[] calibration) {
         public Svms {
             if (!(featureScale > 0 && Float.isFinite(featureScale))) throw new IllegalArgumentException("svm feature_scale must be positive");
+            if (calibration.length != 2 * bias.length) throw new IllegalArgumentException("svm calibration is not [" + bias.length + ", 2]");
+        }
+
+        /** The calibrated score of class {@code cls}, in (0, 1). */
+        public double score(int cls, float[] features, int offset, int dim) {
+            return 1 / (1 + Math.exp(-(calibration[2 * cls] * margin(cls, features, offset, dim) + calibration[2 * cls + 1])));
         }
 
         public double margin(int cls, float[] features, int offset, int dim) {

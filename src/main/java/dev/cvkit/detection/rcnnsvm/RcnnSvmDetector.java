@@ -60,7 +60,7 @@ public final class RcnnSvmDetector implements BatchDetector {
         float[][] s = new float[n][c];
         if (model.svms() != null) {
             for (int i = 0; i < n; i++) {
-                for (int k = 0; k < c; k++) s[i][k] = (float) (1 / (1 + Math.exp(-model.svms().margin(k, phi, i * d, d))));
+                for (int k = 0; k < c; k++) s[i][k] = (float) model.svms().score(k, phi, i * d, d);
             }
             return s;
         }

@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 
 /**
  * R-CNN in the detector registry: how a model file's config and tensors rebuild it
- * ({@code cnn.*}, {@code svm.*}, {@code bbox.*} as one {@link Weights} module, checked name by
+ * ({@code cnn.*}, {@code svm.weight}, {@code svm.bias}, {@code svm.calibration}, {@code bbox.*} as one {@link Weights} module, checked name by
  * name and shape by shape). Its training is multi-stage ({@link RcnnTraining}); the
  * {@link TrainableDetector#losses} it offers is the first stage's, the region classifier's
  * cross-entropy on the batch's proposals.
@@ -55,8 +55,8 @@ public final class RcnnSvmFamily implements DetectorFamilies.Family {
 
         Weights(CropNet.Spec spec, int classes, boolean svms, boolean regressors) {
             cnn = child("cnn", new CropNet(spec, classes));
-            svm = svms ? child("svm", new Table(classes, spec.features())) : null;
-            bbox = regressors ? child("bbox", new Table(4 * classes, spec.features())) : null;
+            svm = svms ? child("svm", new Table(classes, spec.features(), true)) : null;
+            bbox = regressors ? child("bbox", new Table(4 * classes, spec.features(), false)) : null;
         }
 
         @Override
@@ -65,11 +65,13 @@ public final class RcnnSvmFamily implements DetectorFamilies.Family {
 
     /** A weight matrix and bias that are fitted, not trained by gradients (buffers, so no optimizer touches them). */
     static final class Table extends Module {
-        final Tensor weight, bias;
+        final Tensor weight, bias, calibration;
 
-        Table(int rows, int cols) {
+        /** @param calibrated with a [rows, 2] {@code calibration} (the SVMs' Platt sigmoids) */
+        Table(int rows, int cols, boolean calibrated) {
             weight = buffer("weight", Tensor.zeros(rows, cols));
             bias = buffer("bias", Tensor.zeros(rows));
+            calibration = calibrated ? buffer("calibration", Tensor.zeros(rows, 2)) : null;
         }
 
         /** Rows of {@code x} [N, cols] times the table: [N, rows]. */
@@ -95,7 +97,8 @@ public final class RcnnSvmFamily implements DetectorFamilies.Family {
 
         /** The R-CNN these weights make, with these class names and ids. */
         RcnnModel model(List<String> names, List<Integer> ids) {
-            RcnnModel.Svms s = weights.svm == null ? null : new RcnnModel.Svms(featureScale, weights.svm.weight.data(), weights.svm.bias.data());
+            RcnnModel.Svms s = weights.svm == null ? null : new RcnnModel.Svms(featureScale, weights.svm.weight.data(), weights.svm.bias.data(),
+                    weights.svm.calibration.data());
             RcnnModel.Regressors r = weights.bbox == null ? null : new RcnnModel.Regressors(weights.bbox.weight.data(), weights.bbox.bias.data());
             return new RcnnModel(proposals, spec, weights.cnn, names, ids, s, r);
         }

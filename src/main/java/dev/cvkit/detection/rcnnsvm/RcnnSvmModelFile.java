@@ -17,7 +17,8 @@ import java.util.Map;
 
 /**
  * An R-CNN model file: the CNN's weights under {@code cnn.}, the per-class SVMs as
- * {@code svm.weight} [classes, features] and {@code svm.bias} [classes], the box regressors as
+ * {@code svm.weight} [classes, features], {@code svm.bias} [classes] and their Platt sigmoids
+ * {@code svm.calibration} [classes, 2], the box regressors as
  * {@code bbox.weight} [classes·4, features] and {@code bbox.bias}, and a config saying
  * {@code "architecture": "rcnn"}, the proposals, the warp, the CNN's widths, the scorer
  * ({@code svm}, or {@code softmax} while fine-tuning), the SVMs' feature scale, the class names
@@ -75,6 +76,7 @@ public final class RcnnSvmModelFile {
         if (m.svms() != null) {
             t.put(prefix + "svm.weight", Tensor.of(m.svms().weight(), c, d));
             t.put(prefix + "svm.bias", Tensor.of(m.svms().bias(), c));
+            t.put(prefix + "svm.calibration", Tensor.of(m.svms().calibration(), c, 2));
         }
         if (m.regressors() != null) {
             t.put(prefix + "bbox.weight", Tensor.of(m.regressors().weight(), 4 * c, d));

@@ -206,8 +206,8 @@ public final class RcnnTraining {
             val.put("val_ap50", round(st[1]));
             val.put("val_ap75", round(st[2]));
             val.put("val_ar100", round(st[8]));
-            say.accept(String.format(Locale.ROOT, "rcnn: val AP %.4f AP50 %.4f (SVMs and box regression; %.0f ms per validation image with %d threads)",
-                    st[0], st[1], ms, r.threads()));
+            say.accept(String.format(Locale.ROOT, "rcnn: val AP %.4f AP50 %.4f (SVMs and box regression; %.0f ms per validation image, %d thread%s)",
+                    st[0], st[1], ms, r.threads(), r.threads() == 1 ? "" : "s"));
         }
         MetricsLog log = new MetricsLog(r.out(), "iteration");
         log.load(Integer.MAX_VALUE);

@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * the cache, drops easy ones (score &lt; −1.2), and repeats until no negative inside the margin
  * is left out, so the SVM is then the optimum over all negatives. The box regressor of class c
  * is a ridge regression (λ = 1000) from φ to the targets of the proposals with IoU ≥ 0.6 with a
- * box of c.
+ * box of c. Each SVM's margins on the training proposals get a Platt sigmoid ({@link Platt}), so
+ * that scores estimate the chance of a correct detection (IoU ≥ 0.5) and a threshold of 0.5
+ * means something.
  */
 public final class SvmStage {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +49,7 @@ public final class SvmStage {
     static final class Cache {
         final int dim;
         float[] x;
-        int rows;
+        int rows, images;
         final List<Integer> gtLabel = new ArrayList<>(); // class (1-based) of a ground-truth row, 0 for proposals
         final List<float[]> iouPerClass = new ArrayList<>();
         final List<float[]> box = new ArrayList<>();
@@ -109,6 +111,19 @@ public final class SvmStage {
     private static Result run(RcnnModel model, DetectionSet train, Map<Integer, float[]> known, ExecutorService workers, int threads,
                               double budgetS, long seed, long maxPixels, Consumer<String> say) {
         long t0 = System.nanoTime();
+        Cache cache = extract(model, train, known, workers, threads, budgetS, seed, maxPixels);
+        double featureSeconds = (System.nanoTime() - t0) / 1e9;
+        say.accept(String.format(Locale.ROOT, "rcnn: features of %d regions of %d training images in %.0f s", cache.rows, cache.images, featureSeconds));
+        Result r = fit(model, cache, seed, say, C);
+        ObjectNode details = r.report().details();
+        details.put("feature_seconds", Math.round(featureSeconds * 10) / 10.0);
+        return new Result(r.model(), new Report(cache.images, cache.rows, r.report().featureScale(), details, (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The features of training images' regions, in a seeded order, until {@code budgetS} seconds are used (0: all images). */
+    static Cache extract(RcnnModel model, DetectionSet train, Map<Integer, float[]> known, ExecutorService workers, int threads,
+                         double budgetS, long seed, long maxPixels) {
+        long t0 = System.nanoTime();
         model.net().eval();
         int classes = model.classes().size(), dim = model.spec().features();
         int[] order = shuffle(train.size(), seed);
@@ -133,19 +148,15 @@ public final class SvmStage {
                 images++;
             }
         }
-        double featureSeconds = (System.nanoTime() - t0) / 1e9;
-        say.accept(String.format(Locale.ROOT, "rcnn: features of %d regions of %d training images in %.0f s", cache.rows, images, featureSeconds));
-        Result r = fit(model, cache, seed, say);
-        ObjectNode details = r.report().details();
-        details.put("feature_seconds", Math.round(featureSeconds * 10) / 10.0);
-        return new Result(r.model(), new Report(images, cache.rows, r.report().featureScale(), details, (System.nanoTime() - t0) / 1e9));
+        cache.images = images;
+        return cache;
     }
 
     /** The SVM-scored model and what the stage did. */
     public record Result(RcnnModel model, Report report) {}
 
     /** Fits the SVMs (with hard-negative mining) and the box regressors on the cache. */
-    static Result fit(RcnnModel model, Cache cache, long seed, Consumer<String> say) {
+    static Result fit(RcnnModel model, Cache cache, long seed, Consumer<String> say, double cost) {
         int classes = model.classes().size(), dim = cache.dim, rows = cache.rows;
         double norm = 0;
         for (int i = 0; i < rows; i++) {
@@ -156,11 +167,11 @@ public final class SvmStage {
         double scale = rows == 0 || norm == 0 ? 1 : FEATURE_NORM / (norm / rows);
         float[] x = new float[rows * dim];
         for (int i = 0; i < x.length; i++) x[i] = (float) (cache.x[i] * scale);
-        float[] w = new float[classes * dim], b = new float[classes];
+        float[] w = new float[classes * dim], b = new float[classes], platt = new float[2 * classes];
         float[] rw = new float[classes * 4 * dim], rb = new float[classes * 4];
         ObjectNode details = JSON.createObjectNode();
         ArrayNode per = details.putArray("classes");
-        LinearSvm svm = new LinearSvm(C * POSITIVE_WEIGHT, C, BIAS_FEATURE, 0.1, 1000);
+        LinearSvm svm = new LinearSvm(cost * POSITIVE_WEIGHT, cost, BIAS_FEATURE, 0.1, 1000);
         for (int c = 0; c < classes; c++) {
             List<Integer> pos = new ArrayList<>(), neg = new ArrayList<>();
             for (int i = 0; i < rows; i++) {
@@ -175,6 +186,19 @@ public final class SvmStage {
                     : mine(svm, x, dim, pos, neg, Seeds.mix(seed, 0x53564DL, c, 0), rec);
             System.arraycopy(m.w(), 0, w, c * dim, dim);
             b[c] = m.bias();
+            // Platt's sigmoid on the proposals' margins: correct (IoU ≥ 0.5 with a box of c) or not
+            List<Double> margins = new ArrayList<>();
+            List<Boolean> correct = new ArrayList<>();
+            for (int i = 0; i < rows; i++) {
+                if (cache.gtLabel.get(i) != 0) continue;
+                margins.add(m.score(x, i * dim));
+                correct.add(cache.bestGtLabel.get(i) == c + 1 && cache.bestIou.get(i) >= 0.5f);
+            }
+            double[] ab = Platt.fit(margins, correct);
+            platt[2 * c] = (float) ab[0];
+            platt[2 * c + 1] = (float) ab[1];
+            rec.put("platt_a", ab[0]);
+            rec.put("platt_b", ab[1]);
             // box regression: proposals (not ground truth rows) with IoU ≥ 0.6 with a box of this class
             List<Integer> reg = new ArrayList<>();
             List<double[]> targets = new ArrayList<>();
@@ -196,7 +220,7 @@ public final class SvmStage {
                     model.classes().get(c), pos.size(), rec.path("negatives_cached").asInt(), neg.size(), rec.path("rounds").asInt(), reg.size()));
         }
         details.put("feature_scale", scale);
-        RcnnModel out = model.with(new RcnnModel.Svms((float) scale, w, b), new RcnnModel.Regressors(rw, rb));
+        RcnnModel out = model.with(new RcnnModel.Svms((float) scale, w, b, platt), new RcnnModel.Regressors(rw, rb));
         return new Result(out, new Report(0, rows, scale, details, 0));
     }
 

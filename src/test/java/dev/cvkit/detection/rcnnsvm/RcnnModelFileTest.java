@@ -41,7 +41,7 @@ class RcnnModelFileTest {
         float[] w = new float[2 * 16], b = {0.1f, -0.2f}, rw = new float[8 * 16], rb = new float[8];
         for (int i = 0; i < w.length; i++) w[i] = (float) r.nextGaussian();
         for (int i = 0; i < rw.length; i++) rw[i] = (float) (0.01 * r.nextGaussian());
-        return new RcnnModel(RcnnSvmModelFile.PROPOSALS, spec, net, List.of("a", "b"), List.of(3, 7), new RcnnModel.Svms(0.5f, w, b),
+        return new RcnnModel(RcnnSvmModelFile.PROPOSALS, spec, net, List.of("a", "b"), List.of(3, 7), new RcnnModel.Svms(0.5f, w, b, new float[] {1.5f, 0.2f, 0.8f, -0.1f}),
                 new RcnnModel.Regressors(rw, rb));
     }
 
@@ -69,7 +69,7 @@ class RcnnModelFileTest {
         List<Detection> b = loaded.detect(img, ALL);
         assertFalse(a.isEmpty());
         assertEquals(a, b);
-        // scores are the SVM margins through the logistic, boxes stay inside the image
+        // scores are the SVM margins through the Platt sigmoids, boxes stay inside the image
         for (Detection d : a) {
             assertTrue(d.score() > 0 && d.score() < 1, d.toString());
             assertTrue(d.x() >= 0 && d.y() >= 0 && d.x() + d.w() <= 96 + 1e-3 && d.y() + d.h() <= 64 + 1e-3, d.toString());

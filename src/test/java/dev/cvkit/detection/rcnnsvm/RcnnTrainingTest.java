@@ -73,6 +73,14 @@ class RcnnTrainingTest {
         Detector d = DetectorFiles.load(out.resolve("best.safetensors"));
         assertEquals("rcnn", d.architecture());
         assertEquals(5, d.classes().size());
+        // with its own defaults (calibrated score ≥ 0.5) it finds shapes in the training images
+        int found = 0;
+        for (int i = 0; i < 8; i++) {
+            try (var m = dev.cvkit.image.ImageDecoder.read(data.resolve("train").resolve(String.format("%06d.jpg", i)), 100_000_000L)) {
+                found += d.detect(dev.cvkit.image.RgbImage.fromMat(m), d.defaults()).size();
+            }
+        }
+        assertTrue(found > 0, "no detections at the default threshold in 8 training images");
     }
 
     private static JsonNode json(String s) {
