@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list",
-            "of path,label), a detector (--task detect) or a segmenter (--task segment: fcn semantic, mask-rcnn instances) on a COCO data set.",
-            "Writes into the run folder: best.safetensors, last.safetensors, checkpoint.safetensors (resumable),",
-            "metrics.jsonl, metrics.csv and plots (loss.png, accuracy.png; detect, segment: losses.png, val.png), each file",
-            "atomically, after every epoch (detect, segment: every validation)."},
+            // one paragraph per string: picocli wraps each string on its own
+            "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list of path,label), "
+                    + "a detector (--task detect) or a segmenter (--task segment: fcn semantic, mask-rcnn instances) on a COCO data set.",
+            "Writes into the run folder: best.safetensors, last.safetensors, checkpoint.safetensors (resumable), metrics.jsonl, "
+                    + "metrics.csv and plots (loss.png, accuracy.png; detect, segment: losses.png, val.png), each file atomically, "
+                    + "after every epoch (detect, segment: every validation)."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  tools/fetch-data.sh     # MNIST and Fashion-MNIST into data/cache/",
