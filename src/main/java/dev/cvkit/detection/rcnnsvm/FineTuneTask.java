@@ -1,7 +1,6 @@
 package dev.cvkit.detection.rcnnsvm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cvkit.UserError;
 import dev.cvkit.data.Seeds;
 import dev.cvkit.data.detect.DetectionSet;
 import dev.cvkit.detection.DetectParams;
@@ -23,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * R-CNN's first stage as a {@link TrainTask}: fine-tuning the CNN as an (N+1)-way classifier of
@@ -97,14 +95,7 @@ public final class FineTuneTask implements TrainTask, AutoCloseable {
     }
 
     static RgbImage decode(DetectionSet.Item item, long maxPixels) {
-        try (Mat m = Workers.read(item.path(), maxPixels)) {
-            RgbImage img = RgbImage.fromMat(m);
-            if (img.width() != item.width() || img.height() != item.height()) {
-                throw new UserError(item.path() + ": is " + img.width() + "×" + img.height() + " but the data set says "
-                        + item.width() + "×" + item.height(), 1);
-            }
-            return img;
-        }
+        return Workers.readSized(item.path(), item.width(), item.height(), maxPixels);
     }
 
     @Override

@@ -25,9 +25,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Detector training as a {@link TrainTask}, for any {@link TrainableDetector}: a step decodes
@@ -60,11 +58,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
         this.valImages = valImages;
         this.augment = augment;
         this.maxPixels = maxPixels;
-        this.decoders = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "cvkit-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        this.decoders = Workers.decoders(threads);
         for (long id : train.categoryIds()) categoryIds.add((int) id);
     }
 
@@ -138,14 +132,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
     private record Prepared(BoxAugment.Sample sample, float[] proposals) {}
 
     private RgbImage decode(DetectionSet.Item item) {
-        try (Mat m = Workers.read(item.path(), maxPixels)) {
-            RgbImage img = RgbImage.fromMat(m);
-            if (img.width() != item.width() || img.height() != item.height()) {
-                throw new UserError(item.path() + ": is " + img.width() + "×" + img.height() + " but the data set says "
-                        + item.width() + "×" + item.height(), 1);
-            }
-            return img;
-        }
+        return Workers.readSized(item.path(), item.width(), item.height(), maxPixels);
     }
 
     @Override

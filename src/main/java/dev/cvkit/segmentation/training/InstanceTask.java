@@ -27,9 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * Mask R-CNN training as a {@link TrainTask}: a step decodes its images in parallel, flips image,
@@ -69,11 +67,7 @@ public final class InstanceTask implements TrainTask, AutoCloseable {
         this.transform = spec.box().transform();
         this.augment = augment;
         this.maxPixels = maxPixels;
-        this.decoders = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "cvkit-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        this.decoders = Workers.decoders(threads);
         for (long id : train.categoryIds()) categoryIds.add((int) id);
     }
 
@@ -155,13 +149,7 @@ public final class InstanceTask implements TrainTask, AutoCloseable {
     }
 
     private RgbImage decode(Path path, int w, int h) {
-        try (Mat m = Workers.read(path, maxPixels)) {
-            RgbImage img = RgbImage.fromMat(m);
-            if (img.width() != w || img.height() != h) {
-                throw new UserError(path + ": is " + img.width() + "×" + img.height() + " but the data set says " + w + "×" + h, 1);
-            }
-            return img;
-        }
+        return Workers.readSized(path, w, h, maxPixels);
     }
 
     @Override

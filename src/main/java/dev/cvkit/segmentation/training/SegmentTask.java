@@ -23,9 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * FCN training as a {@link TrainTask}: a step decodes its images in parallel, scales image and
@@ -50,11 +48,7 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
         this.net = net;
         this.hflip = hflip;
         this.maxPixels = maxPixels;
-        this.decoders = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-            Thread t = new Thread(r, "cvkit-decode");
-            t.setDaemon(true);
-            return t;
-        });
+        this.decoders = Workers.decoders(threads);
         for (long id : train.categoryIds()) categoryIds.add((int) id);
     }
 
@@ -124,13 +118,7 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
     }
 
     private RgbImage decode(SemanticSet.Item it) {
-        try (Mat m = Workers.read(it.path(), maxPixels)) {
-            RgbImage img = RgbImage.fromMat(m);
-            if (img.width() != it.width() || img.height() != it.height()) {
-                throw new UserError(it.path() + ": is " + img.width() + "×" + img.height() + " but the data set says " + it.width() + "×" + it.height(), 1);
-            }
-            return img;
-        }
+        return Workers.readSized(it.path(), it.width(), it.height(), maxPixels);
     }
 
     
