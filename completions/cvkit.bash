@@ -230,7 +230,7 @@ function _picocli_cvkit_detect() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '--timings' '--agnostic' '--strict' '--exist-ok' '--blur' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--conf' '--iou' '--max-det' '--imgsz' '--classes' '--format' '--coco' '--gt' '--save' '--crop' '--save-txt' '--vid-stride'"
+  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--conf' '--iou' '--max-det' '--imgsz' '--classes' '--format' '--coco' '--gt' '--save' '--crop' '--save-txt' '--vid-stride' '--stream-timeout'"
   local NAMEFILE_option_args=("centernet" "face" "face-ssd" "face-tiny" "nanodet") # --model values
   local NAMES_option_args=("person" "bicycle" "car" "motorcycle" "airplane" "bus" "train" "truck" "boat" "traffic light" "fire hydrant" "stop sign" "parking meter" "bench" "bird" "cat" "dog" "horse" "sheep" "cow" "elephant" "bear" "zebra" "giraffe" "backpack" "umbrella" "handbag" "tie" "suitcase" "frisbee" "skis" "snowboard" "sports ball" "kite" "baseball bat" "baseball glove" "skateboard" "surfboard" "tennis racket" "bottle" "wine glass" "cup" "fork" "knife" "spoon" "bowl" "banana" "apple" "sandwich" "orange" "broccoli" "carrot" "hot dog" "pizza" "donut" "cake" "chair" "couch" "potted plant" "bed" "dining table" "toilet" "tv" "laptop" "mouse" "remote" "keyboard" "cell phone" "microwave" "oven" "toaster" "sink" "refrigerator" "book" "clock" "vase" "scissors" "teddy bear" "hair drier" "toothbrush") # --classes values
   local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
@@ -305,6 +305,9 @@ function _picocli_cvkit_detect() {
       return $?
       ;;
     '--vid-stride')
+      return
+      ;;
+    '--stream-timeout')
       return
       ;;
   esac

@@ -28,6 +28,10 @@ public final class BatchRunner {
         R run(InputItem item) throws Exception;
     }
 
+    /** A task that reads live {@code rtsp://} streams itself; other tasks refuse them. */
+    @FunctionalInterface
+    public interface StreamTask<R> extends Task<R> {}
+
     /** Receives results in input order, on the calling thread. */
     @FunctionalInterface
     public interface Sink<R> {
@@ -56,6 +60,9 @@ public final class BatchRunner {
                     futures.add(pool.submit(() -> {
                         if (item.error() != null) {
                             throw new UserError(item.error(), ExitCodes.INPUT_FAILED);
+                        }
+                        if (UrlInputs.isStream(item.given()) && !(task instanceof StreamTask)) {
+                            throw new UserError("a live stream: only detect reads rtsp:// inputs", ExitCodes.INPUT_FAILED);
                         }
                         if (UrlInputs.isUrl(item.given())) {
                             Path local = UrlInputs.fetch(item.given());

@@ -20,6 +20,7 @@ import dev.cvkit.image.VideoWriter;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
+import dev.cvkit.io.UrlInputs;
 import dev.cvkit.records.DetectRecords;
 import dev.cvkit.records.DetectRecords.Result;
 import dev.cvkit.timing.Lap;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "detect",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = "Detect objects with a pretrained detector: CenterNet (80 COCO classes) by default, faces with --model face.",
+        description = {"Detect objects with a pretrained detector: CenterNet (80 COCO classes) by default, faces with --model face.",
+                "INPUT may also be a video file, or an rtsp:// (rtsps://) live stream, read until the server ends it or Ctrl-C."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  cvkit detect samples/                # people, dogs, bicycles... as a table",
@@ -52,6 +54,7 @@ import picocli.CommandLine.Spec;
                 "  cvkit detect samples/ --classes 0,16   # the same classes by index",
                 "  cvkit detect samples/ --coco dets.json --gt samples/gt.json",
                 "  cvkit detect --model face --blur --save out/ --vid-stride 2 clip.mp4",
+                "  cvkit detect rtsp://camera.local:8554/live --classes person   # until Ctrl-C",
                 "",
                 "Models: centernet (default), nanodet, face (= face-ssd, SSD-MobileNetV1),",
                 "face-tiny, or a .safetensors model file (see 'cvkit models').",
@@ -131,11 +134,23 @@ public final class DetectCommand implements Callable<Integer> {
     boolean blur;
 
     @Option(names = "--vid-stride", converter = Ranges.PositiveInt.class, paramLabel = "N", defaultValue = "1",
-            description = "Videos: detect on every N-th frame (default: ${DEFAULT-VALUE}); --save writes those frames.")
+            description = "Videos and streams: detect on every N-th frame (default: ${DEFAULT-VALUE}); --save writes those frames.")
     int vidStride;
 
-    /** What one input produced: one result for an image, one per processed frame for a video. */
-    record Output(boolean video, List<Result> results) {}
+    @Option(names = "--stream-timeout", paramLabel = "S", defaultValue = "10", converter = Ranges.PositiveReal.class,
+            description = "rtsp:// streams: give up (exit 1) when the server sends nothing for S seconds, "
+                    + "while connecting or later (default: ${DEFAULT-VALUE}).")
+    double streamTimeout;
+
+    /**
+     * What one input produced: one result for an image, one per processed frame for a video; a
+     * live stream's frames instead come from {@code live} as they arrive.
+     */
+    record Output(boolean video, List<Result> results, LiveStream live) {
+        Output(boolean video, List<Result> results) {
+            this(video, results, null);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -180,19 +195,35 @@ public final class DetectCommand implements Callable<Integer> {
         StageTimes times = new StageTimes();
         Progress progress = new Progress(err, "detect", run.quiet).times(times);
         InputCount.start(input.inputs, MEDIA, progress);
-        int code = BatchRunner.run(inputs, threads, item -> VideoFrames.isVideoName(item.path())
-                ? processVideo(item, records, times) : new Output(false, List.of(process(item, records, times))), (item, o) -> {
+        boolean[] streamFailed = {false};
+        BatchRunner.StreamTask<Output> task = item -> UrlInputs.isStream(item.given()) ? openStream(item, records, times)
+                : VideoFrames.isVideoName(item.path()) ? processVideo(item, records, times)
+                : new Output(false, List.of(process(item, records, times)));
+        int code = BatchRunner.run(inputs, threads, task, (item, o) -> {
             index[0]++;
-            for (Result r : o.results()) {
-                ObjectNode line = records.json(item.given(), r, timing.timings);
+            BatchRunner.Sink<Result> print = (it, r) -> {
                 switch (fmt) {
-                    case JSONL -> out.println(records.line(item.given(), r, timing.timings));
-                    case JSON -> jsonAll.add(line);
-                    case CSV -> writeCsv(out, item, r, det);
-                    default -> writeTable(out, item, r, timing.timings);
+                    case JSONL -> out.println(records.line(it.given(), r, timing.timings));
+                    case JSON -> jsonAll.add(records.json(it.given(), r, timing.timings));
+                    case CSV -> writeCsv(out, it, r, det);
+                    default -> writeTable(out, it, r, timing.timings);
+                }
+                out.flush();
+            };
+            for (Result r : o.results()) {
+                print.accept(item, r);
+            }
+            if (o.live() != null) {
+                try (LiveStream live = o.live()) {
+                    for (Result r; (r = live.next()) != null; ) {
+                        print.accept(item, r); // each frame's record as soon as it is known: the stream may never end
+                    }
+                } catch (UserError | java.io.IOException e) {
+                    streamFailed[0] = true; // the records so far stand; the input failed
+                    progress.clearLine();
+                    BatchRunner.reportFailure(item, e, err, run.debug);
                 }
             }
-            out.flush();
             if (coco != null) {
                 if (o.video()) {
                     warned.add("video:" + item.given());
@@ -201,6 +232,9 @@ public final class DetectCommand implements Callable<Integer> {
                 }
             }
         }, progress, err, run.debug);
+        if (streamFailed[0]) {
+            code = ExitCodes.INPUT_FAILED;
+        }
         if (fmt == OutputFormat.JSON) {
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(jsonAll));
         }
@@ -291,7 +325,7 @@ public final class DetectCommand implements Callable<Integer> {
                         lap = times.start(); // a skipped frame's decoding is not the next frame's
                         continue;
                     }
-                    Result r = records.detect(bgr, frames.index(), frames.index() / frames.fps(), lap);
+                    Result r = records.detect(bgr, frames.index(), frames.time(), lap);
                     lap.done();
                     List<Detection> found = r.detections();
                     crops(bgr, found, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()), "jpg");
@@ -316,6 +350,62 @@ public final class DetectCommand implements Callable<Integer> {
             throw new UserError("video has no frames", ExitCodes.INPUT_FAILED);
         }
         return new Output(true, results);
+    }
+
+    /** Connects to an rtsp:// stream (on the worker, so a dead server is that input's failure); its frames are read by the sink. */
+    private Output openStream(InputItem item, DetectRecords records, StageTimes times) {
+        return new Output(true, List.of(), new LiveStream(VideoFrames.stream(item.given(), input.maxPixels, streamTimeout),
+                records, times, stripExtension(item.relative().toString())));
+    }
+
+    /**
+     * A live stream's every --vid-stride-th frame, detected as it arrives. --save writes each as
+     * an annotated image {@code STEM_fNNNNNN.jpg} rather than a video, so a stream stopped by
+     * Ctrl-C keeps every frame written so far.
+     */
+    final class LiveStream implements AutoCloseable {
+        private final VideoFrames frames;
+        private final DetectRecords records;
+        private final StageTimes times;
+        private final String stem;
+
+        LiveStream(VideoFrames frames, DetectRecords records, StageTimes times, String stem) {
+            this.frames = frames;
+            this.records = records;
+            this.times = times;
+            this.stem = stem;
+        }
+
+        /** The next processed frame's result, or null when the server ended the stream. */
+        Result next() throws java.io.IOException {
+            Lap lap = times.start();
+            Mat bgr;
+            while ((bgr = frames.next()) != null) {
+                if (frames.index() % vidStride != 0) {
+                    lap = times.start();
+                    continue;
+                }
+                Result r = records.detect(bgr, frames.index(), frames.time(), lap);
+                lap.done();
+                String name = String.format(Locale.ROOT, "%s_f%06d", stem, frames.index());
+                crops(bgr, r.detections(), name, "jpg");
+                labels(r, name);
+                if (save != null) {
+                    annotate(bgr, r.detections());
+                    AtomicFiles.write(save.resolve(name + ".jpg"), ImageEncoder.encode(bgr, "jpg"));
+                }
+                return r;
+            }
+            if (frames.index() < 0) {
+                throw new UserError("the stream ended before its first frame", ExitCodes.INPUT_FAILED);
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            frames.close();
+        }
     }
 
     private static List<BoxDrawing.Box> boxes(List<Detection> found) {

@@ -60,7 +60,7 @@ final class OutputPlan {
         this.quiet = quiet;
         List<Path> anchors = new ArrayList<>();
         for (String s : specs) {
-            if (s.equals("-") || UrlInputs.isUrl(s)) {
+            if (s.equals("-") || UrlInputs.isUrl(s) || UrlInputs.isStream(s)) {
                 continue;
             }
             Path p = Path.of(s);
@@ -192,7 +192,7 @@ final class OutputPlan {
                 if (item.error() != null) {
                     return item;
                 }
-                if (UrlInputs.isUrl(item.given())) { // downloaded to a temporary file: named after the URL
+                if (UrlInputs.isUrl(item.given()) || UrlInputs.isStream(item.given())) { // no local file: named after the URL
                     return new InputItem(item.given(), item.path(), distinct(item.relative(), taken), null);
                 }
                 check(item);

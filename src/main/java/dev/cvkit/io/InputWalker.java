@@ -130,8 +130,8 @@ public final class InputWalker implements Iterator<InputItem>, SkipCount {
                     return null;
                 }
                 done = true;
-                if (UrlInputs.isUrl(spec)) {
-                    return UrlInputs.item(spec); // fetched by the worker that processes it
+                if (UrlInputs.isUrl(spec) || UrlInputs.isStream(spec)) {
+                    return UrlInputs.item(spec); // fetched (or, a stream, opened) by the worker that processes it
                 }
                 Path p = Path.of(spec);
                 if (Files.isDirectory(p)) {

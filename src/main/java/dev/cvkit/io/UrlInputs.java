@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Inputs given as {@code http://} or {@code https://} URLs. The walker makes an item per URL
+ * Inputs given as URLs. {@code http://} and {@code https://}: the walker makes an item per URL
  * without touching the network; the worker that processes it downloads it to a temporary file
  * (named with the URL's extension, so images and videos are told apart as for files), reads it
  * like any file and deletes it. Redirects are followed; any status but 200 is the input's error.
+ * {@code rtsp://} and {@code rtsps://} are live streams, never downloaded: the command reads
+ * their frames as they come (see {@code image.VideoFrames#stream}).
  */
 public final class UrlInputs {
     /** Larger downloads are refused: an image or a short clip, not an unbounded stream. */
@@ -37,14 +39,28 @@ public final class UrlInputs {
         return l.startsWith("http://") && l.length() > 7 || l.startsWith("https://") && l.length() > 8;
     }
 
-    /** The walker's item for {@code url}: outputs are named after the last part of its path ("download" if none). */
+    /** True for an {@code rtsp://} or {@code rtsps://} URL: a live stream. */
+    public static boolean isStream(String s) {
+        String l = s.toLowerCase(Locale.ROOT);
+        return l.startsWith("rtsp://") && l.length() > 7 || l.startsWith("rtsps://") && l.length() > 8;
+    }
+
+    /**
+     * The walker's item for a download or stream {@code url}: outputs are named after the last
+     * part of its path ("download" or "stream" if none), reduced to a safe file name, so no part
+     * of a URL can lead an output out of its folder.
+     */
     public static InputItem item(String url) {
-        Path name = Path.of(fileName(url));
+        Path name = Path.of(fileName(url, isStream(url) ? "stream" : "download"));
         return new InputItem(url, name, name, null);
     }
 
     /** The last segment of the URL's path, without query, as a safe file name. */
     static String fileName(String url) {
+        return fileName(url, "download");
+    }
+
+    private static String fileName(String url, String fallback) {
         String path;
         try {
             path = URI.create(url).getPath();
@@ -53,7 +69,7 @@ public final class UrlInputs {
         }
         String last = path == null ? "" : path.substring(path.lastIndexOf('/') + 1);
         last = last.replaceAll("[^A-Za-z0-9._-]", "_");
-        return last.isEmpty() || last.startsWith(".") ? "download" + last : last;
+        return last.isEmpty() || last.startsWith(".") ? fallback + last : last;
     }
 
     /**
