@@ -2,7 +2,6 @@ package dev.cvkit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.coco.LeftOut;
@@ -12,6 +11,7 @@ import dev.cvkit.image.RgbImage;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
+import dev.cvkit.records.SegmentRecords;
 import dev.cvkit.segmentation.InstanceImages;
 import dev.cvkit.segmentation.InstanceModelFile;
 import dev.cvkit.segmentation.InstanceRecords;
@@ -19,7 +19,6 @@ import dev.cvkit.segmentation.InstanceSegmenter;
 import dev.cvkit.segmentation.LabelImages;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -31,16 +30,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * with --polygons) as JSON Lines ({@code cvkit eval --dt} reads them), JSON, CSV or a table;
  * {@code --coco FILE} COCO results for segm evaluation; {@code --save DIR} overlays;
  * {@code --masks DIR} one binary PNG per instance, {@code DIR/sub/photo_K.png} for instance K of
- * {@code sub/photo.jpg}. The per-image work is {@link InstanceSegmenter}, {@link InstanceImages}
+ * {@code sub/photo.jpg}. The per-image work is {@link SegmentRecords} (shared with cvkit-spark), {@link InstanceImages}
  * and {@link InstanceRecords}.
  */
 final class InstanceSegmentMode {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private InstanceSegmentMode() {}
-
-    /** One image's instances. */
-    record Result(int width, int height, List<InstanceSegmenter.Instance> instances) {}
 
     static int run(SegmentCommand c, Path modelFile, PrintWriter out, PrintWriter err) throws Exception {
         for (String o : new String[] {"--alpha", "--blur-background", "--background"}) {
@@ -54,12 +50,14 @@ final class InstanceSegmentMode {
         Path masks = plan.folder("--masks", c.masks, c.existOk), save = plan.folder("--save", c.save, c.existOk);
         InstanceSegmenter seg = InstanceModelFile.read(modelFile);
         DetectParams params;
+        SegmentRecords records;
         try {
             params = new DetectParams(c.conf != null ? c.conf : seg.defaults().conf(), c.iou != null ? c.iou : seg.defaults().iou(),
                     c.maxDet != null ? c.maxDet : seg.defaults().maxDet());
         } catch (IllegalArgumentException e) {
             throw new UserError("--conf/--iou/--max-det: " + e.getMessage(), ExitCodes.USAGE);
         }
+        records = SegmentRecords.instances(seg, params, c.polygons);
         CocoGtLookup lookup = c.gt == null ? null : new CocoGtLookup(c.gt);
         OutputFormat fmt = OutputFormat.resolve(c.format);
         int threads = c.run.threadCount();
@@ -73,11 +71,11 @@ final class InstanceSegmentMode {
         InputCount.start(c.input.inputs, InputWalker::isImageName, progress);
         int[] index = {0};
         boolean polygons = c.polygons;
-        int code = BatchRunner.run(inputs, threads, item -> process(item, seg, params, masks, save, c.input.maxPixels), (item, r) -> {
+        int code = BatchRunner.run(inputs, threads, item -> process(item, records, masks, save, c.input.maxPixels), (item, r) -> {
             index[0]++;
             switch (fmt) {
-                case JSONL -> out.println(JSON.writeValueAsString(line(item, r, seg, polygons)));
-                case JSON -> all.add(line(item, r, seg, polygons));
+                case JSONL -> out.println(records.line(item.given(), r));
+                case JSON -> all.add(records.json(item.given(), r));
                 case CSV -> {
                     for (InstanceSegmenter.Instance d : r.instances()) {
                         out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%.5f,%.2f,%.2f,%.2f,%.2f,%d%n", csv(item.given()), r.width(), r.height(), csv(d.label()),
@@ -99,22 +97,15 @@ final class InstanceSegmentMode {
         return code;
     }
 
-    private static Result process(InputItem item, InstanceSegmenter seg, DetectParams params, Path masks, Path save, long maxPixels)
+    private static SegmentRecords.Result process(InputItem item, SegmentRecords records, Path masks, Path save, long maxPixels)
             throws IOException {
         RgbImage img;
         try (Mat m = ImageDecoder.read(item.path(), maxPixels)) {
             img = RgbImage.fromMat(m);
         }
-        List<InstanceSegmenter.Instance> found = seg.segment(img, params);
+        SegmentRecords.Result r = records.segment(img, false);
         if (masks != null) {
-            Path stem = SegmentCommand.stemPng(masks, item.relative());
-            String base = stem.getFileName().toString();
-            base = base.substring(0, base.length() - 4);
-            for (int k = 0; k < found.size(); k++) {
-                Path target = stem.resolveSibling(base + "_" + k + ".png");
-                refuseInput(target, item.path());
-                AtomicFiles.write(target, InstanceImages.maskPng(found.get(k)));
-            }
+            for (SegmentRecords.OutputFile f : records.masks(item.relative().toString(), r)) SegmentCommand.write(masks, f, item.path());
         }
         if (save != null) {
             Path target = dev.cvkit.image.ImageEncoder.outputPath(save, item.relative());
@@ -124,29 +115,13 @@ final class InstanceSegmentMode {
                 target = SegmentCommand.stemPng(save, item.relative());
                 ext = "png";
             }
-            refuseInput(target, item.path());
-            AtomicFiles.write(target, LabelImages.encode(InstanceImages.overlay(img, found), ext));
+            SegmentCommand.refuseInput(target, item.path());
+            AtomicFiles.write(target, LabelImages.encode(InstanceImages.overlay(img, r.instances()), ext));
         }
-        return new Result(img.width(), img.height(), found);
+        return r;
     }
 
-    private static void refuseInput(Path target, Path input) throws IOException {
-        if (Files.exists(target) && Files.isSameFile(target, input)) {
-            throw new UserError("refusing to overwrite the input image " + input + " (choose another output folder)", ExitCodes.INPUT_FAILED);
-        }
-    }
-
-    private static ObjectNode line(InputItem item, Result r, InstanceSegmenter seg, boolean polygons) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("file", item.given());
-        n.put("width", r.width());
-        n.put("height", r.height());
-        ArrayNode dets = n.putArray("detections");
-        for (InstanceSegmenter.Instance d : r.instances()) dets.add(InstanceRecords.json(d, seg.categoryIds().get(d.classIndex()), polygons));
-        return n;
-    }
-
-    private static void addCoco(ArrayNode results, InputItem item, Result r, InstanceSegmenter seg, CocoGtLookup lookup, int index,
+    private static void addCoco(ArrayNode results, InputItem item, SegmentRecords.Result r, InstanceSegmenter seg, CocoGtLookup lookup, int index,
                                 boolean polygons, LeftOut.Tally leftOut) {
         long imageId = index;
         if (lookup != null) {
@@ -171,7 +146,7 @@ final class InstanceSegmentMode {
         }
     }
 
-    private static String table(Result r) {
+    private static String table(SegmentRecords.Result r) {
         if (r.instances().isEmpty()) return "-";
         StringBuilder sb = new StringBuilder(r.instances().size() + ":");
         for (int k = 0; k < Math.min(8, r.instances().size()); k++) {

@@ -2,7 +2,6 @@ package dev.cvkit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.image.ImageDecoder;
@@ -12,7 +11,9 @@ import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
 import dev.cvkit.detection.rcnn.MaskRcnnSpec;
 import dev.cvkit.segmentation.InstanceModelFile;
+import dev.cvkit.records.SegmentRecords;
 import dev.cvkit.segmentation.LabelImages;
+import dev.cvkit.segmentation.SegmentModels;
 import dev.cvkit.segmentation.SemanticSegmenter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -131,9 +132,6 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--exist-ok", description = "Write into --masks/--save folders that already hold files (default: a new numbered folder, DIR2, DIR3 ...).")
     boolean existOk;
 
-    /** One image's result. */
-    record Result(int width, int height, long[] counts) {}
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -163,10 +161,8 @@ public final class SegmentCommand implements Callable<Integer> {
         masks = plan.folder("--masks", masks, existOk);
         save = plan.folder("--save", save, existOk);
         alpha = plan.folder("--alpha", alpha, existOk);
-        SegmentModels.Loaded seg = SegmentModels.load(modelFile);
-        List<String> names = new java.util.ArrayList<>();
-        names.add("background");
-        names.addAll(seg.classes());
+        SegmentRecords records = SegmentRecords.semantic(SegmentModels.load(modelFile));
+        List<String> names = records.names();
         OutputFormat fmt = OutputFormat.resolve(format);
         int threads = run.threadCount();
         dev.cvkit.tensor.Parallel.setThreads(threads);
@@ -176,10 +172,10 @@ public final class SegmentCommand implements Callable<Integer> {
         if (fmt == OutputFormat.TEXT) out.printf("%-40s %11s  %s%n", "FILE", "SIZE", "CLASSES (share of pixels, background left out)");
         Progress progress = new Progress(err, "segment", run.quiet);
         InputCount.start(input.inputs, InputWalker::isImageName, progress);
-        int code = BatchRunner.run(inputs, threads, item -> process(item, seg, backdrop), (item, r) -> {
+        int code = BatchRunner.run(inputs, threads, item -> process(item, records, backdrop), (item, r) -> {
             switch (fmt) {
-                case JSONL -> out.println(JSON.writeValueAsString(json(item, r, names)));
-                case JSON -> all.add(json(item, r, names));
+                case JSONL -> out.println(records.line(item.given(), r));
+                case JSON -> all.add(records.json(item.given(), r));
                 case CSV -> {
                     double total = (double) r.width() * r.height();
                     for (int k = 0; k < names.size(); k++) {
@@ -223,29 +219,23 @@ public final class SegmentCommand implements Callable<Integer> {
         }
     }
 
-    private Result process(InputItem item, SegmentModels.Loaded seg, Backdrop backdrop) throws IOException {
+    private SegmentRecords.Result process(InputItem item, SegmentRecords records, Backdrop backdrop) throws IOException {
         RgbImage img;
         try (Mat m = ImageDecoder.read(item.path(), input.maxPixels)) {
             img = RgbImage.fromMat(m);
         }
-        SemanticSegmenter.Soft soft = seg.segment(img, alpha != null || backdrop != null);
-        SemanticSegmenter.Labels labels = soft.labels();
-        if (alpha != null) {
-            Path target = stemPng(alpha, item.relative());
-            refuseInput(target, item.path());
-            AtomicFiles.write(target, LabelImages.greyPng(labels.width(), labels.height(), dev.cvkit.segmentation.Backgrounds.alphaBytes(soft.alpha())));
-        }
+        SegmentRecords.Result r = records.segment(img, alpha != null || backdrop != null);
+        String relative = item.relative().toString();
+        if (alpha != null) write(alpha, records.alpha(relative, r), item.path());
         if (masks != null) {
-            Path target = stemPng(masks, item.relative());
-            refuseInput(target, item.path());
-            AtomicFiles.write(target, LabelImages.palettePng(labels));
+            for (SegmentRecords.OutputFile f : records.masks(relative, r)) write(masks, f, item.path());
         }
         if (save != null && backdrop != null) {
             RgbImage behind = backdrop.colour() != null ? dev.cvkit.segmentation.Backgrounds.solid(img.width(), img.height(), backdrop.colour())
                     : backdrop.image() != null ? dev.cvkit.segmentation.Backgrounds.cover(backdrop.image(), img.width(), img.height())
                     : dev.cvkit.segmentation.Backgrounds.blurred(img);
             Path target = dev.cvkit.image.ImageEncoder.outputPath(save, item.relative());
-            try (Mat out = dev.cvkit.segmentation.Backgrounds.composite(img, behind, soft.alpha()).toBgrMat()) {
+            try (Mat out = dev.cvkit.segmentation.Backgrounds.composite(img, behind, r.alpha()).toBgrMat()) {
                 dev.cvkit.image.ImageEncoder.write(out, target, item.path());
             }
         } else if (save != null) {
@@ -255,9 +245,17 @@ public final class SegmentCommand implements Callable<Integer> {
             if (!ext.equals("png") && !ext.equals("jpg") && !ext.equals("jpeg")) target = stemPng(save, item.relative());
             refuseInput(target, item.path());
             String out = target.getFileName().toString();
-            AtomicFiles.write(target, LabelImages.encode(LabelImages.overlay(img, labels, seg.classes()), out.substring(out.lastIndexOf('.') + 1)));
+            AtomicFiles.write(target, LabelImages.encode(LabelImages.overlay(img, r.labels(), records.names().subList(1, records.names().size())),
+                    out.substring(out.lastIndexOf('.') + 1)));
         }
-        return new Result(labels.width(), labels.height(), labels.counts(seg.classes().size() + 1));
+        return r;
+    }
+
+    /** Writes one of the engine's output files under {@code dir}, never over the input. */
+    static void write(Path dir, SegmentRecords.OutputFile f, Path input) throws IOException {
+        Path target = dir.resolve(f.name());
+        refuseInput(target, input);
+        AtomicFiles.write(target, f.bytes());
     }
 
     /** DIR/sub/photo.png for sub/photo.jpg. */
@@ -267,24 +265,13 @@ public final class SegmentCommand implements Callable<Integer> {
         return dir.resolve(relative.toString()).resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".png");
     }
 
-    private static void refuseInput(Path target, Path input) throws IOException {
+    static void refuseInput(Path target, Path input) throws IOException {
         if (Files.exists(target) && Files.isSameFile(target, input)) {
             throw new UserError("refusing to overwrite the input image " + input + " (choose another output folder)", ExitCodes.INPUT_FAILED);
         }
     }
 
-    private static ObjectNode json(InputItem item, Result r, List<String> names) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("file", item.given());
-        n.put("width", r.width());
-        n.put("height", r.height());
-        ObjectNode shares = n.putObject("shares");
-        double total = (double) r.width() * r.height();
-        for (int k = 0; k < names.size(); k++) shares.put(names.get(k), Math.round(r.counts()[k] / total * 1e6) / 1e6);
-        return n;
-    }
-
-    private static String table(Result r, List<String> names) {
+    private static String table(SegmentRecords.Result r, List<String> names) {
         double total = (double) r.width() * r.height();
         StringBuilder sb = new StringBuilder();
         java.util.List<Integer> order = new java.util.ArrayList<>();

@@ -11,6 +11,7 @@ import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.segmentation.Backgrounds;
 import dev.cvkit.segmentation.PersonSegmenter;
+import dev.cvkit.segmentation.SegmentModels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -71,12 +71,12 @@ final class ClassifyJob implements Callable<Integer> {
         @Override
         public RecordMaker build() throws IOException {
             ClassifyRecords records = new ClassifyRecords(ClassifierModel.load(DriverFiles.toTempFile(model.value(), ".safetensors"), Architectures.ZOO), top);
-            return (file, bytes, t0) -> {
+            return (item, bytes, t0) -> {
                 Pixels px;
                 try (Mat m = ImageDecoder.decode(bytes, maxPixels)) {
                     px = Pixels.of(m);
                 }
-                return ClassifyRecords.line(file, records.classify(px, t0));
+                return ClassifyRecords.line(item.given(), records.classify(px, t0));
             };
         }
     }

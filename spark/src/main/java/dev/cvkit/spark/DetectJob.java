@@ -127,9 +127,9 @@ final class DetectJob implements Callable<Integer> {
         public RecordMaker build() throws IOException {
             Detector det = DetectorFiles.load(DriverFiles.toTempFile(model.value(), ".safetensors"));
             DetectRecords records = new DetectRecords(det, params(det, conf, iou, maxDet, agnostic, imgsz), classFilter(det, classes));
-            return (file, bytes, t0) -> {
+            return (item, bytes, t0) -> {
                 try (Mat bgr = ImageDecoder.decode(bytes, maxPixels)) {
-                    return records.line(file, records.detect(bgr, -1, 0));
+                    return records.line(item.given(), records.detect(bgr, -1, 0));
                 }
             };
         }

@@ -29,7 +29,7 @@ final class ImageListing {
         for (String spec : specs) {
             if (isListFile(spec)) {
                 flush(sc, onDriver, parts);
-                parts.add(sc.textFile(spec).map(String::strip).filter(s -> !s.isEmpty()).map(s -> new ImageItem(s, s, null)));
+                parts.add(sc.textFile(spec).map(String::strip).filter(s -> !s.isEmpty()).map(s -> new ImageItem(s, s, new Path(s).getName(), null)));
             } else {
                 expand(spec, conf, onDriver);
             }
@@ -60,7 +60,7 @@ final class ImageListing {
         if (isGlob(spec)) {
             FileStatus[] matches = fs.globStatus(p);
             if (matches == null || matches.length == 0) {
-                out.add(new ImageItem(spec, spec, "no file matches this pattern"));
+                out.add(new ImageItem(spec, spec, null, "no file matches this pattern"));
                 return;
             }
             String literal = literalPrefix(spec);
@@ -70,9 +70,9 @@ final class ImageListing {
                 String rel = relative(base, m.getPath());
                 String given = literal.isEmpty() ? rel : join(literal, rel);
                 if (m.isDirectory()) {
-                    walk(fs, m.getPath(), given, out);
+                    walk(fs, m.getPath(), given, "", out);
                 } else {
-                    out.add(new ImageItem(given, m.getPath().toString(), null));
+                    out.add(new ImageItem(given, m.getPath().toString(), m.getPath().getName(), null));
                 }
             }
             return;
@@ -81,26 +81,26 @@ final class ImageListing {
         try {
             st = fs.getFileStatus(p);
         } catch (java.io.FileNotFoundException e) {
-            out.add(new ImageItem(spec, spec, "no such file or folder"));
+            out.add(new ImageItem(spec, spec, null, "no such file or folder"));
             return;
         }
         if (st.isDirectory()) {
-            walk(fs, st.getPath(), spec, out);
+            walk(fs, st.getPath(), spec, "", out);
         } else {
-            out.add(new ImageItem(spec, st.getPath().toString(), null));
+            out.add(new ImageItem(spec, st.getPath().toString(), st.getPath().getName(), null));
         }
     }
 
-    /** Depth-first, names sorted at each level, as the CLI walks a folder. */
-    private static void walk(FileSystem fs, Path dir, String given, List<ImageItem> out) throws IOException {
+    /** Depth-first, names sorted at each level, as the CLI walks a folder; {@code under}: the path below the given folder. */
+    private static void walk(FileSystem fs, Path dir, String given, String under, List<ImageItem> out) throws IOException {
         FileStatus[] entries = fs.listStatus(dir);
         Arrays.sort(entries, Comparator.comparing(s -> s.getPath().getName()));
         for (FileStatus e : entries) {
             String name = e.getPath().getName();
             if (e.isDirectory()) {
-                walk(fs, e.getPath(), join(given, name), out);
+                walk(fs, e.getPath(), join(given, name), under.isEmpty() ? name : under + "/" + name, out);
             } else if (InputWalker.isImageName(java.nio.file.Path.of(name))) {
-                out.add(new ImageItem(join(given, name), e.getPath().toString(), null));
+                out.add(new ImageItem(join(given, name), e.getPath().toString(), under.isEmpty() ? name : under + "/" + name, null));
             }
         }
     }

@@ -54,7 +54,7 @@ final class ImageTask implements FlatMapFunction<Iterator<ImageItem>, String> {
         long t0 = System.nanoTime();
         try {
             byte[] bytes = ImageBytes.read(item.uri(), c, maxPixels);
-            return maker.line(item.given(), bytes, t0);
+            return maker.line(item, bytes, t0);
         } catch (UserError e) {
             return Records.error(item.given(), e.getMessage());
         } catch (IOException e) {

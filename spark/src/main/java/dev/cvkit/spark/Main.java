@@ -11,12 +11,13 @@ import picocli.CommandLine.Command;
 
 /** {@code cvkit-spark}: cvkit's image commands and COCO evaluation as Spark jobs (spark-submit's main class). */
 @Command(name = "cvkit-spark", mixinStandardHelpOptions = true, version = "cvkit-spark 0.1.0",
-        description = "cvkit's detect, classify and propose over many images, and COCO evaluation of large result sets, on Apache Spark.",
-        subcommands = {DetectJob.class, ClassifyJob.class, ProposeJob.class, EvalJob.class},
+        description = "cvkit's detect, classify, propose and segment over many images, and COCO evaluation of large result sets, on Apache Spark.",
+        subcommands = {DetectJob.class, ClassifyJob.class, ProposeJob.class, SegmentJob.class, EvalJob.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  bin/cvkit-spark detect --master local[2] --input samples/ --output out/det --coco det.json",
             "  spark-submit --class dev.cvkit.spark.Main … detect --input hdfs:///photos --output hdfs:///cvkit/det",
+            "  bin/cvkit-spark segment --master local[2] --input samples/ --output out/seg --masks out/masks",
             "  bin/cvkit-spark eval --gt samples/gt.json --dt out/det --format json",
             "",
             "Exit codes: 0 ok; 1 some image failed (error records in the output); 2 usage error; 70 internal error."})
@@ -68,7 +69,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "give a job: detect, classify, propose or eval");
+        throw new CommandLine.ParameterException(new CommandLine(this), "give a job: detect, classify, propose, segment or eval");
     }
 
     /** The caller's context, or a new one (then {@link Context#close()} stops it). */

@@ -127,9 +127,9 @@ final class ProposeJob implements Callable<Integer> {
             opencv_core.setNumThreads(1);
             opencv_core.setRNGSeed((int) seed);
             ProposeRecords records = new ProposeRecords(proposer(), maxSide, minSize, top);
-            return (file, bytes, t0) -> {
+            return (item, bytes, t0) -> {
                 try (Mat img = ImageDecoder.decode(bytes, maxPixels)) {
-                    return ProposeRecords.line(file, records.propose(img, t0));
+                    return ProposeRecords.line(item.given(), records.propose(img, t0));
                 }
             };
         }

@@ -1,4 +1,4 @@
-package dev.cvkit.cli;
+package dev.cvkit.segmentation;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.ExitCodes;
@@ -6,10 +6,6 @@ import dev.cvkit.UserError;
 import dev.cvkit.detection.DetectorFiles;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.io.SafeTensors;
-import dev.cvkit.segmentation.PersonModel;
-import dev.cvkit.segmentation.PersonSegmenter;
-import dev.cvkit.segmentation.SemanticModelFile;
-import dev.cvkit.segmentation.SemanticSegmenter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,23 +13,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The semantic models {@code cvkit segment --model} takes: a bundled person segmenter by short
+ * The semantic models {@code cvkit segment --model} (and {@code cvkit-spark segment}) takes: a bundled person segmenter by short
  * name (the default when no --model is given) from the models folder, or a model file, either an
  * imported person segmenter or an FCN trained by cvkit, told apart by its config.
  */
-final class SegmentModels {
+public final class SegmentModels {
     /** The person segmenter used when no --model is given (chosen by measured quality; docs/segmentation.md). */
-    static final PersonModel DEFAULT = PersonModel.MEET;
+    public static final PersonModel DEFAULT = PersonModel.MEET;
 
     private SegmentModels() {}
 
     /** A loaded model: exactly one of the two kinds. */
-    record Loaded(PersonSegmenter person, SemanticSegmenter fcn) {
+    public record Loaded(PersonSegmenter person, SemanticSegmenter fcn) {
         /** Class names without the background. */
-        List<String> classes() { return person != null ? person.classes() : fcn.classes(); }
+        public List<String> classes() { return person != null ? person.classes() : fcn.classes(); }
 
         /** Labels, and the soft foreground mask when {@code soft} (FCN: computed only then). */
-        SemanticSegmenter.Soft segment(RgbImage im, boolean soft) {
+        public SemanticSegmenter.Soft segment(RgbImage im, boolean soft) {
             if (person != null) {
                 PersonSegmenter.Mask m = person.segment(im);
                 return new SemanticSegmenter.Soft(m.labels(), m.alpha());
@@ -43,7 +39,7 @@ final class SegmentModels {
     }
 
     /** The file a --model value names (null: the default person segmenter); a missing one is a usage error. */
-    static Path file(String nameOrPath) {
+    public static Path file(String nameOrPath) {
         PersonModel named = nameOrPath == null ? DEFAULT : PersonModel.byId(nameOrPath);
         if (named != null) {
             Path p = DetectorFiles.modelsFolder().resolve(named.fileName());
@@ -63,7 +59,7 @@ final class SegmentModels {
     }
 
     /** Reads a model file of either kind (the header's config decides). */
-    static Loaded load(Path file) {
+    public static Loaded load(Path file) {
         String cfg = SafeTensors.readMetadata(file).get(SafeTensors.CONFIG_KEY);
         boolean person;
         try {
