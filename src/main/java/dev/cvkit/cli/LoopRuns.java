@@ -1,7 +1,7 @@
 package dev.cvkit.cli;
 
 import dev.cvkit.ExitCodes;
-import dev.cvkit.classify.RunDir;
+import dev.cvkit.train.RunDir;
 import dev.cvkit.train.TrainLoop;
 import dev.cvkit.train.TrainTask;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** What {@code train --task detect} and {@code --task segment} share once their run is set up: the run folder and the run itself. */
+/** What every {@code train --task} shares once its run is set up: the run folder and the run itself. */
 final class LoopRuns {
     private LoopRuns() {}
 
@@ -28,7 +28,7 @@ final class LoopRuns {
             throws IOException {
         if (!quiet) {
             err.println("train: " + describe);
-            err.println("train: writing to " + out + (loop.iteration() > 0 ? " (resuming after iteration " + loop.iteration() + ")" : ""));
+            err.println("train: writing to " + out + (loop.iteration() > 0 ? " (resuming after " + loop.position() + ")" : ""));
             err.flush();
         }
         TrainLoop.Result r;
@@ -40,8 +40,9 @@ final class LoopRuns {
             throw new IllegalStateException(e);
         }
         if (!quiet) {
-            err.printf(Locale.ROOT, "train: %s; best at iteration %d (%s %.4f): %s%n", r.stopReason(), r.bestIteration(), task.scoreName(),
-                    r.bestScore(), out.resolve("best.safetensors"));
+            String at = r.perEpoch() > 0 ? "best epoch " + r.bestEpoch() : "best at iteration " + r.bestIteration();
+            err.printf(Locale.ROOT, "train: %s; %s (%s %.4f): %s%n", r.stopReason(), at, r.validated() ? task.scoreLabel() : "training loss",
+                    r.validated() ? r.bestScore() : -r.bestScore(), out.resolve("best.safetensors"));
             err.flush();
         }
         return ExitCodes.OK;

@@ -2,17 +2,9 @@ package dev.cvkit.cli;
 
 import dev.cvkit.ExitCodes;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
-import dev.cvkit.classify.Architectures;
-import dev.cvkit.classify.ClassifierTrainer;
-import dev.cvkit.classify.RunDir;
-import dev.cvkit.classify.TrainConfig;
-import dev.cvkit.classify.TrainingRun;
 import dev.cvkit.tensor.Parallel;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +23,9 @@ import picocli.CommandLine.Spec;
             // one paragraph per string: picocli wraps each string on its own
             "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list of path,label), "
                     + "a detector (--task detect) or a segmenter (--task segment: fcn semantic, mask-rcnn instances) on a COCO data set.",
-            "Writes into the run folder: best.safetensors, last.safetensors, checkpoint.safetensors (resumable), metrics.jsonl, "
-                    + "metrics.csv and plots (loss.png, accuracy.png; detect, segment: losses.png, val.png), each file atomically, "
-                    + "after every epoch (detect, segment: every validation)."},
+            "Every task runs in the same training loop, which writes into the run folder: best.safetensors, last.safetensors, "
+                    + "checkpoint.safetensors (resumable), metrics.jsonl, metrics.csv and plots (classify: loss.png, accuracy.png; "
+                    + "detect, segment: losses.png, val.png), each file atomically, after every validation (each epoch, or --val-every)."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  tools/fetch-data.sh     # MNIST and Fashion-MNIST into data/cache/",
@@ -43,6 +35,7 @@ import picocli.CommandLine.Spec;
                 "  cvkit train --arch resnet20 --data photos/ --val photos-val/ --patience 5",
                 "  cvkit train --arch resnet20 --data DIR     # DIR/train/ and DIR/val/",
                 "  cvkit train --resume runs/classify/lenet5 --epochs 20   # after a crash",
+                "  cvkit train --arch resnet20 --data DIR --time 10m  # a budget",
                 "  cvkit data shapes --out shapes/                # a generated detection set",
                 "  cvkit train --task detect --arch faster-rcnn \\",
                 "      --data shapes/train.json --val shapes/val.json --time 20m \\",
@@ -95,11 +88,11 @@ public final class TrainCommand implements Callable<Integer> {
     String scale;
 
     @Option(names = "--time", paramLabel = "T",
-            description = "Detect, segment: a wall-clock budget (90s, 20m, 1h, 1h30m); the learning-rate schedule ends with it. Replaces --epochs.")
+            description = "A wall-clock budget (90s, 20m, 1h, 1h30m); the learning rate is a cosine that ends with it (classify: without --schedule or --warmup). Replaces --epochs.")
     String time;
 
     @Option(names = "--val-every", paramLabel = "N", defaultValue = "0",
-            description = "Detect, segment: validate (and checkpoint) every N iterations; 0: every epoch (default: ${DEFAULT-VALUE}).")
+            description = "Validate (and checkpoint) every N iterations; 0: every epoch (default: ${DEFAULT-VALUE}).")
     int valEvery;
 
     @Option(names = "--init", paramLabel = "FILE",
@@ -119,17 +112,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Learning rate (default: 0.001 for adam/adamw, 0.01 for sgd, 1.0 for adadelta).")
     Float lr;
 
-    @Option(names = "--optimizer", paramLabel = "OPT", defaultValue = "adam", description = "sgd, adam, adamw or adadelta (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--optimizer", paramLabel = "OPT", defaultValue = "adam", description = "sgd, adam, adamw or adadelta (default: ${DEFAULT-VALUE}; detect, segment: adamw).")
     String optimizer;
 
     @Option(names = "--momentum", paramLabel = "M", defaultValue = "0.9", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
     float momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "0", description = "L2 penalty (decoupled for adamw) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--weight-decay", paramLabel = "W", defaultValue = "0", description = "L2 penalty (adamw: decoupled, and not on biases and norm parameters) (default: ${DEFAULT-VALUE}; detect, segment: 0.05, sgd 1e-4).")
     float weightDecay;
 
     @Option(names = "--schedule", paramLabel = "S", defaultValue = "constant",
-            description = "Learning-rate schedule per epoch: constant, step:SIZE[:GAMMA], multistep:E1,E2[:GAMMA], cosine[:ETA_MIN] (default: ${DEFAULT-VALUE}).")
+            description = "Classify: learning-rate schedule per epoch: constant, step:SIZE[:GAMMA], multistep:E1,E2[:GAMMA], cosine[:ETA_MIN] (default: ${DEFAULT-VALUE}); detect, segment: warm-up, then a cosine over the run.")
     String schedule;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "0", description = "Epochs of linear warm-up from lr/10 (default: ${DEFAULT-VALUE}); detect, segment: iterations from lr/1000 (default: 80, fcn: 40).")
@@ -139,7 +132,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale, mosaic (default: hflip,vflip; YOLO: hflip,vflip,mosaic); fcn: hflip (default) or none; mask-rcnn: hflip, vflip, color (default: hflip,vflip).")
     String augment;
 
-    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N epochs (detect: validations) without a better validation top-1 (detect: AP, fcn: mIoU, mask-rcnn: segm AP); 0: never (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N validations (epochs, unless --val-every) without a better validation top-1 (detect: AP, fcn: mIoU, mask-rcnn: segm AP; no validation data: training loss); 0: never (default: ${DEFAULT-VALUE}).")
     int patience;
 
     @Option(names = "--mean", paramLabel = "M,..", split = ",", description = "Per-channel mean for normalisation (default: measured on the training data).")
@@ -184,58 +177,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (task.equalsIgnoreCase("segment")) {
             return SegmentTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());
         }
-        PrintWriter err = spec.commandLine().getErr();
-        TrainProgress progress = new TrainProgress(err, run.quiet);
-        TrainingRun.Ready ready;
-        if (resume != null) {
-            for (String o : List.of("--arch", "--data", "--val", "--batch", "--lr", "--optimizer", "--schedule", "--augment", "--out", "--seed")) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
-                    throw usage(o + " cannot change on --resume (the run continues with its checkpoint's options; only --epochs can)");
-                }
-            }
-            ready = TrainingRun.resume(resume, epochs, maxPixels, threads, progress, Architectures.ZOO);
-        } else {
-            if (arch == null || data == null) {
-                throw usage("give --arch NAME and --data D (or --resume DIR)");
-            }
-            String opt = optimizer.toLowerCase(Locale.ROOT);
-            float rate = lr != null ? lr : switch (opt) {
-                case "sgd" -> 0.01f;
-                case "adadelta" -> 1.0f;
-                default -> 0.001f;
-            };
-            TrainConfig cfg = new TrainConfig(Architectures.parse(arch).cliName(), epochs == null ? 10 : epochs, batch, rate, opt,
-                    momentum, weightDecay, schedule, warmup, dev.cvkit.image.Augmentation.parse(augment).spec(), run.seed,
-                    patience, val != null ? 0 : valSplit);
-            if (out != null && TrainingRun.holdsRun(out)) {
-                throw usage(out + " already holds a run (continue it with --resume " + out + ", or choose another --out)");
-            }
-            TrainingRun.Request req = new TrainingRun.Request(cfg, data, val, mean, std, resize == null ? -1 : resize, maxPixels);
-            ready = TrainingRun.start(req, () -> outDir(cfg.arch()), threads, commandText(), progress, Architectures.ZOO);
-        }
-        if (!run.quiet) {
-            err.println("train: " + ready.describe());
-            err.println("train: writing to " + ready.out() + (ready.trainer().startEpoch() > 0
-                    ? " (resuming after epoch " + ready.trainer().startEpoch() + ")" : ""));
-            err.flush();
-        }
-        ClassifierTrainer.Result r = ready.trainer().run();
-        if (!run.quiet) {
-            boolean validated = ready.trainer().validates();
-            err.printf(Locale.ROOT, "train: %s; best epoch %d (%s %.4f): %s%n", r.stopReason(), r.bestEpoch(),
-                    validated ? "validation top-1" : "training loss", validated ? r.bestScore() : -r.bestScore(),
-                    ready.out().resolve("best.safetensors"));
-            err.flush();
-        }
-        return ExitCodes.OK;
-    }
-
-    private Path outDir(String archName) throws IOException {
-        if (out != null) {
-            Files.createDirectories(out);
-            return out;
-        }
-        return RunDir.next(Path.of("runs", "classify"), name != null ? name : archName);
+        return ClassifyTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());
     }
 
     /** The command as typed (quoted where needed), recorded in the model's metadata. */
@@ -250,64 +192,7 @@ public final class TrainCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private UserError usage(String message) {
+    private static UserError usage(String message) {
         return new UserError(message + " (see 'cvkit train --help')", ExitCodes.USAGE);
-    }
-
-    /** Per-epoch output on stderr: a live bar on a terminal, one line per epoch otherwise. */
-    static final class TrainProgress implements ClassifierTrainer.Listener {
-        private final PrintWriter err;
-        private final boolean quiet;
-        private final boolean bar;
-        private long lastDraw;
-        private long epochStart = System.nanoTime();
-
-        TrainProgress(PrintWriter err, boolean quiet) {
-            this.err = err;
-            this.quiet = quiet;
-            this.bar = !quiet && Terminal.stderrIsTerminal();
-        }
-
-        @Override
-        public void batch(int epoch, int epochs, int done, int total, double loss, double top1, double rate) {
-            if (!bar) {
-                return;
-            }
-            long now = System.nanoTime();
-            if (done == 1) {
-                epochStart = now;
-            }
-            if (now - lastDraw < 100_000_000L && done < total) {
-                return;
-            }
-            lastDraw = now;
-            int width = 24;
-            int filled = (int) ((long) width * done / total);
-            long eta = Math.round((total - done) * ((System.nanoTime() - epochStart) / 1e9) / Math.max(1, done));
-            err.printf(Locale.ROOT, "\repoch %d/%d [%s%s] %d/%d loss %.4f top-1 %.2f%% %.0f img/s ETA %d:%02d   ", epoch, epochs,
-                    "=".repeat(filled), " ".repeat(width - filled), done, total, loss, top1 * 100, rate, eta / 60, eta % 60);
-            err.flush();
-        }
-
-        @Override
-        public void epoch(ObjectNode row) {
-            if (quiet) {
-                return;
-            }
-            if (bar) {
-                err.print("\r\033[K");
-            }
-            StringBuilder sb = new StringBuilder();
-            sb.append(String.format(Locale.ROOT, "epoch %d: loss %.4f top-1 %.2f%%", row.get("epoch").asInt(),
-                    row.get("train_loss").asDouble(), 100 * row.get("train_top1").asDouble()));
-            if (row.has("val_top1")) {
-                sb.append(String.format(Locale.ROOT, "  val loss %.4f top-1 %.2f%% top-5 %.2f%%", row.get("val_loss").asDouble(),
-                        100 * row.get("val_top1").asDouble(), 100 * row.get("val_top5").asDouble()));
-            }
-            sb.append(String.format(Locale.ROOT, "  lr %.3g  %.1f s  %d img/s%s", row.get("lr").asDouble(),
-                    row.get("time_s").asDouble(), row.get("images_per_s").asLong(), row.get("best").asBoolean() ? "  *best" : ""));
-            err.println(sb);
-            err.flush();
-        }
     }
 }

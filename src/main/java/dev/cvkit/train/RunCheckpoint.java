@@ -34,6 +34,10 @@ public record RunCheckpoint(Path file, SafeTensors.Contents contents, JsonNode s
         } catch (IOException e) {
             throw new UserError(f + ": not a cvkit training checkpoint", ExitCodes.USAGE);
         }
+        if (state != null && !state.has("run") && state.has("epoch") && "classify".equals(task)) {
+            throw new UserError(f + ": written by the classifier trainer of an earlier cvkit, which this version cannot resume"
+                    + " (its best.safetensors and last.safetensors still load; start a new run)", ExitCodes.USAGE);
+        }
         if (state == null || cfg == null || !task.equals(state.path("run").path("task").asText())) {
             throw new UserError(f + ": not a " + task + " training checkpoint", ExitCodes.USAGE);
         }

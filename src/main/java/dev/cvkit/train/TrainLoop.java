@@ -8,6 +8,7 @@ import dev.cvkit.UserError;
 import dev.cvkit.data.Seeds;
 import dev.cvkit.image.Charts;
 import dev.cvkit.io.AtomicFiles;
+import dev.cvkit.optim.Adadelta;
 import dev.cvkit.optim.Adam;
 import dev.cvkit.optim.Optimizer;
 import dev.cvkit.optim.Sgd;
@@ -36,6 +37,7 @@ public final class TrainLoop {
     private static final long STEP_STREAM = 0x5354_4550L;
     /** Iterations timed to fit the plan to a budget (after the first, which warms the JIT up). */
     private static final int CALIBRATION = 5;
+    private static final List<String> OPTIMIZERS = List.of("adamw", "sgd", "adam", "adadelta");
 
     /**
      * @param epochs      epochs to train when there is no budget
@@ -44,31 +46,67 @@ public final class TrainLoop {
      * @param valEvery    iterations between validations (0: once per epoch)
      * @param patience    validations without a better score before stopping (0: never stop early)
      * @param clip        gradient-norm clip (0: off)
+     * @param optimizer   sgd (with {@code momentum}), adam (L2 decay), adamw (decoupled decay, not on biases and
+     *                    norm parameters) or adadelta
+     * @param schedule    null: warm-up over {@code warmup} iterations from lr/1000, then a cosine to 1 % of lr at
+     *                    the end of the epochs or of the budget ({@link LrPlan}); else a per-epoch
+     *                    {@link EpochSchedule} after {@code warmup} epochs of warm-up from lr/10
      */
     public record Options(int batch, float lr, String optimizer, float weightDecay, long seed, int epochs, double budgetS,
-                          int warmup, int valEvery, int patience, float clip) {
+                          int warmup, int valEvery, int patience, float clip, float momentum, String schedule) {
         public Options {
             if (batch < 1 || batch > 4096) throw new UserError("--batch must be in 1..4096", ExitCodes.USAGE);
-            if (!(lr > 0 && lr < 10)) throw new UserError("--lr must be in (0, 10)", ExitCodes.USAGE);
-            if (!List.of("adamw", "sgd").contains(optimizer)) throw new UserError("--optimizer must be adamw or sgd", ExitCodes.USAGE);
+            if (!(lr > 0 && Float.isFinite(lr))) throw new UserError("--lr must be positive", ExitCodes.USAGE);
+            optimizer = optimizer == null ? "" : optimizer.toLowerCase(Locale.ROOT);
+            if (!OPTIMIZERS.contains(optimizer)) {
+                throw new UserError("--optimizer must be sgd, adam, adamw or adadelta, not '" + optimizer + "'", ExitCodes.USAGE);
+            }
             if (!(weightDecay >= 0 && weightDecay < 1)) throw new UserError("--weight-decay must be in [0, 1)", ExitCodes.USAGE);
+            if (!(momentum >= 0 && momentum < 1)) throw new UserError("--momentum must be in [0, 1)", ExitCodes.USAGE);
             if (epochs < 1 || epochs > 100_000) throw new UserError("--epochs must be in 1..100000", ExitCodes.USAGE);
             if (!(budgetS >= 0) || budgetS > 366 * 86400.0) throw new UserError("--time must be positive and under a year", ExitCodes.USAGE);
             if (warmup < 0 || valEvery < 0 || patience < 0 || !(clip >= 0)) {
                 throw new UserError("--warmup, --val-every, --patience and --clip must not be negative", ExitCodes.USAGE);
             }
+            if (schedule != null) {
+                if (budgetS > 0) {
+                    throw new UserError("--schedule and --time do not go together: under a budget the learning rate is a cosine fitted to it",
+                            ExitCodes.USAGE);
+                }
+                EpochSchedule.parse(schedule, lr, epochs, warmup); // its syntax is checked now, not after an epoch
+            }
+        }
+
+        /** The detection and segmentation tasks' options: SGD momentum 0.9, the {@link LrPlan} schedule. */
+        public Options(int batch, float lr, String optimizer, float weightDecay, long seed, int epochs, double budgetS,
+                       int warmup, int valEvery, int patience, float clip) {
+            this(batch, lr, optimizer, weightDecay, seed, epochs, budgetS, warmup, valEvery, patience, clip, 0.9f, null);
         }
 
         public ObjectNode toJson() { return JSON.valueToTree(this); }
 
         /** The same options training for {@code n} epochs (a resumed run may go on longer or stop sooner). */
         public Options withEpochs(int n) {
-            return new Options(batch, lr, optimizer, weightDecay, seed, n, budgetS, warmup, valEvery, patience, clip);
+            return new Options(batch, lr, optimizer, weightDecay, seed, n, budgetS, warmup, valEvery, patience, clip, momentum, schedule);
+        }
+
+        /** The optimizer these options name, over {@code params}. */
+        Optimizer newOptimizer(List<Tensor> params) {
+            return switch (optimizer) {
+                case "sgd" -> new Sgd(params, lr, momentum, weightDecay, false);
+                case "adam" -> Adam.adam(params, lr, weightDecay);
+                case "adadelta" -> new Adadelta(params, lr, 0.9f, 1e-6f, weightDecay);
+                default -> Adam.adamWMatricesOnly(params, lr, weightDecay);
+            };
         }
 
         public static Options fromJson(JsonNode n) {
             try {
-                return JSON.treeToValue(n, Options.class);
+                ObjectNode o = n.deepCopy();
+                if (!o.has("momentum")) o.put("momentum", 0.9f); // a checkpoint written before the option existed
+                return JSON.treeToValue(o, Options.class);
+            } catch (UserError e) {
+                throw e;
             } catch (Exception e) {
                 throw new UserError("checkpoint: bad training options (" + e.getMessage().lines().findFirst().orElse("") + ")", 1);
             }
@@ -82,8 +120,19 @@ public final class TrainLoop {
         void row(ObjectNode row);
     }
 
-    /** What was run. */
-    public record Result(int iterations, int bestIteration, double bestScore, String stopReason) {}
+    /**
+     * What was run.
+     *
+     * @param perEpoch  iterations per epoch when the run validated once per epoch, else 0
+     * @param validated whether the score is the task's validation score (else: minus the training loss)
+     */
+    public record Result(int iterations, int bestIteration, double bestScore, String stopReason, int perEpoch, boolean validated) {
+        /** Whole epochs done. */
+        public int epochsDone() { return perEpoch > 0 ? iterations / perEpoch : 0; }
+
+        /** The epoch of the best model (when the run validated once per epoch). */
+        public int bestEpoch() { return perEpoch > 0 ? bestIteration / perEpoch : 0; }
+    }
 
     private final TrainTask task;
     private final Options opt;
@@ -93,7 +142,9 @@ public final class TrainLoop {
     private final Optimizer optimizer;
     private final MetricsLog log;
     private final int perEpoch, valEvery;
+    private final dev.cvkit.optim.LrSchedule perEpochLr;
     private LrPlan plan;
+    private boolean validated;
     private int iteration;
     private double best = Double.NEGATIVE_INFINITY, elapsedBefore;
     private int bestIteration, sinceBest;
@@ -110,13 +161,30 @@ public final class TrainLoop {
         this.listener = listener;
         List<Tensor> params = new ArrayList<>();
         for (Tensor p : task.network().parameters()) if (p.requiresGrad()) params.add(p);
-        this.optimizer = opt.optimizer().equals("sgd") ? new Sgd(params, opt.lr(), 0.9f, opt.weightDecay(), false)
-                : Adam.adamWMatricesOnly(params, opt.lr(), opt.weightDecay());
+        this.optimizer = opt.newOptimizer(params);
         this.log = new MetricsLog(out, "iteration");
-        this.perEpoch = Math.max(1, task.trainSize() / opt.batch());
+        int n = task.trainSize(), b = Math.max(1, Math.min(opt.batch(), n));
+        this.perEpoch = task.keepsPartialBatch() ? Math.max(1, (n + b - 1) / b) : Math.max(1, n / opt.batch());
         this.valEvery = opt.valEvery() > 0 ? opt.valEvery() : perEpoch;
         int total = opt.budgetS() > 0 ? Integer.MAX_VALUE / 2 : opt.epochs() * perEpoch;
-        this.plan = new LrPlan(opt.lr(), opt.warmup(), total);
+        this.plan = new LrPlan(opt.lr(), opt.schedule() == null ? opt.warmup() : 0, total);
+        this.perEpochLr = opt.schedule() == null ? null : EpochSchedule.parse(opt.schedule(), opt.lr(), opt.epochs(), opt.warmup());
+    }
+
+    /** Iterations per epoch. */
+    public int perEpoch() { return perEpoch; }
+
+    /** Whether the run validates once per epoch (and so counts in epochs). */
+    public boolean byEpoch() { return valEvery == perEpoch; }
+
+    /** Where the run stands: "epoch N" at the end of an epoch of a run that validates per epoch, else "iteration N". */
+    public String position() {
+        return byEpoch() && iteration % perEpoch == 0 ? "epoch " + iteration / perEpoch : "iteration " + iteration;
+    }
+
+    /** The learning rate of an iteration. */
+    private float lr(int it) {
+        return perEpochLr != null ? perEpochLr.lr(it / perEpoch) : plan.lr(it);
     }
 
     /** Restores optimizer state, position, plan, best score and the metrics rows from a checkpoint. */
@@ -132,8 +200,10 @@ public final class TrainLoop {
         best = state.path("best").isNumber() ? state.get("best").asDouble() : Double.NEGATIVE_INFINITY;
         bestIteration = state.path("best_iteration").asInt();
         sinceBest = state.path("since_best").asInt();
-        elapsedBefore = state.path("elapsed_s").asDouble();
         log.load(iteration);
+        // only a budget's checkpoint keeps the time (it steers the plan); otherwise the metrics' last row tells it
+        elapsedBefore = state.has("elapsed_s") ? state.path("elapsed_s").asDouble()
+                : log.rows().isEmpty() ? 0 : log.rows().get(log.rows().size() - 1).path("elapsed_s").asDouble();
     }
 
     public int iteration() { return iteration; }
@@ -142,6 +212,11 @@ public final class TrainLoop {
         long t0 = System.nanoTime();
         double budget = opt.budgetS();
         String stop = null;
+        if (iteration >= plan.total()) {
+            validated = task.valSize() > 0;
+            String done = byEpoch() ? iteration / perEpoch + " epochs" : iteration + " iterations";
+            return result(budget > 0 ? "time budget used (" + formatTime(budget) + ")" : "already trained " + done + " (raise --epochs to go on)");
+        }
         Map<String, Double> sums = new LinkedHashMap<>();
         int steps = 0, images = 0;
         long since = System.nanoTime(), calStart = 0;
@@ -153,11 +228,12 @@ public final class TrainLoop {
                 stop = "time budget used (" + formatTime(budget) + ")";
                 break;
             }
-            Map<String, Double> losses = step();
+            int[] samples = samples(iteration);
+            Map<String, Double> losses = step(samples);
             validatedLast = false;
-            losses.forEach((k, v) -> sums.merge(k, v, Double::sum));
+            losses.forEach((k, v) -> sums.merge(k, v * samples.length, Double::sum));
             steps++;
-            images += opt.batch();
+            images += samples.length;
             iteration++;
             double secs = (System.nanoTime() - since) / 1e9;
             if (steps == 1) calStart = System.nanoTime();
@@ -167,12 +243,12 @@ public final class TrainLoop {
             }
             if (listener != null) {
                 double perIt = secs / steps;
-                listener.step(iteration, plan.total(), means(sums, steps), images / Math.max(secs, 1e-9),
+                listener.step(iteration, plan.total(), means(sums, images), images / Math.max(secs, 1e-9),
                         budget > 0 ? Math.max(0, budget - elapsedBefore - (System.nanoTime() - t0) / 1e9) : perIt * (plan.total() - iteration));
             }
             if (iteration % valEvery == 0 || iteration == plan.total()) {
                 long v0 = System.nanoTime();
-                boolean stopEarly = validateAndWrite(means(sums, steps), images / Math.max(secs, 1e-9),
+                boolean stopEarly = validateAndWrite(means(sums, images), images / Math.max(secs, 1e-9),
                         elapsedBefore + (System.nanoTime() - t0) / 1e9);
                 valSeconds = (System.nanoTime() - v0) / 1e9;
                 validatedLast = true;
@@ -185,17 +261,22 @@ public final class TrainLoop {
                 images = 0;
                 since = System.nanoTime();
                 if (stopEarly) {
-                    stop = "stopped early: no better " + task.scoreName() + " for " + opt.patience() + " validations (--patience)";
+                    stop = "stopped early: no better " + (validated ? task.scoreLabel() : "training loss") + " for " + opt.patience()
+                            + (byEpoch() ? " epochs" : " validations") + " (--patience)";
                     break;
                 }
             }
         }
         if (!validatedLast && steps > 0) {
             double secs = (System.nanoTime() - since) / 1e9;
-            validateAndWrite(means(sums, steps), images / Math.max(secs, 1e-9), elapsedBefore + (System.nanoTime() - t0) / 1e9);
+            validateAndWrite(means(sums, images), images / Math.max(secs, 1e-9), elapsedBefore + (System.nanoTime() - t0) / 1e9);
         }
-        if (stop == null) stop = "finished " + iteration + " iterations";
-        return new Result(iteration, bestIteration, best, stop);
+        if (stop == null) stop = "finished " + (byEpoch() && iteration % perEpoch == 0 ? iteration / perEpoch + " epochs" : iteration + " iterations");
+        return result(stop);
+    }
+
+    private Result result(String stop) {
+        return new Result(iteration, bestIteration, best, stop, byEpoch() ? perEpoch : 0, validated);
     }
 
     /** Fits the remaining iterations to the remaining time, counting the validations they bring. */
@@ -205,13 +286,14 @@ public final class TrainLoop {
         plan = plan.withTotal(Math.max(1, iteration + more)); // no time left: the loop ends here
     }
 
-    /** One optimisation step; returns the losses' values. */
-    private Map<String, Double> step() {
-        int[] samples = samples(iteration);
-        optimizer.setLr(plan.lr(iteration));
+    /** One optimisation step; returns the losses' and measures' values. */
+    private Map<String, Double> step(int[] samples) {
+        optimizer.setLr(lr(iteration));
         optimizer.zeroGrad();
         task.network().train(true);
-        Map<String, Tensor> losses = task.losses(samples, Seeds.mix(opt.seed(), STEP_STREAM, 0, iteration));
+        if (iteration + 1 < plan.total()) task.prefetch(samples(iteration + 1), stepSeed(iteration + 1));
+        TrainTask.Step step = task.step(samples, stepSeed(iteration));
+        Map<String, Tensor> losses = step.losses();
         Tensor total = null;
         Map<String, Double> values = new LinkedHashMap<>();
         double sum = 0;
@@ -228,6 +310,7 @@ public final class TrainLoop {
                     iteration + 1, sum, values, kept), ExitCodes.INPUT_FAILED);
         }
         values.put("loss", sum);
+        step.measures().forEach(values::put);
         total.backward();
         if (opt.clip() > 0) Optimizer.clipGradNorm(task.network().parameters(), opt.clip());
         optimizer.step();
@@ -238,7 +321,14 @@ public final class TrainLoop {
         return log.rows().isEmpty() ? 0 : log.rows().get(log.rows().size() - 1).path("iteration").asLong();
     }
 
-    /** The training samples of an iteration: a slice of its epoch's shuffle (the last partial batch is dropped). */
+    private long stepSeed(int it) {
+        return Seeds.mix(opt.seed(), STEP_STREAM, 0, it);
+    }
+
+    /**
+     * The training samples of an iteration: a slice of its epoch's shuffle (the last partial batch
+     * is dropped unless the task keeps it).
+     */
     int[] samples(int it) {
         int epoch = it / perEpoch, pos = it % perEpoch;
         int n = task.trainSize();
@@ -251,6 +341,7 @@ public final class TrainLoop {
             perm[j] = t;
         }
         int b = Math.min(opt.batch(), n);
+        if (task.keepsPartialBatch()) return java.util.Arrays.copyOfRange(perm, pos * b, Math.min(n, pos * b + b));
         int[] s = new int[b];
         System.arraycopy(perm, Math.min(pos * b, n - b), s, 0, b);
         return s;
@@ -262,11 +353,12 @@ public final class TrainLoop {
         Map<String, Double> val = task.validate();
         ObjectNode row = JSON.createObjectNode();
         row.put("iteration", iteration);
-        row.put("epoch", Math.round(1000.0 * iteration / perEpoch) / 1000.0);
-        row.put("lr", plan.lr(Math.max(0, iteration - 1)));
+        putEpoch(row);
+        row.put("lr", lr(Math.max(0, iteration - 1)));
         trainLosses.forEach((k, v) -> row.put("train_" + k, v));
         val.forEach(row::put);
-        double score = val.containsKey(task.scoreName()) ? val.get(task.scoreName()) : -trainLosses.getOrDefault("loss", 0.0);
+        validated = val.containsKey(task.scoreName());
+        double score = validated ? val.get(task.scoreName()) : -trainLosses.getOrDefault("loss", 0.0);
         boolean improved = score > best;
         if (improved) {
             best = score;
@@ -279,11 +371,15 @@ public final class TrainLoop {
         row.put("elapsed_s", Math.round(elapsed * 10) / 10.0);
         row.put("images_per_s", Math.round(imagesPerSecond * 100) / 100.0);
         log.add(row);
-        plots(out, log);
+        task.plots(out, log);
         ObjectNode training = JSON.createObjectNode();
         training.setAll(runInfo);
         training.set("options", opt.toJson());
         training.put("iteration", iteration);
+        putEpoch(training);
+        // scores, not timings: the same data, options and seed give the same model file bytes
+        training.put("lr", row.get("lr").floatValue());
+        trainLosses.forEach((k, v) -> training.put("train_" + k, v));
         val.forEach(training::put);
         task.saveModel(out.resolve("last.safetensors"), training);
         if (improved) task.saveModel(out.resolve("best.safetensors"), training);
@@ -291,11 +387,12 @@ public final class TrainLoop {
         optimizer.state().forEach((k, v) -> tensors.put("optim." + k, Tensor.of(v, v.length)));
         ObjectNode state = JSON.createObjectNode();
         state.put("iteration", iteration);
+        putEpoch(state);
         state.put("total", plan.total());
         state.put("best", best);
         state.put("best_iteration", bestIteration);
         state.put("since_best", sinceBest);
-        state.put("elapsed_s", elapsed);
+        if (opt.budgetS() > 0) state.put("elapsed_s", elapsed); // else no timing: a checkpoint's bytes do not depend on the machine
         state.set("options", opt.toJson());
         state.set("run", runInfo);
         ObjectNode rng = state.putObject("rng");
@@ -329,6 +426,15 @@ public final class TrainLoop {
         if (!val.isEmpty()) AtomicFiles.write(out.resolve("val.png"), Charts.lines("validation", "iteration", val));
     }
 
+    /** The epochs done, a whole number at the end of an epoch, else to three decimals. */
+    private void putEpoch(ObjectNode node) {
+        if (iteration % perEpoch == 0) {
+            node.put("epoch", iteration / perEpoch);
+        } else {
+            node.put("epoch", Math.round(1000.0 * iteration / perEpoch) / 1000.0);
+        }
+    }
+
     private static Map<String, Double> means(Map<String, Double> sums, int n) {
         Map<String, Double> m = new LinkedHashMap<>();
         sums.forEach((k, v) -> m.put(k, v / Math.max(1, n)));
@@ -336,8 +442,8 @@ public final class TrainLoop {
     }
 
     /**
-     * The task a run folder's checkpoint was written by ({@code detect}, {@code segment}), or
-     * {@code classify} when it is not a TrainLoop checkpoint (the classifier's own, or none yet).
+     * The task a run folder's checkpoint was written by ({@code classify}, {@code detect},
+     * {@code segment}); {@code classify} when there is none or it does not say.
      */
     public static String checkpointTask(Path dir) {
         Path f = dir.resolve(CHECKPOINT);

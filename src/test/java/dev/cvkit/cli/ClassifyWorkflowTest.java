@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cvkit.classify.RunDir;
+import dev.cvkit.train.RunDir;
 import dev.cvkit.data.IdxDataset;
 import dev.cvkit.io.SafeTensors;
 import java.io.IOException;
@@ -230,6 +230,8 @@ class ClassifyWorkflowTest {
             {"train", "--arch", "lenet5"},
             {"train", "--task", "detect", "--arch", "lenet5", "--data", MNIST},
             {"train", "--arch", "lenet5", "--data", MNIST, "--mean", "0.1"},
+            {"train", "--arch", "lenet5", "--data", MNIST, "--time", "1m", "--schedule", "cosine"},
+            {"train", "--arch", "lenet5", "--data", MNIST, "--time", "soon"},
         };
         for (String[] args : cases) {
             var r = CliTestSupport.run(args);
@@ -237,6 +239,22 @@ class ClassifyWorkflowTest {
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("cvkit: "), r.err());
         }
+    }
+
+    /** --time gives classification the loop's budget: the run stops by itself, and its checkpoint keeps the budget. */
+    @Test
+    void trainForATimeBudget() throws IOException {
+        Path r5 = tmp.resolve("budget");
+        var r = CliTestSupport.run("train", "--arch", "lenet5", "--data", MNIST, "--time", "2s", "--batch", "50", "--out", r5.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("; best epoch ") || r.err().contains("; best at iteration "), r.err());
+        assertTrue(Files.readAllLines(r5.resolve("metrics.jsonl")).size() >= 1);
+        JsonNode state = JSON.readTree(SafeTensors.read(r5.resolve("checkpoint.safetensors")).metadata().get("checkpoint"));
+        assertEquals(2.0, state.get("options").get("budgetS").asDouble());
+        assertTrue(state.get("elapsed_s").asDouble() > 0);
+        var more = CliTestSupport.run("train", "--resume", r5.toString(), "--epochs", "50");
+        assertEquals(ExitCodes.USAGE, more.code());
+        assertTrue(more.err().contains("--time"), more.err());
     }
 
     @Test

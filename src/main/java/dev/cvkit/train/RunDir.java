@@ -1,4 +1,4 @@
-package dev.cvkit.classify;
+package dev.cvkit.train;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

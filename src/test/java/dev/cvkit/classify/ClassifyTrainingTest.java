@@ -11,6 +11,7 @@ import dev.cvkit.UserError;
 import dev.cvkit.data.Dataset;
 import dev.cvkit.data.IdxDataset;
 import dev.cvkit.data.Subset;
+import dev.cvkit.image.Augmentation;
 import dev.cvkit.image.Preprocessing;
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Activation;
@@ -24,6 +25,8 @@ import dev.cvkit.nn.Pool2d;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.train.MetricsLog;
+import dev.cvkit.train.RunCheckpoint;
+import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +35,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClassifierTrainerTest {
+class ClassifyTrainingTest {
     static final Path MNIST = Path.of("src/test/resources/fixtures/data/mnist");
     static final Preprocessing PREP = new Preprocessing(1, 0, 28, 28, new float[] {0.1307f}, new float[] {0.3081f});
 
@@ -49,19 +52,23 @@ class ClassifierTrainerTest {
         return new ClassifierModel("tiny", d.classes(), PREP, TINY.create("tiny", d.classes().size(), 1, 28, 28), null);
     }
 
-    static TrainConfig config(int epochs) {
-        return new TrainConfig("tiny", epochs, 20, 0.01f, "adam", 0.9f, 0f, "step:2:0.5", 0, "shift=1", 7, 0, 0.2);
+    static final double VAL_SPLIT = 0.2;
+    static final Augmentation SHIFT = Augmentation.parse("shift=1");
+
+    static TrainLoop.Options config(int epochs) {
+        return new TrainLoop.Options(20, 0.01f, "adam", 0f, 7, epochs, 0, 0, 0, 0, 0f, 0.9f, "step:2:0.5");
     }
 
-    ClassifierTrainer trainer(ClassifierModel m, TrainConfig cfg, Path out) {
-        return trainer(m, cfg, out, 2);
+    TrainLoop trainer(ClassifierModel m, TrainLoop.Options cfg, Path out) {
+        return trainer(m, cfg, SHIFT, out, 2);
     }
 
-    ClassifierTrainer trainer(ClassifierModel m, TrainConfig cfg, Path out, int threads) {
+    TrainLoop trainer(ClassifierModel m, TrainLoop.Options cfg, Augmentation augment, Path out, int threads) {
         IdxDataset all = IdxDataset.open(MNIST, "train");
-        Subset[] parts = Subset.split(all, cfg.valSplit(), cfg.seed());
-        return new ClassifierTrainer(m, cfg, parts[0], parts[1], new ClassifierTrainer.DataInfo(MNIST.toString(), null, MNIST.toString(), null, ""),
-                out, threads, "cvkit train test", null);
+        Subset[] parts = Subset.split(all, VAL_SPLIT, cfg.seed());
+        ClassifyTraining.DataInfo info = new ClassifyTraining.DataInfo(MNIST.toAbsolutePath().toString(), null, MNIST.toString(), null,
+                VAL_SPLIT, "");
+        return ClassifyTraining.create(m, parts[0], parts[1], info, augment, cfg, out, threads, "cvkit train test", null).loop();
     }
 
     @Test
@@ -71,7 +78,7 @@ class ClassifierTrainerTest {
         try {
             for (int threads : new int[] {1, 3}) {
                 dev.cvkit.tensor.Parallel.setThreads(threads);
-                trainer(fresh(all, 1), config(2), tmp.resolve("t" + threads), threads).run();
+                trainer(fresh(all, 1), config(2), SHIFT, tmp.resolve("t" + threads), threads).run();
             }
         } finally {
             dev.cvkit.tensor.Parallel.setThreads(before);
@@ -86,7 +93,7 @@ class ClassifierTrainerTest {
         IdxDataset all = IdxDataset.open(MNIST, "train");
         Path out = tmp.resolve("run");
         ClassifierModel m = fresh(all, 1);
-        ClassifierTrainer.Result r = trainer(m, config(3), out).run();
+        TrainLoop.Result r = trainer(m, config(3), out).run();
         assertEquals(3, r.epochsDone());
         for (String f : List.of("metrics.jsonl", "metrics.csv", "loss.png", "accuracy.png", "last.safetensors",
                 "best.safetensors", "checkpoint.safetensors")) {
@@ -131,15 +138,16 @@ class ClassifierTrainerTest {
         Path split = tmp.resolve("split");
         trainer(fresh(all, 1), config(2), split).run();
         // as after a crash: a fresh process builds a new model and restores the checkpoint
-        SafeTensors.Contents ckpt = ClassifierTrainer.readCheckpoint(split);
-        JsonNode state = ClassifierTrainer.checkpointState(split, ckpt);
+        RunCheckpoint ckpt = RunCheckpoint.read(split, "classify");
+        JsonNode state = ckpt.state();
         assertEquals(2, state.get("epoch").asInt());
-        TrainConfig cfg = TrainConfig.fromJson(state.get("options"));
+        TrainLoop.Options cfg = ckpt.options();
         assertEquals(config(2), cfg);
-        ClassifierTrainer t = trainer(fresh(all, 99), cfg.withEpochs(3), split);
-        t.restore(ckpt, state);
-        assertEquals(2, t.startEpoch());
-        assertEquals(3, t.run().epochsDone());
+        Init.seed(99); // the network the checkpoint's weights replace starts elsewhere
+        ClassifyTraining.Ready t = ClassifyTraining.resume(split, 3, 100_000_000L, 2, null, TINY);
+        assertEquals(2, t.loop().iteration() / t.loop().perEpoch());
+        assertEquals(0, t.loop().iteration() % t.loop().perEpoch());
+        assertEquals(3, t.loop().run().epochsDone());
 
         Map<String, Tensor> a = SafeTensors.read(straight.resolve("last.safetensors")).tensors();
         Map<String, Tensor> b = SafeTensors.read(split.resolve("last.safetensors")).tensors();
@@ -159,8 +167,8 @@ class ClassifierTrainerTest {
     void nanLossStopsAndKeepsTheLastGoodFiles() throws IOException {
         IdxDataset all = IdxDataset.open(MNIST, "train");
         Path out = tmp.resolve("nan");
-        TrainConfig wild = new TrainConfig("tiny", 3, 20, 1e30f, "sgd", 0f, 0f, "constant", 0, "none", 7, 0, 0.2);
-        UserError e = assertThrows(UserError.class, () -> trainer(fresh(all, 1), wild, out).run());
+        TrainLoop.Options wild = new TrainLoop.Options(20, 1e30f, "sgd", 0f, 7, 3, 0, 0, 0, 0, 0f, 0f, "constant");
+        UserError e = assertThrows(UserError.class, () -> trainer(fresh(all, 1), wild, Augmentation.NONE, out, 2).run());
         assertTrue(e.getMessage().contains("the loss is"), e.getMessage());
         assertTrue(e.getMessage().contains("try a lower --lr"), e.getMessage());
         assertFalse(Files.exists(out.resolve("last.safetensors")));
@@ -170,8 +178,8 @@ class ClassifierTrainerTest {
     void patienceStopsEarly() throws IOException {
         IdxDataset all = IdxDataset.open(MNIST, "train");
         // a learning rate of ~0 never improves on the first epoch's score
-        TrainConfig still = new TrainConfig("tiny", 6, 20, 1e-12f, "sgd", 0f, 0f, "constant", 0, "none", 7, 2, 0.2);
-        ClassifierTrainer.Result r = trainer(fresh(all, 1), still, tmp.resolve("p")).run();
+        TrainLoop.Options still = new TrainLoop.Options(20, 1e-12f, "sgd", 0f, 7, 6, 0, 0, 0, 2, 0f, 0f, "constant");
+        TrainLoop.Result r = trainer(fresh(all, 1), still, Augmentation.NONE, tmp.resolve("p"), 2).run();
         assertTrue(r.epochsDone() < 6, "stopped at " + r.epochsDone());
         assertTrue(r.stopReason().contains("--patience"), r.stopReason());
     }

@@ -1,6 +1,9 @@
 package dev.cvkit.classify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.data.Dataset;
 import dev.cvkit.data.Datasets;
@@ -9,28 +12,37 @@ import dev.cvkit.image.Augmentation;
 import dev.cvkit.image.Pixels;
 import dev.cvkit.image.Preprocessing;
 import dev.cvkit.image.Preprocessor;
-import dev.cvkit.io.SafeTensors;
 import dev.cvkit.nn.Init;
+import dev.cvkit.train.RunCheckpoint;
+import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
- * Sets up a training run from options: opens the data, holds out validation data, chooses the
- * preprocessing, builds the network, or restores all of that from a run folder's checkpoint.
+ * Sets up {@code cvkit train --task classify} as a {@link ClassifyTask} of the
+ * {@link TrainLoop}: opens the data, holds out validation data, chooses the preprocessing,
+ * builds the network, or restores all of that from a run folder's checkpoint.
  */
-public final class TrainingRun {
+public final class ClassifyTraining {
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Samples used to estimate mean and std when none are given. */
     static final int STAT_SAMPLES = 2000;
 
-    /** What a new run needs beyond {@link TrainConfig}. */
-    public record Request(TrainConfig config, Path data, Path val, float[] mean, float[] std, int resize, long maxPixels) {}
+    /** What a new run needs besides the loop's options. */
+    public record Request(String arch, Path data, Path val, double valSplit, String augment, float[] mean, float[] std, int resize,
+                          long maxPixels, TrainLoop.Options options) {}
 
-    /** A run ready to go, and a one-line description of its data. */
-    public record Ready(ClassifierTrainer trainer, Path out, String describe) {}
+    /**
+     * Where the run's data comes from: absolute paths for the checkpoint (resume works from any
+     * folder), the paths as typed for the model file (which may be shared: no local paths).
+     */
+    public record DataInfo(String train, String val, String trainGiven, String valGiven, double valSplit, String describe) {}
 
-    private TrainingRun() {}
+    /** A run ready to go. */
+    public record Ready(TrainLoop loop, ClassifyTask task, Path out, String describe) {}
+
+    private ClassifyTraining() {}
 
     /** Makes the run folder; called only once the data and options have been checked. */
     @FunctionalInterface
@@ -38,64 +50,91 @@ public final class TrainingRun {
         Path create() throws IOException;
     }
 
-    public static Ready start(Request req, OutDir outDir, int threads, String command, ClassifierTrainer.Listener listener,
+    public static Ready start(Request req, OutDir outDir, int threads, String command, TrainLoop.Listener listener,
                               ArchFactory factory) throws IOException {
-        TrainConfig cfg = req.config();
-        int[] input = Architectures.input(cfg.arch());
+        TrainLoop.Options opt = req.options();
+        String arch = Architectures.parse(req.arch()).cliName();
+        int[] input = Architectures.input(arch);
+        Augmentation augment = Augmentation.parse(req.augment());
         Dataset all = Datasets.open(req.data(), "train", null, req.maxPixels());
         Dataset train = all;
         Dataset val = null;
         // --data D with D/train/ and D/val/ validates on D/val/, as --val D would
         Path valPath = req.val() != null ? req.val() : Datasets.hasSplit(req.data(), "val") ? req.data() : null;
+        double valSplit = valPath != null ? 0 : req.valSplit();
+        if (valSplit < 0 || valSplit >= 1) throw new UserError("--val-split must be in [0, 1)", ExitCodes.USAGE);
         if (valPath != null) {
             val = Datasets.open(valPath, valSplit(valPath), all.classes(), req.maxPixels());
-        } else if (cfg.valSplit() > 0) {
-            Subset[] parts = Subset.split(all, cfg.valSplit(), cfg.seed());
+        } else if (valSplit > 0) {
+            Subset[] parts = Subset.split(all, valSplit, opt.seed());
             train = parts[0];
             val = parts[1];
         }
         Preprocessing prep = choosePreprocessing(all, input[0], input[1], req, threads);
-        Init.seed(cfg.seed());
-        ClassifierModel model = new ClassifierModel(Architectures.parse(cfg.arch()).cliName(), all.classes(), prep,
-                factory.create(cfg.arch(), all.classes().size(), prep.channels(), prep.height(), prep.width()), null);
-        ClassifierTrainer.DataInfo info = new ClassifierTrainer.DataInfo(abs(req.data()),
-                valPath == null ? null : abs(valPath), req.data().toString(),
-                valPath == null ? null : valPath.toString(), describe(train, val, req));
-        Path out = outDir.create();
-        ClassifierTrainer t = new ClassifierTrainer(model, cfg, train, val, info, out, threads, command, listener);
-        return new Ready(t, out, info.describe());
+        Init.seed(opt.seed());
+        ClassifierModel model = new ClassifierModel(arch, all.classes(), prep,
+                factory.create(arch, all.classes().size(), prep.channels(), prep.height(), prep.width()), null);
+        DataInfo info = new DataInfo(abs(req.data()), valPath == null ? null : abs(valPath), req.data().toString(),
+                valPath == null ? null : valPath.toString(), valSplit, describe(train, val));
+        return create(model, train, val, info, augment, opt, outDir.create(), threads, command, listener);
+    }
+
+    /**
+     * A run of {@code model} on data already opened: the task, and the loop that writes into
+     * {@code out}. {@code val} may be null (then the run is scored on its training loss).
+     */
+    public static Ready create(ClassifierModel model, Dataset train, Dataset val, DataInfo info, Augmentation augment,
+                               TrainLoop.Options opt, Path out, int threads, String command, TrainLoop.Listener listener) {
+        ObjectNode run = JSON.createObjectNode();
+        run.put("task", "classify");
+        run.put("arch", model.arch());
+        run.put("cvkit", dev.cvkit.Version.VERSION);
+        run.put("command", command);
+        run.put("data", info.train());
+        run.put("data_given", info.trainGiven());
+        if (info.val() != null) {
+            run.put("val", info.val());
+            run.put("val_given", info.valGiven());
+        }
+        run.put("val_split", info.valSplit());
+        run.put("augment", augment.spec());
+        ObjectNode modelInfo = JSON.createObjectNode();
+        modelInfo.put("data", info.trainGiven());
+        if (info.valGiven() != null) modelInfo.put("val", info.valGiven());
+        ClassifyTask task = new ClassifyTask(model, train, val, augment, threads, Math.max(opt.batch(), 64), modelInfo);
+        return new Ready(new TrainLoop(task, opt, out, run, listener), task, out, info.describe());
     }
 
     /** Continues the run in {@code dir}; {@code epochs} (if not null) replaces the planned epoch count. */
-    public static Ready resume(Path dir, Integer epochs, long maxPixels, int threads, ClassifierTrainer.Listener listener,
+    public static Ready resume(Path dir, Integer epochs, long maxPixels, int threads, TrainLoop.Listener listener,
                                ArchFactory factory) throws IOException {
-        SafeTensors.Contents ckpt = ClassifierTrainer.readCheckpoint(dir);
-        dev.cvkit.train.RunCheckpoint.removeTemporaries(dir);
-        JsonNode state = ClassifierTrainer.checkpointState(dir, ckpt);
-        TrainConfig cfg = TrainConfig.fromJson(state.get("options"));
+        RunCheckpoint ck = RunCheckpoint.read(dir, "classify");
+        JsonNode run = ck.run();
+        TrainLoop.Options opt = ck.options();
         if (epochs != null) {
-            cfg = cfg.withEpochs(epochs);
+            if (opt.budgetS() > 0) throw new UserError("--epochs cannot change a run trained with --time", ExitCodes.USAGE);
+            opt = opt.withEpochs(epochs);
         }
-        ClassifierModel model = ClassifierModel.fromContents(dir.resolve(ClassifierTrainer.CHECKPOINT), ckpt, factory, "model.");
-        Path data = Path.of(state.get("data").asText());
-        Path valPath = state.hasNonNull("val") ? Path.of(state.get("val").asText()) : null;
+        ClassifierModel model = ClassifierModel.fromContents(ck.file(), ck.contents(), factory, "model.");
+        Path data = Path.of(run.path("data").asText());
+        Path valPath = run.hasNonNull("val") ? Path.of(run.get("val").asText()) : null;
+        double valSplit = run.path("val_split").asDouble();
         Dataset all = Datasets.open(data, "train", model.classes(), maxPixels);
         Dataset train = all;
         Dataset val = null;
         if (valPath != null) {
             val = Datasets.open(valPath, valSplit(valPath), model.classes(), maxPixels);
-        } else if (cfg.valSplit() > 0) {
-            Subset[] parts = Subset.split(all, cfg.valSplit(), cfg.seed());
+        } else if (valSplit > 0) {
+            Subset[] parts = Subset.split(all, valSplit, opt.seed());
             train = parts[0];
             val = parts[1];
         }
-        String command = state.path("command").asText("cvkit train");
-        ClassifierTrainer.DataInfo info = new ClassifierTrainer.DataInfo(data.toString(),
-                valPath == null ? null : valPath.toString(), state.path("data_given").asText(data.toString()),
-                valPath == null ? null : state.path("val_given").asText(valPath.toString()), describe(train, val, null));
-        ClassifierTrainer t = new ClassifierTrainer(model, cfg, train, val, info, dir, threads, command, listener);
-        t.restore(ckpt, state);
-        return new Ready(t, dir, info.describe());
+        DataInfo info = new DataInfo(data.toString(), valPath == null ? null : valPath.toString(), run.path("data_given").asText(data.toString()),
+                valPath == null ? null : run.path("val_given").asText(valPath.toString()), valSplit, describe(train, val));
+        Ready ready = create(model, train, val, info, Augmentation.parse(run.path("augment").asText("none")), opt, dir, threads,
+                run.path("command").asText("cvkit train"), listener);
+        ready.loop().restore(ck.contents().tensors(), ck.state());
+        return ready;
     }
 
     /** --val D2: its "val" part, else its "test" part, else all of it. */
@@ -175,7 +214,7 @@ public final class TrainingRun {
         return out;
     }
 
-    private static String describe(Dataset train, Dataset val, Request req) {
+    private static String describe(Dataset train, Dataset val) {
         if (train instanceof Subset t && val instanceof Subset v) {
             return t.size() + " training and " + v.size() + " validation images (held out by --seed) from " + t.baseDescribe();
         }
@@ -188,8 +227,6 @@ public final class TrainingRun {
 
     /** True when DIR already holds a run (a checkpoint or a model). */
     public static boolean holdsRun(Path dir) {
-        return Files.exists(dir.resolve(ClassifierTrainer.CHECKPOINT)) || Files.exists(dir.resolve("last.safetensors"));
+        return Files.exists(dir.resolve(TrainLoop.CHECKPOINT)) || Files.exists(dir.resolve("last.safetensors"));
     }
-
-    static List<String> classesOf(Dataset d) { return d.classes(); }
 }
