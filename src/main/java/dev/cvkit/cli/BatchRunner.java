@@ -65,9 +65,9 @@ public final class BatchRunner {
                             throw new UserError("a live stream: only detect reads rtsp:// inputs", ExitCodes.INPUT_FAILED);
                         }
                         if (UrlInputs.isUrl(item.given())) {
-                            Path local = UrlInputs.fetch(item.given());
+                            Path local = UrlInputs.fetch(item.source());
                             try {
-                                return task.run(new InputItem(item.given(), local, item.relative(), null));
+                                return task.run(new InputItem(item.given(), local, item.relative(), null, item.url()));
                             } finally {
                                 UrlInputs.discard(local);
                             }

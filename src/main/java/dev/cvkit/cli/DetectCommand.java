@@ -354,7 +354,7 @@ public final class DetectCommand implements Callable<Integer> {
 
     /** Connects to an rtsp:// stream (on the worker, so a dead server is that input's failure); its frames are read by the sink. */
     private Output openStream(InputItem item, DetectRecords records, StageTimes times) {
-        return new Output(true, List.of(), new LiveStream(VideoFrames.stream(item.given(), input.maxPixels, streamTimeout),
+        return new Output(true, List.of(), new LiveStream(VideoFrames.stream(item.source(), input.maxPixels, streamTimeout),
                 records, times, stripExtension(item.relative().toString())));
     }
 

@@ -193,7 +193,7 @@ final class OutputPlan {
                     return item;
                 }
                 if (UrlInputs.isUrl(item.given()) || UrlInputs.isStream(item.given())) { // no local file: named after the URL
-                    return new InputItem(item.given(), item.path(), distinct(item.relative(), taken), null);
+                    return new InputItem(item.given(), item.path(), distinct(item.relative(), taken), null, item.url());
                 }
                 check(item);
                 Path rel = item.relative();

@@ -9,8 +9,18 @@ import java.nio.file.Path;
  * @param path     the file to read
  * @param relative where outputs for this input go under --save DIR (keeps folder structure)
  * @param error    why the input cannot be read at all (missing path, glob that matched nothing), or null
+ * @param url      for a URL input, the URL to read; {@code given} then shows it with any password masked
  */
-public record InputItem(String given, Path path, Path relative, String error) {
+public record InputItem(String given, Path path, Path relative, String error, String url) {
+    public InputItem(String given, Path path, Path relative, String error) {
+        this(given, path, relative, error, null);
+    }
+
+    /** What to open: the URL for a URL input, else what the user gave. */
+    public String source() {
+        return url != null ? url : given;
+    }
+
     public static InputItem failed(String given, String error) {
         return new InputItem(given, Path.of(given.isEmpty() ? "-" : given), Path.of("invalid"), error);
     }

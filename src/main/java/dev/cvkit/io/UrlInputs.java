@@ -52,7 +52,30 @@ public final class UrlInputs {
      */
     public static InputItem item(String url) {
         Path name = Path.of(fileName(url, isStream(url) ? "stream" : "download"));
-        return new InputItem(url, name, name, null);
+        return new InputItem(masked(url), name, name, null, url);
+    }
+
+    /**
+     * {@code url} with the password of its user info replaced by {@code ***}
+     * ({@code rtsp://admin:***@cam/live}): cameras are usually named with their credentials, and
+     * the URL is printed in every record and error line.
+     */
+    public static String masked(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return url;
+        }
+        int colon = url.indexOf(':', start);
+        return colon < 0 || colon > at ? url : url.substring(0, colon + 1) + "***" + url.substring(at);
     }
 
     /** The last segment of the URL's path, without query, as a safe file name. */

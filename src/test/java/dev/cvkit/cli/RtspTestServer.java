@@ -74,6 +74,7 @@ public final class RtspTestServer implements AutoCloseable {
             udp.setSoTimeout(300);
             Mat first = frames.get(0);
             FFmpegFrameRecorder rec = new FFmpegFrameRecorder("rtp://127.0.0.1:" + udp.getLocalPort() + "?pkt_size=1200", first.cols(), first.rows());
+            avutil.av_log_set_level(avutil.AV_LOG_QUIET); // after the recorder's setup: no FFmpeg chatter in the test log
             rec.setFormat("rtp");
             rec.setVideoCodec(avcodec.AV_CODEC_ID_MJPEG);
             rec.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);

@@ -152,9 +152,9 @@ class StreamInputTest {
             t.setDaemon(true);
             t.start();
             String url = "rtsp://127.0.0.1:" + silent.getLocalPort() + "/cam";
-            r = CliTestSupport.run("detect", "--model", "face-tiny", url, "--stream-timeout", "0.5", "--format", "jsonl", "-q");
+            r = CliTestSupport.run("detect", "--model", "face-tiny", url, "--stream-timeout", "1", "--format", "jsonl", "-q");
             assertEquals(ExitCodes.INPUT_FAILED, r.code());
-            assertEquals("cvkit: " + url + ": cannot open the stream (no answer from the server for 0.5 s (--stream-timeout))\n", r.err());
+            assertEquals("cvkit: " + url + ": cannot open the stream (no answer from the server for 1 s (--stream-timeout))\n", r.err());
             assertEquals("", r.out());
         }
     }
@@ -168,14 +168,31 @@ class StreamInputTest {
             }
             try (RtspTestServer stalling = new RtspTestServer(frames, 10, 3)) {
                 String url = stalling.url("/cam");
-                var r = CliTestSupport.run("detect", "--model", "face-tiny", url, "--stream-timeout", "0.5", "--format", "jsonl", "-q");
+                var r = CliTestSupport.run("detect", "--model", "face-tiny", url, "--stream-timeout", "1", "--format", "jsonl", "-q");
                 assertEquals(ExitCodes.INPUT_FAILED, r.code(), r.err());
                 String[] lines = r.out().strip().split("\n");
                 assertEquals(3, lines.length, r.out());
                 assertEquals(2, JSON.readTree(lines[2]).get("frame").asInt());
-                assertEquals("cvkit: " + url + ": the stream stopped after frame 2: no answer from the server for 0.5 s (--stream-timeout)\n", r.err());
+                assertEquals("cvkit: " + url + ": the stream stopped after frame 2: no answer from the server for 1 s (--stream-timeout)\n", r.err());
             }
         }
+    }
+
+    @Test
+    void aPasswordInTheUrlIsNeverPrinted() throws IOException {
+        String url = server.url("/cam3").replace("rtsp://", "rtsp://viewer:s3cret@");
+        String shown = server.url("/cam3").replace("rtsp://", "rtsp://viewer:***@");
+        var r = CliTestSupport.run("detect", "--model", "face-tiny", url, "--vid-stride", "5", "--format", "jsonl", "-q");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(2, lines.length, r.out());
+        assertEquals(shown, JSON.readTree(lines[1]).get("file").asText());
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        r = CliTestSupport.run("detect", "--model", "face-tiny", "rtsp://admin:s3cret@127.0.0.1:" + closed + "/cam", "-q");
+        assertEquals("cvkit: rtsp://admin:***@127.0.0.1:" + closed + "/cam: cannot open the stream (Connection refused)\n", r.err());
     }
 
     @Test
