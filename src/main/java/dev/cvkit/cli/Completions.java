@@ -48,6 +48,20 @@ final class Completions {
         }
     }
 
+    /** train --task segment --arch fcn --head: the lecture's FCN variants. */
+    static final class FcnHeads extends ArrayList<String> {
+        FcnHeads() {
+            super(java.util.List.of("fcn32s", "fcn16s", "fcn8s"));
+        }
+    }
+
+    /** train --task segment --arch fcn --upsample. */
+    static final class FcnUpsamples extends ArrayList<String> {
+        FcnUpsamples() {
+            super(dev.cvkit.segmentation.FcnSpec.UPSAMPLES);
+        }
+    }
+
     /** Everything {@code cvkit models summary} builds: classifiers, then detectors. */
     static final class ModelNames extends ArrayList<String> {
         ModelNames() {

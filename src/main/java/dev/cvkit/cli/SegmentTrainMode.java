@@ -31,7 +31,7 @@ final class SegmentTrainMode {
         var parsed = c.spec.commandLine().getParseResult();
         if (c.resume != null) {
             for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
-                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init"}) {
+                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init", "--head", "--upsample"}) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options)", ExitCodes.USAGE);
                 }
@@ -60,6 +60,7 @@ final class SegmentTrainMode {
             TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? EPOCHS : c.epochs, budget,
                     warmup, c.valEvery, c.patience, 10f);
             if (MaskRcnnSpec.ARCHITECTURE.equals(c.arch.toLowerCase(Locale.ROOT))) {
+                if (c.head != null || c.upsample != null) throw new UserError((c.head != null ? "--head" : "--upsample") + " is for --arch fcn", ExitCodes.USAGE);
                 // the detector trainer's defaults, those of the same-budget torchvision baseline
                 TrainLoop.Options mo = new TrainLoop.Options(batch, c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : 7e-4f, opt, wd, c.run.seed,
                         c.epochs == null ? EPOCHS : c.epochs, budget, parsed.hasMatchedOption("--warmup") ? c.warmup : 80, c.valEvery, c.patience, 10f);
@@ -75,7 +76,7 @@ final class SegmentTrainMode {
             }
             String augment = parsed.hasMatchedOption("--augment") ? c.augment : "hflip";
             SegmentTraining.Request req = new SegmentTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
-                    c.backbone, c.imgsz, augment, options, c.maxPixels);
+                    c.backbone, c.imgsz, c.head, c.upsample, augment, options, c.maxPixels);
             ready = SegmentTraining.start(req, () -> LoopRuns.outDir(c, "segment"), threads, command, w -> {
                 if (!quiet) {
                     err.println("cvkit: warning: " + w);

@@ -76,8 +76,16 @@ public final class TrainCommand implements Callable<Integer> {
     Path valImages;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; ssd: also vgg16 or mobilenet_v2); fcn: resnet18, resnet34 (FCN-8s) or resnet50 (dilated FCN); mask-rcnn: as detect (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; ssd: also vgg16 or mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s) or resnet50 (dilated FCN); mask-rcnn: as detect (default: ${DEFAULT-VALUE}).")
     String backbone;
+
+    @Option(names = "--head", paramLabel = "H", completionCandidates = Completions.FcnHeads.class,
+            description = "Segment, fcn on resnet18/34: fcn32s, fcn16s or fcn8s, the lecture's skip variants (scores of layer4, plus layer3, plus layer2) (default: fcn8s).")
+    String head;
+
+    @Option(names = "--upsample", paramLabel = "U", completionCandidates = Completions.FcnUpsamples.class,
+            description = "Segment, fcn: bilinear resizing of the score maps, or transposed (learned transposed convolutions initialised to bilinear; --imgsz a multiple of 32) (default: bilinear).")
+    String upsample;
 
     @Option(names = "--imgsz", paramLabel = "N", defaultValue = "160",
             description = "Detect, mask-rcnn: images are scaled to N on their shorter side (YOLO: stretched to N × N, N a multiple of 32); fcn: to N × N (default: ${DEFAULT-VALUE}).")
@@ -171,6 +179,9 @@ public final class TrainCommand implements Callable<Integer> {
         int threads = run.threadCount();
         Parallel.setThreads(threads);
         if (scale != null && !task.equalsIgnoreCase("detect")) throw usage("--scale is for --task detect (YOLO's model size)");
+        if ((head != null || upsample != null) && !task.equalsIgnoreCase("segment")) {
+            throw usage((head != null ? "--head" : "--upsample") + " is for --task segment --arch fcn");
+        }
         if (task.equalsIgnoreCase("detect")) {
             return DetectTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());
         }

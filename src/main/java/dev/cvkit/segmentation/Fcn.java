@@ -5,6 +5,7 @@ import dev.cvkit.nn.Activation;
 import dev.cvkit.nn.BatchNorm;
 import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Conv2d;
+import dev.cvkit.nn.ConvTranspose2d;
 import dev.cvkit.nn.Dropout;
 import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Losses;
@@ -21,9 +22,13 @@ import dev.cvkit.tensor.Tensor;
  * {@code classifier.4.weight}, {@code aux_classifier.0.weight}).
  *
  * <p>ResNet-18 and 34 cannot be dilated (torchvision's BasicBlock refuses dilation), so with them
- * the net is the lecture's FCN-8s: the head scores layer4 (stride 32), 1×1 convolutions
- * ({@code skip3}, {@code skip2}, zero-initialised as in the FCN paper) score layer3 and layer2,
- * and each coarser map is resized bilinearly and added to the next finer one.
+ * the net is one of the lecture's FCN-32s, 16s or 8s (Long et al. 2015): the head scores layer4
+ * (stride 32); FCN-16s adds a 1×1 convolution's scores of layer3 ({@code skip3}), FCN-8s also
+ * those of layer2 ({@code skip2}), both zero-initialised as in the paper, each coarser map
+ * upsampled 2× and added to the next finer one; the last map is upsampled to the input. The
+ * upsampling is bilinear, or learned: transposed convolutions ({@code upscore2} 32→16,
+ * {@code upscore_pool4} 16→8, {@code upscore} to the input; kernel 2f, stride f, padding f/2,
+ * no bias) initialised to bilinear interpolation, as the paper's deconvolution layers.
  */
 public final class Fcn extends Container {
     private static final String[] BODY = {"conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"};
@@ -31,21 +36,59 @@ public final class Fcn extends Container {
     private final Sequential classifier, aux;
 
     private final Conv2d skip3, skip2;
+    private final ConvTranspose2d up2, up4, upscore;
+
+    /** FCN-8s with bilinear upsampling (ResNet-18/34), or torchvision's dilated FCN (ResNet-50/101). */
+    public Fcn(Architecture arch, int classes, boolean auxLoss) {
+        this(arch, classes, auxLoss, 8, false);
+    }
 
     /**
-     * @param arch ResNet-50 or 101 (torchvision's dilated FCN), ResNet-18 or 34 (FCN-8s skips);
-     *             {@code classes} including background (torchvision: 21); {@code auxLoss} adds the layer3 head
+     * @param arch       ResNet-50 or 101 (torchvision's dilated FCN), ResNet-18 or 34 (FCN-32s/16s/8s skips);
+     *                   {@code classes} including background (torchvision: 21); {@code auxLoss} adds the layer3 head
+     * @param stride     ResNet-18/34: 32, 16 or 8 (FCN-32s, 16s, 8s); the dilated FCN is always 8
+     * @param transposed learned upsampling (transposed convolutions initialised to bilinear) instead of bilinear resizing
      */
-    public Fcn(Architecture arch, int classes, boolean auxLoss) {
+    public Fcn(Architecture arch, int classes, boolean auxLoss, int stride, boolean transposed) {
         boolean skips = usesSkips(arch);
+        if (skips ? stride != 32 && stride != 16 && stride != 8 : stride != 8 || transposed) {
+            throw new IllegalArgumentException("FCN head of stride " + stride + (transposed ? " with transposed upsampling" : "") + " on " + arch);
+        }
         Module net = skips ? arch.build(1000) : arch.buildDilated(1000, true, true);
         for (String name : BODY) backbone.add(name, net.children().get(name));
         child("backbone", backbone);
         int c4 = skips ? 512 : 2048;
         classifier = child("classifier", head(c4, classes));
         aux = auxLoss ? child("aux_classifier", head(c4 / 2, classes)) : null;
-        skip3 = skips ? child("skip3", zero(new Conv2d(c4 / 2, classes, 1, 1, 0))) : null;
-        skip2 = skips ? child("skip2", zero(new Conv2d(c4 / 4, classes, 1, 1, 0))) : null;
+        skip3 = skips && stride <= 16 ? child("skip3", zero(new Conv2d(c4 / 2, classes, 1, 1, 0))) : null;
+        skip2 = skips && stride == 8 ? child("skip2", zero(new Conv2d(c4 / 4, classes, 1, 1, 0))) : null;
+        up2 = transposed && stride <= 16 ? child("upscore2", bilinear(classes, 2)) : null;
+        up4 = transposed && stride == 8 ? child("upscore_pool4", bilinear(classes, 2)) : null;
+        upscore = transposed ? child("upscore", bilinear(classes, stride)) : null;
+    }
+
+    /**
+     * A transposed convolution that upsamples each of {@code channels} maps {@code factor}× (kernel
+     * 2·factor, stride factor, padding factor/2, no bias), its weights set to bilinear
+     * interpolation: away from the border it gives exactly what a bilinear resize with
+     * half-pixel centres (align_corners=False) gives; at the border it sees zeros beyond the map.
+     */
+    public static ConvTranspose2d bilinear(int channels, int factor) {
+        if (factor < 2 || factor % 2 != 0) throw new IllegalArgumentException("bilinear upsampling factor " + factor + " (even, at least 2)");
+        int k = 2 * factor;
+        ConvTranspose2d up = new ConvTranspose2d(channels, channels, k, factor, factor / 2, 0, 1, false, 1);
+        float[] w = up.weight.data();
+        java.util.Arrays.fill(w, 0f);
+        double centre = factor - 0.5;
+        for (int c = 0; c < channels; c++) {
+            int base = (c * channels + c) * k * k; // weight [in, out, k, k]: channel c to itself only
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    w[base + u * k + v] = (float) ((1 - Math.abs(u - centre) / factor) * (1 - Math.abs(v - centre) / factor));
+                }
+            }
+        }
+        return up;
     }
 
     /** Whether {@code arch} gets FCN-8s skips instead of a dilated backbone. */
@@ -79,13 +122,22 @@ public final class Fcn extends Container {
             if (name.equals("layer2")) layer2 = x;
         }
         Tensor scores = classifier.forward(x);
-        if (skip3 != null) {
-            scores = Functional.upsampleBilinear(scores, layer3.size(2), layer3.size(3), false).add(skip3.forward(layer3));
-            scores = Functional.upsampleBilinear(scores, layer2.size(2), layer2.size(3), false).add(skip2.forward(layer2));
-        }
-        Tensor out = Functional.upsampleBilinear(scores, h, w, false);
+        if (skip3 != null) scores = upsample(scores, up2, layer3.size(2), layer3.size(3)).add(skip3.forward(layer3));
+        if (skip2 != null) scores = upsample(scores, up4, layer2.size(2), layer2.size(3)).add(skip2.forward(layer2));
+        Tensor out = upsample(scores, upscore, h, w);
         Tensor auxOut = aux == null ? null : Functional.upsampleBilinear(aux.forward(layer3), h, w, false);
         return new Output(out, auxOut);
+    }
+
+    /** {@code x} resized to h × w: by the transposed convolution {@code up}, or bilinearly when it is null. */
+    private static Tensor upsample(Tensor x, ConvTranspose2d up, int h, int w) {
+        if (up == null) return Functional.upsampleBilinear(x, h, w, false);
+        Tensor y = up.forward(x);
+        if (y.size(2) != h || y.size(3) != w) {
+            throw new IllegalArgumentException("transposed upsampling gives " + y.size(2) + "×" + y.size(3) + ", not " + h + "×" + w
+                    + ": the input side must be a multiple of 32");
+        }
+        return y;
     }
 
     /**

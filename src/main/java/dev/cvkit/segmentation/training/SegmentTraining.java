@@ -21,9 +21,12 @@ public final class SegmentTraining {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String FCN = "fcn";
 
-    /** What a new run needs. */
-    public record Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, String augment,
-                          TrainLoop.Options options, long maxPixels) {}
+    /**
+     * What a new run needs. {@code head}: fcn32s, fcn16s or fcn8s (also as fcn-8s), null for the
+     * backbone's default; {@code upsample}: bilinear or transposed, null for bilinear.
+     */
+    public record Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, String head,
+                          String upsample, String augment, TrainLoop.Options options, long maxPixels) {}
 
     /** A run ready to go. */
     public record Ready(TrainLoop loop, SegmentTask task, Path out, String describe) {}
@@ -49,6 +52,15 @@ public final class SegmentTraining {
             throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FcnSpec.BACKBONES), ExitCodes.USAGE);
         }
         if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
+        String head = head(req.head(), req.backbone());
+        String upsample = req.upsample() == null ? "bilinear" : req.upsample().strip().toLowerCase(java.util.Locale.ROOT);
+        if (!FcnSpec.UPSAMPLES.contains(upsample)) throw new UserError("--upsample " + req.upsample() + ": use bilinear or transposed", ExitCodes.USAGE);
+        if (upsample.equals("transposed") && req.backbone().equals("resnet50")) {
+            throw new UserError("--upsample transposed is for the FCN-32s/16s/8s heads of resnet18 and resnet34 (resnet50 is the dilated FCN)", ExitCodes.USAGE);
+        }
+        if (upsample.equals("transposed") && req.imgsz() % 32 != 0) {
+            throw new UserError("--upsample transposed needs --imgsz a multiple of 32 (got " + req.imgsz() + ")", ExitCodes.USAGE);
+        }
         boolean hflip = hflip(req.augment());
         if (req.data().toString().endsWith(".yaml") || req.data().toString().endsWith(".yml")) {
             throw new UserError(req.data() + ": segment training reads COCO instance JSON (YOLO data is not supported yet)", ExitCodes.USAGE);
@@ -62,7 +74,7 @@ public final class SegmentTraining {
         }
         Path out = outDir.create();
         Init.seed(req.options().seed());
-        FcnSpec spec = FcnSpec.of(req.backbone(), train.classes().size() + 1, req.imgsz());
+        FcnSpec spec = FcnSpec.of(req.backbone(), train.classes().size() + 1, req.imgsz(), head, upsample);
         Fcn net = spec.build();
         ObjectNode run = JSON.createObjectNode();
         run.put("task", "segment");
@@ -77,7 +89,8 @@ public final class SegmentTraining {
         run.put("command", command);
         SegmentTask task = new SegmentTask(train, val, spec, net, hflip, threads, req.maxPixels());
         return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
-                train.describe() + "; " + spec.backbone() + " " + spec.head() + " at " + spec.size() + "²"
+                train.describe() + "; " + spec.backbone() + " " + spec.head() + (spec.transposed() ? " (learned upsampling)" : "")
+                        + " at " + spec.size() + "²"
                         + (val == null ? "; no validation data" : "; validation: " + val.size() + " images from " + req.val()));
     }
 
@@ -99,6 +112,17 @@ public final class SegmentTraining {
         TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
         loop.restore(ck.contents().tensors(), ck.state());
         return new Ready(loop, task, dir, train.describe());
+    }
+
+    /** The config's head for a --head value: fcn32s → fcn-32s; null → the backbone's default. */
+    static String head(String given, String backbone) {
+        if (given == null) return FcnSpec.defaultHead(backbone);
+        if (backbone.equals("resnet50")) {
+            throw new UserError("--head " + given + ": resnet50 is the dilated FCN (no skip variants; use resnet18 or resnet34)", ExitCodes.USAGE);
+        }
+        String h = given.strip().toLowerCase(java.util.Locale.ROOT).replace("fcn-", "fcn").replace("fcn", "fcn-");
+        if (!FcnSpec.HEADS.contains(h)) throw new UserError("--head " + given + ": use fcn32s, fcn16s or fcn8s", ExitCodes.USAGE);
+        return h;
     }
 
     private static String abs(Path p) {

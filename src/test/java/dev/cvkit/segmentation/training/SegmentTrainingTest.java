@@ -40,7 +40,7 @@ class SegmentTrainingTest {
         ShapesGenerator.generate(data, new ShapesGenerator.Options(16, 4, 64, 3, PHOTOS, 2, 100_000_000L));
         TrainLoop.Options o = new TrainLoop.Options(8, 4e-3f, "adamw", 0.05f, 1, 30, 0, 5, 15, 0, 10f);
         SegmentTraining.Request req = new SegmentTraining.Request("fcn", data.resolve("train.json"), null, data.resolve("val.json"), null,
-                "resnet18", 64, "hflip", o, 100_000_000L);
+                "resnet18", 64, null, null, "hflip", o, 100_000_000L);
         Path out = tmp.resolve("run");
         SegmentTraining.Ready ready = SegmentTraining.start(req, () -> Files.createDirectories(out), 2, "test", w -> {}, null);
         try (var task = ready.task()) {
@@ -79,6 +79,51 @@ class SegmentTrainingTest {
         assertEquals(val.classes().size(), cfg.get("category_ids").size());
     }
 
+    /**
+     * FCN-16s with learned upsampling: a tiny run moves the transposed convolutions away from their
+     * bilinear start, and best.safetensors alone (head and upsampling from its config) rebuilds a
+     * segmenter that scores exactly the logged best mIoU.
+     */
+    @Test
+    void fcn16sWithLearnedUpsamplingTrainsAndReloads() throws IOException {
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(8, 2, 64, 7, PHOTOS, 2, 100_000_000L));
+        TrainLoop.Options o = new TrainLoop.Options(4, 4e-3f, "adamw", 0.05f, 1, 3, 0, 2, 3, 0, 10f);
+        SegmentTraining.Request req = new SegmentTraining.Request("fcn", data.resolve("train.json"), null, data.resolve("val.json"), null,
+                "resnet18", 64, "fcn16s", "transposed", "none", o, 100_000_000L);
+        Path out = tmp.resolve("run");
+        SegmentTraining.Ready ready = SegmentTraining.start(req, () -> Files.createDirectories(out), 2, "test", w -> {}, null);
+        assertTrue(ready.describe().contains("fcn-16s (learned upsampling)"), ready.describe());
+        try (var task = ready.task()) {
+            ready.loop().run();
+        }
+        JsonNode cfg = JSON.readTree(dev.cvkit.io.SafeTensors.read(out.resolve("best.safetensors")).config());
+        assertEquals("fcn-16s", cfg.get("head").asText());
+        assertEquals("transposed", cfg.get("upsample").asText());
+        var w = dev.cvkit.io.SafeTensors.read(out.resolve("last.safetensors")).tensors();
+        assertTrue(!w.containsKey("skip2.weight") && w.containsKey("skip3.weight") && !w.containsKey("upscore_pool4.weight"), w.keySet().toString());
+        for (var e : java.util.Map.of("upscore.weight", 16, "upscore2.weight", 2).entrySet()) {
+            float[] start = dev.cvkit.segmentation.Fcn.bilinear(4, e.getValue()).weight.data(), now = w.get(e.getKey()).data();
+            double moved = 0;
+            for (int i = 0; i < start.length; i++) moved = Math.max(moved, Math.abs(now[i] - start[i]));
+            assertTrue(moved > 1e-4, e.getKey() + " is learned: moved at most " + moved + " from bilinear");
+        }
+        List<JsonNode> rows = new ArrayList<>();
+        for (String l : Files.readAllLines(out.resolve("metrics.jsonl"))) rows.add(JSON.readTree(l));
+        double best = Double.NEGATIVE_INFINITY;
+        for (JsonNode r : rows) best = Math.max(best, r.get("val_miou").asDouble());
+        SemanticSegmenter seg = SemanticModelFile.read(out.resolve("best.safetensors"));
+        assertEquals("fcn-16s", seg.spec().head());
+        SemanticSet val = SemanticSet.read(data.resolve("val.json"), null);
+        SemanticMetrics m = new SemanticMetrics(seg.classes().size() + 1);
+        for (int i = 0; i < val.size(); i++) {
+            try (Mat mat = ImageDecoder.read(val.items().get(i).path(), 100_000_000L)) {
+                m.add(val.labels(i), seg.segment(RgbImage.fromMat(mat)).map(), SemanticSet.IGNORE);
+            }
+        }
+        assertEquals(best, Math.round(m.meanIou() * 1e6) / 1e6, 1e-9, "the model file scores what the run logged as best");
+    }
+
     /** Stopped after iteration 5 (checkpoint at 4), resumed: the same weights and rows at 8 as a run never stopped (dropout included). */
     @Test
     void resumedRunEndsExactlyWhereAnUnbrokenOneDoes() throws IOException {
@@ -86,7 +131,7 @@ class SegmentTrainingTest {
         ShapesGenerator.generate(data, new ShapesGenerator.Options(8, 2, 64, 5, PHOTOS, 2, 100_000_000L));
         TrainLoop.Options o = new TrainLoop.Options(2, 1e-3f, "adamw", 0.05f, 5, 2, 0, 3, 2, 0, 10f);
         SegmentTraining.Request req = new SegmentTraining.Request("fcn", data.resolve("train.json"), null, data.resolve("val.json"), null,
-                "resnet18", 64, "hflip", o, 100_000_000L);
+                "resnet18", 64, null, null, "hflip", o, 100_000_000L);
         SegmentTraining.Ready a = SegmentTraining.start(req, () -> Files.createDirectories(tmp.resolve("a")), 2, "test", w -> {}, null);
         try (var task = a.task()) {
             a.loop().run();
