@@ -129,6 +129,22 @@ public enum Architecture {
 
     // torchvision VGG: features (numbered), avgpool 7×7, classifier 0..6.
     private static Module vgg(int[] convsPerStage, boolean bn, int classes) {
+        Sequential f = vggFeatures(convsPerStage, bn);
+        Sequential cls = new Sequential(new Linear(512 * 49, 4096), Activation.relu(), new Dropout(0.5f),
+                new Linear(4096, 4096), Activation.relu(), new Dropout(0.5f), new Linear(4096, classes));
+        return new Sequential().add("features", f).add("avgpool", Pool2d.adaptiveAvg(7, 7))
+                .add("flatten", new Flatten()).add("classifier", cls);
+    }
+
+    /**
+     * VGG-16's {@code features} alone (with BatchNorm: {@code vgg16_bn}'s), initialised as in the
+     * classifier, for backbones that need no classifier (whose first layer alone has 103 M weights).
+     */
+    public static Sequential vgg16Features(boolean bn) {
+        return vggFeatures(new int[] {2, 2, 3, 3, 3}, bn);
+    }
+
+    private static Sequential vggFeatures(int[] convsPerStage, boolean bn) {
         Sequential f = new Sequential();
         int in = 3;
         int[] widths = {64, 128, 256, 512, 512};
@@ -143,10 +159,7 @@ public enum Architecture {
             }
             f.add(Pool2d.max(2, 2));
         }
-        Sequential cls = new Sequential(new Linear(512 * 49, 4096), Activation.relu(), new Dropout(0.5f),
-                new Linear(4096, 4096), Activation.relu(), new Dropout(0.5f), new Linear(4096, classes));
-        return new Sequential().add("features", f).add("avgpool", Pool2d.adaptiveAvg(7, 7))
-                .add("flatten", new Flatten()).add("classifier", cls);
+        return f;
     }
 
     // torchvision ResNet names: conv1 bn1 relu maxpool layer1..4 avgpool fc.

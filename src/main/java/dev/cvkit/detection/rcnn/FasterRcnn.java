@@ -66,7 +66,12 @@ public final class FasterRcnn extends Container {
     }
 
     /**
-     * @param anchorSizes one size per pyramid level (backbone levels + the pooled extra level)
+     * @param backbone    with several levels: a feature pyramid of {@code fpnChannels} over them
+     *                    plus a pooled extra level; with one (VGG-16's conv5_3): the RPN and the
+     *                    box head work on that map itself, as in Ren et al.'s VGG-16 model
+     * @param anchorSizes one size per pyramid level (backbone levels + the pooled extra level),
+     *                    or, for any other count of levels, every size on every level
+     *                    (torchvision's MobileNet FPN and single-map models)
      * @param classes including background
      */
     public FasterRcnn(Backbone backbone, int fpnChannels, float[] anchorSizes, int classes, Settings settings) {
@@ -78,30 +83,42 @@ public final class FasterRcnn extends Container {
      * {@code classes}), registered as torchvision's roi_heads.mask_head / mask_predictor.
      */
     public FasterRcnn(Backbone backbone, int fpnChannels, float[] anchorSizes, int classes, Settings settings, MaskHead masks) {
-        int levels = backbone.channels().length + 1;
-        if (anchorSizes.length != levels) {
-            throw new IllegalArgumentException("Faster R-CNN: " + anchorSizes.length + " anchor sizes for " + levels + " pyramid levels");
-        }
+        boolean pyramid = backbone.channels().length > 1;
+        int levels = pyramid ? backbone.channels().length + 1 : 1;
+        if (anchorSizes.length == 0) throw new IllegalArgumentException("Faster R-CNN: no anchor sizes");
+        if (masks != null && !pyramid) throw new IllegalArgumentException("Mask R-CNN needs a feature pyramid");
         float[][] sizes = new float[levels][], ratios = new float[levels][];
         for (int l = 0; l < levels; l++) {
-            sizes[l] = new float[] {anchorSizes[l]};
+            sizes[l] = anchorSizes.length == levels ? new float[] {anchorSizes[l]} : anchorSizes.clone();
             ratios[l] = settings.aspectRatios();
         }
         this.anchors = new AnchorGenerator(sizes, ratios);
         this.backbone = backbone;
-        this.fpn = new FeaturePyramid(backbone.channels(), fpnChannels, true);
-        this.rpnHead = new RpnHead(fpnChannels, settings.aspectRatios().length);
+        this.fpn = pyramid ? new FeaturePyramid(backbone.channels(), fpnChannels, true) : null;
+        int channels = pyramid ? fpnChannels : backbone.channels()[0];
+        this.rpnHead = new RpnHead(channels, anchors.perPosition(0));
         // torchvision's module tree, so parameter names match its state dicts:
         // backbone.body.*, backbone.fpn.*, rpn.head.*, roi_heads.box_head.*, roi_heads.box_predictor.*
-        child("backbone", new Group().with("body", backbone).with("fpn", fpn));
+        child("backbone", pyramid ? new Group().with("body", backbone).with("fpn", fpn) : new Group().with("body", backbone));
         child("rpn", new Group().with("head", rpnHead));
-        this.boxHead = child("roi_heads", new RoiBoxHead(fpnChannels, 7, settings.samplingRatio(), settings.representation(), classes));
+        this.boxHead = child("roi_heads", new RoiBoxHead(channels, 7, settings.samplingRatio(), settings.representation(), classes));
         this.maskHead = masks;
         if (masks != null) {
             boxHead.adopt("mask_head", masks.convLayers());
             boxHead.adopt("mask_predictor", masks.predictorLayers());
         }
         this.settings = settings;
+    }
+
+    /** The levels the RPN works on: the pyramid with its pooled extra level, or the backbone's one map. */
+    private List<Tensor> features(Tensor images) {
+        List<Tensor> levels = backbone.levels(images);
+        return fpn == null ? levels : fpn.forwardLevels(levels);
+    }
+
+    /** The levels RoIs are pooled from: the pyramid without its extra level (torchvision: '0'–'3'), or the one map. */
+    private List<Tensor> pooled(List<Tensor> p) {
+        return fpn == null ? p : p.subList(0, p.size() - 1);
     }
 
     /** The second stage, whose score and NMS thresholds and detection count can be set. */
@@ -132,7 +149,7 @@ public final class FasterRcnn extends Container {
             throw new IllegalArgumentException("Faster R-CNN: " + n + " images, " + imageSizes.length + " sizes, "
                     + gtBoxes.size() + " box lists, " + gtLabels.size() + " label lists");
         }
-        List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+        List<Tensor> p = features(images);
         RpnHead.Output head = rpnHead.forwardLevels(p);
         float[] a = anchorsFor(images, p);
         int total = a.length / 4;
@@ -168,7 +185,7 @@ public final class FasterRcnn extends Container {
         out.put("loss_classifier", box.classification());
         out.put("loss_box_reg", box.box());
         if (maskHead != null && gtMasks != null) {
-            Tensor logits = maskHead.logits(p.subList(0, p.size() - 1), positiveBoxes, imageSizes);
+            Tensor logits = maskHead.logits(pooled(p), positiveBoxes, imageSizes);
             out.put("loss_mask", MaskHead.loss(logits, positiveBoxes, gtMasks, gtLabels, positiveMatches));
         }
         return out;
@@ -209,7 +226,7 @@ public final class FasterRcnn extends Container {
             positiveBoxes.add(pb);
             positiveMatches.add(pm);
         }
-        RoiBoxHead.Scores sc = boxHead.scores(p.subList(0, p.size() - 1), sampledBoxes, imageSizes);
+        RoiBoxHead.Scores sc = boxHead.scores(pooled(p), sampledBoxes, imageSizes);
         float[] rt = new float[roiTargets.size()];
         for (int k = 0; k < rt.length; k++) rt[k] = roiTargets.get(k);
         return new BoxStage(RcnnLosses.fastRcnn(sc.classLogits(), sc.boxRegression(), ints(roiLabels), rt), positiveBoxes, positiveMatches);
@@ -222,7 +239,7 @@ public final class FasterRcnn extends Container {
      */
     public Map<String, Tensor> boxLosses(Tensor images, int[][] imageSizes, List<float[]> proposals, List<float[]> gtBoxes,
                                          List<int[]> gtLabels, SplittableRandom rng) {
-        List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+        List<Tensor> p = features(images);
         RcnnLosses.Pair box = boxStage(p, proposals, imageSizes, gtBoxes, gtLabels, rng).losses();
         Map<String, Tensor> out = new LinkedHashMap<>();
         out.put("loss_classifier", box.classification());
@@ -234,8 +251,8 @@ public final class FasterRcnn extends Container {
     public List<ScoredBoxes> detectOnProposals(Tensor images, int[][] imageSizes, List<float[]> proposals, float score, float nms,
                                                int perImage) {
         try (var g = Tensor.noGrad()) {
-            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
-            return boxHead.detect(p.subList(0, p.size() - 1), proposals, imageSizes, score, nms, perImage);
+            List<Tensor> p = features(images);
+            return boxHead.detect(pooled(p), proposals, imageSizes, score, nms, perImage);
         }
     }
 
@@ -246,7 +263,7 @@ public final class FasterRcnn extends Container {
     public List<Instances> detectInstances(Tensor images, int[][] imageSizes) {
         if (maskHead == null) throw new IllegalStateException("this Faster R-CNN has no mask branch");
         try (var g = Tensor.noGrad()) {
-            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
+            List<Tensor> p = features(images);
             List<ScoredBoxes> dets = detectOn(p, images, imageSizes);
             List<float[]> boxes = new ArrayList<>();
             List<int[]> labels = new ArrayList<>();
@@ -254,7 +271,7 @@ public final class FasterRcnn extends Container {
                 boxes.add(d.boxes());
                 labels.add(d.labels());
             }
-            List<float[][]> masks = maskHead.masks(p.subList(0, p.size() - 1), boxes, labels, imageSizes);
+            List<float[][]> masks = maskHead.masks(pooled(p), boxes, labels, imageSizes);
             List<Instances> out = new ArrayList<>();
             for (int i = 0; i < dets.size(); i++) out.add(new Instances(dets.get(i), masks.get(i)));
             return out;
@@ -272,8 +289,8 @@ public final class FasterRcnn extends Container {
     public List<MaskMaps> detectMaskMaps(Tensor images, int[][] imageSizes, float score, float nms, int perImage) {
         if (maskHead == null) throw new IllegalStateException("this Faster R-CNN has no mask branch");
         try (var g = Tensor.noGrad()) {
-            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
-            List<Tensor> levels = p.subList(0, p.size() - 1);
+            List<Tensor> p = features(images);
+            List<Tensor> levels = pooled(p);
             List<ScoredBoxes> dets = boxHead.detect(levels, proposals(p, images, imageSizes), imageSizes, score, nms, perImage);
             List<float[]> boxes = new ArrayList<>();
             List<int[]> labels = new ArrayList<>();
@@ -294,21 +311,21 @@ public final class FasterRcnn extends Container {
     /** Detections per image, in the coordinates of the (padded) batch. */
     public List<ScoredBoxes> detect(Tensor images, int[][] imageSizes) {
         try (var g = Tensor.noGrad()) {
-            return detectOn(fpn.forwardLevels(backbone.levels(images)), images, imageSizes);
+            return detectOn(features(images), images, imageSizes);
         }
     }
 
     /** As above with this call's box-head score and NMS thresholds and detections per image. */
     public List<ScoredBoxes> detect(Tensor images, int[][] imageSizes, float score, float nms, int perImage) {
         try (var g = Tensor.noGrad()) {
-            List<Tensor> p = fpn.forwardLevels(backbone.levels(images));
-            return boxHead.detect(p.subList(0, p.size() - 1), proposals(p, images, imageSizes), imageSizes, score, nms, perImage);
+            List<Tensor> p = features(images);
+            return boxHead.detect(pooled(p), proposals(p, images, imageSizes), imageSizes, score, nms, perImage);
         }
     }
 
     /** Proposals and box-head detections on computed pyramid levels (gradients off). */
     private List<ScoredBoxes> detectOn(List<Tensor> p, Tensor images, int[][] imageSizes) {
-        return boxHead.detect(p.subList(0, p.size() - 1), proposals(p, images, imageSizes), imageSizes);
+        return boxHead.detect(pooled(p), proposals(p, images, imageSizes), imageSizes);
     }
 
     /** The RPN's test-time proposals per image. */

@@ -20,7 +20,11 @@ import static dev.cvkit.detection.ConfigValues.text;
  * (background included) and the input transform. {@link #fromJson} checks every number against
  * sane bounds, so a hostile model file is refused before anything is allocated.
  *
- * @param backbone    {@code resnet18}, {@code resnet34}, {@code resnet50} or {@code resnet101}
+ * @param backbone    {@code resnet18}, {@code resnet34}, {@code resnet50} or {@code resnet101} (an FPN over
+ *                    layer1–4, one anchor size per level), {@code mobilenet_v2} (an FPN over its last
+ *                    two stages, every anchor size on each of its three levels) or {@code vgg16}
+ *                    (conv5_3 at stride 16, no FPN: every anchor size on that map; {@code fpnChannels}
+ *                    unused)
  * @param frozenNorms torchvision's FrozenBatchNorm2d (pretrained backbones) or trainable BatchNorm
  */
 public record FasterRcnnSpec(String backbone, boolean frozenNorms, int fpnChannels, float[] anchorSizes,
@@ -29,7 +33,10 @@ public record FasterRcnnSpec(String backbone, boolean frozenNorms, int fpnChanne
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String ARCHITECTURE = "faster-rcnn";
     /** Backbones this spec builds. */
-    public static final java.util.List<String> BACKBONES = java.util.List.of("resnet18", "resnet34", "resnet50", "resnet101");
+    public static final java.util.List<String> BACKBONES = java.util.List.of("resnet18", "resnet34", "resnet50", "resnet101",
+            "mobilenet_v2", "vgg16");
+    /** Backbones with a ResNet's four levels, which Mask R-CNN's heads expect. */
+    public static final java.util.List<String> RESNETS = BACKBONES.subList(0, 4);
 
     public FasterRcnnSpec {
         backbone = backbone.toLowerCase(Locale.ROOT);
@@ -76,8 +83,16 @@ public record FasterRcnnSpec(String backbone, boolean frozenNorms, int fpnChanne
 
     /** A fresh network (weights from {@link dev.cvkit.nn.Init}'s generator). */
     public FasterRcnn build() {
-        Architecture arch = Architecture.parse(backbone);
-        return new FasterRcnn(new ResNetBackbone(arch, frozenNorms), fpnChannels, anchorSizes, classes, settings);
+        return new FasterRcnn(newBackbone(), fpnChannels, anchorSizes, classes, settings);
+    }
+
+    /** A fresh backbone of this spec's kind. */
+    public Backbone newBackbone() {
+        return switch (backbone) {
+            case "vgg16" -> new VggConv5Backbone();
+            case "mobilenet_v2" -> new MobileNetV2Backbone();
+            default -> new ResNetBackbone(Architecture.parse(backbone), frozenNorms);
+        };
     }
 
     public RcnnTransform transform() {

@@ -15,6 +15,9 @@ public record MaskRcnnSpec(FasterRcnnSpec box, int[] layers, int reduced, int po
     public static final String ARCHITECTURE = "mask-rcnn";
 
     public MaskRcnnSpec {
+        if (!FasterRcnnSpec.RESNETS.contains(box.backbone())) {
+            throw new IllegalArgumentException("backbone '" + box.backbone() + "': Mask R-CNN uses " + String.join(", ", FasterRcnnSpec.RESNETS));
+        }
         if (layers.length < 1 || layers.length > 16) throw new IllegalArgumentException("mask_head.layers: 1 to 16 layers, got " + layers.length);
         for (int w : layers) check("mask_head.layers", w, 1, 4096);
         check("mask_head.reduced", reduced, 1, 4096);

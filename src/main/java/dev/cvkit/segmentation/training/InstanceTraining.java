@@ -37,8 +37,8 @@ public final class InstanceTraining {
 
     public static Ready start(Request req, SegmentTraining.OutDir outDir, int threads, String command, Consumer<String> warn,
                               TrainLoop.Listener listener) throws IOException {
-        if (!FasterRcnnSpec.BACKBONES.contains(req.backbone())) {
-            throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FasterRcnnSpec.BACKBONES), ExitCodes.USAGE);
+        if (!FasterRcnnSpec.RESNETS.contains(req.backbone())) {
+            throw new UserError("--backbone " + req.backbone() + ": use " + String.join(", ", FasterRcnnSpec.RESNETS), ExitCodes.USAGE);
         }
         if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
         BoxAugment augment = BoxAugment.parse(req.augment());
