@@ -67,7 +67,7 @@ public final class Conv {
         long colTotal = (long) n * groups * geo.rows() * geo.cols();
         // (tap-by-tap convolutions build no columns: their backward makes its own)
         NativeFloats colCache = recording && !depthwise && !geo.isPointwise() && !ConvShifted.applies(geo, groups)
-                && geo.rows() * geo.cols() <= COL_BLOCK && colTotal <= cacheLimit ? ColumnPool.take(colTotal) : null;
+                && !ConvWinograd.applies(geo, groups, n, k) && geo.rows() * geo.cols() <= COL_BLOCK && colTotal <= cacheLimit ? ColumnPool.take(colTotal) : null;
         int p = oh * ow;
         float[] b = bias == null ? null : bias.data();
         if (depthwise) {
@@ -90,7 +90,9 @@ public final class Conv {
                     for (int q = p0; q < p1; q++) out[o + q] += bj;
                 }
             };
-            if (colCache == null && ConvShifted.applies(geo, groups)) {
+            if (colCache == null && ConvWinograd.applies(geo, groups, n, k)) {
+                ConvWinograd.run(xd, wdat, out, false, n, k, geo, addBias);
+            } else if (colCache == null && ConvShifted.applies(geo, groups)) {
                 ConvShifted.run(xd, wdat, null, out, n, k, geo, addBias);
             } else {
                 ConvForward.run(xd, wdat, null, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, addBias, colCache,
@@ -181,6 +183,8 @@ public final class Conv {
                 int ch = t % c;
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
+        } else if (ConvWinograd.applies(geo, groups, n, k)) {
+            ConvWinograd.run(x.data(), w.data(), out, false, n, k, geo, ep);
         } else {
             boolean taps = ConvShifted.applies(geo, groups);
             NativeFloats wNative = weights == null ? null : weights.get(taps);

@@ -44,9 +44,14 @@ final class ConvBackward {
     /** Runs the backward; adds dW into {@code dwg} (may be null) and dX into job.dx (may be null). */
     static void run(Job j, float[] dwg) {
         if (j.dx == null && !j.needW) return;
-        if (j.dx != null && j.back != null && j.groups == 1 && ConvShifted.applies(j.back, 1)) {
-            // dX = full convolution of dY with the flipped kernel: tap by tap, added into dx
-            ConvShifted.run(j.dy, j.wt, null, j.dx, true, j.n, j.cg(), j.back, null);
+        boolean winograd = j.dx != null && j.back != null && ConvWinograd.applies(j.back, j.groups, j.n, j.cg());
+        if (winograd || j.dx != null && j.back != null && j.groups == 1 && ConvShifted.applies(j.back, 1)) {
+            // dX = full convolution of dY with the flipped kernel, added into dx
+            if (winograd) {
+                ConvWinograd.run(j.dy, j.wt, j.dx, true, j.n, j.cg(), j.back, null);
+            } else {
+                ConvShifted.run(j.dy, j.wt, null, j.dx, true, j.n, j.cg(), j.back, null);
+            }
             if (!j.needW) return;
             j = new Job(j.xd, j.wdat, j.dy, null, true, j.n, j.groups, j.kg, j.geo, null, null, j.colCache, j.multi);
         }

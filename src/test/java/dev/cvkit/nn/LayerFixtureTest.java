@@ -47,7 +47,7 @@ class LayerFixtureTest {
             "adaptive_avg_pool2d", "max_unpool2d", "upsample_nearest", "upsample_bilinear", "batch_norm",
             "layer_norm", "group_norm", "instance_norm", "local_response_norm");
 
-    private static void check(String op, SafeTensors.Contents c) throws IOException {
+    static void check(String op, SafeTensors.Contents c) throws IOException {
         JsonNode p = JSON.readTree(c.metadata().get("params"));
         Map<String, Tensor> t = c.tensors();
         Map<String, Tensor> in = new HashMap<>();

@@ -1,0 +1,219 @@
+package dev.cvkit.nn;
+
+import dev.cvkit.tensor.Gemm;
+import dev.cvkit.tensor.NativeFloats;
+import dev.cvkit.tensor.Parallel;
+
+/**
+ * 3×3 stride-1 convolution by Winograd F(2×2, 3×3): each 2×2 output tile is
+ * Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A of its 4×4 input tile d, so the channel sums become 16 GEMMs
+ * (one per transform position ξ) of U_ξ (K×C) by V_ξ (C×tiles): 16 products per tile and
+ * channel pair where the direct form needs 36 (2.25× fewer multiplications).
+ *
+ * <p>Work is split into chunks of whole tile rows (across images), sized by shape only so the
+ * transformed input and product of a chunk stay in L2; every output value comes from exactly
+ * one chunk, so results are identical for any thread count.
+ *
+ * <p>Error: the transforms only add, subtract and halve, so each transformed value is a sum of
+ * at most 16 inputs (or 9 weights) with coefficients of magnitude ≤ 1; the float rounding grows
+ * by a constant factor over the direct sum's, independent of C (measured on random data: worst
+ * |error| / Σ|terms| ≈ 1.0–1.3e-7 per output, about twice the im2col path's; see the tests).
+ */
+final class ConvWinograd {
+    /** Native scratch slots (as ConvShifted): transformed weights (shared), per-task input transform, product. */
+    private static final int U = 0, V = 1, M = 2;
+    /** Target floats of a chunk's transformed input or product: 1 MB, half this machine's L2. */
+    private static final int CHUNK_FLOATS = 1 << 18;
+    /** auto: by {@link #wins}; on / off: always / never (tests and measurements). */
+    static volatile String mode = System.getProperty("cvkit.winograd", "auto");
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[3][0]);
+
+    private ConvWinograd() {}
+
+    /** The shapes this kernel computes: 3×3, stride 1, no dilation, ungrouped. */
+    static boolean fits(ConvGeom g, int groups) {
+        return groups == 1 && g.kh() == 3 && g.kw() == 3 && g.sh() == 1 && g.sw() == 1 && g.dh() == 1 && g.dw() == 1;
+    }
+
+    /** Whether the convolution of n images into k output channels takes this kernel (see {@link #wins}). */
+    static boolean applies(ConvGeom g, int groups, int n, int k) {
+        if (!fits(g, groups) || mode.equals("off")) return false;
+        return mode.equals("on") || wins(g.c(), k, n * ((g.oh() + 1) / 2) * ((g.ow() + 1) / 2));
+    }
+
+    /**
+     * The measured rule (bench/WinogradShapes.java, CPU time per call, one thread): Winograd
+     * was 1.15–1.46× faster in inference and 1.07–1.22× in a training step for 64–256 channels
+     * from 8² to 56² maps, but slower with 16–32 channels (0.37–0.72×: the transforms cost more
+     * than the GEMMs save) and when the weights outweigh the tiles (512 channels at 7², 128
+     * tiles: 0.98×; 256 at 14², one image, 49 tiles: 0.96×), where the weight transform and
+     * thin GEMMs dominate.
+     */
+    static boolean wins(int c, int k, long tiles) {
+        return c >= 64 && k >= 64 && tiles >= 64 && tiles > c / 4;
+    }
+
+    private static float[] scratch(int which, int n) {
+        float[][] s = SCRATCH.get();
+        if (s[which].length < n) s[which] = new float[n + n / 4];
+        return s[which];
+    }
+
+    /**
+     * u[ξ][k][c] = (G w[k][c] Gᵀ)_ξ into dst. Per output channel the nine taps are gathered into
+     * rows over c first, so the combinations run as vector loops over c.
+     */
+    static NativeFloats transformWeights(float[] w, int k, int c, NativeFloats dst) {
+        dst.ensure(16L * k * c);
+        float[] buf = scratch(0, 28 * c);
+        int t0 = 16 * c; // 12 rows of G·g: row a (0–3), column j (0–2) at t0 + (3a + j)·c
+        for (int kk = 0; kk < k; kk++) {
+            for (int ci = 0; ci < c; ci++) {
+                int o = (kk * c + ci) * 9;
+                for (int j = 0; j < 3; j++) {
+                    float g0 = w[o + j], g1 = w[o + 3 + j], g2 = w[o + 6 + j];
+                    buf[t0 + j * c + ci] = g0;
+                    buf[t0 + (3 + j) * c + ci] = 0.5f * (g0 + g1 + g2);
+                    buf[t0 + (6 + j) * c + ci] = 0.5f * (g0 - g1 + g2);
+                    buf[t0 + (9 + j) * c + ci] = g2;
+                }
+            }
+            for (int a = 0; a < 4; a++) {
+                int r0 = t0 + 3 * a * c, r1 = r0 + c, r2 = r1 + c, u0 = 4 * a * c;
+                for (int ci = 0; ci < c; ci++) {
+                    float g0 = buf[r0 + ci], g1 = buf[r1 + ci], g2 = buf[r2 + ci];
+                    buf[u0 + ci] = g0;
+                    buf[u0 + c + ci] = 0.5f * (g0 + g1 + g2);
+                    buf[u0 + 2 * c + ci] = 0.5f * (g0 - g1 + g2);
+                    buf[u0 + 3 * c + ci] = g2;
+                }
+            }
+            for (int xi = 0; xi < 16; xi++) dst.put((xi * k + kk) * c, buf, xi * c, c);
+        }
+        return dst;
+    }
+
+    /**
+     * out[i] = conv(x[i]) for n images of geo.c() channels into k channels (w [k][c][3][3]), then
+     * {@code ep} per output channel and row range (may be null); with {@code accumulate} the result is
+     * added into out (an input gradient) instead of stored.
+     */
+    static void run(float[] x, float[] w, float[] out, boolean accumulate, int n, int k, ConvGeom geo, Conv.Epilogue ep) {
+        int c = geo.c();
+        int th = (geo.oh() + 1) / 2, tw = (geo.ow() + 1) / 2, tileRows = n * th;
+        NativeFloats u = transformWeights(w, k, c, NativeFloats.scratch(U, 16L * k * c));
+        long perRow = 16L * Math.max(c, k) * tw;
+        int chunks = (int) Math.min(tileRows, Math.max(1, (perRow * tileRows + CHUNK_FLOATS - 1) / CHUNK_FLOATS));
+        if (chunks < 2) chunks = Math.min(tileRows, 2); // work for a second thread on small problems
+        if (chunks > 1 && chunks % 2 == 1 && chunks < tileRows) chunks++;
+        int step = (tileRows + chunks - 1) / chunks;
+        int nChunks = (tileRows + step - 1) / step;
+        Gemm gemm = Gemm.get();
+        Parallel.forEach(nChunks, t -> {
+            int r0 = t * step, r1 = Math.min(tileRows, r0 + step), tiles = (r1 - r0) * tw;
+            NativeFloats v = NativeFloats.scratch(V, 16L * c * tiles), m = NativeFloats.scratch(M, 16L * k * tiles);
+            inputTransform(x, geo, r0, r1, th, tw, v);
+            for (int xi = 0; xi < 16; xi++) {
+                gemm.sgemm(false, false, k, tiles, c, 1f, u, xi * k * c, c, v, xi * c * tiles, tiles, 0f, m, xi * k * tiles, tiles);
+            }
+            outputTransform(m, out, accumulate, geo, k, r0, r1, th, tw, ep);
+        });
+    }
+
+    /** v[ξ][c][tile] = (Bᵀ d B)_ξ for the tiles of tile rows [r0, r1) (row R: image R / th, tile row R % th). */
+    private static void inputTransform(float[] x, ConvGeom geo, int r0, int r1, int th, int tw, NativeFloats v) {
+        int c = geo.c(), h = geo.h(), wd = geo.w(), ph = geo.ph(), pw = geo.pw();
+        int tiles = (r1 - r0) * tw, len = 2 * tw + 2;
+        float[] jv = scratch(1, 16 * tiles + 8 * len);
+        int rb = 16 * tiles; // four padded input rows, then their four vertical combinations
+        for (int ci = 0; ci < c; ci++) {
+            for (int rr = r0; rr < r1; rr++) {
+                int img = rr / th, ty = rr % th;
+                int plane = (img * c + ci) * h * wd;
+                for (int a = 0; a < 4; a++) {
+                    int iy = 2 * ty - ph + a, dst = rb + a * len;
+                    java.util.Arrays.fill(jv, dst, dst + len, 0f);
+                    if (iy < 0 || iy >= h) continue;
+                    // padded column xx holds input column xx − pw
+                    int x0 = Math.max(0, pw), x1 = Math.min(len, wd + pw);
+                    if (x1 > x0) System.arraycopy(x, plane + iy * wd + x0 - pw, jv, dst + x0, x1 - x0);
+                }
+                int d0 = rb, d1 = rb + len, d2 = rb + 2 * len, d3 = rb + 3 * len;
+                int e0 = rb + 4 * len, e1 = e0 + len, e2 = e1 + len, e3 = e2 + len;
+                for (int q = 0; q < len; q++) {
+                    float a0 = jv[d0 + q], a1 = jv[d1 + q], a2 = jv[d2 + q], a3 = jv[d3 + q];
+                    jv[e0 + q] = a0 - a2;
+                    jv[e1 + q] = a1 + a2;
+                    jv[e2 + q] = a2 - a1;
+                    jv[e3 + q] = a1 - a3;
+                }
+                int tb = (rr - r0) * tw;
+                for (int a = 0; a < 4; a++) {
+                    int e = e0 + a * len, o = 4 * a * tiles + tb;
+                    for (int tx = 0; tx < tw; tx++) {
+                        int q = e + 2 * tx;
+                        float b0 = jv[q], b1 = jv[q + 1], b2 = jv[q + 2], b3 = jv[q + 3];
+                        jv[o + tx] = b0 - b2;
+                        jv[o + tiles + tx] = b1 + b2;
+                        jv[o + 2 * tiles + tx] = b2 - b1;
+                        jv[o + 3 * tiles + tx] = b1 - b3;
+                    }
+                }
+            }
+            for (int xi = 0; xi < 16; xi++) v.put((xi * c + ci) * tiles, jv, xi * tiles, tiles);
+        }
+    }
+
+    /** out tiles of tile rows [r0, r1) from m[ξ][k][tile]: Aᵀ M A, stored or added, then the epilogue. */
+    private static void outputTransform(NativeFloats m, float[] out, boolean accumulate, ConvGeom geo, int k, int r0, int r1,
+                                        int th, int tw, Conv.Epilogue ep) {
+        int oh = geo.oh(), ow = geo.ow(), p = oh * ow;
+        int tiles = (r1 - r0) * tw;
+        float[] jm = scratch(2, 16 * tiles + 4 * tw);
+        int sb = 16 * tiles; // s0 and s1 rows of one tile row, two values per tile each
+        for (int kk = 0; kk < k; kk++) {
+            for (int xi = 0; xi < 16; xi++) m.get((xi * k + kk) * tiles, jm, xi * tiles, tiles);
+            for (int rr = r0; rr < r1; rr++) {
+                int img = rr / th, ty = rr % th, tb = (rr - r0) * tw;
+                int base = (img * k + kk) * p;
+                // Aᵀ M: row 0 = m0 + m1 + m2, row 1 = m1 − m2 − m3 (per column b), then · A along columns
+                for (int tx = 0; tx < tw; tx++) {
+                    int q = tb + tx;
+                    float y00, y01, y10, y11;
+                    float c0 = jm[q] + jm[4 * tiles + q] + jm[8 * tiles + q];
+                    float c1 = jm[tiles + q] + jm[5 * tiles + q] + jm[9 * tiles + q];
+                    float c2 = jm[2 * tiles + q] + jm[6 * tiles + q] + jm[10 * tiles + q];
+                    float c3 = jm[3 * tiles + q] + jm[7 * tiles + q] + jm[11 * tiles + q];
+                    y00 = c0 + c1 + c2;
+                    y01 = c1 - c2 - c3;
+                    float f0 = jm[4 * tiles + q] - jm[8 * tiles + q] - jm[12 * tiles + q];
+                    float f1 = jm[5 * tiles + q] - jm[9 * tiles + q] - jm[13 * tiles + q];
+                    float f2 = jm[6 * tiles + q] - jm[10 * tiles + q] - jm[14 * tiles + q];
+                    float f3 = jm[7 * tiles + q] - jm[11 * tiles + q] - jm[15 * tiles + q];
+                    y10 = f0 + f1 + f2;
+                    y11 = f1 - f2 - f3;
+                    jm[sb + 2 * tx] = y00;
+                    jm[sb + 2 * tx + 1] = y01;
+                    jm[sb + 2 * tw + 2 * tx] = y10;
+                    jm[sb + 2 * tw + 2 * tx + 1] = y11;
+                }
+                for (int dy = 0; dy < 2; dy++) {
+                    int oy = 2 * ty + dy;
+                    if (oy >= oh) break;
+                    int src = sb + dy * 2 * tw, dst = base + oy * ow;
+                    if (accumulate) {
+                        for (int ox = 0; ox < ow; ox++) out[dst + ox] += jm[src + ox];
+                    } else {
+                        System.arraycopy(jm, src, out, dst, ow);
+                    }
+                }
+            }
+            if (ep != null) {
+                for (int img = r0 / th; img <= (r1 - 1) / th; img++) {
+                    int ty0 = Math.max(r0, img * th) - img * th, ty1 = Math.min(r1, (img + 1) * th) - img * th;
+                    ep.apply(kk, kk + 1, (img * k + kk) * p, 2 * ty0 * ow, Math.min(oh, 2 * ty1) * ow);
+                }
+            }
+        }
+    }
+}

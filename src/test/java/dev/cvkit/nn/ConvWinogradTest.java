@@ -1,0 +1,155 @@
+package dev.cvkit.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cvkit.tensor.Parallel;
+import dev.cvkit.tensor.Tensor;
+import dev.cvkit.testing.Fixtures;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd F(2×2, 3×3) against PyTorch's fixtures, a direct double-precision convolution and the
+ * im2col path, forward and input gradient.
+ *
+ * <p>Tolerance: every output is a sum over C·9 products; the direct float sum has a rounding
+ * error of order ε·Σ|w·x|. The transforms add at most 16 inputs (or 9 weights, halved) before
+ * the product and recombine 9 products after, all with coefficients ±1, ±½, so the bound grows
+ * by a constant factor, not with C. We assert |winograd − exact| ≤ 1e-5·max Σ|w|·|x| per
+ * tensor (≈ 80 ε); random data stays ~100× inside it (worst |error| / Σ|terms| ≈ 1.3e-7).
+ */
+class ConvWinogradTest {
+    private final int savedThreads = Parallel.threads();
+    private final String savedMode = ConvWinograd.mode;
+
+    @AfterEach
+    void restore() {
+        Parallel.setThreads(savedThreads);
+        ConvWinograd.mode = savedMode;
+    }
+
+    @Test
+    void conv2dFixturesMatchPyTorchThroughWinograd() throws Exception {
+        ConvWinograd.mode = "on";
+        for (String f : new String[] {"conv2d_same_n2", "conv2d_same_n5"}) {
+            var c = Fixtures.load("nn/" + f + ".safetensors");
+            ConvGeom g = new ConvGeom(4, 6, 5, 3, 3, 1, 1, 1, 1, 1, 1, 6, 5);
+            assertTrue(ConvWinograd.applies(g, 1, 2, 4), "fixture " + f + " takes the Winograd kernel");
+            LayerFixtureTest.check("conv2d", c);
+        }
+    }
+
+    /** Direct convolution and the magnitude Σ|w|·|x| of each output's terms, in double. */
+    private static double[][] exact(float[] x, float[] w, int n, int c, int h, int wd, int k, int pad) {
+        int oh = h + 2 * pad - 2, ow = wd + 2 * pad - 2;
+        double[] y = new double[n * k * oh * ow], mag = new double[y.length];
+        for (int i = 0; i < n; i++)
+            for (int o = 0; o < k; o++)
+                for (int oy = 0; oy < oh; oy++)
+                    for (int ox = 0; ox < ow; ox++) {
+                        double s = 0, m = 0;
+                        for (int ci = 0; ci < c; ci++)
+                            for (int a = 0; a < 3; a++)
+                                for (int b = 0; b < 3; b++) {
+                                    int iy = oy - pad + a, ix = ox - pad + b;
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                                    double t = (double) w[((o * c + ci) * 3 + a) * 3 + b] * x[((i * c + ci) * h + iy) * wd + ix];
+                                    s += t;
+                                    m += Math.abs(t);
+                                }
+                        int at = ((i * k + o) * oh + oy) * ow + ox;
+                        y[at] = s;
+                        mag[at] = m;
+                    }
+        return new double[][] {y, mag};
+    }
+
+    @Test
+    void forwardIsWithinTheTransformBoundOfTheExactConvolutionAndThreadInvariant() {
+        Random r = new Random(11);
+        int[][] cases = { // n, c, h, w, k, pad
+                {1, 32, 14, 14, 32, 1}, {2, 3, 7, 9, 5, 1}, {3, 16, 9, 8, 24, 0}, {1, 64, 5, 5, 40, 2},
+                {5, 8, 13, 11, 16, 1}, {1, 1, 3, 3, 1, 0}};
+        ConvWinograd.mode = "on";
+        for (int[] cs : cases) {
+            int n = cs[0], c = cs[1], h = cs[2], wd = cs[3], k = cs[4], pad = cs[5];
+            Tensor x = Tensor.randn(r, n, c, h, wd), w = Tensor.randn(r, k, c, 3, 3);
+            double[][] ex = exact(x.data(), w.data(), n, c, h, wd, k, pad);
+            double bound = 1e-5 * Arrays.stream(ex[1]).max().orElse(0);
+            float[] first = null;
+            for (int t : new int[] {1, 2, 3}) {
+                Parallel.setThreads(t);
+                float[] y = Conv.conv2d(x, w, null, 1, 1, pad, pad, 1, 1, 1).data();
+                for (int q = 0; q < y.length; q++) {
+                    double err = Math.abs(y[q] - ex[0][q]);
+                    assertTrue(err <= bound, "case " + Arrays.toString(cs) + " at " + q + ": " + y[q] + " vs " + ex[0][q]);
+                }
+                if (first == null) first = y;
+                else assertArrayEquals(first, y, "threads " + t + " changed the result");
+            }
+        }
+    }
+
+    @Test
+    void fusedInferenceAndInputGradientMatchTheIm2colPath() {
+        Random r = new Random(12);
+        int n = 4, c = 32, h = 15, wd = 16, k = 48;
+        Tensor x = Tensor.randn(r, n, c, h, wd), w = Tensor.randn(r, k, c, 3, 3), b = Tensor.randn(r, k);
+        Tensor gy = Tensor.randn(r, n, k, h, wd);
+        float[][] fused = new float[2][], dx = new float[2][], dw = new float[2][];
+        float[] scale = new float[k], shift = new float[k];
+        for (int j = 0; j < k; j++) {
+            scale[j] = 0.5f + j / (float) k;
+            shift[j] = j % 3 - 1f;
+        }
+        String[] modes = {"on", "off"};
+        for (int m = 0; m < 2; m++) {
+            ConvWinograd.mode = modes[m];
+            fused[m] = Conv.conv2dFused(x, w, scale, shift, 0f, Float.POSITIVE_INFINITY, 1, 1, 1, 1, 1, 1, 1).data().clone();
+            Tensor xr = x.copy().requiresGrad(true), wr = w.copy().requiresGrad(true);
+            Tensor y = Conv.conv2d(xr, wr, b, 1, 1, 1, 1, 1, 1, 1);
+            y.backward(gy.data());
+            dx[m] = xr.grad().clone();
+            dw[m] = wr.grad().clone();
+        }
+        double[][] ex = exact(x.data(), w.data(), n, c, h, wd, k, 1);
+        double magY = Arrays.stream(ex[1]).max().orElse(0);
+        Fixtures.assertClose(fused[1], fused[0], 0f, (float) (2e-5 * magY), "fused inference");
+        boolean anyPositive = false, anyZero = false;
+        for (float v : fused[0]) {
+            anyPositive |= v > 0;
+            anyZero |= v == 0;
+        }
+        assertTrue(anyPositive && anyZero, "the ReLU clamp was applied to a mixed-sign output");
+        // the input gradient is a 3×3 convolution of gy (K channels) with the flipped weights:
+        // its terms are bounded by max|gy| · Σ_{k,taps} |w[k][c]| for the worst input channel
+        double gyMax = 0, wCol = 0;
+        for (float v : gy.data()) gyMax = Math.max(gyMax, Math.abs(v));
+        for (int ci = 0; ci < c; ci++) {
+            double s = 0;
+            for (int j = 0; j < k; j++) for (int q = 0; q < 9; q++) s += Math.abs(w.data()[(j * c + ci) * 9 + q]);
+            wCol = Math.max(wCol, s);
+        }
+        Fixtures.assertClose(dx[1], dx[0], 0f, (float) (2e-5 * gyMax * wCol), "input gradient");
+        Fixtures.assertClose(dw[1], dw[0], 1e-5f, (float) (1e-5 * Fixtures.maxAbs(dw[1])), "weight gradient");
+        assertFalse(Arrays.equals(dx[0], dx[1]) && Arrays.equals(fused[0], fused[1]),
+                "the two modes took different kernels");
+    }
+
+    @Test
+    void ruleKeepsThinLayersOnIm2col() {
+        ConvWinograd.mode = "auto";
+        ConvGeom same56 = new ConvGeom(64, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 56, 56);
+        assertTrue(ConvWinograd.applies(same56, 1, 1, 64), "resnet18's first stage");
+        assertFalse(ConvWinograd.applies(same56, 2, 1, 64), "grouped");
+        assertFalse(ConvWinograd.applies(new ConvGeom(16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32, 32), 1, 64, 16), "16 channels");
+        assertFalse(ConvWinograd.applies(new ConvGeom(64, 56, 56, 3, 3, 2, 2, 1, 1, 1, 1, 28, 28), 1, 8, 64), "stride 2");
+        ConvGeom late = new ConvGeom(512, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 7, 7);
+        assertFalse(ConvWinograd.applies(late, 1, 8, 512), "512 channels on 128 tiles");
+        assertTrue(ConvWinograd.applies(late, 1, 16, 512), "512 channels on 256 tiles");
+    }
+}
