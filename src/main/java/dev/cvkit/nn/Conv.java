@@ -67,7 +67,7 @@ public final class Conv {
         long colTotal = (long) n * groups * geo.rows() * geo.cols();
         // (tap-by-tap convolutions build no columns: their backward makes its own)
         NativeFloats colCache = recording && !depthwise && !geo.isPointwise() && !ConvShifted.applies(geo, groups)
-                && !ConvWinograd.applies(geo, groups, n, k) && geo.rows() * geo.cols() <= COL_BLOCK && colTotal <= cacheLimit ? ColumnPool.take(colTotal) : null;
+                && !ConvWinograd.appliesInTraining(geo, groups, n, k) && geo.rows() * geo.cols() <= COL_BLOCK && colTotal <= cacheLimit ? ColumnPool.take(colTotal) : null;
         int p = oh * ow;
         float[] b = bias == null ? null : bias.data();
         if (depthwise) {
@@ -90,7 +90,8 @@ public final class Conv {
                     for (int q = p0; q < p1; q++) out[o + q] += bj;
                 }
             };
-            if (colCache == null && ConvWinograd.applies(geo, groups, n, k)) {
+            if (colCache == null && (recording ? ConvWinograd.appliesInTraining(geo, groups, n, k)
+                    : ConvWinograd.applies(geo, groups, n, k))) {
                 ConvWinograd.run(xd, wdat, out, false, n, k, geo, addBias);
             } else if (colCache == null && ConvShifted.applies(geo, groups)) {
                 ConvShifted.run(xd, wdat, null, out, n, k, geo, addBias);
@@ -277,12 +278,15 @@ public final class Conv {
         // Ho·Wo): true for "same" convs, false for e.g. LeNet's unpadded 5×5 into few channels.
         ConvGeom back = null;
         float[] wflip = null;
+        // Winograd computes that full convolution without columns, so it takes it at any size.
         if (dx != null && !geo.isPointwise() && geo.sh() == 1 && geo.sw() == 1
-                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)
-                && (long) kg * geo.h() * geo.w() <= (long) geo.c() * p) {
-            back = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
+                && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)) {
+            ConvGeom full = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
                     geo.dw() * (geo.kw() - 1) - geo.pw(), geo.dh(), geo.dw(), geo.h(), geo.w());
-            wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
+            if ((long) kg * geo.h() * geo.w() <= (long) geo.c() * p || ConvWinograd.appliesInTraining(full, groups, n, geo.c())) {
+                back = full;
+                wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
+            }
         }
         ConvBackward.run(new ConvBackward.Job(xd, wdat, dy, dx, needW, n, groups, kg, geo, back, wflip, colCache, multi),
                 needW ? w.gradBuffer() : null);

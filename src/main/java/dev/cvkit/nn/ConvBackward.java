@@ -44,7 +44,13 @@ final class ConvBackward {
     /** Runs the backward; adds dW into {@code dwg} (may be null) and dX into job.dx (may be null). */
     static void run(Job j, float[] dwg) {
         if (j.dx == null && !j.needW) return;
-        boolean winograd = j.dx != null && j.back != null && ConvWinograd.applies(j.back, j.groups, j.n, j.cg());
+        if (j.needW && j.groups == 1 && ConvWinograd.appliesInTraining(j.geo, 1, j.n, j.kg)) {
+            // the forward took Winograd (no column cache): its weight gradient too
+            ConvWinograd.weightGrad(j.xd, j.dy, j.n, j.kg, j.geo, dwg);
+            if (j.dx == null) return;
+            j = new Job(j.xd, j.wdat, j.dy, j.dx, false, j.n, j.groups, j.kg, j.geo, j.back, j.wt, j.colCache, j.multi);
+        }
+        boolean winograd = j.dx != null && j.back != null && ConvWinograd.appliesInTraining(j.back, j.groups, j.n, j.cg());
         if (winograd || j.dx != null && j.back != null && j.groups == 1 && ConvShifted.applies(j.back, 1)) {
             // dX = full convolution of dY with the flipped kernel, added into dx
             if (winograd) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Winograd F(2×2, 3×3) against PyTorch's fixtures, a direct double-precision convolution and the
- * im2col path, forward and input gradient.
+ * im2col path: forward, input gradient and weight gradient.
  *
  * <p>Tolerance: every output is a sum over C·9 products; the direct float sum has a rounding
  * error of order ε·Σ|w·x|. The transforms add at most 16 inputs (or 9 weights, halved) before
@@ -80,26 +80,43 @@ class ConvWinogradTest {
             Tensor x = Tensor.randn(r, n, c, h, wd), w = Tensor.randn(r, k, c, 3, 3);
             double[][] ex = exact(x.data(), w.data(), n, c, h, wd, k, pad);
             double bound = 1e-5 * Arrays.stream(ex[1]).max().orElse(0);
-            float[] first = null;
+            float[] first = null, firstDx = null, firstDw = null;
+            float[] gy = Tensor.randn(r, n, k, h + 2 * pad - 2, wd + 2 * pad - 2).data();
             for (int t : new int[] {1, 2, 3}) {
                 Parallel.setThreads(t);
-                float[] y = Conv.conv2d(x, w, null, 1, 1, pad, pad, 1, 1, 1).data();
+                Tensor xr = x.copy().requiresGrad(true), wr = w.copy().requiresGrad(true);
+                Tensor out = Conv.conv2d(xr, wr, null, 1, 1, pad, pad, 1, 1, 1);
+                float[] y = out.data();
                 for (int q = 0; q < y.length; q++) {
                     double err = Math.abs(y[q] - ex[0][q]);
                     assertTrue(err <= bound, "case " + Arrays.toString(cs) + " at " + q + ": " + y[q] + " vs " + ex[0][q]);
                 }
-                if (first == null) first = y;
-                else assertArrayEquals(first, y, "threads " + t + " changed the result");
+                out.backward(gy);
+                if (first == null) {
+                    first = y;
+                    firstDx = xr.grad();
+                    firstDw = wr.grad();
+                } else {
+                    assertArrayEquals(first, y, "threads " + t + " changed the result");
+                    assertArrayEquals(firstDx, xr.grad(), "threads " + t + " changed the input gradient");
+                    assertArrayEquals(firstDw, wr.grad(), "threads " + t + " changed the weight gradient");
+                }
             }
         }
     }
 
     @Test
-    void fusedInferenceAndInputGradientMatchTheIm2colPath() {
+    void fusedInferenceAndGradientsMatchTheIm2colPath() {
         Random r = new Random(12);
-        int n = 4, c = 32, h = 15, wd = 16, k = 48;
+        int[][] cases = { // n, c, h, w, k, pad
+                {4, 32, 15, 16, 48, 1}, {1, 8, 9, 7, 16, 0}, {2, 16, 6, 5, 8, 2}, {5, 4, 4, 4, 4, 1}};
+        for (int[] cs : cases) matchesIm2col(r, cs[0], cs[1], cs[2], cs[3], cs[4], cs[5]);
+    }
+
+    private static void matchesIm2col(Random r, int n, int c, int h, int wd, int k, int pad) {
+        int oh = h + 2 * pad - 2, ow = wd + 2 * pad - 2;
         Tensor x = Tensor.randn(r, n, c, h, wd), w = Tensor.randn(r, k, c, 3, 3), b = Tensor.randn(r, k);
-        Tensor gy = Tensor.randn(r, n, k, h, wd);
+        Tensor gy = Tensor.randn(r, n, k, oh, ow);
         float[][] fused = new float[2][], dx = new float[2][], dw = new float[2][];
         float[] scale = new float[k], shift = new float[k];
         for (int j = 0; j < k; j++) {
@@ -109,16 +126,16 @@ class ConvWinogradTest {
         String[] modes = {"on", "off"};
         for (int m = 0; m < 2; m++) {
             ConvWinograd.mode = modes[m];
-            fused[m] = Conv.conv2dFused(x, w, scale, shift, 0f, Float.POSITIVE_INFINITY, 1, 1, 1, 1, 1, 1, 1).data().clone();
+            fused[m] = Conv.conv2dFused(x, w, scale, shift, 0f, Float.POSITIVE_INFINITY, 1, 1, pad, pad, 1, 1, 1).data().clone();
             Tensor xr = x.copy().requiresGrad(true), wr = w.copy().requiresGrad(true);
-            Tensor y = Conv.conv2d(xr, wr, b, 1, 1, 1, 1, 1, 1, 1);
+            Tensor y = Conv.conv2d(xr, wr, b, 1, 1, pad, pad, 1, 1, 1);
             y.backward(gy.data());
             dx[m] = xr.grad().clone();
             dw[m] = wr.grad().clone();
         }
-        double[][] ex = exact(x.data(), w.data(), n, c, h, wd, k, 1);
+        double[][] ex = exact(x.data(), w.data(), n, c, h, wd, k, pad);
         double magY = Arrays.stream(ex[1]).max().orElse(0);
-        Fixtures.assertClose(fused[1], fused[0], 0f, (float) (2e-5 * magY), "fused inference");
+        Fixtures.assertClose(fused[1], fused[0], 0f, (float) (2e-5 * magY), "fused inference" + " pad " + pad);
         boolean anyPositive = false, anyZero = false;
         for (float v : fused[0]) {
             anyPositive |= v > 0;
@@ -134,10 +151,21 @@ class ConvWinogradTest {
             for (int j = 0; j < k; j++) for (int q = 0; q < 9; q++) s += Math.abs(w.data()[(j * c + ci) * 9 + q]);
             wCol = Math.max(wCol, s);
         }
-        Fixtures.assertClose(dx[1], dx[0], 0f, (float) (2e-5 * gyMax * wCol), "input gradient");
-        Fixtures.assertClose(dw[1], dw[0], 1e-5f, (float) (1e-5 * Fixtures.maxAbs(dw[1])), "weight gradient");
-        assertFalse(Arrays.equals(dx[0], dx[1]) && Arrays.equals(fused[0], fused[1]),
-                "the two modes took different kernels");
+        Fixtures.assertClose(dx[1], dx[0], 0f, (float) (2e-5 * gyMax * wCol), "input gradient" + " pad " + pad);
+        // dW[k][c] sums gy·x over n·h·w positions: the same ε·Σ|terms| argument, with the largest
+        // Σ|gy|·|x| over (k, c, tap) bounded by max|gy| · Σ|x| of one channel
+        double xCh = 0;
+        for (int ci = 0; ci < c; ci++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) for (int q = 0; q < h * wd; q++) s += Math.abs(x.data()[(i * c + ci) * h * wd + q]);
+            xCh = Math.max(xCh, s);
+        }
+        String what = " n " + n + " c " + c + " " + h + "×" + wd + " k " + k + " pad " + pad;
+        Fixtures.assertClose(dw[1], dw[0], 0f, (float) (2e-5 * gyMax * xCh), "weight gradient" + what);
+        assertFalse(Arrays.equals(dx[0], dx[1]), "dx" + what);
+        assertFalse(Arrays.equals(dw[0], dw[1]), "dw" + what);
+        assertFalse(Arrays.equals(fused[0], fused[1]),
+                "the two modes took different kernels" + what);
     }
 
     @Test
@@ -145,6 +173,10 @@ class ConvWinogradTest {
         ConvWinograd.mode = "auto";
         ConvGeom same56 = new ConvGeom(64, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 56, 56);
         assertTrue(ConvWinograd.applies(same56, 1, 1, 64), "resnet18's first stage");
+        assertFalse(ConvWinograd.appliesInTraining(same56, 1, 1, 64), "training keeps im2col unless asked");
+        ConvWinograd.mode = "train";
+        assertTrue(ConvWinograd.appliesInTraining(same56, 1, 1, 64), "training by the same rule");
+        ConvWinograd.mode = "auto";
         assertFalse(ConvWinograd.applies(same56, 2, 1, 64), "grouped");
         assertFalse(ConvWinograd.applies(new ConvGeom(16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32, 32), 1, 64, 16), "16 channels");
         assertFalse(ConvWinograd.applies(new ConvGeom(64, 56, 56, 3, 3, 2, 2, 1, 1, 1, 1, 28, 28), 1, 8, 64), "stride 2");
