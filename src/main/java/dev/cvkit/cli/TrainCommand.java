@@ -63,10 +63,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn, rcnn (selective search, warped regions, SVMs), yolo, yolov1, retinanet or ssd for detect; fcn or mask-rcnn for segment.")
     String arch;
 
-    @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list.")
+    @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list; detect, segment: a COCO JSON or a YOLO data.yaml (segment: polygon labels).")
     Path data;
 
-    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect, segment: a COCO JSON.")
+    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect, segment: a COCO JSON or data.yaml (its val split; the default with a --data yaml).")
     Path val;
 
     @Option(names = "--images", paramLabel = "DIR", description = "Detect, segment: the folder the --data JSON's file names are relative to (default: the JSON's folder).")

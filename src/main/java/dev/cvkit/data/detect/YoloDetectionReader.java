@@ -93,10 +93,8 @@ public final class YoloDetectionReader {
         return new Layout(yaml, root, names, splits);
     }
 
-    /** One split as a detection set (images sorted by path, ids 1, 2, …). */
-    public static CocoDetectionReader.Read read(Path yaml, String split) {
-        Layout l = layout(yaml);
-        Path dir = l.split(split);
+    /** A split's image files, sorted by path; a missing or empty folder is an error. */
+    public static List<Path> images(Path dir, String split) {
         if (!Files.isDirectory(dir)) throw new UserError(dir + ": image folder of split '" + split + "' not found", ExitCodes.USAGE);
         List<Path> images;
         try (Stream<Path> s = Files.walk(dir)) {
@@ -105,6 +103,54 @@ public final class YoloDetectionReader {
             throw new UserError(dir + ": cannot list (" + e.getMessage() + ")", 1);
         }
         if (images.isEmpty()) throw new UserError(dir + ": no images in split '" + split + "'", 1);
+        return images;
+    }
+
+    /**
+     * The objects of a label file (none when there is no file): per line its numbers, the class
+     * index first, checked: 5 numbers (a box, {@code class cx cy w h}) or an odd count above 5 (a
+     * polygon, {@code class x1 y1 x2 y2 …}), the class one of {@code classes}.
+     */
+    public static List<double[]> labels(Path lbl, int classes) {
+        List<double[]> out = new ArrayList<>();
+        if (!Files.isRegularFile(lbl)) return out;
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(lbl, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError(lbl + ": cannot read (" + e.getMessage() + ")", 1);
+        }
+        for (int ln = 0; ln < lines.size(); ln++) {
+            String line = lines.get(ln).strip();
+            if (line.isEmpty()) continue;
+            String[] f = line.split("\\s+");
+            double[] v = new double[f.length];
+            try {
+                for (int k = 0; k < f.length; k++) v[k] = Double.parseDouble(f[k]);
+            } catch (NumberFormatException e) {
+                throw new UserError(lbl + ": line " + (ln + 1) + ": not numbers: '" + line + "'", 1);
+            }
+            if (f.length < 5 || (f.length > 5 && f.length % 2 == 0)) {
+                throw new UserError(lbl + ": line " + (ln + 1) + ": expected 'class cx cy w h' or 'class x1 y1 x2 y2 …', got "
+                        + f.length + " numbers", 1);
+            }
+            int c = (int) v[0];
+            if (c != v[0] || c < 0 || c >= classes) {
+                throw new UserError(lbl + ": line " + (ln + 1) + ": class " + f[0] + " is not in 0.." + (classes - 1), 1);
+            }
+            for (int k = 1; k < v.length; k++) {
+                if (!Double.isFinite(v[k])) throw new UserError(lbl + ": line " + (ln + 1) + ": not a finite number: " + f[k], 1);
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** One split as a detection set (images sorted by path, ids 1, 2, …). */
+    public static CocoDetectionReader.Read read(Path yaml, String split) {
+        Layout l = layout(yaml);
+        Path dir = l.split(split);
+        List<Path> images = images(dir, split);
         List<String> names = l.names();
         long[] ids = new long[names.size()];
         for (int k = 0; k < ids.length; k++) ids[k] = k + 1;
@@ -115,53 +161,28 @@ public final class YoloDetectionReader {
             int[] wh = size(img);
             List<float[]> boxes = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
-            Path lbl = labelFile(img);
-            if (Files.isRegularFile(lbl)) {
-                List<String> lines;
-                try {
-                    lines = Files.readAllLines(lbl, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UserError(lbl + ": cannot read (" + e.getMessage() + ")", 1);
+            for (double[] v : labels(labelFile(img), names.size())) {
+                int c = (int) v[0];
+                double x1, y1, x2, y2;
+                if (v.length == 5) {
+                    x1 = (v[1] - v[3] / 2) * wh[0];
+                    y1 = (v[2] - v[4] / 2) * wh[1];
+                    x2 = (v[1] + v[3] / 2) * wh[0];
+                    y2 = (v[2] + v[4] / 2) * wh[1];
+                } else {
+                    x1 = y1 = Double.MAX_VALUE;
+                    x2 = y2 = -Double.MAX_VALUE;
+                    for (int k = 1; k < v.length; k += 2) {
+                        x1 = Math.min(x1, v[k] * wh[0]);
+                        x2 = Math.max(x2, v[k] * wh[0]);
+                        y1 = Math.min(y1, v[k + 1] * wh[1]);
+                        y2 = Math.max(y2, v[k + 1] * wh[1]);
+                    }
                 }
-                for (int ln = 0; ln < lines.size(); ln++) {
-                    String line = lines.get(ln).strip();
-                    if (line.isEmpty()) continue;
-                    String[] f = line.split("\\s+");
-                    double[] v = new double[f.length];
-                    try {
-                        for (int k = 0; k < f.length; k++) v[k] = Double.parseDouble(f[k]);
-                    } catch (NumberFormatException e) {
-                        throw new UserError(lbl + ": line " + (ln + 1) + ": not numbers: '" + line + "'", 1);
-                    }
-                    if (f.length < 5 || (f.length > 5 && f.length % 2 == 0)) {
-                        throw new UserError(lbl + ": line " + (ln + 1) + ": expected 'class cx cy w h' or 'class x1 y1 x2 y2 …', got "
-                                + f.length + " numbers", 1);
-                    }
-                    int c = (int) v[0];
-                    if (c != v[0] || c < 0 || c >= names.size()) {
-                        throw new UserError(lbl + ": line " + (ln + 1) + ": class " + f[0] + " is not in 0.." + (names.size() - 1), 1);
-                    }
-                    double x1, y1, x2, y2;
-                    if (f.length == 5) {
-                        x1 = (v[1] - v[3] / 2) * wh[0];
-                        y1 = (v[2] - v[4] / 2) * wh[1];
-                        x2 = (v[1] + v[3] / 2) * wh[0];
-                        y2 = (v[2] + v[4] / 2) * wh[1];
-                    } else {
-                        x1 = y1 = Double.MAX_VALUE;
-                        x2 = y2 = -Double.MAX_VALUE;
-                        for (int k = 1; k < v.length; k += 2) {
-                            x1 = Math.min(x1, v[k] * wh[0]);
-                            x2 = Math.max(x2, v[k] * wh[0]);
-                            y1 = Math.min(y1, v[k + 1] * wh[1]);
-                            y2 = Math.max(y2, v[k + 1] * wh[1]);
-                        }
-                    }
-                    float[] b = cleaner.clean(x1, y1, x2, y2, wh[0], wh[1]);
-                    if (b == null) continue;
-                    boxes.add(b);
-                    labels.add(c + 1);
-                }
+                float[] b = cleaner.clean(x1, y1, x2, y2, wh[0], wh[1]);
+                if (b == null) continue;
+                boxes.add(b);
+                labels.add(c + 1);
             }
             float[] b = new float[boxes.size() * 4];
             int[] lab = new int[labels.size()];
@@ -184,7 +205,8 @@ public final class YoloDetectionReader {
         return Path.of((dot > base.lastIndexOf('/') ? base.substring(0, dot) : base) + ".txt");
     }
 
-    static int[] size(Path img) {
+    /** An image's width and height from its header. */
+    public static int[] size(Path img) {
         try (InputStream in = Files.newInputStream(img)) {
             ImageHeader h = ImageHeader.sniff(in.readNBytes(1 << 20));
             if (h.width() > 0 && h.height() > 0) return new int[] {h.width(), h.height()};

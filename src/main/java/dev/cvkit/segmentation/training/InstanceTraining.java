@@ -43,17 +43,20 @@ public final class InstanceTraining {
         if (req.imgsz() < 32 || req.imgsz() > 4096) throw new UserError("--imgsz must be in 32..4096", ExitCodes.USAGE);
         BoxAugment augment = BoxAugment.parse(req.augment());
         if (augment.scale()) throw new UserError("--augment scale is not supported for mask-rcnn (use hflip, vflip, color)", ExitCodes.USAGE);
-        if (req.data().toString().endsWith(".yaml") || req.data().toString().endsWith(".yml")) {
-            throw new UserError(req.data() + ": mask-rcnn training reads COCO instance JSON with polygons or RLE (YOLO data is not supported yet)",
-                    ExitCodes.USAGE);
+        SegmentData trainData = SegmentData.train(req.data(), req.images()), valData = SegmentData.val(req.data(), req.val(), req.valImages());
+        // YOLO splits, checked by now, become COCO files in the run folder
+        Path out = trainData.converted() || valData != null && valData.converted() ? outDir.create() : null;
+        if (out != null) {
+            trainData = trainData.written(out);
+            if (valData != null) valData = valData.written(out);
         }
-        InstanceSet train = InstanceSet.read(req.data(), req.images());
+        InstanceSet train = InstanceSet.read(trainData.json(), trainData.images());
         if (train.size() < 1) throw new UserError(req.data() + ": no images to train on", ExitCodes.INPUT_FAILED);
         if (train.withoutMask() > 0) warn.accept(req.data() + ": " + train.withoutMask() + " instances have no segmentation; their box is their mask");
         if (train.leftOut() > 0) warn.accept(req.data() + ": " + train.leftOut() + " crowd regions or boxes without area left out of training");
-        CocoDataset val = req.val() == null ? null : readVal(req.val());
-        Path valImages = val == null ? null : req.valImages() != null ? req.valImages() : CocoDetectionReader.defaultFolder(req.val(), val);
-        Path out = outDir.create();
+        CocoDataset val = valData == null ? null : readVal(valData.json());
+        Path valImages = val == null ? null : valData.images() != null ? valData.images() : CocoDetectionReader.defaultFolder(valData.json(), val);
+        if (out == null) out = outDir.create();
         Init.seed(req.options().seed());
         MaskRcnnSpec spec = MaskRcnnSpec.smallImages(req.backbone(), train.classes().size() + 1, req.imgsz());
         FasterRcnn net = spec.build();
@@ -61,10 +64,11 @@ public final class InstanceTraining {
         run.put("task", "segment");
         run.put("arch", MaskRcnnSpec.ARCHITECTURE);
         run.put("cvkit", dev.cvkit.Version.VERSION);
-        run.put("data", abs(req.data()));
+        run.put("data", abs(trainData.json()));
+        if (dev.cvkit.data.detect.YoloDetectionReader.isYaml(req.data())) run.put("yolo_data", abs(req.data()));
         run.put("images", abs(train.images()));
         if (val != null) {
-            run.put("val", abs(req.val()));
+            run.put("val", abs(valData.json()));
             run.put("val_images", abs(valImages));
         }
         run.put("augment", augment.spec());
@@ -72,7 +76,7 @@ public final class InstanceTraining {
         InstanceTask task = new InstanceTask(train, val, valImages, spec, net, augment, threads, req.maxPixels());
         return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
                 train.describe() + "; Mask R-CNN " + spec.box().backbone() + "-FPN at " + req.imgsz()
-                        + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + req.val()));
+                        + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + valData.json()));
     }
 
     /** @param epochs null, or the new epoch count of a run trained by epochs */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
+import dev.cvkit.data.detect.YoloDetectionReader;
 import dev.cvkit.data.segment.SemanticSet;
 import dev.cvkit.nn.Init;
 import dev.cvkit.segmentation.Fcn;
@@ -62,27 +63,33 @@ public final class SegmentTraining {
             throw new UserError("--upsample transposed needs --imgsz a multiple of 32 (got " + req.imgsz() + ")", ExitCodes.USAGE);
         }
         boolean hflip = hflip(req.augment());
-        if (req.data().toString().endsWith(".yaml") || req.data().toString().endsWith(".yml")) {
-            throw new UserError(req.data() + ": segment training reads COCO instance JSON (YOLO data is not supported yet)", ExitCodes.USAGE);
+        SegmentData trainData = SegmentData.train(req.data(), req.images()), valData = SegmentData.val(req.data(), req.val(), req.valImages());
+        // YOLO splits, checked by now, become COCO files in the run folder
+        Path out = trainData.converted() || valData != null && valData.converted() ? outDir.create() : null;
+        if (out != null) {
+            trainData = trainData.written(out);
+            if (valData != null) valData = valData.written(out);
         }
-        SemanticSet train = SemanticSet.read(req.data(), req.images());
+        SemanticSet train = SemanticSet.read(trainData.json(), trainData.images());
         if (train.size() < 1) throw new UserError(req.data() + ": no images to train on", ExitCodes.INPUT_FAILED);
         if (train.withoutMask() > 0) warn.accept(req.data() + ": " + train.withoutMask() + " annotations have no segmentation and mark no pixel");
-        SemanticSet val = req.val() == null ? null : SemanticSet.read(req.val(), req.valImages());
+        SemanticSet val = valData == null ? null : SemanticSet.read(valData.json(), valData.images());
         if (val != null && !val.classes().equals(train.classes())) {
-            throw new UserError(req.val() + ": its categories " + val.classes() + " differ from the training data's " + train.classes(), ExitCodes.INPUT_FAILED);
+            throw new UserError(valData.json() + ": its categories " + val.classes() + " differ from the training data's " + train.classes(),
+                    ExitCodes.INPUT_FAILED);
         }
-        Path out = outDir.create();
+        if (out == null) out = outDir.create();
         Init.seed(req.options().seed());
         FcnSpec spec = FcnSpec.of(req.backbone(), train.classes().size() + 1, req.imgsz(), head, upsample);
         Fcn net = spec.build();
         ObjectNode run = JSON.createObjectNode();
         run.put("task", "segment");
         run.put("arch", req.arch());
-        run.put("data", abs(req.data()));
+        run.put("data", abs(trainData.json()));
+        if (YoloDetectionReader.isYaml(req.data())) run.put("yolo_data", abs(req.data()));
         run.put("images", abs(train.images()));
         if (val != null) {
-            run.put("val", abs(req.val()));
+            run.put("val", abs(valData.json()));
             run.put("val_images", abs(val.images()));
         }
         run.put("augment", hflip ? "hflip" : "none");
@@ -91,7 +98,7 @@ public final class SegmentTraining {
         return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
                 train.describe() + "; " + spec.backbone() + " " + spec.head() + (spec.transposed() ? " (learned upsampling)" : "")
                         + " at " + spec.size() + "²"
-                        + (val == null ? "; no validation data" : "; validation: " + val.size() + " images from " + req.val()));
+                        + (val == null ? "; no validation data" : "; validation: " + val.size() + " images from " + valData.json()));
     }
 
     public static Ready resume(Path dir, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {

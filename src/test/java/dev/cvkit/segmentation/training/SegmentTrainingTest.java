@@ -124,6 +124,30 @@ class SegmentTrainingTest {
         assertEquals(best, Math.round(m.meanIou() * 1e6) / 1e6, 1e-9, "the model file scores what the run logged as best");
     }
 
+    /** --data data.yaml (YOLO segmentation): its train and val splits become COCO files in the run folder, and the run trains and validates on them. */
+    @Test
+    void trainsOnYoloSegmentData() throws IOException {
+        Path shapes = tmp.resolve("shapes");
+        ShapesGenerator.generate(shapes, new ShapesGenerator.Options(6, 4, 64, 11, PHOTOS, 2, 100_000_000L));
+        Path root = tmp.resolve("yolo");
+        int train = dev.cvkit.data.segment.YoloSegmentReaderTest.yoloSplit(shapes.resolve("train.json"), shapes.resolve("train"), root, "train").size();
+        int val = dev.cvkit.data.segment.YoloSegmentReaderTest.yoloSplit(shapes.resolve("val.json"), shapes.resolve("val"), root, "val").size();
+        assertTrue(train > 0 && val > 0, train + " / " + val);
+        Path yaml = dev.cvkit.data.segment.YoloSegmentReaderTest.yaml(root, shapes.resolve("train.json"));
+        TrainLoop.Options o = new TrainLoop.Options(8, 1e-3f, "adamw", 0.05f, 1, 1, 0, 1, 0, 0, 10f);
+        SegmentTraining.Request req = new SegmentTraining.Request("fcn", yaml, null, null, null, "resnet18", 64, null, null, "none", o, 100_000_000L);
+        Path out = tmp.resolve("run");
+        SegmentTraining.Ready ready = SegmentTraining.start(req, () -> Files.createDirectories(out), 2, "test", w -> {}, null);
+        assertTrue(ready.describe().startsWith(train + " images, ") && ready.describe().endsWith("validation: " + val + " images from " + out.resolve("val_gt.json")),
+                ready.describe());
+        try (var task = ready.task()) {
+            ready.loop().run();
+        }
+        assertEquals(dev.cvkit.data.segment.SemanticSet.read(out.resolve("train_gt.json"), root.resolve("images/train")).size(), train);
+        JsonNode row = JSON.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+        assertTrue(row.get("val_miou").asDouble() >= 0 && row.get("val_pixel_acc").asDouble() > 0, row.toString());
+    }
+
     /** Stopped after iteration 5 (checkpoint at 4), resumed: the same weights and rows at 8 as a run never stopped (dropout included). */
     @Test
     void resumedRunEndsExactlyWhereAnUnbrokenOneDoes() throws IOException {
