@@ -105,12 +105,21 @@ public final class InstanceTraining {
         return new Ready(loop, task, dir, train.describe());
     }
 
+    /** The validation ground truth; segm AP needs a mask for every annotation, so one without is a bad data file now, not at the first validation. */
     private static CocoDataset readVal(Path p) {
+        CocoDataset d;
         try {
-            return CocoDataset.read(p, true);
+            d = CocoDataset.read(p, true);
         } catch (CocoFormatException e) {
             throw new UserError(e.getMessage(), ExitCodes.INPUT_FAILED);
         }
+        for (int j = 0; j < d.annotationCount(); j++) {
+            if (d.annotationMask(j) == null) {
+                throw new UserError(d.annotationAt(j) + ": no segmentation (validation scores segm AP, which needs a mask for every annotation)",
+                        ExitCodes.INPUT_FAILED);
+            }
+        }
+        return d;
     }
 
     private static String abs(Path p) {

@@ -38,6 +38,26 @@ class InstanceTrainingTest {
         return InstanceTraining.start(req, () -> Files.createDirectories(out), 2, "test", w -> {}, null);
     }
 
+    /** A validation file with an annotation without segmentation is one bad-data line before the run starts (segm AP could not score it). */
+    @Test
+    void validationWithoutAMaskIsRefusedBeforeTraining(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(2, 0, 64, 3, PHOTOS, 1, 100_000_000L));
+        com.fasterxml.jackson.databind.node.ObjectNode gt = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(data.resolve("train.json").toFile());
+        com.fasterxml.jackson.databind.node.ObjectNode first = (com.fasterxml.jackson.databind.node.ObjectNode) gt.get("annotations").get(0);
+        first.remove("segmentation");
+        long id = first.get("id").asLong();
+        Files.write(data.resolve("val.json"), JSON.writeValueAsBytes(gt));
+        InstanceTraining.Request req = new InstanceTraining.Request(data.resolve("train.json"), null, data.resolve("val.json"), data.resolve("train"),
+                "resnet18", 64, "hflip", new TrainLoop.Options(2, 0.003f, "adamw", 0.05f, 1, 1, 0, 1, 0, 0, 10f), 100_000_000L);
+        dev.cvkit.UserError e = org.junit.jupiter.api.Assertions.assertThrows(dev.cvkit.UserError.class,
+                () -> InstanceTraining.start(req, () -> Files.createDirectories(tmp.resolve("run")), 2, "test", w -> {}, null));
+        assertEquals(1, e.exitCode());
+        assertTrue(e.getMessage().contains("annotation id " + id + " ") && e.getMessage().endsWith("no segmentation (validation scores segm AP, "
+                + "which needs a mask for every annotation)"), e.getMessage());
+        assertTrue(!Files.exists(tmp.resolve("run")), "no run folder is made");
+    }
+
     /**
      * 8 images of 64², batch 4, 32 AdamW steps, validated on the training images after 16 and
      * 32 steps: the mask loss must fall by a quarter and segm AP50 must rise (in a trial run with
