@@ -309,6 +309,29 @@ public final class Functional {
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = ox * sw - pw, x1 = Math.min(x0 + kw, w);
                         x0 = Math.max(x0, 0);
+                        int cw = x1 - x0, cells = (y1 - y0) * cw;
+                        if (cw > 0 && cells > 0 && cells < 32) {
+                            // as the 2×2 path: the maximum, then the first position equal to it
+                            // (a NaN: the last NaN) from bit masks, without the unpredictable
+                            // branch per value (ResNet's 3×3/2 stem pool in training)
+                            float m = Float.NEGATIVE_INFINITY;
+                            for (int iy = y0; iy < y1; iy++) {
+                                for (int ix = x0; ix < x1; ix++) m = Math.max(m, d[xo + iy * w + ix]);
+                            }
+                            int eq = 0, nan = 0;
+                            for (int iy = y0, t = 0; iy < y1; iy++) {
+                                for (int ix = x0; ix < x1; ix++, t++) {
+                                    float v = d[xo + iy * w + ix];
+                                    eq |= (v == m ? 1 : 0) << t;
+                                    nan |= (v != v ? 1 : 0) << t;
+                                }
+                            }
+                            int t = eq != 0 ? Integer.numberOfTrailingZeros(eq) : 31 - Integer.numberOfLeadingZeros(nan);
+                            int bi = (y0 + t / cw) * w + x0 + t % cw;
+                            y[yo + oy * ow + ox] = d[xo + bi];
+                            idx[yo + oy * ow + ox] = bi;
+                            continue;
+                        }
                         float best = Float.NEGATIVE_INFINITY;
                         int bi = y0 * w + x0;
                         for (int iy = y0; iy < y1; iy++) {
