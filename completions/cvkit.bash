@@ -1075,12 +1075,15 @@ function _picocli_cvkit_models_summary() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--input' '--classes' '--format' '--threads' '--seed'"
+  local arg_opts="'--backbone' '--input' '--classes' '--format' '--threads' '--seed'"
   local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--backbone')
+      return
+      ;;
     '--input')
       return
       ;;
@@ -1099,7 +1102,7 @@ function _picocli_cvkit_models_summary() {
       return
       ;;
   esac
-  local NAME_pos_param_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "centernet" "face-ssd" "face-tiny" "nanodet" "yolo-m" "yolo-n" "yolo-s" "yolov1-m" "yolov1-n" "yolov1-s") # 0-0 values
+  local NAME_pos_param_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "centernet" "face-ssd" "face-tiny" "fast-rcnn" "faster-rcnn" "nanodet" "rcnn" "retinanet" "ssd" "yolo-m" "yolo-n" "yolo-s" "yolov1-m" "yolov1-n" "yolov1-s") # 0-0 values
 
   if [[ "${curr_word}" == -* ]]; then
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )

@@ -12,8 +12,12 @@ import java.util.Map;
  * found by running it once (eval mode, no gradients) on zeros and observing every leaf layer.
  */
 public final class Summary {
-    /** One executed leaf layer: dotted name, type, output shape without the batch dimension. */
-    public record Layer(String name, String type, int[] output, long params, long macs) {}
+    /**
+     * One executed leaf layer: dotted name, type, output shape without the batch dimension, and
+     * that dimension ({@code rows}): 1 for the one input image, more for a layer applied to
+     * regions of it (an R-CNN box head's RoIs).
+     */
+    public record Layer(String name, String type, int[] output, long params, long macs, int rows) {}
 
     public record Result(String name, long params, long macs, List<Layer> layers) {}
 
@@ -34,7 +38,7 @@ public final class Summary {
                 long p = counted.put(m, true) == null ? m.ownParameterCount() : 0;
                 int[] s = y.shape();
                 int[] out = java.util.Arrays.copyOfRange(s, 1, s.length);
-                layers.add(new Layer(names.getOrDefault(m, "?"), m.typeName(), out, p, m.macs(y)));
+                layers.add(new Layer(names.getOrDefault(m, "?"), m.typeName(), out, p, m.macs(y), s.length == 0 ? 1 : s[0]));
             }, () -> model.forward(x));
         } finally {
             model.train(wasTraining);

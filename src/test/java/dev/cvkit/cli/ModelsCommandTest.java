@@ -63,6 +63,62 @@ class ModelsCommandTest {
         assertTrue(r.err().startsWith("cvkit: --input 3x100x100: YOLO takes 3xSxS with S a multiple of 32"), r.err());
     }
 
+    /**
+     * A model file's table is its network's at the size it was trained for: the parameters are
+     * the file's tensors less BatchNorm's running statistics, the per-map heads of the SSD show
+     * the maps of a 96² input (12², 6², 3², 2², 1²).
+     */
+    @Test
+    void summaryOfAModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        dev.cvkit.detection.training.TrainableDetector det = dev.cvkit.detection.training.DetectorSummary.create("ssd", "mobilenet_v2", null, 2, 96);
+        com.fasterxml.jackson.databind.node.ObjectNode cfg = det.config();
+        cfg.put("task", "detect");
+        cfg.putArray("classes").add("cat").add("dog");
+        cfg.putArray("category_ids").add(1).add(2);
+        java.nio.file.Path file = tmp.resolve("best.safetensors");
+        java.util.Map<String, dev.cvkit.tensor.Tensor> tensors = det.network().stateDict();
+        dev.cvkit.io.SafeTensors.write(file, tensors, java.util.Map.of("config", new ObjectMapper().writeValueAsString(cfg)));
+
+        CliTestSupport.Result r = CliTestSupport.run("models", "summary", file.toString(), "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        long expected = tensors.entrySet().stream().filter(e -> !e.getKey().endsWith("running_mean") && !e.getKey().endsWith("running_var")
+                && !e.getKey().endsWith("num_batches_tracked")).mapToLong(e -> e.getValue().numel()).sum();
+        assertEquals(expected, j.get("params").asLong());
+        assertEquals("[3,96,96]", j.get("input").toString());
+        java.util.List<String> reg = new java.util.ArrayList<>();
+        for (JsonNode l : j.get("layers")) if (l.get("name").asText().startsWith("head.regression_head.")) reg.add(l.get("output").toString());
+        assertEquals(java.util.List.of("[16,12,12]", "[24,6,6]", "[24,3,3]", "[16,2,2]", "[16,1,1]"), reg);
+
+        r = CliTestSupport.run("models", "summary", file.toString(), "--input", "3x64x64");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("cvkit: " + file + ": a model file has its own input size"), r.err());
+        java.nio.file.Files.writeString(tmp.resolve("junk.safetensors"), "not a model");
+        r = CliTestSupport.run("models", "summary", tmp.resolve("junk.safetensors").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void detectorFamiliesAreSummarised() throws Exception {
+        CliTestSupport.Result r = CliTestSupport.run("models", "summary", "retinanet", "--input", "3x64x96", "--classes", "4", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        java.util.List<String> logits = new java.util.ArrayList<>();
+        for (JsonNode l : j.get("layers")) if (l.get("name").asText().equals("head.classification_head.cls_logits")) logits.add(l.get("output").toString());
+        // P3-P7 of a 64x96 image: strides 8, 16, 32, 64, 128 (each level halving, rounding up); 9 anchors x 4 classes
+        assertEquals(java.util.List.of("[36,8,12]", "[36,4,6]", "[36,2,3]", "[36,1,2]", "[36,1,1]"), logits);
+        r = CliTestSupport.run("models", "summary", "faster-rcnn", "--input", "3x64x64");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("ran once per region of this (black) image"), r.err());
+        r = CliTestSupport.run("models", "summary", "ssd", "--backbone", "resnet9");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("cvkit: --backbone resnet9 is not one of ssd's (resnet18"), r.err());
+        r = CliTestSupport.run("models", "summary", "resnet18", "--backbone", "vgg16");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("cvkit: --backbone is for detector families"), r.err());
+    }
+
     @Test
     void userMistakesAreOneLine() {
         CliTestSupport.Result r = CliTestSupport.run("models", "summary", "resnet9000");

@@ -73,14 +73,24 @@ public final class DetectorFamilies {
      */
     public static BatchDetector load(JsonNode config, Map<String, Tensor> tensors, DetectParams defaults, List<String> classes,
                                      List<Integer> ids) {
+        TrainableDetector net = rebuild(config, tensors);
+        if (net.classes() != classes.size()) {
+            throw new IllegalArgumentException("the network has " + net.classes() + " classes, the config names " + classes.size());
+        }
+        return net.detector(defaults, classes, ids);
+    }
+
+    /**
+     * The network a model file's config describes, with its weights loaded.
+     *
+     * @throws IllegalArgumentException naming what is wrong (unknown architecture, config value, missing or misshapen tensor)
+     */
+    public static TrainableDetector rebuild(JsonNode config, Map<String, Tensor> tensors) {
         String arch = config.path("architecture").asText("");
         Family f = FAMILIES.get(arch);
         if (f == null) throw new IllegalArgumentException("unknown detector architecture '" + arch + "'");
         TrainableDetector net = f.fromConfig(config);
-        if (net.classes() != classes.size()) {
-            throw new IllegalArgumentException("the network has " + net.classes() + " classes, the config names " + classes.size());
-        }
         net.network().loadStateDict(tensors);
-        return net.detector(defaults, classes, ids);
+        return net;
     }
 }
