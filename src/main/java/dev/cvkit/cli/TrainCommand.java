@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--arch", paramLabel = "NAME", completionCandidates = Completions.Architectures.class,
-            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn, rcnn (selective search, warped regions, SVMs), yolo, yolov1, retinanet or ssd for detect; fcn or mask-rcnn for segment.")
+            description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn, rcnn (selective search, warped regions, SVMs), yolo, yolov1, retinanet, ssd or ssdlite for detect; fcn or mask-rcnn for segment.")
     String arch;
 
     @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list; detect, segment: a COCO JSON or a YOLO data.yaml (segment: polygon labels).")
@@ -76,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path valImages;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; faster-rcnn, fast-rcnn, ssd: also vgg16 or mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s) or resnet50 (dilated FCN); mask-rcnn: a ResNet, as detect (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; faster-rcnn, fast-rcnn, ssd: also vgg16 or mobilenet_v2; ssdlite: mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s) or resnet50 (dilated FCN); mask-rcnn: a ResNet, as detect (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--head", paramLabel = "H", completionCandidates = Completions.FcnHeads.class,

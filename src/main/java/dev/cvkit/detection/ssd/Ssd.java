@@ -35,6 +35,15 @@ public final class Ssd extends Container {
      * @param topkCandidates candidates per class kept before NMS at test (torchvision: 400)
      */
     public Ssd(Backbone backbone, int[] extraChannels, DefaultBoxes boxes, int classes, int topkCandidates) {
+        this(backbone, extraChannels, boxes, classes, topkCandidates, false);
+    }
+
+    /**
+     * @param lite SSDLite (torchvision's {@code ssdlite320_mobilenet_v3_large}): extra blocks of
+     *     1×1 to half the width, 3×3 depthwise of stride 2, 1×1 to the width (each with BatchNorm
+     *     and ReLU6, weights N(0, 0.03²)) and the depthwise-separable head of {@link SsdHead}
+     */
+    public Ssd(Backbone backbone, int[] extraChannels, DefaultBoxes boxes, int classes, int topkCandidates, boolean lite) {
         int[] ch = backbone.channels();
         if (ch.length < 3 || extraChannels.length != 2) {
             throw new IllegalArgumentException("SSD: needs 3 backbone levels and 2 extra blocks, got " + ch.length + " and " + extraChannels.length);
@@ -42,12 +51,12 @@ public final class Ssd extends Container {
         int[] maps = {ch[ch.length - 3], ch[ch.length - 2], ch[ch.length - 1], extraChannels[0], extraChannels[1]};
         if (boxes.maps() != maps.length) throw new IllegalArgumentException("SSD: default boxes for " + boxes.maps() + " maps, not 5");
         this.backbone = backbone;
-        extra.add(extraBlock(maps[2], extraChannels[0]));
-        extra.add(extraBlock(extraChannels[0], extraChannels[1]));
+        extra.add(lite ? liteExtraBlock(maps[2], extraChannels[0]) : extraBlock(maps[2], extraChannels[0]));
+        extra.add(lite ? liteExtraBlock(extraChannels[0], extraChannels[1]) : extraBlock(extraChannels[0], extraChannels[1]));
         child("backbone", new Sequential().add("body", backbone).add("extra", extra));
         int[] perPosition = new int[maps.length];
         for (int k = 0; k < maps.length; k++) perPosition[k] = boxes.perPosition(k);
-        this.head = child("head", new SsdHead(maps, perPosition, classes));
+        this.head = child("head", new SsdHead(maps, perPosition, classes, lite));
         this.boxes = boxes;
         this.classes = classes;
         this.topkCandidates = topkCandidates;
@@ -58,6 +67,18 @@ public final class Ssd extends Container {
         int mid = out / 2;
         return new Sequential(new Conv2d(in, mid, 1, 1, 0, 1, 1, false), BatchNorm.bn2d(mid), Activation.relu(),
                 new Conv2d(mid, out, 3, 2, 1, 1, 1, false), BatchNorm.bn2d(out), Activation.relu());
+    }
+
+    /** SSDLite's extra block, as torchvision's {@code _extra_block}: names {@code 0.0} (1×1), {@code 1.0} (depthwise), {@code 2.0} (1×1). */
+    private static Sequential liteExtraBlock(int in, int out) {
+        int mid = out / 2;
+        return new Sequential(liteConv(new Conv2d(in, mid, 1, 1, 0, 1, 1, false)), liteConv(new Conv2d(mid, mid, 3, 2, 1, 1, mid, false)),
+                liteConv(new Conv2d(mid, out, 1, 1, 0, 1, 1, false)));
+    }
+
+    private static Sequential liteConv(Conv2d c) {
+        dev.cvkit.nn.Init.normal(c.namedParameters().get("weight"), 0f, 0.03f);
+        return new Sequential(c, BatchNorm.bn2d(c.namedParameters().get("weight").size(0)), Activation.relu6());
     }
 
     private record Forward(SsdHead.Output head, float[] boxes) {}

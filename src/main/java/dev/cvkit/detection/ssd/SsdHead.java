@@ -1,5 +1,7 @@
 package dev.cvkit.detection.ssd;
 
+import dev.cvkit.nn.Activation;
+import dev.cvkit.nn.BatchNorm;
 import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Init;
@@ -11,7 +13,8 @@ import java.util.List;
 /**
  * SSD's head, as torchvision's {@code SSDHead}: per feature map one 3×3 convolution to K class
  * scores per default box and one to 4 box deltas per default box (Xavier-uniform weights, zero
- * biases). Names {@code classification_head.module_list.i.*}, {@code regression_head.module_list.i.*}.
+ * biases), or SSDLite's depthwise-separable block per map. Names
+ * {@code classification_head.module_list.i.*}, {@code regression_head.module_list.i.*}.
  */
 public final class SsdHead extends Container {
     private final Sequential cls = new Sequential(), reg = new Sequential();
@@ -19,13 +22,23 @@ public final class SsdHead extends Container {
 
     /** @param channels per map; {@code boxes} default boxes per position of each map; classes including background */
     public SsdHead(int[] channels, int[] boxes, int classes) {
+        this(channels, boxes, classes, false);
+    }
+
+    /**
+     * @param lite SSDLite's prediction blocks (torchvision's {@code SSDLiteHead}): per map a 3×3
+     *     depthwise convolution (no bias), BatchNorm and ReLU6, then a 1×1 convolution to the
+     *     outputs, weights N(0, 0.03²) and zero biases; names {@code module_list.i.0.0} (depthwise),
+     *     {@code .0.1} (BatchNorm), {@code .1} (the 1×1)
+     */
+    public SsdHead(int[] channels, int[] boxes, int classes, boolean lite) {
         if (channels.length != boxes.length || classes < 2) {
             throw new IllegalArgumentException("SSD head: " + channels.length + " maps, " + boxes.length + " box counts, " + classes + " classes");
         }
         this.classes = classes;
         for (int k = 0; k < channels.length; k++) {
-            cls.add(conv(channels[k], boxes[k] * classes));
-            reg.add(conv(channels[k], boxes[k] * 4));
+            cls.add(lite ? liteBlock(channels[k], boxes[k] * classes) : conv(channels[k], boxes[k] * classes));
+            reg.add(lite ? liteBlock(channels[k], boxes[k] * 4) : conv(channels[k], boxes[k] * 4));
         }
         child("classification_head", new Sequential().add("module_list", cls));
         child("regression_head", new Sequential().add("module_list", reg));
@@ -36,6 +49,14 @@ public final class SsdHead extends Container {
         Init.xavierUniform(c.namedParameters().get("weight"), 1f);
         Init.constant(c.namedParameters().get("bias"), 0f);
         return c;
+    }
+
+    private static Sequential liteBlock(int in, int out) {
+        Conv2d dw = new Conv2d(in, in, 3, 1, 1, 1, in, false), pw = new Conv2d(in, out, 1);
+        Init.normal(dw.namedParameters().get("weight"), 0f, 0.03f);
+        Init.normal(pw.namedParameters().get("weight"), 0f, 0.03f);
+        Init.constant(pw.namedParameters().get("bias"), 0f);
+        return new Sequential(new Sequential(dw, BatchNorm.bn2d(in), Activation.relu6()), pw);
     }
 
     public int classes() { return classes; }

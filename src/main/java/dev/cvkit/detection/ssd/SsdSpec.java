@@ -21,17 +21,21 @@ import static dev.cvkit.detection.ConfigValues.text;
  * Everything that builds an {@link Ssd}, as written into (and read back from) a model file's
  * config: backbone (a ResNet, {@link VggBackbone} or {@link MobileNetBackbone}, BatchNorm trained), the two extra blocks' widths, the default boxes
  * of the five maps (scales relative to the image, one more than maps, and aspect ratios per
- * map), classes (background included), test-time candidates per class and the input transform.
+ * map), classes (background included), test-time candidates per class, the input transform, and
+ * whether it is SSDLite (depthwise-separable extra blocks and head; architecture {@code ssdlite}).
  * {@link #fromJson} bounds every value.
  */
 public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[][] aspectRatios, int classes, int topkCandidates,
-                      RcnnTransform transform) {
-    public static final String ARCHITECTURE = "ssd";
+                      RcnnTransform transform, boolean lite) {
+    public static final String ARCHITECTURE = "ssd", LITE = "ssdlite";
     public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50", "resnet101", "vgg16", "mobilenet_v2");
+    /** SSDLite's: the MobileNet it was made for. */
+    public static final List<String> LITE_BACKBONES = List.of("mobilenet_v2");
 
     public SsdSpec {
         backbone = backbone.toLowerCase(Locale.ROOT);
-        if (!BACKBONES.contains(backbone)) throw new IllegalArgumentException("backbone '" + backbone + "' (use " + String.join(", ", BACKBONES) + ")");
+        List<String> known = lite ? LITE_BACKBONES : BACKBONES;
+        if (!known.contains(backbone)) throw new IllegalArgumentException("backbone '" + backbone + "' (use " + String.join(", ", known) + ")");
         if (extraChannels.length != 2) throw new IllegalArgumentException("extra_channels: need 2, got " + extraChannels.length);
         for (int c : extraChannels) check("extra channels", c, 2, 4096);
         if (scales.length != 6) throw new IllegalArgumentException("scales: need 6 (one per map and one more), got " + scales.length);
@@ -55,10 +59,26 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
      * per class (torchvision's), ImageNet mean and std.
      */
     public static SsdSpec smallImages(String backbone, int classes, int imgsz) {
-        return new SsdSpec(backbone, new int[] {256, 256}, new float[] {0.1f, 0.2f, 0.375f, 0.55f, 0.725f, 0.9f},
-                new int[][] {{2}, {2, 3}, {2, 3}, {2}, {2}}, classes, 400,
-                new RcnnTransform(imgsz, imgsz, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}));
+        return new SsdSpec(backbone, new int[] {256, 256}, SMALL_SCALES, SMALL_RATIOS, classes, 400, smallTransform(imgsz), false);
     }
+
+    /**
+     * SSDLite with the same default boxes, candidates and transform as {@link #smallImages}: extra
+     * blocks of 512 and 256 channels (torchvision's first two), depthwise-separable head.
+     */
+    public static SsdSpec liteSmallImages(String backbone, int classes, int imgsz) {
+        return new SsdSpec(backbone, new int[] {512, 256}, SMALL_SCALES, SMALL_RATIOS, classes, 400, smallTransform(imgsz), true);
+    }
+
+    private static final float[] SMALL_SCALES = {0.1f, 0.2f, 0.375f, 0.55f, 0.725f, 0.9f};
+    private static final int[][] SMALL_RATIOS = {{2}, {2, 3}, {2, 3}, {2}, {2}};
+
+    private static RcnnTransform smallTransform(int imgsz) {
+        return new RcnnTransform(imgsz, imgsz, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    }
+
+    /** The config's {@code "architecture"}: {@code ssd} or {@code ssdlite}. */
+    public String architecture() { return lite ? LITE : ARCHITECTURE; }
 
     public DefaultBoxes defaultBoxes() {
         double[] s = new double[scales.length];
@@ -73,13 +93,13 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
             case "mobilenet_v2" -> new MobileNetBackbone();
             default -> new ResNetBackbone(Architecture.parse(backbone), false);
         };
-        return new Ssd(trunk, extraChannels, defaultBoxes(), classes, topkCandidates);
+        return new Ssd(trunk, extraChannels, defaultBoxes(), classes, topkCandidates, lite);
     }
 
     /** The config's architecture and spec fields. */
     public ObjectNode toJson() {
         ObjectNode n = new ObjectMapper().createObjectNode();
-        n.put("architecture", ARCHITECTURE);
+        n.put("architecture", architecture());
         n.put("backbone", backbone);
         ArrayNode e = n.putArray("extra_channels");
         for (int c : extraChannels) e.add(c);
@@ -115,6 +135,6 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
             extraInts[i] = (int) extra[i];
         }
         return new SsdSpec(text(n, "backbone"), extraInts, floats(n, "scales", 6), ratios, integer(n, "num_classes"),
-                integer(n, "topk_candidates"), RcnnTransform.fromJson(n.path("transform")));
+                integer(n, "topk_candidates"), RcnnTransform.fromJson(n.path("transform")), LITE.equals(text(n, "architecture")));
     }
 }

@@ -55,7 +55,8 @@ public final class DetectorFamilies {
         FAMILIES.put(YoloSpec.YOLO, new YoloFamily(YoloSpec.YOLO));
         FAMILIES.put(YoloSpec.YOLOV1, new YoloFamily(YoloSpec.YOLOV1));
         FAMILIES.put(dev.cvkit.detection.retina.RetinaNetSpec.ARCHITECTURE, new RetinaFamily());
-        FAMILIES.put(dev.cvkit.detection.ssd.SsdSpec.ARCHITECTURE, new SsdFamily());
+        FAMILIES.put(dev.cvkit.detection.ssd.SsdSpec.ARCHITECTURE, new SsdFamily(false));
+        FAMILIES.put(dev.cvkit.detection.ssd.SsdSpec.LITE, new SsdFamily(true));
     }
 
     private DetectorFamilies() {}

@@ -14,14 +14,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-/** SSD (default boxes on five maps, 3:1 hard-negative mining) with {@link SsdSpec#smallImages} defaults. */
+/**
+ * SSD (default boxes on five maps, 3:1 hard-negative mining) with {@link SsdSpec#smallImages}
+ * defaults, or SSDLite ({@link SsdSpec#liteSmallImages}).
+ */
 final class SsdFamily implements DetectorFamilies.Family {
+    private final boolean lite;
+
+    SsdFamily(boolean lite) {
+        this.lite = lite;
+    }
+
     @Override
-    public List<String> backbones() { return SsdSpec.BACKBONES; }
+    public List<String> backbones() { return lite ? SsdSpec.LITE_BACKBONES : SsdSpec.BACKBONES; }
 
     @Override
     public TrainableDetector create(DetectorFamilies.Setup s) {
-        return new Model(SsdSpec.smallImages(s.backbone(), s.classes() + 1, s.imgsz()));
+        return new Model(lite ? SsdSpec.liteSmallImages(s.backbone(), s.classes() + 1, s.imgsz())
+                : SsdSpec.smallImages(s.backbone(), s.classes() + 1, s.imgsz()));
     }
 
     @Override
@@ -39,7 +49,7 @@ final class SsdFamily implements DetectorFamilies.Family {
         }
 
         @Override
-        public String architecture() { return SsdSpec.ARCHITECTURE; }
+        public String architecture() { return spec.architecture(); }
 
         @Override
         public Module network() { return net; }
@@ -56,7 +66,7 @@ final class SsdFamily implements DetectorFamilies.Family {
         @Override
         public BatchDetector detector(DetectParams defaults, List<String> classes, List<Integer> categoryIds) {
             net.eval();
-            return new TransformedDetector(SsdSpec.ARCHITECTURE, (b, originals, p) -> net.detect(b.images(), b.sizes(), p.conf(),
+            return new TransformedDetector(spec.architecture(), (b, originals, p) -> net.detect(b.images(), b.sizes(), p.conf(),
                     p.iou(), p.maxDet()), spec.transform(), 1, defaults, classes, categoryIds);
         }
 

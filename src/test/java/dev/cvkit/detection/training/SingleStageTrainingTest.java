@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -103,6 +104,70 @@ class SingleStageTrainingTest {
         }
         JsonNode cfg = JSON.readTree(dev.cvkit.io.SafeTensors.read(run.resolve("last.safetensors")).config());
         assertEquals(backbone, cfg.get("backbone").asText());
+    }
+
+    /**
+     * SSDLite (MobileNet v2, depthwise-separable extra blocks and head): 32 steps on 16 images of
+     * 96² lower the summed loss by a fifth, and the model file alone (architecture ssdlite)
+     * rebuilds a detector that finds what the trained network finds.
+     */
+    @Test
+    void ssdliteTrainsAndItsModelFileDetectsAlike(@TempDir Path tmp) throws IOException {
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(16, 0, 96, 3, PHOTOS, 2, 100_000_000L));
+        TrainLoop.Options o = new TrainLoop.Options(4, 0.002f, "adamw", 0.05f, 1, 8, 0, 5, 16, 0, 10f);
+        Path run = tmp.resolve("run");
+        DetectTraining.Request req = new DetectTraining.Request("ssdlite", data.resolve("train.json"), null, null, null, "mobilenet_v2", 96,
+                null, "hflip", o, 100_000_000L);
+        DetectTraining.Ready r = DetectTraining.start(req, () -> Files.createDirectories(run), 2, "test", w -> {}, null);
+        try (var task = r.task()) {
+            assertEquals(32, r.loop().run().iterations());
+            List<JsonNode> rows = Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(SingleStageTrainingTest::json).toList();
+            double first = rows.get(0).get("train_loss").asDouble(), last = rows.get(rows.size() - 1).get("train_loss").asDouble();
+            assertTrue(last < 0.8 * first, "ssdlite: loss " + first + " → " + last);
+            Detector loaded = DetectorFiles.load(run.resolve("last.safetensors"));
+            assertEquals("ssdlite", loaded.architecture());
+            RgbImage img;
+            try (Mat m = ImageDecoder.read(data.resolve("train/000001.jpg"), 1 << 20)) {
+                img = RgbImage.fromMat(m);
+            }
+            DetectParams p = new DetectParams(0.0f, 0.5f, 10);
+            List<Detection> got = loaded.detect(img, p);
+            assertEquals(10, got.size());
+            assertEquals(task.detector(p).detect(img, p), got);
+        }
+    }
+
+    /**
+     * SSDLite's head by hand, for 5 classes (6 scores with background) at 160²: per map of C
+     * channels and A boxes, each of the two predictors is a 3×3 depthwise convolution (9C, no
+     * bias), BatchNorm (2C) and a 1×1 convolution (C·out + out), out = 6A or 4A. Maps: 32, 96,
+     * 1280 channels (MobileNet v2 after blocks 6, 13, 18) and the extra blocks' 512 and 256, with
+     * 4, 6, 6, 4, 4 boxes. An extra block from C to W channels: 1×1 to W/2, 3×3 depthwise,
+     * 1×1 to W, each with BatchNorm.
+     */
+    @Test
+    void ssdliteParameterCountsByHand() {
+        TrainableDetector det = DetectorFamilies.get("ssdlite").create(new DetectorFamilies.Setup("mobilenet_v2", 5, 160, null));
+        int[] c = {32, 96, 1280, 512, 256}, a = {4, 6, 6, 4, 4};
+        long head = 0;
+        for (int k = 0; k < 5; k++) {
+            for (int out : new int[] {6 * a[k], 4 * a[k]}) head += 9L * c[k] + 2L * c[k] + (long) c[k] * out + out;
+        }
+        long extra = 0;
+        int[][] blocks = {{1280, 512}, {512, 256}};
+        for (int[] b : blocks) {
+            int in = b[0], w = b[1], mid = w / 2;
+            extra += (long) in * mid + 2L * mid + 9L * mid + 2L * mid + (long) mid * w + 2L * w;
+        }
+        java.util.Map<String, Long> byPart = new java.util.HashMap<>();
+        det.network().namedParameters().forEach((name, t) -> byPart.merge(name.startsWith("head.") ? "head"
+                : name.startsWith("backbone.extra.") ? "extra" : "body", (long) t.numel(), Long::sum));
+        assertEquals(head, (long) byPart.get("head"));
+        assertEquals(extra, (long) byPart.get("extra"));
+        // the MobileNet v2 trunk is the zoo's classifier without its 1,281,000-parameter classifier
+        assertEquals(dev.cvkit.models.Models.buildUninitialized(dev.cvkit.models.Architecture.MOBILENET_V2, 1000).parameterCount() - 1_281_000,
+                (long) byPart.get("body"));
     }
 
     private static JsonNode json(String line) {
