@@ -292,7 +292,7 @@ public final class TrainLoop {
         optimizer.zeroGrad();
         task.network().train(true);
         if (iteration + 1 < plan.total()) task.prefetch(samples(iteration + 1), stepSeed(iteration + 1));
-        TrainTask.Step step = task.step(samples, stepSeed(iteration));
+        TrainTask.Step step = task.step(samples, stepSeed(iteration), new TrainTask.Progress(iteration, plan.total()));
         Map<String, Tensor> losses = step.losses();
         Tensor total = null;
         Map<String, Double> values = new LinkedHashMap<>();

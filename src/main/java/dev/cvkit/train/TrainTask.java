@@ -36,6 +36,22 @@ public interface TrainTask {
     }
 
     /**
+     * Where the run stands at a step: {@code iteration} (0-based) of the {@code total} planned
+     * (under a {@code --time} budget the plan is revised as the run goes, and is very large
+     * before the first timing), so that a task may change its sampling or augmentation late in
+     * training (YOLO's closing of mosaic).
+     */
+    record Progress(int iteration, int total) {
+        /** The share of the planned iterations done before this step, in [0, 1]. */
+        public double done() { return total <= 0 ? 0 : Math.min(1.0, (double) iteration / total); }
+    }
+
+    /** {@link #step(int[], long)} told the run's progress; by default the step does not depend on it. */
+    default Step step(int[] samples, long seed, Progress progress) {
+        return step(samples, seed);
+    }
+
+    /**
      * The samples and seed of the next step, told before this one runs so that the task may
      * prepare them in the background; what a step computes must not depend on this call.
      */

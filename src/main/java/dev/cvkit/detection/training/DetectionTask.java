@@ -70,6 +70,23 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
 
     @Override
     public Map<String, Tensor> losses(int[] samples, long seed) {
+        return losses(samples, seed, true);
+    }
+
+    /** Mosaic (when {@code --augment} has it) until the last {@link #CLOSE_MOSAIC} of the planned iterations. */
+    @Override
+    public Step step(int[] samples, long seed, Progress progress) {
+        return new Step(losses(samples, seed, progress.done() < 1 - CLOSE_MOSAIC), Map.of());
+    }
+
+    /**
+     * The share of the planned iterations at the end of training without mosaics, so the network
+     * ends on images like those it will see (Ultralytics' close_mosaic: the last 10 of its
+     * default 100 epochs).
+     */
+    static final double CLOSE_MOSAIC = 0.1;
+
+    private Map<String, Tensor> losses(int[] samples, long seed, boolean mosaics) {
         List<Future<Prepared>> jobs = new ArrayList<>();
         for (int k = 0; k < samples.length; k++) {
             DetectionSet.Item item = train.items().get(samples[k]);
@@ -78,7 +95,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
             long ms = Seeds.mix(seed, Seeds.AUGMENT, 1, k);
             jobs.add(decoders.submit(() -> {
                 RgbImage img = decode(item);
-                BoxAugment.Sample m = mosaic(item, img, new SplittableRandom(ms));
+                BoxAugment.Sample m = mosaics ? mosaic(item, img, new SplittableRandom(ms)) : null;
                 if (m != null) {
                     if (model.proposals(img) != null) {
                         throw new UserError("--augment mosaic: --arch " + model.architecture() + " trains on proposals, which a mosaic does not move", ExitCodes.USAGE);
