@@ -329,7 +329,7 @@ function _picocli_cvkit_segment() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '--blur-background' '--polygons' '--exist-ok' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--format' '--masks' '--save' '--alpha' '--background' '--conf' '--iou' '--max-det' '--coco' '--gt'"
+  local arg_opts="'--max-pixels' '--threads' '--seed' '--model' '--format' '--masks' '--save' '--alpha' '--background' '--conf' '--iou' '--max-det' '--coco' '--gt' '--vid-stride' '--stream-timeout'"
   local NAMEFILE_option_args=("selfie" "meet") # --model values
   local FMT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
 
@@ -396,6 +396,12 @@ function _picocli_cvkit_segment() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--vid-stride')
+      return
+      ;;
+    '--stream-timeout')
+      return
       ;;
   esac
 

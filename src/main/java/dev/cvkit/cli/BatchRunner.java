@@ -62,7 +62,7 @@ public final class BatchRunner {
                             throw new UserError(item.error(), ExitCodes.INPUT_FAILED);
                         }
                         if (UrlInputs.isStream(item.given()) && !(task instanceof StreamTask)) {
-                            throw new UserError("a live stream: only detect reads rtsp:// inputs", ExitCodes.INPUT_FAILED);
+                            throw new UserError("a live stream: only detect and segment read rtsp:// inputs", ExitCodes.INPUT_FAILED);
                         }
                         if (UrlInputs.isUrl(item.given())) {
                             Path local = UrlInputs.fetch(item.source());

@@ -15,8 +15,9 @@ import dev.cvkit.detection.YoloLabels;
 import dev.cvkit.image.BoxDrawing;
 import dev.cvkit.image.ImageEncoder;
 import dev.cvkit.image.ImageDecoder;
+import dev.cvkit.image.FrameSaver;
+import dev.cvkit.image.StridedFrames;
 import dev.cvkit.image.VideoFrames;
-import dev.cvkit.image.VideoWriter;
 import dev.cvkit.io.AtomicFiles;
 import dev.cvkit.io.InputItem;
 import dev.cvkit.io.InputWalker;
@@ -62,7 +63,8 @@ import picocli.CommandLine.Spec;
                 "Exit codes: 0 ok; 1 some input failed (the others are still written)",
                 "or a bad model file; 2 usage error."})
 public final class DetectCommand implements Callable<Integer> {
-    private static final java.util.function.Predicate<Path> MEDIA = p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p);
+    /** Images and video files: the inputs detect and segment take from folders. */
+    static final java.util.function.Predicate<Path> MEDIA = p -> InputWalker.isImageName(p) || VideoFrames.isVideoName(p);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
@@ -308,98 +310,61 @@ public final class DetectCommand implements Callable<Integer> {
     private Output processVideo(InputItem item, DetectRecords records, StageTimes times) throws Exception {
         List<Result> results = new ArrayList<>();
         String stem = stripExtension(item.relative().toString());
-        try (VideoFrames frames = new VideoFrames(item.path(), input.maxPixels)) {
-            VideoWriter writer = null;
-            try {
-                if (save != null) {
-                    Path target = save.resolve(stem + "." + VideoWriter.extensionFor(item.path()));
-                    if (target.toAbsolutePath().normalize().equals(item.path().toAbsolutePath().normalize())) {
-                        throw new UserError("--save would overwrite the input", ExitCodes.INPUT_FAILED);
-                    }
-                    writer = new VideoWriter(target, frames.width(), frames.height(), frames.fps() / vidStride);
-                }
-                Mat bgr;
-                Lap lap = times.start();
-                while ((bgr = frames.next()) != null) {
-                    if (frames.index() % vidStride != 0) {
-                        lap = times.start(); // a skipped frame's decoding is not the next frame's
-                        continue;
-                    }
-                    Result r = records.detect(bgr, frames.index(), frames.time(), lap);
-                    lap.done();
-                    List<Detection> found = r.detections();
-                    crops(bgr, found, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()), "jpg");
-                    labels(r, String.format(Locale.ROOT, "%s_f%06d", stem, frames.index()));
-                    if (writer != null) {
-                        annotate(bgr, found);
-                        writer.write(bgr);
-                    }
-                    results.add(r);
-                    lap = times.start();
-                }
-                if (writer != null) {
-                    writer.commit();
-                }
-            } finally {
-                if (writer != null) {
-                    writer.close();
-                }
+        try (StridedFrames frames = StridedFrames.file(item.path(), input.maxPixels, vidStride, times);
+             FrameSaver saver = save == null ? null : FrameSaver.open(save, stem, item.path(), frames)) {
+            for (StridedFrames.Frame f; (f = frames.next()) != null; ) {
+                results.add(frame(f, records, stem, saver));
             }
-        }
-        if (results.isEmpty()) {
-            throw new UserError("video has no frames", ExitCodes.INPUT_FAILED);
+            if (saver != null) {
+                saver.commit();
+            }
         }
         return new Output(true, results);
     }
 
+    /** Detects in one kept frame of a video or stream and writes its --crop, --save-txt and --save outputs. */
+    private Result frame(StridedFrames.Frame f, DetectRecords records, String stem, FrameSaver saver) throws java.io.IOException {
+        Result r = records.detect(f.bgr(), f.index(), f.time(), f.lap());
+        f.lap().done();
+        String name = String.format(Locale.ROOT, "%s_f%06d", stem, f.index());
+        crops(f.bgr(), r.detections(), name, "jpg");
+        labels(r, name);
+        if (saver != null) {
+            annotate(f.bgr(), r.detections());
+            saver.write(f.bgr(), f.index());
+        }
+        return r;
+    }
+
     /** Connects to an rtsp:// stream (on the worker, so a dead server is that input's failure); its frames are read by the sink. */
-    private Output openStream(InputItem item, DetectRecords records, StageTimes times) {
-        return new Output(true, List.of(), new LiveStream(VideoFrames.stream(item.source(), input.maxPixels, streamTimeout),
-                records, times, stripExtension(item.relative().toString())));
+    private Output openStream(InputItem item, DetectRecords records, StageTimes times) throws java.io.IOException {
+        String stem = stripExtension(item.relative().toString());
+        StridedFrames frames = StridedFrames.stream(item.source(), input.maxPixels, streamTimeout, vidStride, times);
+        return new Output(true, List.of(), new LiveStream(frames, save == null ? null : FrameSaver.open(save, stem, item.path(), frames),
+                records, stem));
     }
 
     /**
-     * A live stream's every --vid-stride-th frame, detected as it arrives. --save writes each as
-     * an annotated image {@code STEM_fNNNNNN.jpg} rather than a video, so a stream stopped by
-     * Ctrl-C keeps every frame written so far.
+     * A live stream's every --vid-stride-th frame, detected as it arrives; --save writes each as
+     * an annotated image ({@link FrameSaver}).
      */
     final class LiveStream implements AutoCloseable {
-        private final VideoFrames frames;
+        private final StridedFrames frames;
+        private final FrameSaver saver;
         private final DetectRecords records;
-        private final StageTimes times;
         private final String stem;
 
-        LiveStream(VideoFrames frames, DetectRecords records, StageTimes times, String stem) {
+        LiveStream(StridedFrames frames, FrameSaver saver, DetectRecords records, String stem) {
             this.frames = frames;
+            this.saver = saver;
             this.records = records;
-            this.times = times;
             this.stem = stem;
         }
 
         /** The next processed frame's result, or null when the server ended the stream. */
         Result next() throws java.io.IOException {
-            Lap lap = times.start();
-            Mat bgr;
-            while ((bgr = frames.next()) != null) {
-                if (frames.index() % vidStride != 0) {
-                    lap = times.start();
-                    continue;
-                }
-                Result r = records.detect(bgr, frames.index(), frames.time(), lap);
-                lap.done();
-                String name = String.format(Locale.ROOT, "%s_f%06d", stem, frames.index());
-                crops(bgr, r.detections(), name, "jpg");
-                labels(r, name);
-                if (save != null) {
-                    annotate(bgr, r.detections());
-                    AtomicFiles.write(save.resolve(name + ".jpg"), ImageEncoder.encode(bgr, "jpg"));
-                }
-                return r;
-            }
-            if (frames.index() < 0) {
-                throw new UserError("the stream ended before its first frame", ExitCodes.INPUT_FAILED);
-            }
-            return null;
+            StridedFrames.Frame f = frames.next();
+            return f == null ? null : frame(f, records, stem, saver);
         }
 
         @Override

@@ -45,7 +45,7 @@ final class InstanceSegmentMode {
             }
         }
         if (c.gt != null && c.coco == null) throw new UserError("--gt only names ids for --coco: give --coco FILE too", ExitCodes.USAGE);
-        OutputPlan plan = new OutputPlan(c.input.inputs, InputWalker::isImageName, err, c.run.quiet).reads("--model", modelFile).reads("--gt", c.gt);
+        OutputPlan plan = new OutputPlan(c.input.inputs, DetectCommand.MEDIA, err, c.run.quiet).reads("--model", modelFile).reads("--gt", c.gt);
         Path coco = plan.file("--coco", c.coco);
         Path masks = plan.folder("--masks", c.masks, c.existOk), save = plan.folder("--save", c.save, c.existOk);
         InstanceSegmenter seg = InstanceModelFile.read(modelFile);
@@ -62,35 +62,50 @@ final class InstanceSegmentMode {
         OutputFormat fmt = OutputFormat.resolve(c.format);
         int threads = c.run.threadCount();
         dev.cvkit.tensor.Parallel.setThreads(threads);
-        var inputs = plan.items(InputWalker.images(c.input.inputs, System.in));
+        var inputs = plan.items(new InputWalker(c.input.inputs, System.in, DetectCommand.MEDIA));
         ArrayNode all = JSON.createArrayNode(), cocoResults = JSON.createArrayNode();
         LeftOut.Tally leftOut = new LeftOut.Tally();
         if (fmt == OutputFormat.CSV) out.println("file,width,height,label,category_id,score,x,y,w,h,area");
         if (fmt == OutputFormat.TEXT) out.printf("%-40s %11s  %s%n", "FILE", "SIZE", "INSTANCES (label score, best first)");
         Progress progress = new Progress(err, "segment", c.run.quiet);
-        InputCount.start(c.input.inputs, InputWalker::isImageName, progress);
+        InputCount.start(c.input.inputs, DetectCommand.MEDIA, progress);
         int[] index = {0};
         boolean polygons = c.polygons;
-        int code = BatchRunner.run(inputs, threads, item -> process(item, records, masks, save, c.input.maxPixels), (item, r) -> {
-            index[0]++;
+        List<String> videosLeftOut = new java.util.ArrayList<>();
+        boolean[] streamFailed = {false};
+        SegmentVideo videos = new SegmentVideo(records, false, masks, null, save,
+                (img, r) -> SegmentVideo.bgr(InstanceImages.overlay(img, r.instances())), c);
+        BatchRunner.Sink<SegmentVideo.Framed> print = (item, f) -> {
+            SegmentRecords.Result r = f.r();
+            String name = SegmentVideo.name(item.given(), f);
             switch (fmt) {
-                case JSONL -> out.println(records.line(item.given(), r));
-                case JSON -> all.add(records.json(item.given(), r));
+                case JSONL -> out.println(SegmentVideo.line(records, item.given(), f));
+                case JSON -> all.add(SegmentVideo.json(records, item.given(), f));
                 case CSV -> {
                     for (InstanceSegmenter.Instance d : r.instances()) {
-                        out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%.5f,%.2f,%.2f,%.2f,%.2f,%d%n", csv(item.given()), r.width(), r.height(), csv(d.label()),
+                        out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%.5f,%.2f,%.2f,%.2f,%.2f,%d%n", csv(name), r.width(), r.height(), csv(d.label()),
                                 seg.categoryIds().get(d.classIndex()), d.score(), d.x1(), d.y1(), d.x2() - d.x1(), d.y2() - d.y1(), d.area());
                     }
                 }
-                default -> out.printf("%-40s %11s  %s%n", item.given(), r.width() + "×" + r.height(), table(r));
+                default -> out.printf("%-40s %11s  %s%n", name, r.width() + "×" + r.height(), table(r));
             }
             out.flush();
-            if (coco != null) addCoco(cocoResults, item, r, seg, lookup, index[0], polygons, leftOut);
+        };
+        int code = BatchRunner.run(inputs, threads, videos.task(item -> process(item, records, masks, save, c.input.maxPixels)), (item, o) -> {
+            index[0]++;
+            if (!SegmentVideo.each(item, o, print, progress, err, c.run.debug)) streamFailed[0] = true;
+            if (coco != null && o.results().size() == 1 && o.results().get(0).frame() < 0) {
+                addCoco(cocoResults, item, o.results().get(0).r(), seg, lookup, index[0], polygons, leftOut);
+            } else if (coco != null) {
+                videosLeftOut.add(item.given());
+            }
         }, progress, err, c.run.debug);
+        if (streamFailed[0]) code = ExitCodes.INPUT_FAILED;
         if (fmt == OutputFormat.JSON) out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
         out.flush();
         if (coco != null) {
             AtomicFiles.write(coco, JSON.writeValueAsBytes(cocoResults));
+            SegmentVideo.warnVideos(err, videosLeftOut, c.run.quiet);
             int gtCode = LeftOutReport.report(leftOut.result(), coco.toString(), c.gt, false, c.run.quiet, err);
             return code == ExitCodes.OK ? gtCode : code;
         }

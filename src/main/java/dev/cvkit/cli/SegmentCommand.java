@@ -41,7 +41,9 @@ import picocli.CommandLine.Spec;
             "person segmenter finds the people; --model FILE takes an FCN trained by",
             "'cvkit train --task segment'. Prints each class's share of the pixels per image.",
             "With a Mask R-CNN (--arch mask-rcnn) it finds instances instead: per image their box,",
-            "score, class, area and mask (COCO RLE, or --polygons)."},
+            "score, class, area and mask (COCO RLE, or --polygons).",
+            "INPUT may also be a video file, or an rtsp:// (rtsps://) live stream, read until the server ends it or Ctrl-C:",
+            "a record per kept frame (--vid-stride) with its frame index and time."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  cvkit segment samples/                      # the people in the sample photos",
@@ -49,6 +51,8 @@ import picocli.CommandLine.Spec;
                 "  cvkit segment photos/ --blur-background --save blurred/",
                 "  cvkit segment photos/ --background beach.jpg --save out/",
                 "  cvkit segment photos/ --background '#00b140' --save green/",
+                "  cvkit segment call.mp4 --blur-background --save out/   # out/call.mp4",
+                "  cvkit segment rtsp://camera.local:8554/live --alpha alpha/   # until Ctrl-C",
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/",
                 "  cvkit segment --model fcn.safetensors photos/ --masks masks/ --save out/",
                 "  find photos -name '*.jpg' | cvkit segment --model fcn.safetensors -",
@@ -66,6 +70,11 @@ import picocli.CommandLine.Spec;
                 "Models: meet (default; MediaPipe Meet segmentation, 144x256 input) and selfie",
                 "(MediaPipe selfie segmentation, 256x256), or a model file. Both mark the main",
                 "subject of a photo: animals and objects close up are often marked too.",
+                "",
+                "Videos: --save writes DIR/sub/clip.mp4 (the drawn or edited kept frames; a",
+                "stream: DIR/cam_fNNNNNN.jpg per frame); --masks/--alpha write a PNG per kept",
+                "frame in a folder named after the whole video file name,",
+                "DIR/sub/clip.mp4/f000012.png for frame 12 (Mask R-CNN: f000012_K.png).",
                 "",
                 "Mask R-CNN: --masks writes one binary PNG per instance (0/255),",
                 "DIR/sub/photo_K.png for instance K (0-based, as in its JSON line) of",
@@ -129,6 +138,15 @@ public final class SegmentCommand implements Callable<Integer> {
     @Option(names = "--gt", paramLabel = "DATASET.json", description = "With --coco: take image and category ids from this COCO dataset (default: images numbered 1, 2, ... in input order).")
     Path gt;
 
+    @Option(names = "--vid-stride", converter = Ranges.PositiveInt.class, paramLabel = "N", defaultValue = "1",
+            description = "Videos and streams: segment every N-th frame (default: ${DEFAULT-VALUE}); --save writes those frames.")
+    int vidStride;
+
+    @Option(names = "--stream-timeout", paramLabel = "S", defaultValue = "10", converter = Ranges.PositiveReal.class,
+            description = "rtsp:// streams: give up (exit 1) when the server sends nothing for S seconds, "
+                    + "while connecting or later (default: ${DEFAULT-VALUE}).")
+    double streamTimeout;
+
     @Option(names = "--exist-ok", description = "Write into --masks/--save folders that already hold files (default: a new numbered folder, DIR2, DIR3 ...).")
     boolean existOk;
 
@@ -145,7 +163,7 @@ public final class SegmentCommand implements Callable<Integer> {
             }
         }
         Backdrop backdrop = backdrop();
-        OutputPlan plan = new OutputPlan(input.inputs, InputWalker::isImageName, err, run.quiet).reads("--model", modelFile);
+        OutputPlan plan = new OutputPlan(input.inputs, DetectCommand.MEDIA, err, run.quiet).reads("--model", modelFile);
         if (backdrop != null && backdrop.file() != null) plan.reads("--background", backdrop.file());
         // PNG masks, soft masks and saved PNG images share names (photo.png): one folder each, checked before any is made
         String[] outOptions = {"--masks", "--save", "--alpha"};
@@ -166,27 +184,36 @@ public final class SegmentCommand implements Callable<Integer> {
         OutputFormat fmt = OutputFormat.resolve(format);
         int threads = run.threadCount();
         dev.cvkit.tensor.Parallel.setThreads(threads);
-        var inputs = plan.items(InputWalker.images(input.inputs, System.in));
+        var inputs = plan.items(new InputWalker(input.inputs, System.in, DetectCommand.MEDIA));
         ArrayNode all = JSON.createArrayNode();
         if (fmt == OutputFormat.CSV) out.println("file,width,height,class,index,pixels,share");
         if (fmt == OutputFormat.TEXT) out.printf("%-40s %11s  %s%n", "FILE", "SIZE", "CLASSES (share of pixels, background left out)");
         Progress progress = new Progress(err, "segment", run.quiet);
-        InputCount.start(input.inputs, InputWalker::isImageName, progress);
-        int code = BatchRunner.run(inputs, threads, item -> process(item, records, backdrop), (item, r) -> {
+        InputCount.start(input.inputs, DetectCommand.MEDIA, progress);
+        boolean soft = alpha != null || backdrop != null;
+        SegmentVideo videos = new SegmentVideo(records, soft, masks, alpha, save, (img, r) -> draw(img, r, records, backdrop), this);
+        boolean[] streamFailed = {false};
+        BatchRunner.Sink<SegmentVideo.Framed> print = (item, f) -> {
+            SegmentRecords.Result r = f.r();
+            String name = SegmentVideo.name(item.given(), f);
             switch (fmt) {
-                case JSONL -> out.println(records.line(item.given(), r));
-                case JSON -> all.add(records.json(item.given(), r));
+                case JSONL -> out.println(SegmentVideo.line(records, item.given(), f));
+                case JSON -> all.add(SegmentVideo.json(records, item.given(), f));
                 case CSV -> {
                     double total = (double) r.width() * r.height();
                     for (int k = 0; k < names.size(); k++) {
-                        out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%.6f%n", csv(item.given()), r.width(), r.height(), csv(names.get(k)), k,
+                        out.printf(Locale.ROOT, "%s,%d,%d,%s,%d,%d,%.6f%n", csv(name), r.width(), r.height(), csv(names.get(k)), k,
                                 r.counts()[k], r.counts()[k] / total);
                     }
                 }
-                default -> out.printf("%-40s %11s  %s%n", item.given(), r.width() + "×" + r.height(), table(r, names));
+                default -> out.printf("%-40s %11s  %s%n", name, r.width() + "×" + r.height(), table(r, names));
             }
             out.flush();
+        };
+        int code = BatchRunner.run(inputs, threads, videos.task(item -> process(item, records, backdrop)), (item, o) -> {
+            if (!SegmentVideo.each(item, o, print, progress, err, run.debug)) streamFailed[0] = true;
         }, progress, err, run.debug);
+        if (streamFailed[0]) code = ExitCodes.INPUT_FAILED;
         if (fmt == OutputFormat.JSON) out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(all));
         out.flush();
         return code;
@@ -231,11 +258,8 @@ public final class SegmentCommand implements Callable<Integer> {
             for (SegmentRecords.OutputFile f : records.masks(relative, r)) write(masks, f, item.path());
         }
         if (save != null && backdrop != null) {
-            RgbImage behind = backdrop.colour() != null ? dev.cvkit.segmentation.Backgrounds.solid(img.width(), img.height(), backdrop.colour())
-                    : backdrop.image() != null ? dev.cvkit.segmentation.Backgrounds.cover(backdrop.image(), img.width(), img.height())
-                    : dev.cvkit.segmentation.Backgrounds.blurred(img);
             Path target = dev.cvkit.image.ImageEncoder.outputPath(save, item.relative());
-            try (Mat out = dev.cvkit.segmentation.Backgrounds.composite(img, behind, r.alpha()).toBgrMat()) {
+            try (Mat out = composite(img, r, backdrop).toBgrMat()) {
                 dev.cvkit.image.ImageEncoder.write(out, target, item.path());
             }
         } else if (save != null) {
@@ -249,6 +273,19 @@ public final class SegmentCommand implements Callable<Integer> {
                     out.substring(out.lastIndexOf('.') + 1)));
         }
         return r;
+    }
+
+    /** The --save picture of a video frame: the composite with --blur-background/--background, else the overlay. */
+    private static Mat draw(RgbImage img, SegmentRecords.Result r, SegmentRecords records, Backdrop backdrop) {
+        return backdrop != null ? composite(img, r, backdrop).toBgrMat()
+                : SegmentVideo.bgr(LabelImages.overlay(img, r.labels(), records.names().subList(1, records.names().size())));
+    }
+
+    private static RgbImage composite(RgbImage img, SegmentRecords.Result r, Backdrop backdrop) {
+        RgbImage behind = backdrop.colour() != null ? dev.cvkit.segmentation.Backgrounds.solid(img.width(), img.height(), backdrop.colour())
+                : backdrop.image() != null ? dev.cvkit.segmentation.Backgrounds.cover(backdrop.image(), img.width(), img.height())
+                : dev.cvkit.segmentation.Backgrounds.blurred(img);
+        return dev.cvkit.segmentation.Backgrounds.composite(img, behind, r.alpha());
     }
 
     /** Writes one of the engine's output files under {@code dir}, never over the input. */
@@ -265,8 +302,9 @@ public final class SegmentCommand implements Callable<Integer> {
         return dir.resolve(relative.toString()).resolveSibling((dot < 0 ? name : name.substring(0, dot)) + ".png");
     }
 
+    /** {@code input} null: a stream, which no file can be. */
     static void refuseInput(Path target, Path input) throws IOException {
-        if (Files.exists(target) && Files.isSameFile(target, input)) {
+        if (input != null && Files.exists(target) && Files.isSameFile(target, input)) {
             throw new UserError("refusing to overwrite the input image " + input + " (choose another output folder)", ExitCodes.INPUT_FAILED);
         }
     }

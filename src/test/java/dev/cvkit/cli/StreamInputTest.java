@@ -196,12 +196,41 @@ class StreamInputTest {
     }
 
     @Test
+    void segmentReadsTheStreamAsTheFilesWouldBeRead(@TempDir Path dir) throws IOException {
+        double[] person = new double[2];
+        for (int i = 0; i < 2; i++) {
+            var r = CliTestSupport.run("segment", files.resolve(i == 0 ? "a.png" : "b.png").toString(), "--format", "jsonl", "-q");
+            assertEquals(0, r.code(), r.err());
+            person[i] = JSON.readTree(r.out()).get("shares").get("person").asDouble();
+        }
+        String url = server.url("/live/seg");
+        var r = CliTestSupport.run("segment", url, "--vid-stride", "2", "--format", "jsonl", "-q",
+                "--alpha", dir.resolve("alpha").toString(), "--save", dir.resolve("out").toString());
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(FRAMES / 2, lines.length, r.out());
+        for (int k = 0; k < lines.length; k++) {
+            JsonNode f = JSON.readTree(lines[k]);
+            assertEquals(2 * k, f.get("frame").asInt());
+            assertEquals(0.2 * k, f.get("time").asDouble(), 1e-6);
+            // the streamed frames went through JPEG: the mask's edge moves by a pixel or so
+            assertEquals(person[0], f.get("shares").get("person").asDouble(), 0.01, lines[k]);
+            assertTrue(Files.isRegularFile(dir.resolve(String.format("alpha/seg/f%06d.png", 2 * k))));
+            assertTrue(Files.isRegularFile(dir.resolve(String.format("out/seg_f%06d.jpg", 2 * k))));
+        }
+        assertTrue(person[0] > 0.1, "the astronaut is found: " + person[0]);
+        var again = CliTestSupport.run("segment", url, "--vid-stride", "5", "--format", "jsonl", "-q", "--exist-ok",
+                "--alpha", dir.resolve("alpha").toString());
+        assertEquals(0, again.code(), "rewriting a stream's PNGs with --exist-ok: " + again.err());
+    }
+
+    @Test
     void commandsWithoutVideoRefuseStreams() {
         String url = server.url("/cam");
         for (String cmd : List.of("classify", "propose")) {
             var r = CliTestSupport.run(cmd, url, "--format", "jsonl", "-q");
             assertEquals(ExitCodes.INPUT_FAILED, r.code(), cmd);
-            assertEquals("cvkit: " + url + ": a live stream: only detect reads rtsp:// inputs\n", r.err(), cmd);
+            assertEquals("cvkit: " + url + ": a live stream: only detect and segment read rtsp:// inputs\n", r.err(), cmd);
         }
     }
 
