@@ -415,9 +415,14 @@ public final class TrainLoop {
                 if (k.startsWith("val_") && !valNames.contains(k)) valNames.add(k);
             });
         }
+        // A task with a single loss term logs it twice (the term and the total): one curve would
+        // hide the other exactly, so only the total is drawn.
+        boolean single = lossNames.size() == 2 && lossNames.contains("train_loss")
+                && java.util.Arrays.equals(log.column(lossNames.get(0)), log.column(lossNames.get(1)));
         for (int i = 0; i < lossNames.size(); i++) {
             String name = lossNames.get(i).substring(6).replaceFirst("^loss_", "");
-            losses.add(new Charts.Series(name.equals("loss") ? "total" : name, x, log.column(lossNames.get(i)), colours[i % colours.length]));
+            if (single && !name.equals("loss")) continue;
+            losses.add(new Charts.Series(name.equals("loss") ? "total" : name, x, log.column(lossNames.get(i)), colours[losses.size() % colours.length]));
         }
         for (int i = 0; i < valNames.size(); i++) {
             val.add(new Charts.Series(valNames.get(i).substring(4), x, log.column(valNames.get(i)), colours[i % colours.length]));
