@@ -90,7 +90,7 @@ public record FasterRcnnSpec(String backbone, boolean frozenNorms, int fpnChanne
     public Backbone newBackbone() {
         return switch (backbone) {
             case "vgg16" -> new VggConv5Backbone();
-            case "mobilenet_v2" -> new MobileNetV2Backbone();
+            case "mobilenet_v2" -> MobileNetV2Backbone.twoStage();
             default -> new ResNetBackbone(Architecture.parse(backbone), frozenNorms);
         };
     }

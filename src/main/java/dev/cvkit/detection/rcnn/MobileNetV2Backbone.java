@@ -8,18 +8,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * MobileNet v2 as a Faster R-CNN backbone, as torchvision's {@code mobilenet_backbone(fpn=True)}
- * builds its MobileNet detectors: the zoo's (torchvision's) {@code features.0 … 18}, read after
- * block 13 (96 channels, stride 16) and after the final 1×1 convolution (1280, stride 32), the
- * last two stages, for a feature pyramid. Names are torchvision's {@code features.*}, so
- * {@code --init} can start them from a MobileNet v2 classifier.
+ * MobileNet v2 as a detection backbone: the zoo's (torchvision's) {@code features.0 … 18}, read
+ * after chosen blocks. Faster R-CNN reads the last two stages, as torchvision's
+ * {@code mobilenet_backbone(fpn=True)} builds its MobileNet detectors ({@link #twoStage}); SSD reads
+ * three ({@link #ssd}). Names are torchvision's {@code features.*}, so {@code --init} can start
+ * them from a MobileNet v2 classifier.
  */
 public final class MobileNetV2Backbone extends Backbone {
-    /** The last block of each level. */
-    private static final int[] ENDS = {13, 18};
+    private final int[] ends;
     private final List<Module> blocks = new ArrayList<>();
 
-    public MobileNetV2Backbone() {
+    /** After block 13 (96 channels, stride 16) and the final 1×1 convolution (1280, stride 32). */
+    public static MobileNetV2Backbone twoStage() {
+        return new MobileNetV2Backbone(13, 18);
+    }
+
+    /** After block 6 (32 channels, stride 8), block 13 (96, stride 16) and the final 1×1 convolution (1280, stride 32). */
+    public static MobileNetV2Backbone ssd() {
+        return new MobileNetV2Backbone(6, 13, 18);
+    }
+
+    /** @param ends the last block of each level, increasing; each must end a stage (6, 13 or 18) */
+    private MobileNetV2Backbone(int... ends) {
+        this.ends = ends.clone();
         Sequential features = (Sequential) Architecture.MOBILENET_V2.build(1000).children().get("features");
         blocks.addAll(features.children().values());
         child("features", features);
@@ -30,7 +41,7 @@ public final class MobileNetV2Backbone extends Backbone {
         List<Tensor> out = new ArrayList<>();
         Tensor x = images;
         int b = 0;
-        for (int end : ENDS) {
+        for (int end : ends) {
             for (; b <= end; b++) x = blocks.get(b).forward(x);
             out.add(x);
         }
@@ -38,5 +49,16 @@ public final class MobileNetV2Backbone extends Backbone {
     }
 
     @Override
-    public int[] channels() { return new int[] {96, 1280}; }
+    public int[] channels() {
+        int[] c = new int[ends.length];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = switch (ends[i]) {
+                case 6 -> 32;
+                case 13 -> 96;
+                case 18 -> 1280;
+                default -> throw new IllegalStateException("block " + ends[i] + " does not end a stage");
+            };
+        }
+        return c;
+    }
 }

@@ -19,7 +19,7 @@ import static dev.cvkit.detection.ConfigValues.text;
 
 /**
  * Everything that builds an {@link Ssd}, as written into (and read back from) a model file's
- * config: backbone (a ResNet, {@link VggBackbone} or {@link MobileNetBackbone}, BatchNorm trained), the two extra blocks' widths, the default boxes
+ * config: backbone (a ResNet, {@link VggBackbone} or {@link dev.cvkit.detection.rcnn.MobileNetV2Backbone}, BatchNorm trained), the two extra blocks' widths, the default boxes
  * of the five maps (scales relative to the image, one more than maps, and aspect ratios per
  * map), classes (background included), test-time candidates per class, the input transform, and
  * whether it is SSDLite (depthwise-separable extra blocks and head; architecture {@code ssdlite}).
@@ -90,7 +90,7 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
     public Ssd build() {
         Backbone trunk = switch (backbone) {
             case "vgg16" -> new VggBackbone();
-            case "mobilenet_v2" -> new MobileNetBackbone();
+            case "mobilenet_v2" -> dev.cvkit.detection.rcnn.MobileNetV2Backbone.ssd();
             default -> new ResNetBackbone(Architecture.parse(backbone), false);
         };
         return new Ssd(trunk, extraChannels, defaultBoxes(), classes, topkCandidates, lite);

@@ -6,7 +6,7 @@
  * ({@link dev.cvkit.detection.ssd.SsdDecoder}), assembled into a trainable network
  * ({@link dev.cvkit.detection.ssd.Ssd}, built from a {@link dev.cvkit.detection.ssd.SsdSpec}):
  * a ResNet, SSD's VGG-16 ({@link dev.cvkit.detection.ssd.VggBackbone}) or MobileNet v2
- * ({@link dev.cvkit.detection.ssd.MobileNetBackbone}) with two extra blocks; SSDLite's
+ * ({@link dev.cvkit.detection.rcnn.MobileNetV2Backbone}) with two extra blocks; SSDLite's
  * depthwise-separable extra blocks and head are the same classes with {@code lite} set.
  */
 package dev.cvkit.detection.ssd;
