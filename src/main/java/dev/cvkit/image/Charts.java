@@ -9,6 +9,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.line;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.javacpp.BytePointer;
@@ -39,17 +40,24 @@ public final class Charts {
 
     private Charts() {}
 
-    /** Where a line chart's parts go: the plot (data) area, the legend, and the axes' ticks. */
-    record LinesLayout(LabelLayout.Rect plot, LabelLayout.Rect legend, NiceTicks x, NiceTicks y) {}
+    /**
+     * Where a line chart's parts go: the title, the plot (data) area, the legend (its bounds, and
+     * the top-left corner of each entry: swatch then name) and the axes' ticks.
+     */
+    record LinesLayout(LabelLayout.Rect title, LabelLayout.Rect plot, LabelLayout.Rect legend, List<int[]> entries,
+            NiceTicks x, NiceTicks y) {}
 
     private static final double LEGEND_SCALE = 0.45;
     private static final int LEGEND_SWATCH = 25;
+    private static final double TITLE_SCALE = 0.6;
+    private static final int ROW = 22;
 
     /**
-     * The layout of {@link #lines}: nice ticks around the finite points, and the legend in one row
-     * above the plot area, right-aligned beside the title, so that it never covers a curve.
+     * The layout of {@link #lines}: nice ticks around the finite points, and the legend above the
+     * plot area so that it never covers a curve: in one row right-aligned beside the title when it
+     * fits there, otherwise in as many rows as it needs under the title, the plot area moving down.
      */
-    static LinesLayout linesLayout(List<Series> series) {
+    static LinesLayout linesLayout(String title, List<Series> series) {
         double xmin = Double.POSITIVE_INFINITY;
         double xmax = Double.NEGATIVE_INFINITY;
         double ymin = Double.POSITIVE_INFINITY;
@@ -74,41 +82,75 @@ public final class Charts {
         }
         NiceTicks x = NiceTicks.of(xmin, xmax, 6, integerX); // epochs are whole numbers
         NiceTicks y = NiceTicks.of(ymin, ymax, 5, false);
-        int legendW = 0;
-        for (Series s : series) {
-            legendW += LEGEND_SWATCH + 6 + textWidth(s.name(), LEGEND_SCALE) + 16;
+        LabelLayout.Rect titleRect = new LabelLayout.Rect(LEFT, 8, textWidth(title, TITLE_SCALE), 22);
+        int[] widths = new int[series.size()];
+        int total = 0;
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = LEGEND_SWATCH + 6 + textWidth(series.get(i).name(), LEGEND_SCALE) + 16;
+            total += widths[i];
         }
-        LabelLayout.Rect plot = new LabelLayout.Rect(LEFT, TOP, W - LEFT - RIGHT, H - TOP - BOTTOM);
-        LabelLayout.Rect legend = new LabelLayout.Rect(W - RIGHT - legendW, TOP - 30, legendW, 22);
-        return new LinesLayout(plot, legend, x, y);
+        List<int[]> entries = new ArrayList<>();
+        int top;
+        LabelLayout.Rect legend;
+        int besideTitle = W - RIGHT - (titleRect.x() + titleRect.w() + 24);
+        if (total <= besideTitle) {
+            int ex = W - RIGHT - total;
+            for (int w : widths) {
+                entries.add(new int[] {ex, TOP - 30});
+                ex += w;
+            }
+            legend = new LabelLayout.Rect(W - RIGHT - total, TOP - 30, total, ROW);
+            top = TOP;
+        } else {
+            // rows under the title, left-aligned with the plot, each as full as the width allows
+            int rowY = titleRect.y() + titleRect.h() + 4;
+            int ex = LEFT;
+            int widest = 0;
+            for (int w : widths) {
+                if (ex > LEFT && ex + w > W - RIGHT) {
+                    rowY += ROW;
+                    ex = LEFT;
+                }
+                entries.add(new int[] {ex, rowY});
+                ex += w;
+                widest = Math.max(widest, ex - LEFT);
+            }
+            int startY = titleRect.y() + titleRect.h() + 4;
+            legend = new LabelLayout.Rect(LEFT, startY, widest, rowY + ROW - startY);
+            top = legend.y() + legend.h() + 8;
+        }
+        LabelLayout.Rect plot = new LabelLayout.Rect(LEFT, top, W - LEFT - RIGHT, H - top - BOTTOM);
+        return new LinesLayout(titleRect, plot, legend, entries, x, y);
     }
 
     /** A line chart as PNG bytes; NaN or infinite points are skipped. */
     public static byte[] lines(String title, String xLabel, List<Series> series) {
-        LinesLayout lay = linesLayout(series);
+        LinesLayout lay = linesLayout(title, series);
         NiceTicks xt = lay.x();
         NiceTicks yt = lay.y();
         try (Mat img = new Mat(H, W, CV_8UC3, new Scalar(255, 255, 255, 0))) {
             int pw = lay.plot().w();
             int ph = lay.plot().h();
-            text(img, title, LEFT, 25, 0.6, 0);
+            int top = lay.plot().y();
+            text(img, title, LEFT, lay.title().y() + 17, TITLE_SCALE, 0);
             for (double yv : yt.values()) {
-                int py = TOP + ph - (int) Math.round((yv - yt.min()) / (yt.max() - yt.min()) * ph);
+                int py = top + ph - (int) Math.round((yv - yt.min()) / (yt.max() - yt.min()) * ph);
                 line(img, new Point(LEFT, py), new Point(LEFT + pw, py), gray(225), 1, LINE_AA, 0);
                 String label = yt.label(yv);
                 text(img, label, LEFT - 8 - textWidth(label, 0.4), py + 5, 0.4, 60);
             }
             for (double xv : xt.values()) {
                 int px = LEFT + (int) Math.round((xv - xt.min()) / (xt.max() - xt.min()) * pw);
-                line(img, new Point(px, TOP), new Point(px, TOP + ph), gray(235), 1, LINE_AA, 0);
+                line(img, new Point(px, top), new Point(px, top + ph), gray(235), 1, LINE_AA, 0);
                 String label = xt.label(xv);
-                text(img, label, px - textWidth(label, 0.4) / 2, TOP + ph + 18, 0.4, 60);
+                text(img, label, px - textWidth(label, 0.4) / 2, top + ph + 18, 0.4, 60);
             }
-            rectangle(img, new Point(LEFT, TOP), new Point(LEFT + pw, TOP + ph), gray(0), 1, LINE_AA, 0);
+            rectangle(img, new Point(LEFT, top), new Point(LEFT + pw, top + ph), gray(0), 1, LINE_AA, 0);
             text(img, xLabel, LEFT + pw / 2 - textWidth(xLabel, 0.5) / 2, H - 10, 0.5, 0);
-            int legendX = lay.legend().x();
-            int legendY = lay.legend().y() + 16;
-            for (Series s : series) {
+            for (int si = 0; si < series.size(); si++) {
+                Series s = series.get(si);
+                int legendX = lay.entries().get(si)[0];
+                int legendY = lay.entries().get(si)[1] + 16;
                 Scalar c = new Scalar(s.bgr()[0], s.bgr()[1], s.bgr()[2], 0);
                 Point prev = null;
                 for (int i = 0; i < s.x().length; i++) {
@@ -117,7 +159,7 @@ public final class Charts {
                         continue;
                     }
                     int px = LEFT + (int) Math.round((s.x()[i] - xt.min()) / (xt.max() - xt.min()) * pw);
-                    int py = TOP + ph - (int) Math.round((s.y()[i] - yt.min()) / (yt.max() - yt.min()) * ph);
+                    int py = top + ph - (int) Math.round((s.y()[i] - yt.min()) / (yt.max() - yt.min()) * ph);
                     Point p = new Point(px, py);
                     if (prev != null) {
                         line(img, prev, p, c, 2, LINE_AA, 0);
@@ -127,7 +169,6 @@ public final class Charts {
                 }
                 line(img, new Point(legendX, legendY - 4), new Point(legendX + LEGEND_SWATCH, legendY - 4), c, 2, LINE_AA, 0);
                 text(img, s.name(), legendX + LEGEND_SWATCH + 6, legendY, LEGEND_SCALE, 0);
-                legendX += LEGEND_SWATCH + 6 + textWidth(s.name(), LEGEND_SCALE) + 16;
             }
             return png(img);
         }

@@ -10,6 +10,7 @@ import dev.cvkit.detection.DetectParams;
 import dev.cvkit.detection.Detection;
 import dev.cvkit.detection.Detector;
 import dev.cvkit.detection.DetectorFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,8 +75,10 @@ class PictureLayoutTest {
         double[] acc = {0.371, 0.62, 0.81, 0.9, 0.95, 0.97, 0.99, 1.0};
         List<Charts.Series> series = List.of(new Charts.Series("train top-1", epochs, acc, Charts.BLUE),
                 new Charts.Series("val top-1", epochs, acc, Charts.ORANGE));
-        Charts.LinesLayout lay = Charts.linesLayout(series);
+        Charts.LinesLayout lay = Charts.linesLayout("accuracy", series);
         assertFalse(lay.legend().overlaps(lay.plot()), lay.toString());
+        assertFalse(lay.legend().overlaps(lay.title()), lay.toString());
+        assertEquals(50, lay.plot().y(), "a short legend stays in one row beside the title");
         assertTrue(lay.legend().inside(720, 440), lay.legend().toString());
         assertArrayEquals(new double[] {0.2, 0.4, 0.6, 0.8, 1.0}, lay.y().values(), 1e-12);
         assertEquals("0.4", lay.y().label(lay.y().values()[1]));
@@ -83,6 +86,35 @@ class PictureLayoutTest {
         assertEquals("6", lay.x().label(6));
         byte[] png = Charts.lines("accuracy", "epoch", series);
         assertTrue(png.length > 1000);
+    }
+
+    @Test
+    void aWideLegendWrapsUnderTheTitleAndPushesThePlotDown() throws Exception {
+        // Mask R-CNN's six loss curves: one row would run over the title
+        double[] it = {0, 100, 200};
+        double[] v = {2.0, 1.0, 0.5};
+        List<Charts.Series> series = new ArrayList<>();
+        for (String name : List.of("loss_objectness", "loss_rpn_box_reg", "loss_classifier", "loss_box_reg", "loss_mask", "total")) {
+            series.add(new Charts.Series(name, it, v, Charts.BLUE));
+        }
+        Charts.LinesLayout lay = Charts.linesLayout("training losses", series);
+        assertFalse(lay.legend().overlaps(lay.title()), lay.legend() + " vs title " + lay.title());
+        assertFalse(lay.legend().overlaps(lay.plot()), lay.legend() + " vs plot " + lay.plot());
+        assertTrue(lay.legend().inside(720, 440), lay.legend().toString());
+        assertTrue(lay.plot().h() > 250, "the plot keeps most of the height: " + lay.plot());
+        assertEquals(6, lay.entries().size());
+        int rows = (int) lay.entries().stream().mapToInt(e -> e[1]).distinct().count();
+        assertTrue(rows >= 2, "wrapped into rows");
+        for (int i = 1; i < 6; i++) {
+            int[] prev = lay.entries().get(i - 1);
+            int[] e = lay.entries().get(i);
+            assertTrue(e[1] > prev[1] || e[0] > prev[0], "entries in reading order, apart");
+        }
+        byte[] png = Charts.lines("training losses", "iteration", series);
+        assertTrue(png.length > 1000);
+        if (System.getenv("CVKIT_KEEP_CHARTS") != null) {
+            Files.write(Path.of(System.getenv("CVKIT_KEEP_CHARTS"), "wide-legend.png"), png);
+        }
     }
 
     @Test
