@@ -17,30 +17,11 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { PNG } = require('pngjs');
 const tf = require('@tensorflow/tfjs');
+const { loadModel, readPng } = require('./tfjs_files');
 
 const MEAN_BGR = [103.53, 116.28, 123.675];
 const STD_BGR = [57.375, 57.12, 58.395];
-
-async function loadModel(file) {
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const group = json.weightsManifest[0];
-  const bin = Buffer.concat(group.paths.map((p) => fs.readFileSync(path.join(path.dirname(file), p))));
-  return tf.loadGraphModel({
-    load: async () => ({
-      modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy,
-      signature: json.signature, weightSpecs: group.weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
-    }),
-  });
-}
-
-function readPng(file) {
-  const png = PNG.sync.read(fs.readFileSync(file));
-  const rgb = new Int32Array(png.width * png.height * 3);
-  for (let i = 0, j = 0; i < png.data.length; i += 4) { rgb[j++] = png.data[i]; rgb[j++] = png.data[i + 1]; rgb[j++] = png.data[i + 2]; }
-  return { width: png.width, height: png.height, tensor: tf.tensor4d(rgb, [1, png.height, png.width, 3], 'int32') };
-}
 
 function preprocess(img, mode) {
   return tf.tidy(() => {
@@ -67,7 +48,7 @@ async function main() {
   const model = await loadModel(modelFile);
   const out = { generatedBy: 'tools/reference/nanodet_reference.js', tfjs: tf.version.tfjs, backend: tf.getBackend(), preprocess: mode, images: {} };
   for (const file of images) {
-    const img = readPng(file);
+    const img = readPng(file, 'int32');
     const input = preprocess(img.tensor, mode);
     const t0 = Date.now();
     const outputs = model.execute(input, model.outputs.map((o) => o.name));

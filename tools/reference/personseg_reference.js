@@ -12,27 +12,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { PNG } = require('pngjs');
 const tf = require('@tensorflow/tfjs');
-
-async function loadModel(file) {
-  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const group = json.weightsManifest[0];
-  const bin = Buffer.concat(group.paths.map((p) => fs.readFileSync(path.join(path.dirname(file), p))));
-  return tf.loadGraphModel({
-    load: async () => ({
-      modelTopology: json.modelTopology, format: json.format, generatedBy: json.generatedBy, convertedBy: json.convertedBy,
-      signature: json.signature, weightSpecs: group.weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length),
-    }),
-  });
-}
-
-function readPng(file) {
-  const png = PNG.sync.read(fs.readFileSync(file));
-  const rgb = new Int32Array(png.width * png.height * 3);
-  for (let i = 0, j = 0; i < png.data.length; i += 4) { rgb[j++] = png.data[i]; rgb[j++] = png.data[i + 1]; rgb[j++] = png.data[i + 2]; }
-  return { width: png.width, height: png.height, tensor: tf.tensor4d(rgb, [1, png.height, png.width, 3], 'int32') };
-}
+const { loadModel, readPng } = require('./tfjs_files');
 
 async function main() {
   const [modelFile, outFile, ...images] = process.argv.slice(2);
@@ -43,7 +24,7 @@ async function main() {
   const out = { generatedBy: 'tools/reference/personseg_reference.js', model: path.basename(modelFile), tfjs: tf.version.tfjs,
     backend: tf.getBackend(), input: [h, w], images: {} };
   for (const file of images) {
-    const img = readPng(file);
+    const img = readPng(file, 'int32');
     const input = tf.tidy(() => tf.div(tf.image.resizeBilinear(img.tensor, [h, w], false, false), 255));
     const t0 = Date.now();
     const y = model.execute(input);

@@ -4,28 +4,18 @@
 //
 //   node tools/reference/personseg_speed.js MODEL.json IMAGE.png [REPEAT] [BACKEND]   (BACKEND: cpu or wasm)
 'use strict';
-const fs = require('fs');
-const path = require('path');
-const { PNG } = require('pngjs');
 const tf = require('@tensorflow/tfjs');
+const { loadModel, readPng } = require('./tfjs_files');
 
 async function main() {
   const [modelFile, image, repeatText, backend] = process.argv.slice(2);
   const repeat = Number(repeatText || 10);
   if (backend === 'wasm') require('@tensorflow/tfjs-backend-wasm');
   await tf.setBackend(backend || 'cpu');
-  const json = JSON.parse(fs.readFileSync(modelFile, 'utf8'));
-  const group = json.weightsManifest[0];
-  const bin = Buffer.concat(group.paths.map((p) => fs.readFileSync(path.join(path.dirname(modelFile), p))));
-  const model = await tf.loadGraphModel({
-    load: async () => ({ modelTopology: json.modelTopology, format: json.format, signature: json.signature, weightSpecs: group.weights,
-      weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length) }),
-  });
-  const png = PNG.sync.read(fs.readFileSync(image));
-  const rgb = new Int32Array(png.width * png.height * 3);
-  for (let i = 0, j = 0; i < png.data.length; i += 4) { rgb[j++] = png.data[i]; rgb[j++] = png.data[i + 1]; rgb[j++] = png.data[i + 2]; }
+  const model = await loadModel(modelFile);
+  const img = readPng(image, 'int32');
   const [, h, w] = model.inputs[0].shape;
-  const input = tf.tidy(() => tf.div(tf.image.resizeBilinear(tf.tensor4d(rgb, [1, png.height, png.width, 3], 'int32'), [h, w]), 255));
+  const input = tf.tidy(() => tf.div(tf.image.resizeBilinear(img.tensor, [h, w]), 255));
   const ms = [];
   for (let i = 0; i < repeat + 2; i++) {
     const t0 = process.hrtime.bigint();
