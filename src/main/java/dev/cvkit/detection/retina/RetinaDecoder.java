@@ -3,6 +3,7 @@ package dev.cvkit.detection.retina;
 import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.structures.BoxOps;
 import dev.cvkit.structures.ScoredBoxes;
+import dev.cvkit.structures.TopScores;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +37,16 @@ public final class RetinaDecoder {
      */
     public List<ScoredBoxes> decode(RetinaHead.Output head, int classes, float[] anchors, int[][] imageSizes) {
         List<ScoredBoxes> out = new ArrayList<>();
-        int n = imageSizes.length;
+        int n = imageSizes.length, levels = head.classLogits().size();
+        TopScores top = new TopScores();
+        int[] best = new int[topkCandidates];
+        float[] d = new float[4];
         for (int i = 0; i < n; i++) {
-            List<float[]> boxes = new ArrayList<>();
-            List<Float> scores = new ArrayList<>();
-            List<Integer> labels = new ArrayList<>();
-            int anchorBase = 0;
-            for (int l = 0; l < head.classLogits().size(); l++) {
+            float[] b = new float[4 * levels * topkCandidates], s = new float[levels * topkCandidates];
+            int[] lab = new int[levels * topkCandidates];
+            int m = 0, anchorBase = 0;
+            int[] size = imageSizes[i];
+            for (int l = 0; l < levels; l++) {
                 Tensor c = head.classLogits().get(l), r = head.boxDeltas().get(l);
                 int ak = c.size(1), a = ak / classes, hw = c.size(2) * c.size(3);
                 float[] cd = c.data(), rd = r.data();
@@ -57,36 +61,24 @@ public final class RetinaDecoder {
                         }
                     }
                 }
-                List<Integer> keep = new ArrayList<>();
-                for (int j = 0; j < count; j++) if (prob[j] > scoreThresh) keep.add(j);
-                keep.sort((x, y) -> Float.compare(prob[y], prob[x]));
-                int take = Math.min(topkCandidates, keep.size());
-                for (int t = 0; t < take; t++) {
-                    int j = keep.get(t), anchor = j / classes, label = j % classes;
+                int take = top.select(prob, 0, count, scoreThresh, topkCandidates, best);
+                for (int t = 0; t < take; t++, m++) {
+                    int j = best[t], anchor = j / classes, label = j % classes;
                     int q = anchor / a, an = anchor % a;
-                    float[] d = new float[4];
                     for (int cc = 0; cc < 4; cc++) d[cc] = rd[((i * a + an) * 4 + cc) * hw + q];
-                    float[] ref = java.util.Arrays.copyOfRange(anchors, 4 * (anchorBase + anchor), 4 * (anchorBase + anchor) + 4);
-                    float[] b = coder.decode(d, ref);
-                    int[] size = imageSizes[i];
-                    b[0] = BoxOps.clampToImage(b[0], size[1]);
-                    b[1] = BoxOps.clampToImage(b[1], size[0]);
-                    b[2] = BoxOps.clampToImage(b[2], size[1]);
-                    b[3] = BoxOps.clampToImage(b[3], size[0]);
-                    boxes.add(b);
-                    scores.add(prob[j]);
-                    labels.add(label);
+                    coder.decodeInto(d, 0, anchors, 4 * (anchorBase + anchor), b, 4 * m);
+                    b[4 * m] = BoxOps.clampToImage(b[4 * m], size[1]);
+                    b[4 * m + 1] = BoxOps.clampToImage(b[4 * m + 1], size[0]);
+                    b[4 * m + 2] = BoxOps.clampToImage(b[4 * m + 2], size[1]);
+                    b[4 * m + 3] = BoxOps.clampToImage(b[4 * m + 3], size[0]);
+                    s[m] = prob[j];
+                    lab[m] = label;
                 }
                 anchorBase += hw * a;
             }
-            int m = boxes.size();
-            float[] b = new float[4 * m], s = new float[m];
-            int[] lab = new int[m];
-            for (int j = 0; j < m; j++) {
-                System.arraycopy(boxes.get(j), 0, b, 4 * j, 4);
-                s[j] = scores.get(j);
-                lab[j] = labels.get(j);
-            }
+            b = java.util.Arrays.copyOf(b, 4 * m);
+            s = java.util.Arrays.copyOf(s, m);
+            lab = java.util.Arrays.copyOf(lab, m);
             out.add(ScoredBoxes.nmsPerLabel(b, s, lab, nmsThresh, detectionsPerImage));
         }
         return out;

@@ -53,20 +53,23 @@ public final class BoxCoder {
     public float[] decode(float[] deltas, float[] boxes) {
         check(deltas, boxes);
         float[] out = new float[boxes.length];
-        for (int i = 0; i < boxes.length; i += 4) {
-            float w = boxes[i + 2] - boxes[i], h = boxes[i + 3] - boxes[i + 1];
-            float cx = boxes[i] + 0.5f * w, cy = boxes[i + 1] + 0.5f * h;
-            float dx = deltas[i] / wx, dy = deltas[i + 1] / wy;
-            float dw = Math.min(deltas[i + 2] / ww, clip), dh = Math.min(deltas[i + 3] / wh, clip);
-            float px = dx * w + cx, py = dy * h + cy;
-            float pw = (float) Math.exp(dw) * w, ph = (float) Math.exp(dh) * h;
-            float hw = 0.5f * pw, hh = 0.5f * ph;
-            out[i] = px - hw;
-            out[i + 1] = py - hh;
-            out[i + 2] = px + hw;
-            out[i + 3] = py + hh;
-        }
+        for (int i = 0; i < boxes.length; i += 4) decodeInto(deltas, i, boxes, i, out, i);
         return out;
+    }
+
+    /** One box: {@code deltas[di, di + 4)} applied to {@code boxes[bi, bi + 4)}, written to {@code out[oi, oi + 4)}. */
+    public void decodeInto(float[] deltas, int di, float[] boxes, int bi, float[] out, int oi) {
+        float w = boxes[bi + 2] - boxes[bi], h = boxes[bi + 3] - boxes[bi + 1];
+        float cx = boxes[bi] + 0.5f * w, cy = boxes[bi + 1] + 0.5f * h;
+        float dx = deltas[di] / wx, dy = deltas[di + 1] / wy;
+        float dw = Math.min(deltas[di + 2] / ww, clip), dh = Math.min(deltas[di + 3] / wh, clip);
+        float px = dx * w + cx, py = dy * h + cy;
+        float pw = (float) Math.exp(dw) * w, ph = (float) Math.exp(dh) * h;
+        float hw = 0.5f * pw, hh = 0.5f * ph;
+        out[oi] = px - hw;
+        out[oi + 1] = py - hh;
+        out[oi + 2] = px + hw;
+        out[oi + 3] = py + hh;
     }
 
     private static void check(float[] a, float[] b) {
