@@ -566,7 +566,7 @@ function _picocli_cvkit_train() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--task' '--arch' '--data' '--val' '--images' '--val-images' '--backbone' '--head' '--upsample' '--imgsz' '--scale' '--time' '--val-every' '--init' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
+  local arg_opts="'--task' '--arch' '--data' '--val' '--images' '--val-images' '--labels' '--val-labels' '--ignore-index' '--classes' '--backbone' '--head' '--upsample' '--imgsz' '--scale' '--time' '--val-every' '--init' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
   local NAME_option_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "faster-rcnn" "fast-rcnn" "rcnn" "yolo" "yolov1" "retinanet" "ssd" "ssdlite") # --arch values
   local H_option_args=("fcn32s" "fcn16s" "fcn8s") # --head values
   local U_option_args=("bilinear" "transposed") # --upsample values
@@ -606,6 +606,24 @@ function _picocli_cvkit_train() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--labels')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--val-labels')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--ignore-index')
+      return
+      ;;
+    '--classes')
+      return
       ;;
     '--backbone')
       return
@@ -725,7 +743,7 @@ function _picocli_cvkit_eval() {
 
   local commands=""
   local flag_opts="'--semantic' '--strict' '--per-class' '-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--gt' '--dt' '--pred' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
+  local arg_opts="'--gt' '--dt' '--pred' '--proposals' '--iou-type' '--max-dets' '--plots' '--min' '--format' '--model' '--data' '--labels' '--ignore-index' '--images' '--conf' '--iou' '--max-det' '--split' '--batch' '--max-pixels' '--threads' '--seed'"
   local TYPE_option_args=("BBOX" "SEGM") # --iou-type values
   local FORMAT_option_args=("text" "table" "jsonl" "json" "csv") # --format values
   local M_option_args=("centernet" "face" "face-ssd" "face-tiny" "nanodet") # --model values
@@ -789,6 +807,15 @@ function _picocli_cvkit_eval() {
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
+      ;;
+    '--labels')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--ignore-index')
+      return
       ;;
     '--images')
       local IFS=$'\n'

@@ -52,7 +52,7 @@ import picocli.CommandLine.Spec;
             "Instance mode (--model MASK_RCNN + --data COCO.json): segm AP (or --iou-type bbox) of the model over the dataset's "
                     + "images, --conf 0.001 by default.",
             "Classifier mode (--model CLASSIFIER + --data): top-1/top-5, per-class precision/recall/F1, confusion matrix.",
-            "Semantic mode (--semantic --gt LABELS_DIR|GT.json --pred MASKS_DIR, or --model FCN + --data GT.json): pixel accuracy, "
+            "Semantic mode (--semantic --gt LABELS_DIR|GT.json --pred MASKS_DIR, or --model FCN + --data GT.json or --data IMAGES_DIR --labels LABELS_DIR): pixel accuracy, "
                     + "per-class IoU, mIoU and frequency-weighted IoU of one confusion matrix summed over all pixels, ground-truth "
                     + "pixels of 255 left out (torchvision's references/segmentation). Label maps are one-channel PNGs of class indices."},
         footerHeading = "%nExamples:%n",
@@ -73,6 +73,7 @@ import picocli.CommandLine.Spec;
                 "  cvkit eval --semantic --gt val.json --pred pred/ --min miou=0.70",
                 "  cvkit eval --semantic --gt labels/ --pred pred/ --plots plots/",
                 "  cvkit eval --model fcn.safetensors --data val.json --format json",
+                "  cvkit eval --model fcn.safetensors --data val/img --labels val/cls",
                 "  cvkit eval --model runs/maskrcnn/best.safetensors --data val.json \\",
                 "      --min AP=0.30",
                 "",
@@ -141,8 +142,16 @@ public final class EvalCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", paramLabel = "D",
-            description = "Detector and semantic modes: a COCO dataset JSON. Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
+            description = "Detector and semantic modes: a COCO dataset JSON (semantic: or a folder of images with --labels). Classifier mode: labelled data (class folders, idx folder, or .csv/.jsonl list).")
     Path data;
+
+    @Option(names = "--labels", paramLabel = "DIR",
+            description = "Semantic model mode: --data is a folder of images and DIR holds their label-map PNGs (IMAGES/sub/x.jpg: DIR/sub/x.png).")
+    Path labels;
+
+    @Option(names = "--ignore-index", paramLabel = "N", defaultValue = "255",
+            description = "Semantic model mode with --labels: the label value that counts in no metric (default: ${DEFAULT-VALUE}).")
+    int ignoreIndex;
 
     @Option(names = "--images", paramLabel = "DIR",
             description = "Detector and semantic modes: the folder the dataset's file_names are relative to (default: the folder of --data, or the one named like it: val/ for val.json).")
@@ -184,7 +193,7 @@ public final class EvalCommand implements Callable<Integer> {
             case DETECT -> runDetector();
             case INSTANCE_MODEL -> runInstances();
             case SEMANTIC -> SemanticEvalMode.files(gt, pred, images, semanticSettings(), spec.commandLine().getOut(), spec.commandLine().getErr());
-            case SEMANTIC_MODEL -> SemanticEvalMode.model(Path.of(model), data, images, run.threadCount(), semanticSettings(),
+            case SEMANTIC_MODEL -> SemanticEvalMode.model(Path.of(model), data, images, labels, ignoreIndex, run.threadCount(), semanticSettings(),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             case CLASSIFY -> ClassifyEvalMode.run(Path.of(model), data, split, batch == null ? 128 : batch, jsonFormat(), perClass, plots,
                     min, maxPixels, run, spec.commandLine().getOut(), spec.commandLine().getErr());
@@ -213,6 +222,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Which evaluation the given options ask for; a usage error if none or a mix. */
     private Mode mode() {
+        Mode m = chooseMode();
+        if (m != Mode.SEMANTIC_MODEL && (labels != null || spec.commandLine().getParseResult().hasMatchedOption("--ignore-index"))) {
+            throw usage((labels != null ? "--labels" : "--ignore-index") + " goes with --model FCN --data IMAGES_DIR (a semantic model on a label-map folder)");
+        }
+        return m;
+    }
+
+    private Mode chooseMode() {
         if (semantic || pred != null) {
             if (model != null || data != null || dt != null || proposals != null) {
                 throw usage("--semantic --gt G --pred P scores label maps; for a model give --model FCN --data GT.json without --semantic");

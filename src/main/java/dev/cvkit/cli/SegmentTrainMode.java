@@ -31,7 +31,8 @@ final class SegmentTrainMode {
         var parsed = c.spec.commandLine().getParseResult();
         if (c.resume != null) {
             for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
-                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init", "--head", "--upsample"}) {
+                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init", "--head", "--upsample", "--labels", "--val-labels",
+                    "--ignore-index", "--classes"}) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options)", ExitCodes.USAGE);
                 }
@@ -46,7 +47,7 @@ final class SegmentTrainMode {
             }
             ready = SegmentTraining.resume(c.resume, threads, c.maxPixels, progress);
         } else {
-            if (c.arch == null || c.data == null) throw new UserError("give --arch fcn|mask-rcnn and --data TRAIN.json (or --resume DIR)", ExitCodes.USAGE);
+            if (c.arch == null || c.data == null) throw new UserError("give --arch fcn|mask-rcnn and --data TRAIN.json (fcn: or --data IMAGES --labels LABELS; or --resume DIR)", ExitCodes.USAGE);
             if (c.init != null) throw new UserError("--init is not supported for --task segment yet", ExitCodes.USAGE);
             if (c.out != null && Files.exists(c.out.resolve(TrainLoop.CHECKPOINT))) {
                 throw new UserError(c.out + " already holds a run (continue it with --resume " + c.out + ", or choose another --out)", ExitCodes.USAGE);
@@ -61,6 +62,9 @@ final class SegmentTrainMode {
                     warmup, c.valEvery, c.patience, 10f);
             if (MaskRcnnSpec.ARCHITECTURE.equals(c.arch.toLowerCase(Locale.ROOT))) {
                 if (c.head != null || c.upsample != null) throw new UserError((c.head != null ? "--head" : "--upsample") + " is for --arch fcn", ExitCodes.USAGE);
+                for (String o : new String[] {"--labels", "--val-labels", "--ignore-index", "--classes"}) {
+                    if (parsed.hasMatchedOption(o)) throw new UserError(o + " is for --arch fcn (mask-rcnn trains on COCO or YOLO instances)", ExitCodes.USAGE);
+                }
                 // the detector trainer's defaults, those of the same-budget torchvision baseline
                 TrainLoop.Options mo = new TrainLoop.Options(batch, c.lr != null ? c.lr : opt.equals("sgd") ? 0.02f : 7e-4f, opt, wd, c.run.seed,
                         c.epochs == null ? EPOCHS : c.epochs, budget, parsed.hasMatchedOption("--warmup") ? c.warmup : 80, c.valEvery, c.patience, 10f);
@@ -75,8 +79,20 @@ final class SegmentTrainMode {
                 return LoopRuns.run(r.loop(), r.task(), r.out(), r.describe(), err, quiet);
             }
             String augment = parsed.hasMatchedOption("--augment") ? c.augment : "hflip";
+            SegmentTraining.LabelFolders folders = null;
+            if (c.labels != null) {
+                folders = new SegmentTraining.LabelFolders(c.labels, c.valLabels, c.ignoreIndex, c.classes);
+            } else {
+                for (String o : new String[] {"--val-labels", "--ignore-index", "--classes"}) {
+                    if (parsed.hasMatchedOption(o)) throw new UserError(o + " goes with --labels LABELS_DIR (a folder of label maps)", ExitCodes.USAGE);
+                }
+                if (Files.isDirectory(c.data)) {
+                    throw new UserError("--data " + c.data + " is a folder: give its label maps with --labels LABELS_DIR (or --data a COCO JSON or data.yaml)",
+                            ExitCodes.USAGE);
+                }
+            }
             SegmentTraining.Request req = new SegmentTraining.Request(c.arch.toLowerCase(Locale.ROOT), c.data, c.images, c.val, c.valImages,
-                    c.backbone, c.imgsz, c.head, c.upsample, augment, options, c.maxPixels);
+                    c.backbone, c.imgsz, c.head, c.upsample, augment, options, c.maxPixels, folders);
             ready = SegmentTraining.start(req, () -> LoopRuns.outDir(c, "segment"), threads, command, w -> {
                 if (!quiet) {
                     err.println("cvkit: warning: " + w);

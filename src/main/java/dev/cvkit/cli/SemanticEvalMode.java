@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
+import dev.cvkit.data.segment.SemanticData;
 import dev.cvkit.data.segment.SemanticSet;
 import dev.cvkit.image.Charts;
 import dev.cvkit.io.AtomicFiles;
+import dev.cvkit.segmentation.LabelMapSet;
 import dev.cvkit.segmentation.SemanticEval;
 import dev.cvkit.segmentation.SemanticMetrics;
 import dev.cvkit.segmentation.SemanticModelFile;
@@ -59,13 +61,22 @@ final class SemanticEvalMode {
         return report(r, gt.toString(), pred.toString(), s, gates, t0, out, err);
     }
 
-    /** A semantic model file over a COCO set's images. */
-    static int model(Path model, Path data, Path images, int threads, Settings s, PrintWriter out, PrintWriter err) throws IOException {
+    /** A semantic model file over a COCO set's images, or over a folder of images with a folder of label maps ({@code labels}). */
+    static int model(Path model, Path data, Path images, Path labels, int ignore, int threads, Settings s, PrintWriter out, PrintWriter err)
+            throws IOException {
         Map<String, Double> gates = gates(s.min());
-        if (!Files.isRegularFile(data)) throw new UserError(data + ": no such file (--data: a COCO instances file with segmentations)", ExitCodes.USAGE);
+        if (labels != null) {
+            if (images != null) throw new UserError("--images goes with a COCO --data file; with --labels, --data is the image folder", ExitCodes.USAGE);
+        } else if (Files.isDirectory(data)) {
+            throw new UserError("--data " + data + " is a folder: give its label maps with --labels LABELS_DIR", ExitCodes.USAGE);
+        } else if (!Files.isRegularFile(data)) {
+            throw new UserError(data + ": no such file (--data: a COCO instances file with segmentations)", ExitCodes.USAGE);
+        }
         SemanticSegmenter seg = SemanticModelFile.read(model);
         dev.cvkit.tensor.Parallel.setThreads(threads);
-        SemanticSet set = SemanticSet.read(data, images);
+        // a label-map folder names its classes by index: it takes the model's names, checked against its largest index
+        SemanticData set = labels != null ? LabelMapSet.read(data, labels, ignore, s.maxPixels()).withClasses(seg.classes())
+                : SemanticSet.read(data, images);
         long t0 = System.nanoTime();
         Progress progress = new Progress(err, "eval", s.quiet());
         progress.total(set.size());

@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
         description = {
             // one paragraph per string: picocli wraps each string on its own
             "Train a classifier on a labelled dataset (a folder per class, MNIST-style idx files, or a CSV/JSONL list of path,label), "
-                    + "a detector (--task detect) or a segmenter (--task segment: fcn semantic, mask-rcnn instances) on a COCO data set.",
+                    + "a detector (--task detect) or a segmenter (--task segment: fcn semantic, mask-rcnn instances) on a COCO data set "
+                    + "(fcn also on a folder of images with a folder of label-map PNGs, --labels).",
             "Every task runs in the same training loop, which writes into the run folder: best.safetensors, last.safetensors, "
                     + "checkpoint.safetensors (resumable), metrics.jsonl, metrics.csv and plots (classify: loss.png, accuracy.png; "
                     + "detect, segment: losses.png, val.png), each file atomically, after every validation (each epoch, or --val-every)."},
@@ -48,6 +49,9 @@ import picocli.CommandLine.Spec;
                 "  cvkit train --task segment --arch fcn --data shapes/train.json \\",
                 "      --val shapes/val.json --time 20m --out runs/fcn",
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/ --save out/",
+                "  cvkit train --task segment --arch fcn --data VOC/train/img \\",
+                "      --labels VOC/train/cls --val VOC/val/img --val-labels VOC/val/cls \\",
+                "      --ignore-index 255 --classes 21 --out runs/voc",
                 "  cvkit train --task segment --arch mask-rcnn --data shapes/train.json \\",
                 "      --val shapes/val.json --time 20m --out runs/maskrcnn",
                 "",
@@ -63,10 +67,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Architecture: from the zoo for classify, e.g. lenet5, resnet20 (see 'cvkit models'); faster-rcnn, fast-rcnn, rcnn (selective search, warped regions, SVMs), yolo, yolov1, retinanet, ssd or ssdlite for detect; fcn or mask-rcnn for segment.")
     String arch;
 
-    @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list; detect, segment: a COCO JSON or a YOLO data.yaml (segment: polygon labels).")
+    @Option(names = "--data", paramLabel = "D", description = "Training data: class folders (or D/train/CLASS/...), an idx folder, or a .csv/.jsonl list; detect, segment: a COCO JSON or a YOLO data.yaml (segment: polygon labels); fcn: also a folder of images with --labels.")
     Path data;
 
-    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect, segment: a COCO JSON or data.yaml (its val split; the default with a --data yaml).")
+    @Option(names = "--val", paramLabel = "D2", description = "Validation data (its val/ or test/ part if it has one). Default: --val-split of the training data. Detect, segment: a COCO JSON or data.yaml (its val split; the default with a --data yaml); fcn with --labels: an image folder, with --val-labels.")
     Path val;
 
     @Option(names = "--images", paramLabel = "DIR", description = "Detect, segment: the folder the --data JSON's file names are relative to (default: the JSON's folder).")
@@ -74,6 +78,22 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--val-images", paramLabel = "DIR", description = "Detect, segment: the folder of the --val JSON's images (default: the JSON's folder).")
     Path valImages;
+
+    @Option(names = "--labels", paramLabel = "DIR",
+            description = "Segment, fcn: --data is a folder of images and DIR holds their label maps (IMAGES/sub/x.jpg: DIR/sub/x.png), "
+                    + "one-channel 8-bit PNGs (palette or grey) of class indices, 0 the background, as VOC and Cityscapes ship them.")
+    Path labels;
+
+    @Option(names = "--val-labels", paramLabel = "DIR", description = "Segment, fcn: the label maps of the --val image folder.")
+    Path valLabels;
+
+    @Option(names = "--ignore-index", paramLabel = "N", defaultValue = "255",
+            description = "Segment, fcn with --labels: label maps' value that counts in neither loss nor mIoU (default: ${DEFAULT-VALUE}).")
+    int ignoreIndex;
+
+    @Option(names = "--classes", paramLabel = "N",
+            description = "Segment, fcn with --labels: the number of classes, background included (default: the largest class index in the training and validation label maps + 1).")
+    Integer classes;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
             description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; faster-rcnn, fast-rcnn, ssd: also vgg16 or mobilenet_v2; ssdlite: mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s) or resnet50 (dilated FCN); mask-rcnn: a ResNet, as detect (default: ${DEFAULT-VALUE}).")
@@ -181,6 +201,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (scale != null && !task.equalsIgnoreCase("detect")) throw usage("--scale is for --task detect (YOLO's model size)");
         if ((head != null || upsample != null) && !task.equalsIgnoreCase("segment")) {
             throw usage((head != null ? "--head" : "--upsample") + " is for --task segment --arch fcn");
+        }
+        var parsed = spec.commandLine().getParseResult();
+        for (String o : new String[] {"--labels", "--val-labels", "--ignore-index", "--classes"}) {
+            if (parsed.hasMatchedOption(o) && !task.equalsIgnoreCase("segment")) throw usage(o + " is for --task segment --arch fcn");
         }
         if (task.equalsIgnoreCase("detect")) {
             return DetectTrainMode.run(this, threads, spec.commandLine().getErr(), commandText());

@@ -1,6 +1,7 @@
 package dev.cvkit.segmentation;
 
 import dev.cvkit.UserError;
+import dev.cvkit.data.segment.SemanticData;
 import dev.cvkit.data.segment.SemanticSet;
 import dev.cvkit.image.ImageDecoder;
 import dev.cvkit.image.RgbImage;
@@ -107,15 +108,15 @@ public final class SemanticEval {
         return new Result(m, names(gt.classes()), gt.size(), failed);
     }
 
-    /** A segmenter over every image of a COCO set, each at its own size. */
-    public static Result model(SemanticSegmenter seg, SemanticSet data, long maxPixels, Listener listener) {
+    /** A segmenter over every image of a COCO set or a label-map folder set, each at its own size. */
+    public static Result model(SemanticSegmenter seg, SemanticData data, long maxPixels, Listener listener) {
         if (!seg.classes().equals(data.classes())) {
             throw new UserError(data.source() + ": its categories " + data.classes() + " differ from the model's classes " + seg.classes(), 1);
         }
         SemanticMetrics m = new SemanticMetrics(seg.classes().size() + 1);
         int failed = 0;
         for (int i = 0; i < data.size(); i++) {
-            SemanticSet.Item it = data.items().get(i);
+            SemanticData.Item it = data.items().get(i);
             String error = null;
             try (Mat mat = ImageDecoder.read(it.path(), maxPixels)) {
                 RgbImage img = RgbImage.fromMat(mat);

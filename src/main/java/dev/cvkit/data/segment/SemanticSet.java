@@ -17,12 +17,9 @@ import java.util.List;
  * overlap (torchvision's references/segmentation: {@code target[masks.sum(0) > 1] = 255}).
  * Instance masks are pycocotools' ({@link CocoDataset#annotationMask}).
  */
-public final class SemanticSet {
+public final class SemanticSet implements SemanticData {
     /** The label of pixels that count for neither loss nor metric. */
     public static final int IGNORE = 255;
-
-    /** An image: its file and size. */
-    public record Item(Path path, String file, long imageId, int width, int height) {}
 
     private final CocoDataset gt;
     private final List<String> classes = new ArrayList<>();
@@ -81,27 +78,35 @@ public final class SemanticSet {
         return new SemanticSet(gt, dir);
     }
 
+    @Override
     public int size() { return items.size(); }
 
+    @Override
     public List<Item> items() { return items; }
 
     /** Class names without the background. */
+    @Override
     public List<String> classes() { return classes; }
 
+    @Override
     public long[] categoryIds() { return categoryIds.clone(); }
 
+    @Override
     public Path images() { return images; }
 
+    @Override
     public String source() { return gt.file(); }
 
     /** Annotations that have no segmentation (they mark no pixel). */
     public int withoutMask() { return withoutMask; }
 
+    @Override
     public String describe() {
         return items.size() + " images, " + gt.annotationCount() + " instances, " + classes.size() + " classes from " + gt.file();
     }
 
     /** Image {@code i}'s label map, row-major {@code height × width}, values as {@link SemanticSet} says. */
+    @Override
     public byte[] labels(int i) {
         Item it = items.get(i);
         int h = it.height(), w = it.width();

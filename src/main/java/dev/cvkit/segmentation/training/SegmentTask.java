@@ -3,7 +3,7 @@ package dev.cvkit.segmentation.training;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.UserError;
 import dev.cvkit.data.Seeds;
-import dev.cvkit.data.segment.SemanticSet;
+import dev.cvkit.data.segment.SemanticData;
 import dev.cvkit.image.RgbImage;
 import dev.cvkit.nn.Module;
 import dev.cvkit.segmentation.Fcn;
@@ -33,7 +33,7 @@ import java.util.concurrent.Future;
  * {@code val_miou} (the score) and {@code val_pixel_acc}.
  */
 public final class SegmentTask implements TrainTask, AutoCloseable {
-    private final SemanticSet train, val;
+    private final SemanticData train, val;
     private final FcnSpec spec;
     private final Fcn net;
     private final boolean hflip;
@@ -41,7 +41,7 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
     private final ExecutorService decoders;
     private final List<Integer> categoryIds = new ArrayList<>();
 
-    public SegmentTask(SemanticSet train, SemanticSet val, FcnSpec spec, Fcn net, boolean hflip, int threads, long maxPixels) {
+    public SegmentTask(SemanticData train, SemanticData val, FcnSpec spec, Fcn net, boolean hflip, int threads, long maxPixels) {
         this.train = train;
         this.val = val;
         this.spec = spec;
@@ -86,7 +86,7 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
 
     /** Image {@code i} as the network's input and its label map at the same size (nearest), flipped if asked. */
     private Sample prepare(int i, boolean flip) {
-        SemanticSet.Item it = train.items().get(i);
+        SemanticData.Item it = train.items().get(i);
         RgbImage img = decode(it);
         byte[] labels = train.labels(i);
         int s = spec.size(), w = it.width(), h = it.height();
@@ -117,11 +117,9 @@ public final class SegmentTask implements TrainTask, AutoCloseable {
         }
     }
 
-    private RgbImage decode(SemanticSet.Item it) {
+    private RgbImage decode(SemanticData.Item it) {
         return Workers.readSized(it.path(), it.width(), it.height(), maxPixels);
     }
-
-    
 
     @Override
     public Map<String, Double> validate() {

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cvkit.ExitCodes;
 import dev.cvkit.UserError;
 import dev.cvkit.data.detect.YoloDetectionReader;
+import dev.cvkit.data.segment.SemanticData;
 import dev.cvkit.data.segment.SemanticSet;
 import dev.cvkit.nn.Init;
 import dev.cvkit.segmentation.Fcn;
 import dev.cvkit.segmentation.FcnSpec;
+import dev.cvkit.segmentation.LabelMapSet;
 import dev.cvkit.train.RunCheckpoint;
 import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
@@ -27,7 +29,20 @@ public final class SegmentTraining {
      * backbone's default; {@code upsample}: bilinear or transposed, null for bilinear.
      */
     public record Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, String head,
-                          String upsample, String augment, TrainLoop.Options options, long maxPixels) {}
+                          String upsample, String augment, TrainLoop.Options options, long maxPixels, LabelFolders folders) {
+        /** A run on COCO or YOLO data. */
+        public Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, String head,
+                       String upsample, String augment, TrainLoop.Options options, long maxPixels) {
+            this(arch, data, images, val, valImages, backbone, imgsz, head, upsample, augment, options, maxPixels, null);
+        }
+    }
+
+    /**
+     * Label-map folders for --data IMAGES and --val VAL_IMAGES: {@code labels} and {@code valLabels}
+     * (null without --val), the label value to ignore, and the number of classes (background
+     * included; null: the largest index the training and validation labels show, plus one).
+     */
+    public record LabelFolders(Path labels, Path valLabels, int ignoreIndex, Integer classes) {}
 
     /** A run ready to go. */
     public record Ready(TrainLoop loop, SegmentTask task, Path out, String describe) {}
@@ -63,6 +78,7 @@ public final class SegmentTraining {
             throw new UserError("--upsample transposed needs --imgsz a multiple of 32 (got " + req.imgsz() + ")", ExitCodes.USAGE);
         }
         boolean hflip = hflip(req.augment());
+        if (req.folders() != null) return startOnFolders(req, head, upsample, hflip, outDir, threads, command, listener);
         SegmentData trainData = SegmentData.train(req.data(), req.images()), valData = SegmentData.val(req.data(), req.val(), req.valImages());
         // YOLO splits, checked by now, become COCO files in the run folder
         Path out = trainData.converted() || valData != null && valData.converted() ? outDir.create() : null;
@@ -95,10 +111,57 @@ public final class SegmentTraining {
         run.put("augment", hflip ? "hflip" : "none");
         run.put("command", command);
         SegmentTask task = new SegmentTask(train, val, spec, net, hflip, threads, req.maxPixels());
-        return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
-                train.describe() + "; " + spec.backbone() + " " + spec.head() + (spec.transposed() ? " (learned upsampling)" : "")
-                        + " at " + spec.size() + "²"
-                        + (val == null ? "; no validation data" : "; validation: " + val.size() + " images from " + valData.json()));
+        return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out, describe(train, spec, val));
+    }
+
+    /** A run on a folder of images with a folder of label maps (and the same for validation). */
+    private static Ready startOnFolders(Request req, String head, String upsample, boolean hflip, OutDir outDir, int threads, String command,
+                                        TrainLoop.Listener listener) throws IOException {
+        LabelFolders f = req.folders();
+        if (req.images() != null || req.valImages() != null) {
+            throw new UserError((req.images() != null ? "--images" : "--val-images") + " goes with COCO JSON data; with --labels, --data and --val are the image folders",
+                    ExitCodes.USAGE);
+        }
+        if ((req.val() == null) != (f.valLabels() == null)) {
+            throw new UserError(req.val() == null ? "--val-labels needs --val VAL_IMAGES" : "--val " + req.val() + " needs --val-labels VAL_LABELS (its label maps)",
+                    ExitCodes.USAGE);
+        }
+        if (f.classes() != null && (f.classes() < 2 || f.classes() > 255)) {
+            throw new UserError("--classes " + f.classes() + ": 2..255 (background included)", ExitCodes.USAGE);
+        }
+        LabelMapSet train = LabelMapSet.read(req.data(), f.labels(), f.ignoreIndex(), req.maxPixels());
+        LabelMapSet val = req.val() == null ? null : LabelMapSet.read(req.val(), f.valLabels(), f.ignoreIndex(), req.maxPixels());
+        int k = f.classes() != null ? f.classes() : Math.max(train.classesSeen(), val == null ? 0 : val.classesSeen());
+        if (k < 2) {
+            throw new UserError(f.labels() + ": the label maps show no class but 0 (background): nothing to learn (or give --classes N)",
+                    ExitCodes.INPUT_FAILED);
+        }
+        List<String> names = LabelMapSet.indexNames(k);
+        train = train.withClasses(names);
+        if (val != null) val = val.withClasses(names);
+        Path out = outDir.create();
+        Init.seed(req.options().seed());
+        FcnSpec spec = FcnSpec.of(req.backbone(), k, req.imgsz(), head, upsample);
+        Fcn net = spec.build();
+        ObjectNode run = JSON.createObjectNode();
+        run.put("task", "segment");
+        run.put("arch", req.arch());
+        run.put("images", abs(train.images()));
+        run.put("labels", abs(f.labels()));
+        if (val != null) {
+            run.put("val_images", abs(val.images()));
+            run.put("val_labels", abs(f.valLabels()));
+        }
+        run.put("ignore_index", f.ignoreIndex());
+        run.put("augment", hflip ? "hflip" : "none");
+        run.put("command", command);
+        SegmentTask task = new SegmentTask(train, val, spec, net, hflip, threads, req.maxPixels());
+        return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out, describe(train, spec, val));
+    }
+
+    private static String describe(SemanticData train, FcnSpec spec, SemanticData val) {
+        return train.describe() + "; " + spec.backbone() + " " + spec.head() + (spec.transposed() ? " (learned upsampling)" : "")
+                + " at " + spec.size() + "²" + (val == null ? "; no validation data" : "; validation: " + val.size() + " images from " + val.source());
     }
 
     public static Ready resume(Path dir, int threads, long maxPixels, TrainLoop.Listener listener) throws IOException {
@@ -113,8 +176,17 @@ public final class SegmentTraining {
         }
         Fcn net = spec.build();
         net.loadStateDict(ck.weights());
-        SemanticSet train = SemanticSet.read(Path.of(run.path("data").asText()), Path.of(run.path("images").asText()));
-        SemanticSet val = run.hasNonNull("val") ? SemanticSet.read(Path.of(run.get("val").asText()), Path.of(run.get("val_images").asText())) : null;
+        SemanticData train, val;
+        if (run.hasNonNull("labels")) { // label-map folders: the classes are the model's
+            int ignore = run.path("ignore_index").asInt(SemanticSet.IGNORE);
+            List<String> names = LabelMapSet.indexNames(spec.classes());
+            train = LabelMapSet.read(Path.of(run.get("images").asText()), Path.of(run.get("labels").asText()), ignore, maxPixels).withClasses(names);
+            val = run.hasNonNull("val_labels") ? LabelMapSet.read(Path.of(run.get("val_images").asText()), Path.of(run.get("val_labels").asText()),
+                    ignore, maxPixels).withClasses(names) : null;
+        } else {
+            train = SemanticSet.read(Path.of(run.path("data").asText()), Path.of(run.path("images").asText()));
+            val = run.hasNonNull("val") ? SemanticSet.read(Path.of(run.get("val").asText()), Path.of(run.get("val_images").asText())) : null;
+        }
         SegmentTask task = new SegmentTask(train, val, spec, net, hflip(run.path("augment").asText("none")), threads, maxPixels);
         TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
         loop.restore(ck.contents().tensors(), ck.state());
