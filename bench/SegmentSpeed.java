@@ -10,6 +10,8 @@ import dev.cvkit.records.SegmentRecords;
 import dev.cvkit.segmentation.InstanceModelFile;
 import dev.cvkit.segmentation.InstanceSegmenter;
 import dev.cvkit.segmentation.SegmentModels;
+import dev.cvkit.segmentation.SemanticSegmenter;
+import dev.cvkit.tensor.Tensor;
 import dev.cvkit.tensor.Parallel;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,7 +36,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *   java -cp target/cvkit.jar bench/SegmentSpeed.java IMAGES_DIR THREADS SECONDS CONF fcn=FILE|mask-rcnn=FILE...
  *
  * Prints one JSON line per model: img/s, passes, parameters, and what the last pass found (FCN:
- * pixels per class; Mask R-CNN: detections per image and mask pixels) to check against torchvision's.
+ * pixels per class and the first image's scores summed per class; Mask R-CNN: detections per
+ * image and mask pixels) to check against torchvision's.
  */
 public class SegmentSpeed {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -54,11 +57,13 @@ public class SegmentSpeed {
         for (String spec : Arrays.asList(args).subList(4, args.length)) {
             String name = spec.substring(0, spec.indexOf('=')), file = spec.substring(spec.indexOf('=') + 1);
             SegmentRecords records;
+            SemanticSegmenter fcn = null;
             long params;
             if (name.equals("fcn")) {
                 SegmentModels.Loaded m = SegmentModels.load(Path.of(file));
                 records = SegmentRecords.semantic(m);
-                params = m.fcn().network().parameterCount();
+                fcn = m.fcn();
+                params = fcn.network().parameterCount();
             } else if (name.equals("mask-rcnn")) {
                 InstanceSegmenter seg = InstanceModelFile.read(Path.of(file));
                 records = SegmentRecords.instances(seg, new DetectParams(conf, seg.defaults().iou(), seg.defaults().maxDet()), false);
@@ -92,9 +97,31 @@ public class SegmentSpeed {
                 }
                 var a = o.putArray("class_pixels");
                 for (long c : counts) a.add(c);
+                var sums = o.putArray("first_image_score_sums");
+                for (double v : scoreSums(fcn, items.get(0).path())) sums.add(v);
             }
             System.out.println(JSON.writeValueAsString(o));
         }
+    }
+
+    /** The network's scores for one image, summed per class: a fingerprint to compare with torchvision's (labels can agree by chance). */
+    static double[] scoreSums(SemanticSegmenter seg, Path png) throws Exception {
+        RgbImage img;
+        try (Mat m = ImageDecoder.read(png, 100_000_000L)) {
+            img = RgbImage.fromMat(m);
+        }
+        int side = seg.spec().size();
+        Tensor scores;
+        try (var g = Tensor.noGrad()) {
+            scores = seg.network().forwardScores(SemanticSegmenter.input(img, seg.spec()).reshape(1, 3, side, side)).out();
+        }
+        int c = scores.size(1), hw = side * side;
+        double[] sums = new double[c];
+        float[] d = scores.data();
+        for (int k = 0; k < c; k++) {
+            for (int q = 0; q < hw; q++) sums[k] += d[k * hw + q];
+        }
+        return sums;
     }
 
     /** Pass times in seconds, sorted: at least 3 passes and {@code seconds}; {@code last}: the last pass's results. */

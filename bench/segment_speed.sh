@@ -71,11 +71,13 @@ by = {(r["tool"], r["model"], r["threads"]): r for r in map(json.loads, open(sys
 def same(c, t):
     if "class_pixels" in c:
         a, b = c["class_pixels"], t["class_pixels"]
+        sa, sb = c["first_image_score_sums"], t["first_image_score_sums"]
+        scores = "scores %.0e" % (max(abs(x - y) for x, y in zip(sa, sb)) / max(1e-30, max(abs(x) for x in sb)))
         if a == b:
-            return "yes"
-        return "%.3f%% px differ" % (100 * sum(abs(x - y) for x, y in zip(a, b)) / 2 / sum(a))
+            return "yes, " + scores
+        return "%.3f%% px differ, %s" % (100 * sum(abs(x - y) for x, y in zip(a, b)) / 2 / sum(a), scores)
     if c["detections_per_image"] == t["detections_per_image"] and c["mask_pixels"] == t["mask_pixels"]:
-        return "yes"
+        return "yes, %.1f det/img" % c["detections_per_image"]
     return "det/img %.1f vs %.1f, mask px %d vs %d" % (c["detections_per_image"], t["detections_per_image"], c["mask_pixels"], t["mask_pixels"])
 names = {"fcn": "FCN-8s R18", "mask-rcnn": "Mask R-CNN R18-FPN", "lraspp": "LRASPP-MNv3 (tv only)*"}
 print(f"{'model':24} {'threads':>7} {'cvkit img/s':>12} {'torchvision img/s':>18} {'ratio':>7} {'cvkit params':>13} {'tv params':>11}  same output")

@@ -202,6 +202,11 @@ def time_models(images, threads, batch, seconds, conf, specs):
         else:
             labels = torch.cat(out)
             rec["class_pixels"] = torch.bincount(labels.flatten(), minlength=classes).tolist()
+            if name == "fcn":
+                with torch.no_grad():
+                    x = (read_image(files[0], ImageReadMode.RGB).float()[None] / 255 - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+                    x = F.interpolate(x, size=(side, side), mode="bilinear", align_corners=False) if x.shape[-2:] != (side, side) else x
+                    rec["first_image_score_sums"] = model(x)[0].double().sum((1, 2)).tolist()
         print(json.dumps(rec), flush=True)
 
 
