@@ -51,7 +51,7 @@ final class Completions {
     /** train --task segment --arch fcn --head: the lecture's FCN variants. */
     static final class FcnHeads extends ArrayList<String> {
         FcnHeads() {
-            super(java.util.List.of("fcn32s", "fcn16s", "fcn8s"));
+            super(java.util.List.of("fcn32s", "fcn16s", "fcn8s", "dilated"));
         }
     }
 

@@ -48,6 +48,8 @@ import picocli.CommandLine.Spec;
                 "      --data shapes/train.json --val shapes/val.json --time 20m",
                 "  cvkit train --task segment --arch fcn --data shapes/train.json \\",
                 "      --val shapes/val.json --time 20m --out runs/fcn",
+                "  cvkit train --task segment --arch fcn --head dilated \\",
+                "      --data shapes/train.json --val shapes/val.json --out runs/fcn-d8",
                 "  cvkit segment --model runs/fcn/best.safetensors shapes/val/ --save out/",
                 "  cvkit train --task segment --arch fcn --data VOC/train/img \\",
                 "      --labels VOC/train/cls --val VOC/val/img --val-labels VOC/val/cls \\",
@@ -96,11 +98,12 @@ public final class TrainCommand implements Callable<Integer> {
     Integer classes;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; faster-rcnn, fast-rcnn, ssd: also vgg16 or mobilenet_v2; ssdlite: mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s) or resnet50 (dilated FCN); mask-rcnn: a ResNet, as detect (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; faster-rcnn, fast-rcnn, ssd: also vgg16 or mobilenet_v2; ssdlite: mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s, or dilated with --head dilated) or resnet50 (dilated FCN); mask-rcnn: a ResNet, as detect (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--head", paramLabel = "H", completionCandidates = Completions.FcnHeads.class,
-            description = "Segment, fcn on resnet18/34: fcn32s, fcn16s or fcn8s, the lecture's skip variants (scores of layer4, plus layer3, plus layer2) (default: fcn8s).")
+            description = "Segment, fcn on resnet18/34: fcn32s, fcn16s or fcn8s, the lecture's skip variants (scores of layer4, plus layer3, plus layer2), "
+                    + "or dilated: layer3 and layer4 dilated (2 and 4, stride 1) to output stride 8, the FCN head on layer4 (default: fcn8s; resnet50: dilated).")
     String head;
 
     @Option(names = "--upsample", paramLabel = "U", completionCandidates = Completions.FcnUpsamples.class,

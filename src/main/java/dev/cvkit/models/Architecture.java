@@ -164,15 +164,21 @@ public enum Architecture {
 
     // torchvision ResNet names: conv1 bn1 relu maxpool layer1..4 avgpool fc.
     /**
-     * ResNet-50 or 101 with layer3 and/or layer4 dilated instead of strided (torchvision's
-     * replace_stride_with_dilation = [false, layer3, layer4]): output stride 8 with both, the
-     * backbone of torchvision's FCN and DeepLab segmentation models.
+     * A ResNet with layer3 and/or layer4 dilated instead of strided: output stride 8 with both, the
+     * backbone of FCN and DeepLab segmentation models. ResNet-50/101 as torchvision's
+     * replace_stride_with_dilation = [false, layer3, layer4] (a stage's first block keeps the
+     * previous dilation); ResNet-18/34, whose BasicBlock torchvision will not dilate, as DeepLab
+     * does: every block of a dilated stage has both 3×3 convolutions dilated (layer3 2, layer4 4
+     * with both).
      */
     public Module buildDilated(int classes, boolean layer3, boolean layer4) {
+        boolean[] dilate = {false, false, layer3, layer4};
         return switch (this) {
-            case RESNET50 -> resnet(new int[] {3, 4, 6, 3}, true, false, classes, new boolean[] {false, false, layer3, layer4});
-            case RESNET101 -> resnet(new int[] {3, 4, 23, 3}, true, false, classes, new boolean[] {false, false, layer3, layer4});
-            default -> throw new IllegalArgumentException(cliName() + ": only ResNet-50 and ResNet-101 can be dilated (as in torchvision)");
+            case RESNET18 -> resnet(new int[] {2, 2, 2, 2}, false, false, classes, dilate);
+            case RESNET34 -> resnet(new int[] {3, 4, 6, 3}, false, false, classes, dilate);
+            case RESNET50 -> resnet(new int[] {3, 4, 6, 3}, true, false, classes, dilate);
+            case RESNET101 -> resnet(new int[] {3, 4, 23, 3}, true, false, classes, dilate);
+            default -> throw new IllegalArgumentException(cliName() + ": only ResNet-18, 34, 50 and 101 can be dilated");
         };
     }
 
@@ -202,7 +208,7 @@ public enum Architecture {
                     layer.add(new Bottleneck(in, planes, stride, b == 0 ? first : dilation, se));
                     in = planes * Bottleneck.EXPANSION;
                 } else {
-                    layer.add(new BasicBlock(in, planes, stride, se));
+                    layer.add(new BasicBlock(in, planes, stride, dilation, se));
                     in = planes;
                 }
             }

@@ -43,10 +43,18 @@ public final class Blocks {
         final Sequential downsample;
 
         public BasicBlock(int in, int planes, int stride, boolean seBlock) {
-            conv1 = child("conv1", new Conv2d(in, planes, 3, stride, 1, 1, 1, false));
+            this(in, planes, stride, 1, seBlock);
+        }
+
+        /**
+         * With both 3×3 convolutions dilated (padding = dilation), as DeepLab dilates ResNet-18/34
+         * (torchvision's BasicBlock refuses dilation; the layout and names stay torchvision's).
+         */
+        public BasicBlock(int in, int planes, int stride, int dilation, boolean seBlock) {
+            conv1 = child("conv1", new Conv2d(in, planes, 3, stride, dilation, dilation, 1, false));
             bn1 = child("bn1", BatchNorm.bn2d(planes));
             relu = child("relu", Activation.relu());
-            conv2 = child("conv2", new Conv2d(planes, planes, 3, 1, 1, 1, 1, false));
+            conv2 = child("conv2", new Conv2d(planes, planes, 3, 1, dilation, dilation, 1, false));
             bn2 = child("bn2", BatchNorm.bn2d(planes));
             se = seBlock ? child("se", new SqueezeExcitation(planes, planes / 16)) : null;
             downsample = stride != 1 || in != planes

@@ -21,8 +21,10 @@ import dev.cvkit.tensor.Tensor;
  * Parameter names as torchvision's ({@code backbone.layer4.0.conv2.weight},
  * {@code classifier.4.weight}, {@code aux_classifier.0.weight}).
  *
- * <p>ResNet-18 and 34 cannot be dilated (torchvision's BasicBlock refuses dilation), so with them
- * the net is one of the lecture's FCN-32s, 16s or 8s (Long et al. 2015): the head scores layer4
+ * <p>With ResNet-18 and 34 the net is either the same dilated FCN on a DeepLab-style dilated
+ * backbone (torchvision's BasicBlock refuses dilation; here every block of layer3 and layer4 has
+ * both 3×3 convolutions dilated, by 2 and 4: {@link Architecture#buildDilated}), or one of the
+ * lecture's FCN-32s, 16s or 8s (Long et al. 2015): the head scores layer4
  * (stride 32); FCN-16s adds a 1×1 convolution's scores of layer3 ({@code skip3}), FCN-8s also
  * those of layer2 ({@code skip2}), both zero-initialised as in the paper, each coarser map
  * upsampled 2× and added to the next finer one; the last map is upsampled to the input. The
@@ -43,21 +45,28 @@ public final class Fcn extends Container {
         this(arch, classes, auxLoss, 8, false);
     }
 
-    /**
-     * @param arch       ResNet-50 or 101 (torchvision's dilated FCN), ResNet-18 or 34 (FCN-32s/16s/8s skips);
-     *                   {@code classes} including background (torchvision: 21); {@code auxLoss} adds the layer3 head
-     * @param stride     ResNet-18/34: 32, 16 or 8 (FCN-32s, 16s, 8s); the dilated FCN is always 8
-     * @param transposed learned upsampling (transposed convolutions initialised to bilinear) instead of bilinear resizing
-     */
+    /** The skip FCNs on ResNet-18/34, the dilated FCN on ResNet-50/101. */
     public Fcn(Architecture arch, int classes, boolean auxLoss, int stride, boolean transposed) {
-        boolean skips = usesSkips(arch);
+        this(arch, classes, auxLoss, stride, transposed, !usesSkips(arch));
+    }
+
+    /**
+     * @param arch       ResNet-50 or 101 (dilated only), ResNet-18 or 34 (FCN-32s/16s/8s skips, or dilated);
+     *                   {@code classes} including background (torchvision: 21); {@code auxLoss} adds the layer3 head
+     * @param stride     the skip FCNs: 32, 16 or 8 (FCN-32s, 16s, 8s); the dilated FCN is always 8
+     * @param transposed learned upsampling (transposed convolutions initialised to bilinear) instead of bilinear resizing
+     * @param dilated    the dilated backbone (output stride 8) with the FCN head on layer4, no skips
+     */
+    public Fcn(Architecture arch, int classes, boolean auxLoss, int stride, boolean transposed, boolean dilated) {
+        boolean skips = !dilated;
+        if (skips && !usesSkips(arch)) throw new IllegalArgumentException("FCN skip heads are for ResNet-18/34, not " + arch);
         if (skips ? stride != 32 && stride != 16 && stride != 8 : stride != 8 || transposed) {
             throw new IllegalArgumentException("FCN head of stride " + stride + (transposed ? " with transposed upsampling" : "") + " on " + arch);
         }
         Module net = skips ? arch.build(1000) : arch.buildDilated(1000, true, true);
         for (String name : BODY) backbone.add(name, net.children().get(name));
         child("backbone", backbone);
-        int c4 = skips ? 512 : 2048;
+        int c4 = usesSkips(arch) ? 512 : 2048; // BasicBlock ResNets end with 512 channels, Bottleneck ones with 2048
         classifier = child("classifier", head(c4, classes));
         aux = auxLoss ? child("aux_classifier", head(c4 / 2, classes)) : null;
         skip3 = skips && stride <= 16 ? child("skip3", zero(new Conv2d(c4 / 2, classes, 1, 1, 0))) : null;
@@ -91,7 +100,7 @@ public final class Fcn extends Container {
         return up;
     }
 
-    /** Whether {@code arch} gets FCN-8s skips instead of a dilated backbone. */
+    /** Whether {@code arch} is a BasicBlock ResNet (ResNet-18/34), which can have FCN-32s/16s/8s skips. */
     public static boolean usesSkips(Architecture arch) {
         return arch == Architecture.RESNET18 || arch == Architecture.RESNET34;
     }

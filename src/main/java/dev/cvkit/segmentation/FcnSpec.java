@@ -11,8 +11,8 @@ import java.util.List;
  * Everything that rebuilds an {@link Fcn} and feeds it: the backbone, the number of classes
  * (background included), the auxiliary head, the input transform (images scaled to
  * {@code size × size}, values in [0, 1] normalised by {@code mean} and {@code std}), and the head:
- * the lecture's FCN-32s, 16s or 8s (ResNet-18/34) or torchvision's dilated FCN (ResNet-50,
- * {@code fcn-dilated8}), its score maps upsampled bilinearly or by transposed convolutions
+ * the lecture's FCN-32s, 16s or 8s (ResNet-18/34) or the dilated FCN ({@code fcn-dilated8}:
+ * torchvision's on ResNet-50, DeepLab-style dilated BasicBlocks on ResNet-18/34), its score maps upsampled bilinearly or by transposed convolutions
  * initialised to bilinear and learned ({@code upsample}: {@code bilinear} or {@code transposed}).
  */
 public record FcnSpec(String backbone, int classes, boolean auxLoss, int size, float[] mean, float[] std, String head, String upsample) {
@@ -33,13 +33,13 @@ public record FcnSpec(String backbone, int classes, boolean auxLoss, int size, f
         for (int c = 0; c < 3; c++) {
             if (!Float.isFinite(mean[c]) || !(std[c] > 0) || !Float.isFinite(std[c])) throw new IllegalArgumentException("transform.mean/std: finite, std > 0");
         }
-        boolean skips = Fcn.usesSkips(Architecture.parse(backbone));
-        if (skips ? !HEADS.contains(head) : !DILATED.equals(head)) {
-            throw new IllegalArgumentException("head '" + head + "' (" + backbone + ": " + (skips ? String.join(", ", HEADS) : DILATED) + ")");
+        boolean basic = Fcn.usesSkips(Architecture.parse(backbone)); // resnet18/34: the skip heads or dilated; others dilated only
+        if (basic ? !HEADS.contains(head) && !DILATED.equals(head) : !DILATED.equals(head)) {
+            throw new IllegalArgumentException("head '" + head + "' (" + backbone + ": " + (basic ? String.join(", ", HEADS) + ", " : "") + DILATED + ")");
         }
         if (!UPSAMPLES.contains(upsample)) throw new IllegalArgumentException("upsample '" + upsample + "' (" + String.join(", ", UPSAMPLES) + ")");
         boolean transposed = "transposed".equals(upsample); // the fields are not set yet in a compact constructor
-        if (transposed && !skips) throw new IllegalArgumentException("upsample 'transposed' is for the FCN-32s/16s/8s heads of resnet18 and resnet34");
+        if (transposed && DILATED.equals(head)) throw new IllegalArgumentException("upsample 'transposed' is for the FCN-32s/16s/8s heads of resnet18 and resnet34");
         // the transposed convolutions multiply the sides by 2 and by the stride exactly: layer4 must be size / 32
         if (transposed && size % 32 != 0) throw new IllegalArgumentException("transform.size " + size + " (a multiple of 32 for transposed upsampling)");
     }
@@ -75,7 +75,10 @@ public record FcnSpec(String backbone, int classes, boolean auxLoss, int size, f
 
     public boolean transposed() { return "transposed".equals(upsample); }
 
-    public Fcn build() { return new Fcn(architecture(), classes, auxLoss, stride(), transposed()); }
+    /** The dilated backbone (output stride 8) with the FCN head on layer4. */
+    public boolean dilated() { return DILATED.equals(head); }
+
+    public Fcn build() { return new Fcn(architecture(), classes, auxLoss, stride(), transposed(), dilated()); }
 
     public ObjectNode toJson() {
         ObjectNode n = JSON.createObjectNode();

@@ -28,10 +28,12 @@ class TrainFcnHeadTest {
     void headsAndUpsamplingThatDoNotFitAreUsageErrors() {
         usage("--head is for --task segment --arch fcn", "--task", "detect", "--arch", "faster-rcnn", "--head", "fcn8s");
         usage("--head is for --arch fcn", "--task", "segment", "--arch", "mask-rcnn", "--head", "fcn8s");
-        usage("--head fcn4s: use fcn32s, fcn16s or fcn8s", "--task", "segment", "--arch", "fcn", "--head", "fcn4s");
+        usage("--head fcn4s: use fcn32s, fcn16s, fcn8s or dilated", "--task", "segment", "--arch", "fcn", "--head", "fcn4s");
         usage("--head fcn16s: resnet50 is the dilated FCN", "--task", "segment", "--arch", "fcn", "--backbone", "resnet50", "--head", "fcn16s");
         usage("--upsample transposed needs --imgsz a multiple of 32 (got 144)", "--task", "segment", "--arch", "fcn", "--upsample", "transposed",
                 "--imgsz", "144");
+        usage("--upsample transposed is for the FCN-32s/16s/8s heads of resnet18 and resnet34 (not the dilated FCN)", "--task", "segment",
+                "--arch", "fcn", "--head", "dilated", "--upsample", "transposed");
         usage("--upsample cubic: use bilinear or transposed", "--task", "segment", "--arch", "fcn", "--upsample", "cubic");
     }
 }

@@ -2,6 +2,7 @@ package dev.cvkit.segmentation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cvkit.io.SafeTensors;
 import dev.cvkit.models.Architecture;
@@ -68,7 +69,7 @@ class FcnTest {
         }
         assertArrayEquals(new int[] {1, 21, 40, 48}, o.out().shape());
         assertArrayEquals(new int[] {1, 21, 40, 48}, o.aux().shape());
-        assertThrows(IllegalArgumentException.class, () -> Architecture.RESNET18.buildDilated(10, true, true));
+        assertThrows(IllegalArgumentException.class, () -> Architecture.VGG16.buildDilated(10, true, true));
         // output stride 8: layer4 of a 64×64 input is 8×8 (2×2 without dilation)
         dev.cvkit.nn.Module net = Architecture.RESNET50.buildDilated(10, true, true).eval();
         Tensor x = Tensor.randn(new Random(4), 1, 3, 64, 64);
@@ -78,5 +79,71 @@ class FcnTest {
             }
         }
         assertArrayEquals(new int[] {1, 2048, 8, 8}, x.shape());
+    }
+
+    /**
+     * The DeepLab-style dilated BasicBlock (both 3×3 convolutions dilated) against a hand-built
+     * PyTorch module: with a 1×1 downsample and dilation 2, then without and dilation 4, in eval
+     * mode (the fused inference path) and in training mode (batch statistics).
+     */
+    @Test
+    void dilatedBasicBlockMatchesPyTorch() throws IOException {
+        Map<String, Tensor> t = SafeTensors.read(Fixtures.path("segmentation/basicblock_dilated.safetensors")).tensors();
+        Blocks.BasicBlock a = new Blocks.BasicBlock(8, 16, 1, 2, false), b = new Blocks.BasicBlock(16, 16, 1, 4, false);
+        a.loadStateDict(Fixtures.prefixed(t, "a."));
+        b.loadStateDict(Fixtures.prefixed(t, "b."));
+        Tensor yTrain;
+        try (var g = Tensor.noGrad()) {
+            a.train(true);
+            yTrain = a.forward(t.get("x"));
+        }
+        Fixtures.assertClose(t.get("ya_train"), yTrain.data(), yTrain.shape(), 1e-5f, 1e-5f, "dilated BasicBlock, training mode");
+        a.loadStateDict(Fixtures.prefixed(t, "a.")); // the running statistics as PyTorch left them
+        a.eval();
+        b.eval();
+        Tensor ya, yb;
+        try (var g = Tensor.noGrad()) {
+            ya = a.forward(t.get("x"));
+            yb = b.forward(ya);
+        }
+        Fixtures.assertClose(t.get("ya"), ya.data(), ya.shape(), 1e-5f, 1e-5f, "dilated BasicBlock a (downsample, dilation 2)");
+        Fixtures.assertClose(t.get("yb"), yb.data(), yb.shape(), 1e-5f, 1e-5f, "dilated BasicBlock b (dilation 4)");
+    }
+
+    /** ResNet-18 and 34 dilated: layer3 and layer4 keep stride 8 (dilation 2 and 4 in every block), the FCN's scores come back at the input size. */
+    @Test
+    void dilatedResnet18And34KeepOutputStride8() {
+        Init.seed(5);
+        for (Architecture arch : new Architecture[] {Architecture.RESNET18, Architecture.RESNET34}) {
+            dev.cvkit.nn.Module net = arch.buildDilated(10, true, true).eval();
+            Tensor x = Tensor.randn(new Random(4), 1, 3, 64, 80);
+            int[][] shapes = {{1, 64, 16, 20}, {1, 128, 8, 10}, {1, 256, 8, 10}, {1, 512, 8, 10}};
+            try (var g = Tensor.noGrad()) {
+                for (String name : new String[] {"conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4"}) {
+                    x = net.children().get(name).forward(x);
+                    if (name.startsWith("layer")) assertArrayEquals(shapes[name.charAt(5) - '1'], x.shape(), arch + " " + name);
+                }
+            }
+            var layer4 = (Sequential) net.children().get("layer4");
+            for (var block : layer4.children().values()) {
+                var bb = (Blocks.BasicBlock) block;
+                var c1 = (dev.cvkit.nn.Conv2d) bb.children().get("conv1");
+                var c2 = (dev.cvkit.nn.Conv2d) bb.children().get("conv2");
+                assertArrayEquals(new int[] {1, 4, 4, 1, 4, 4}, new int[] {c1.stride, c1.dilation, c1.padding, c2.stride, c2.dilation, c2.padding}, arch + " layer4");
+            }
+            var l3first = (Blocks.BasicBlock) ((Sequential) net.children().get("layer3")).children().values().iterator().next();
+            assertArrayEquals(new int[] {1, 2}, new int[] {((dev.cvkit.nn.Conv2d) l3first.children().get("conv1")).stride,
+                    ((dev.cvkit.nn.Conv2d) l3first.children().get("conv1")).dilation}, arch + " layer3.0");
+            Fcn fcn = FcnSpec.of(arch.cliName(), 6, 64, FcnSpec.DILATED, "bilinear").build();
+            fcn.eval();
+            Fcn.Output o;
+            try (var g = Tensor.noGrad()) {
+                o = fcn.forwardScores(Tensor.randn(new Random(3), 2, 3, 64, 64));
+            }
+            assertArrayEquals(new int[] {2, 6, 64, 64}, o.out().shape());
+            assertTrue(fcn.stateDict().keySet().containsAll(java.util.List.of("classifier.0.weight", "classifier.4.weight")));
+            assertTrue(fcn.stateDict().keySet().stream().noneMatch(k -> k.startsWith("skip")), "no skip convolutions");
+            assertArrayEquals(new int[] {128, 512, 3, 3}, fcn.stateDict().get("classifier.0.weight").shape());
+        }
     }
 }

@@ -71,8 +71,8 @@ public final class SegmentTraining {
         String head = head(req.head(), req.backbone());
         String upsample = req.upsample() == null ? "bilinear" : req.upsample().strip().toLowerCase(java.util.Locale.ROOT);
         if (!FcnSpec.UPSAMPLES.contains(upsample)) throw new UserError("--upsample " + req.upsample() + ": use bilinear or transposed", ExitCodes.USAGE);
-        if (upsample.equals("transposed") && req.backbone().equals("resnet50")) {
-            throw new UserError("--upsample transposed is for the FCN-32s/16s/8s heads of resnet18 and resnet34 (resnet50 is the dilated FCN)", ExitCodes.USAGE);
+        if (upsample.equals("transposed") && head.equals(FcnSpec.DILATED)) {
+            throw new UserError("--upsample transposed is for the FCN-32s/16s/8s heads of resnet18 and resnet34 (not the dilated FCN)", ExitCodes.USAGE);
         }
         if (upsample.equals("transposed") && req.imgsz() % 32 != 0) {
             throw new UserError("--upsample transposed needs --imgsz a multiple of 32 (got " + req.imgsz() + ")", ExitCodes.USAGE);
@@ -193,14 +193,16 @@ public final class SegmentTraining {
         return new Ready(loop, task, dir, train.describe());
     }
 
-    /** The config's head for a --head value: fcn32s → fcn-32s; null → the backbone's default. */
+    /** The config's head for a --head value: fcn32s → fcn-32s, dilated → fcn-dilated8; null → the backbone's default. */
     static String head(String given, String backbone) {
         if (given == null) return FcnSpec.defaultHead(backbone);
+        String g = given.strip().toLowerCase(java.util.Locale.ROOT);
+        if (g.equals("dilated") || g.equals(FcnSpec.DILATED)) return FcnSpec.DILATED;
         if (backbone.equals("resnet50")) {
             throw new UserError("--head " + given + ": resnet50 is the dilated FCN (no skip variants; use resnet18 or resnet34)", ExitCodes.USAGE);
         }
-        String h = given.strip().toLowerCase(java.util.Locale.ROOT).replace("fcn-", "fcn").replace("fcn", "fcn-");
-        if (!FcnSpec.HEADS.contains(h)) throw new UserError("--head " + given + ": use fcn32s, fcn16s or fcn8s", ExitCodes.USAGE);
+        String h = g.replace("fcn-", "fcn").replace("fcn", "fcn-");
+        if (!FcnSpec.HEADS.contains(h)) throw new UserError("--head " + given + ": use fcn32s, fcn16s, fcn8s or dilated", ExitCodes.USAGE);
         return h;
     }
 
