@@ -566,7 +566,7 @@ function _picocli_cvkit_train() {
 
   local commands=""
   local flag_opts="'-q' '--quiet' '--debug' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--task' '--arch' '--data' '--val' '--images' '--val-images' '--labels' '--val-labels' '--ignore-index' '--classes' '--backbone' '--head' '--upsample' '--imgsz' '--scale' '--time' '--val-every' '--init' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
+  local arg_opts="'--task' '--arch' '--data' '--val' '--images' '--val-images' '--labels' '--val-labels' '--ignore-index' '--classes' '--backbone' '--head' '--upsample' '--imgsz' '--scale' '--time' '--val-every' '--init' '--val-split' '--epochs' '--batch' '--lr' '--optimizer' '--momentum' '--weight-decay' '--schedule' '--warmup' '--augment' '--close-mosaic' '--patience' '--mean' '--std' '--resize' '--out' '--name' '--resume' '--max-pixels' '--threads' '--seed'"
   local NAME_option_args=("lenet5" "alexnet" "zfnet" "vgg11" "vgg11_bn" "vgg13" "vgg13_bn" "vgg16" "vgg16_bn" "vgg19" "vgg19_bn" "googlenet" "resnet18" "resnet34" "resnet50" "resnet101" "resnet20" "resnet32" "resnet56" "se_resnet18" "se_resnet50" "mobilenet_v1" "mobilenet_v2" "faster-rcnn" "fast-rcnn" "rcnn" "yolo" "yolov1" "retinanet" "ssd" "ssdlite") # --arch values
   local H_option_args=("fcn32s" "fcn16s" "fcn8s" "dilated") # --head values
   local U_option_args=("bilinear" "transposed") # --upsample values
@@ -686,6 +686,9 @@ function _picocli_cvkit_train() {
       return
       ;;
     '--augment')
+      return
+      ;;
+    '--close-mosaic')
       return
       ;;
     '--patience')

@@ -24,7 +24,7 @@ final class DetectTrainMode {
         var parsed = c.spec.commandLine().getParseResult();
         if (c.resume != null) {
             for (String o : new String[] {"--arch", "--data", "--images", "--val", "--val-images", "--batch", "--lr", "--optimizer",
-                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init", "--scale"}) {
+                    "--augment", "--out", "--seed", "--time", "--backbone", "--imgsz", "--init", "--scale", "--close-mosaic"}) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new UserError(o + " cannot change on --resume (the run continues with its checkpoint's options; only --epochs can)", ExitCodes.USAGE);
                 }
@@ -51,7 +51,7 @@ final class DetectTrainMode {
             TrainLoop.Options options = new TrainLoop.Options(batch, lr, opt, wd, c.run.seed, c.epochs == null ? (rcnn ? 4 : 12) : c.epochs, budget,
                     warmup, c.valEvery, c.patience, 10f);
             if (rcnn) {
-                for (String o : new String[] {"--backbone", "--imgsz", "--init", "--augment", "--scale"}) {
+                for (String o : new String[] {"--backbone", "--imgsz", "--init", "--augment", "--scale", "--close-mosaic"}) {
                     if (parsed.hasMatchedOption(o)) {
                         throw new UserError(o + " does not apply to --arch rcnn (its CNN is built for 48×48 warped regions; the regions are mirrored at random)", ExitCodes.USAGE);
                     }
@@ -68,7 +68,8 @@ final class DetectTrainMode {
             String backbone = parsed.hasMatchedOption("--backbone") || family == null ? c.backbone : family.backbones().get(0);
             String augment = parsed.hasMatchedOption("--augment") ? c.augment : d.augment();
             DetectTraining.Request req = new DetectTraining.Request(arch, c.data, c.images, c.val, c.valImages,
-                    backbone, c.imgsz, c.init, augment, options, c.maxPixels, c.scale == null ? null : c.scale.toLowerCase(Locale.ROOT));
+                    backbone, c.imgsz, c.init, augment, options, c.maxPixels, c.scale == null ? null : c.scale.toLowerCase(Locale.ROOT),
+                    c.closeMosaic);
             ready = DetectTraining.start(req, () -> LoopRuns.outDir(c, "detect"), threads, command, w -> {
                 if (!quiet) {
                     err.println("cvkit: warning: " + w);

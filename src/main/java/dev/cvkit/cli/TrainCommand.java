@@ -163,6 +163,10 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Training augmentation: none or a list of flip, shift=PX, jitter=F, scale=F (e.g. flip,shift=2) (default: ${DEFAULT-VALUE}); detect: hflip, vflip, color, scale, mosaic (default: hflip,vflip; YOLO: hflip,vflip,mosaic); fcn: hflip (default) or none; mask-rcnn: hflip, vflip, color (default: hflip,vflip).")
     String augment;
 
+    @Option(names = "--close-mosaic", paramLabel = "F",
+            description = "Detect with mosaic in --augment: train the last fraction F of the planned iterations without mosaics, F in [0, 1); 0: never (default: 0.1).")
+    Double closeMosaic;
+
     @Option(names = "--patience", paramLabel = "N", defaultValue = "0", description = "Stop after N validations (epochs, unless --val-every) without a better validation top-1 (detect: AP, fcn: mIoU, mask-rcnn: segm AP; no validation data: training loss); 0: never (default: ${DEFAULT-VALUE}).")
     int patience;
 
@@ -202,6 +206,7 @@ public final class TrainCommand implements Callable<Integer> {
         int threads = run.threadCount();
         Parallel.setThreads(threads);
         if (scale != null && !task.equalsIgnoreCase("detect")) throw usage("--scale is for --task detect (YOLO's model size)");
+        if (closeMosaic != null && !task.equalsIgnoreCase("detect")) throw usage("--close-mosaic is for --task detect (with --augment mosaic)");
         if ((head != null || upsample != null) && !task.equalsIgnoreCase("segment")) {
             throw usage((head != null ? "--head" : "--upsample") + " is for --task segment --arch fcn");
         }

@@ -23,13 +23,24 @@ public final class DetectTraining {
     /** The default family. */
     public static final String FASTER = "faster-rcnn";
 
-    /** What a new run needs. */
+    /**
+     * What a new run needs.
+     *
+     * @param closeMosaic the share of the planned iterations at the end trained without mosaics,
+     *                    in [0, 1); null: {@link DetectionTask#CLOSE_MOSAIC}
+     */
     public record Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, Path init,
-                          String augment, TrainLoop.Options options, long maxPixels, String scale) {
+                          String augment, TrainLoop.Options options, long maxPixels, String scale, Double closeMosaic) {
+        /** A request with the default closing of mosaic. */
+        public Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, Path init,
+                       String augment, TrainLoop.Options options, long maxPixels, String scale) {
+            this(arch, data, images, val, valImages, backbone, imgsz, init, augment, options, maxPixels, scale, null);
+        }
+
         /** A request without {@code --scale}. */
         public Request(String arch, Path data, Path images, Path val, Path valImages, String backbone, int imgsz, Path init,
                        String augment, TrainLoop.Options options, long maxPixels) {
-            this(arch, data, images, val, valImages, backbone, imgsz, init, augment, options, maxPixels, null);
+            this(arch, data, images, val, valImages, backbone, imgsz, init, augment, options, maxPixels, null, null);
         }
     }
 
@@ -60,6 +71,14 @@ public final class DetectTraining {
                     : "--arch " + req.arch() + " takes " + String.join(", ", family.scales())), ExitCodes.USAGE);
         }
         BoxAugment augment = BoxAugment.parse(req.augment());
+        double closeMosaic = req.closeMosaic() == null ? DetectionTask.CLOSE_MOSAIC : req.closeMosaic();
+        if (!(closeMosaic >= 0 && closeMosaic < 1)) {
+            throw new UserError("--close-mosaic must be in [0, 1) (the share of the run at the end without mosaics; 0: never), got "
+                    + req.closeMosaic(), ExitCodes.USAGE);
+        }
+        if (req.closeMosaic() != null && !augment.mosaic()) {
+            throw new UserError("--close-mosaic " + req.closeMosaic() + ": --augment " + augment.spec() + " has no mosaic to close", ExitCodes.USAGE);
+        }
         boolean yolo = YoloDetectionReader.isYaml(req.data());
         CocoDetectionReader.Read read = yolo ? YoloDetectionReader.read(req.data(), "train") : CocoDetectionReader.read(req.data(), req.images());
         if (read.cleaning().any()) warn.accept(req.data() + ": " + read.cleaning().describe());
@@ -100,8 +119,9 @@ public final class DetectTraining {
             run.put("val_images", abs(valImages));
         }
         run.put("augment", augment.spec());
+        run.put("close_mosaic", closeMosaic);
         run.put("command", command);
-        DetectionTask task = new DetectionTask(model, train, val, valImages, augment, threads, req.maxPixels());
+        DetectionTask task = new DetectionTask(model, train, val, valImages, augment, closeMosaic, threads, req.maxPixels());
         return new Ready(new TrainLoop(task, req.options(), out, run, listener), task, out,
                 train.describe() + (val == null ? "; no validation data" : "; validation: " + val.imageCount() + " images from " + valJson));
     }
@@ -134,8 +154,11 @@ public final class DetectTraining {
                 : CocoDetectionReader.read(data, images).set();
         CocoDataset val = run.hasNonNull("val") ? readVal(Path.of(run.get("val").asText())) : null;
         Path valImages = run.hasNonNull("val_images") ? Path.of(run.get("val_images").asText()) : null;
-        DetectionTask task = new DetectionTask(model, train, val, valImages, BoxAugment.parse(run.path("augment").asText("none")), threads,
-                maxPixels);
+        // runs from before --close-mosaic closed mosaics for the last tenth
+        double closeMosaic = run.path("close_mosaic").asDouble(DetectionTask.CLOSE_MOSAIC);
+        if (!(closeMosaic >= 0 && closeMosaic < 1)) throw new UserError(ck.file() + ": bad run config: close_mosaic " + closeMosaic, ExitCodes.INPUT_FAILED);
+        DetectionTask task = new DetectionTask(model, train, val, valImages, BoxAugment.parse(run.path("augment").asText("none")), closeMosaic,
+                threads, maxPixels);
         TrainLoop loop = new TrainLoop(task, options, dir, (ObjectNode) run, listener);
         loop.restore(ck.contents().tensors(), ck.state());
         return new Ready(loop, task, dir, train.describe());

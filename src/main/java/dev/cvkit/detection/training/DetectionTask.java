@@ -44,6 +44,7 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
     private final CocoDataset val;
     private final Path valImages;
     private final BoxAugment augment;
+    private final double closeMosaic;
     private final long maxPixels;
     private final ExecutorService decoders;
     private final List<Integer> categoryIds = new ArrayList<>();
@@ -52,6 +53,14 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
 
     public DetectionTask(TrainableDetector model, DetectionSet train, CocoDataset val, Path valImages, BoxAugment augment, int threads,
                          long maxPixels) {
+        this(model, train, val, valImages, augment, CLOSE_MOSAIC, threads, maxPixels);
+    }
+
+    /** @param closeMosaic the share of the planned iterations at the end without mosaics, in [0, 1) (0: mosaics to the end) */
+    public DetectionTask(TrainableDetector model, DetectionSet train, CocoDataset val, Path valImages, BoxAugment augment, double closeMosaic,
+                         int threads, long maxPixels) {
+        if (!(closeMosaic >= 0 && closeMosaic < 1)) throw new IllegalArgumentException("close mosaic: " + closeMosaic + " is not in [0, 1)");
+        this.closeMosaic = closeMosaic;
         this.model = model;
         this.train = train;
         this.val = val;
@@ -73,18 +82,18 @@ public final class DetectionTask implements TrainTask, AutoCloseable {
         return losses(samples, seed, true);
     }
 
-    /** Mosaic (when {@code --augment} has it) until the last {@link #CLOSE_MOSAIC} of the planned iterations. */
+    /** Mosaic (when {@code --augment} has it) until the last {@code closeMosaic} share of the planned iterations. */
     @Override
     public Step step(int[] samples, long seed, Progress progress) {
-        return new Step(losses(samples, seed, progress.done() < 1 - CLOSE_MOSAIC), Map.of());
+        return new Step(losses(samples, seed, closeMosaic == 0 || progress.done() < 1 - closeMosaic), Map.of());
     }
 
     /**
-     * The share of the planned iterations at the end of training without mosaics, so the network
-     * ends on images like those it will see (Ultralytics' close_mosaic: the last 10 of its
-     * default 100 epochs).
+     * The default share of the planned iterations at the end of training without mosaics, so the
+     * network ends on images like those it will see (Ultralytics' close_mosaic: the last 10 of
+     * its default 100 epochs); {@code --close-mosaic} sets it.
      */
-    static final double CLOSE_MOSAIC = 0.1;
+    public static final double CLOSE_MOSAIC = 0.1;
 
     private Map<String, Tensor> losses(int[] samples, long seed, boolean mosaics) {
         List<Future<Prepared>> jobs = new ArrayList<>();

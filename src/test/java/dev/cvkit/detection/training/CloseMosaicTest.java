@@ -52,6 +52,32 @@ class CloseMosaicTest {
         }
     }
 
+    /** {@code --close-mosaic 0.3}: mosaics at 65 % of the run, none from 70 %; 0: mosaics up to the last iteration. */
+    @Test
+    void theClosingShareIsAnOption(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(8, 0, 64, 3,
+                List.of(Path.of("samples/dog.jpg"), Path.of("samples/horses.jpg")), 2, 100_000_000L));
+        DetectionSet set = CocoDetectionReader.read(data.resolve("train.json"), null).set();
+        Recorder rec = new Recorder();
+        int[] samples = {0, 1, 2, 3, 4, 5, 6, 7};
+        int open = 0, closed = 0, never = 0;
+        try (DetectionTask task = new DetectionTask(rec, set, null, null, BoxAugment.parse("mosaic"), 0.3, 2, 100_000_000L);
+             DetectionTask always = new DetectionTask(rec, set, null, null, BoxAugment.parse("mosaic"), 0.0, 2, 100_000_000L)) {
+            for (long seed = 1; seed <= 4; seed++) {
+                task.step(samples, seed, new TrainTask.Progress(65, 100));
+                open += mosaics(rec.last, set, samples);
+                task.step(samples, seed, new TrainTask.Progress(70, 100));
+                closed += mosaics(rec.last, set, samples);
+                always.step(samples, seed, new TrainTask.Progress(100, 100));
+                never += mosaics(rec.last, set, samples);
+            }
+        }
+        assertEquals(0, closed);
+        assertTrue(open >= 8 && open <= 24, "mosaics in 32 samples at 65 %: " + open);
+        assertTrue(never >= 8 && never <= 24, "mosaics in 32 samples at the end with 0: " + never);
+    }
+
     private static int mosaics(TrainableDetector.Batch b, DetectionSet set, int[] samples) {
         int n = 0;
         for (int k = 0; k < samples.length; k++) {

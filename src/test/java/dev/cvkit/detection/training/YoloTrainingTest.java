@@ -101,7 +101,7 @@ class YoloTrainingTest {
         ShapesGenerator.generate(data, new ShapesGenerator.Options(8, 2, 64, 3, PHOTOS, 2, 100_000_000L));
         TrainLoop.Options o = new TrainLoop.Options(2, 0.002f, "adamw", 0.05f, 5, 2, 0, 3, 2, 0, 10f);
         DetectTraining.Request req = new DetectTraining.Request("yolo", data.resolve("train.json"), null, data.resolve("val.json"), null,
-                "csp", 64, null, "hflip,vflip,mosaic", o, 100_000_000L, "n");
+                "csp", 64, null, "hflip,vflip,mosaic", o, 100_000_000L, "n", 0.5);
         for (String name : List.of("a", "b")) {
             Path run = tmp.resolve(name);
             Files.createDirectories(run);
@@ -120,6 +120,8 @@ class YoloTrainingTest {
                 else org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> r.loop().run());
             }
         }
+        // --close-mosaic 0.5 is in the run config: the resumed iterations 5-8 are without mosaics too
+        assertEquals(0.5, dev.cvkit.train.RunCheckpoint.read(tmp.resolve("b"), "detect").run().get("close_mosaic").asDouble());
         DetectTraining.Ready resumed = DetectTraining.resume(tmp.resolve("b"), 2, 100_000_000L, null);
         assertEquals(4, resumed.loop().iteration());
         try (var task = resumed.task()) {
