@@ -150,7 +150,7 @@ public final class EvalCommand implements Callable<Integer> {
     Path labels;
 
     @Option(names = "--ignore-index", paramLabel = "N", defaultValue = "255",
-            description = "Semantic model mode with --labels: the label value that counts in no metric (default: ${DEFAULT-VALUE}).")
+            description = "Semantic mode with --gt LABELS_DIR, or --model FCN with --labels: the ground-truth label value that counts in no metric (default: ${DEFAULT-VALUE}).")
     int ignoreIndex;
 
     @Option(names = "--images", paramLabel = "DIR",
@@ -192,7 +192,7 @@ public final class EvalCommand implements Callable<Integer> {
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             case DETECT -> runDetector();
             case INSTANCE_MODEL -> runInstances();
-            case SEMANTIC -> SemanticEvalMode.files(gt, pred, images, semanticSettings(), spec.commandLine().getOut(), spec.commandLine().getErr());
+            case SEMANTIC -> SemanticEvalMode.files(gt, pred, images, ignoreIndex, semanticSettings(), spec.commandLine().getOut(), spec.commandLine().getErr());
             case SEMANTIC_MODEL -> SemanticEvalMode.model(Path.of(model), data, images, labels, ignoreIndex, run.threadCount(), semanticSettings(),
                     spec.commandLine().getOut(), spec.commandLine().getErr());
             case CLASSIFY -> ClassifyEvalMode.run(Path.of(model), data, split, batch == null ? 128 : batch, jsonFormat(), perClass, plots,
@@ -223,8 +223,11 @@ public final class EvalCommand implements Callable<Integer> {
     /** Which evaluation the given options ask for; a usage error if none or a mix. */
     private Mode mode() {
         Mode m = chooseMode();
-        if (m != Mode.SEMANTIC_MODEL && (labels != null || spec.commandLine().getParseResult().hasMatchedOption("--ignore-index"))) {
-            throw usage((labels != null ? "--labels" : "--ignore-index") + " goes with --model FCN --data IMAGES_DIR (a semantic model on a label-map folder)");
+        if (m != Mode.SEMANTIC_MODEL && labels != null) {
+            throw usage("--labels goes with --model FCN --data IMAGES_DIR (a semantic model on a label-map folder)");
+        }
+        if (m != Mode.SEMANTIC_MODEL && m != Mode.SEMANTIC && spec.commandLine().getParseResult().hasMatchedOption("--ignore-index")) {
+            throw usage("--ignore-index goes with --semantic --gt LABELS_DIR or --model FCN --data IMAGES_DIR --labels LABELS_DIR");
         }
         return m;
     }

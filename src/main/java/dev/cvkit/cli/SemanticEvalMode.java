@@ -40,8 +40,8 @@ final class SemanticEvalMode {
 
     private SemanticEvalMode() {}
 
-    /** Ground-truth label maps (a folder of PNGs or a COCO instances file) against a folder of predicted PNGs. */
-    static int files(Path gt, Path pred, Path images, Settings s, PrintWriter out, PrintWriter err) throws IOException {
+    /** Ground-truth label maps (a folder of PNGs, {@code ignore} left out, or a COCO instances file) against a folder of predicted PNGs. */
+    static int files(Path gt, Path pred, Path images, int ignore, Settings s, PrintWriter out, PrintWriter err) throws IOException {
         Map<String, Double> gates = gates(s.min());
         if (!Files.exists(gt)) throw new UserError(gt + ": no such file or folder (--gt)", ExitCodes.USAGE);
         if (!Files.isDirectory(pred)) throw new UserError(pred + ": no such folder (--pred: the predicted label maps, as 'cvkit segment --masks' writes them)", ExitCodes.USAGE);
@@ -51,8 +51,12 @@ final class SemanticEvalMode {
         SemanticEval.Result r;
         if (Files.isDirectory(gt)) {
             if (images != null) throw new UserError("--images goes with a COCO --gt file, not a folder of label maps", ExitCodes.USAGE);
-            r = SemanticEval.folders(gt, pred, s.maxPixels(), listener);
+            if (ignore < 0 || ignore > 255) throw new UserError("--ignore-index " + ignore + ": a label value, 0..255", ExitCodes.USAGE);
+            r = SemanticEval.folders(gt, pred, ignore, s.maxPixels(), listener);
         } else {
+            if (ignore != SemanticSet.IGNORE) {
+                throw new UserError("--ignore-index goes with a --gt folder of label maps (a COCO --gt marks crowds and overlaps 255)", ExitCodes.USAGE);
+            }
             SemanticSet set = SemanticSet.read(gt, images != null ? images : gt.toAbsolutePath().getParent());
             progress.total(set.size());
             r = SemanticEval.coco(set, pred, s.maxPixels(), listener);
@@ -67,6 +71,8 @@ final class SemanticEvalMode {
         Map<String, Double> gates = gates(s.min());
         if (labels != null) {
             if (images != null) throw new UserError("--images goes with a COCO --data file; with --labels, --data is the image folder", ExitCodes.USAGE);
+        } else if (ignore != SemanticSet.IGNORE) {
+            throw new UserError("--ignore-index goes with --labels LABELS_DIR (a COCO --data marks crowds and overlaps 255)", ExitCodes.USAGE);
         } else if (Files.isDirectory(data)) {
             throw new UserError("--data " + data + " is a folder: give its label maps with --labels LABELS_DIR", ExitCodes.USAGE);
         } else if (!Files.isRegularFile(data)) {

@@ -34,12 +34,17 @@ public final class SemanticEval {
 
     private SemanticEval() {}
 
+    /** {@link #folders(Path, Path, int, long, Listener)} with 255 ignored. */
+    public static Result folders(Path gtDir, Path predDir, long maxPixels, Listener listener) throws IOException {
+        return folders(gtDir, predDir, SemanticSet.IGNORE, maxPixels, listener);
+    }
+
     /**
      * Every PNG under {@code gtDir} (sorted, recursively) against the PNG at the same relative path
-     * under {@code predDir}. The classes are 0 up to the largest index either side shows; their
-     * names are the indices.
+     * under {@code predDir}, ground-truth pixels of value {@code ignore} left out. The classes are 0
+     * up to the largest index either side shows; their names are the indices.
      */
-    public static Result folders(Path gtDir, Path predDir, long maxPixels, Listener listener) throws IOException {
+    public static Result folders(Path gtDir, Path predDir, int ignore, long maxPixels, Listener listener) throws IOException {
         List<Path> files;
         try (Stream<Path> s = Files.walk(gtDir)) {
             files = s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png"))
@@ -54,6 +59,14 @@ public final class SemanticEval {
             String error;
             try {
                 SemanticSegmenter.Labels t = read(g, maxPixels);
+                if (ignore != SemanticSet.IGNORE) { // the matrix below leaves out 255: the ignored value becomes it
+                    byte[] m = t.map();
+                    for (int q = 0; q < m.length; q++) {
+                        int v = m[q] & 0xff;
+                        if (v == ignore) m[q] = (byte) SemanticSet.IGNORE;
+                        else if (v == SemanticSet.IGNORE) throw new IllegalArgumentException(g + ": holds 255, which is no class (at most 255 classes, 0..254) and not the ignore index " + ignore);
+                    }
+                }
                 SemanticSegmenter.Labels p = prediction(file, maxPixels);
                 if (p == null) {
                     error = missing(file);
