@@ -98,8 +98,10 @@ public class SingleStageSpeed {
             case "ssd300" -> "{\"architecture\":\"ssd\",\"backbone\":\"vgg16\",\"extra_channels\":[256,256],"
                     + "\"scales\":[0.07,0.15,0.33,0.51,0.69,0.87],\"aspect_ratios\":[[2],[2,3],[2,3],[2,3],[2]],"
                     + "\"num_classes\":91,\"topk_candidates\":400,\"transform\":" + transform + "}";
-            case "ssdlite320" -> "{\"architecture\":\"ssdlite\",\"backbone\":\"mobilenet_v2\",\"extra_channels\":[512,256],"
-                    + "\"scales\":[0.2,0.35,0.5,0.65,0.8,0.95],\"aspect_ratios\":[[2,3],[2,3],[2,3],[2,3],[2,3]],"
+            // torchvision builds it with weights_backbone=None, which reduces MobileNet v3's tail (960 → 480 channels)
+            case "ssdlite320" -> "{\"architecture\":\"ssdlite\",\"backbone\":\"mobilenet_v3\",\"reduced_tail\":true,"
+                    + "\"extra_channels\":[512,256,256,128],\"scales\":[0.2,0.35,0.5,0.65,0.8,0.95,1.0],"
+                    + "\"aspect_ratios\":[[2,3],[2,3],[2,3],[2,3],[2,3],[2,3]],"
                     + "\"num_classes\":91,\"topk_candidates\":300,\"transform\":" + transform + "}";
             default -> "{\"architecture\":\"retinanet\",\"backbone\":\"resnet50\",\"fpn_channels\":256,"
                     + "\"anchor_sizes\":[32,64,128,256,512],\"scales_per_octave\":3,\"aspect_ratios\":[0.5,1,2],"

@@ -98,7 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
     Integer classes;
 
     @Option(names = "--backbone", paramLabel = "NAME", defaultValue = "resnet18",
-            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; faster-rcnn, fast-rcnn, ssd: also vgg16 or mobilenet_v2; ssdlite: mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s, or dilated with --head dilated) or resnet50 (dilated FCN); mask-rcnn: a ResNet, as detect (default: ${DEFAULT-VALUE}).")
+            description = "Detect: the backbone, resnet18, resnet34, resnet50 or resnet101 (YOLO: its own, csp; faster-rcnn, fast-rcnn, ssd: also vgg16 or mobilenet_v2; ssdlite: mobilenet_v3 (default) or mobilenet_v2); fcn: resnet18, resnet34 (FCN-32s/16s/8s, or dilated with --head dilated) or resnet50 (dilated FCN); mask-rcnn: a ResNet, as detect (default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--head", paramLabel = "H", completionCandidates = Completions.FcnHeads.class,

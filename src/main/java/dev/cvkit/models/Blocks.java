@@ -148,11 +148,16 @@ public final class Blocks {
         final Module avgpool, fc1, fc2, act, scale;
 
         public SqueezeExcitation(int channels, int squeeze) {
+            this(channels, squeeze, Activation.Kind.SIGMOID);
+        }
+
+        /** @param scale the gate: SIGMOID (SE-ResNet) or HARDSIGMOID (MobileNet v3) */
+        public SqueezeExcitation(int channels, int squeeze, Activation.Kind scale) {
             avgpool = child("avgpool", Pool2d.adaptiveAvg(1, 1));
             fc1 = child("fc1", new Conv2d(channels, squeeze, 1));
             act = child("activation", Activation.relu());
             fc2 = child("fc2", new Conv2d(squeeze, channels, 1));
-            scale = child("scale_activation", new Activation(Activation.Kind.SIGMOID));
+            this.scale = child("scale_activation", new Activation(scale));
         }
 
         @Override

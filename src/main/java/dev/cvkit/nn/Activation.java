@@ -2,10 +2,10 @@ package dev.cvkit.nn;
 
 import dev.cvkit.tensor.Tensor;
 
-/** Parameter-free elementwise layers (ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Identity); shape unchanged. */
+/** Parameter-free elementwise layers (ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Hardswish, Hardsigmoid, Identity); shape unchanged. */
 public final class Activation extends Module {
     /** The function applied. */
-    public enum Kind { RELU, RELU6, LEAKY_RELU, SIGMOID, TANH, IDENTITY }
+    public enum Kind { RELU, RELU6, LEAKY_RELU, SIGMOID, TANH, HARDSWISH, HARDSIGMOID, IDENTITY }
 
     private final Kind kind;
     private final float slope;
@@ -21,6 +21,8 @@ public final class Activation extends Module {
 
     public static Activation relu6() { return new Activation(Kind.RELU6); }
 
+    public static Activation hardswish() { return new Activation(Kind.HARDSWISH); }
+
     @Override
     protected Tensor compute(Tensor x) {
         return switch (kind) {
@@ -29,6 +31,8 @@ public final class Activation extends Module {
             case LEAKY_RELU -> Functional.leakyRelu(x, slope);
             case SIGMOID -> Functional.sigmoid(x);
             case TANH -> Functional.tanh(x);
+            case HARDSWISH -> Functional.hardswish(x);
+            case HARDSIGMOID -> Functional.hardsigmoid(x);
             case IDENTITY -> x;
         };
     }
@@ -51,6 +55,8 @@ public final class Activation extends Module {
             case LEAKY_RELU -> "LeakyReLU";
             case SIGMOID -> "Sigmoid";
             case TANH -> "Tanh";
+            case HARDSWISH -> "Hardswish";
+            case HARDSIGMOID -> "Hardsigmoid";
             case IDENTITY -> "Identity";
         };
     }

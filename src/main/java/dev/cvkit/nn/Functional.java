@@ -108,6 +108,43 @@ public final class Functional {
         return r;
     }
 
+    /** PyTorch's hardsigmoid: 0 for x ≤ −3, 1 for x ≥ 3, x/6 + 1/2 between (gradient 1/6 there). */
+    public static Tensor hardsigmoid(Tensor x) {
+        float[] d = x.data();
+        float[] y = new float[d.length];
+        Parallel.forRange(d.length, (from, to) -> {
+            for (int i = from; i < to; i++) y[i] = d[i] <= -3f ? 0f : d[i] >= 3f ? 1f : d[i] / 6f + 0.5f;
+        });
+        Tensor r = Tensor.result(y, x.shape(), x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int i = 0; i < g.length; i++) if (d[i] > -3f && d[i] < 3f) g[i] += dy[i] / 6f;
+            });
+        }
+        return r;
+    }
+
+    /** PyTorch's hardswish: 0 for x ≤ −3, x for x ≥ 3, x·(x + 3)/6 between (gradient x/3 + 1/2 on [−3, 3]). */
+    public static Tensor hardswish(Tensor x) {
+        float[] d = x.data();
+        float[] y = new float[d.length];
+        Parallel.forRange(d.length, (from, to) -> {
+            for (int i = from; i < to; i++) y[i] = d[i] <= -3f ? 0f : d[i] >= 3f ? d[i] : d[i] * (d[i] + 3f) / 6f;
+        });
+        Tensor r = Tensor.result(y, x.shape(), x);
+        if (r.requiresGrad()) {
+            r.setBackward(() -> {
+                float[] g = x.gradBuffer(), dy = r.grad();
+                for (int i = 0; i < g.length; i++) {
+                    float v = d[i];
+                    g[i] += v < -3f ? 0f : v <= 3f ? dy[i] * (v / 3f + 0.5f) : dy[i];
+                }
+            });
+        }
+        return r;
+    }
+
     /** 1 / (1 + e^-x). */
     public static Tensor sigmoid(Tensor x) {
         float[] d = x.data();

@@ -44,6 +44,20 @@ class GradCheckTest {
         return Tensor.randn(new Random(5), shape);
     }
 
+    /** MobileNet v3's gates: values by hand on each side of ±3, gradients by finite differences over the three pieces. */
+    @Test
+    void hardswishAndHardsigmoid() {
+        Tensor x = Tensor.of(new float[] {-4f, -3f, -1.5f, 0f, 2f, 3f, 5f}, 7);
+        float[] hs = Functional.hardswish(x).data(), hg = Functional.hardsigmoid(x).data();
+        float[] wantHs = {0f, 0f, -1.5f * 1.5f / 6f, 0f, 2f * 5f / 6f, 3f, 5f}, wantHg = {0f, 0f, 0.25f, 0.5f, 2f / 6f + 0.5f, 1f, 1f};
+        for (int i = 0; i < 7; i++) {
+            assertEquals(wantHs[i], hs[i], 1e-6, "hardswish " + x.data()[i]);
+            assertEquals(wantHg[i], hg[i], 1e-6, "hardsigmoid " + x.data()[i]);
+        }
+        check("hardswish", input(2, 3, 5, 5).mul(3f), Functional::hardswish);
+        check("hardsigmoid", input(2, 3, 5, 5).mul(3f), Functional::hardsigmoid);
+    }
+
     @Test
     void convolutions() {
         Tensor w = Tensor.randn(new Random(1), 4, 3, 3, 3);

@@ -27,7 +27,7 @@ public final class Ssd extends Container {
     private final Sequential extra = new Sequential();
     private final SsdHead head;
     private final DefaultBoxes boxes;
-    private final int classes, topkCandidates;
+    private final int classes, topkCandidates, levelsUsed;
 
     /**
      * @param extraChannels output channels of the two extra blocks
@@ -44,19 +44,36 @@ public final class Ssd extends Container {
      *     and ReLU6, weights N(0, 0.03²)) and the depthwise-separable head of {@link SsdHead}
      */
     public Ssd(Backbone backbone, int[] extraChannels, DefaultBoxes boxes, int classes, int topkCandidates, boolean lite) {
+        this(backbone, extraChannels, boxes, classes, topkCandidates, lite, 1e-5f, 0.1f);
+    }
+
+    /**
+     * Any number of extra blocks: the maps are the backbone's last {@code boxes.maps() − extras}
+     * levels, then the extra blocks' outputs (SSDLite on MobileNet v3: 2 + 4, as torchvision's
+     * ssdlite320_mobilenet_v3_large).
+     *
+     * @param bnEps, bnMomentum the lite extra blocks' and head's BatchNorm
+     */
+    public Ssd(Backbone backbone, int[] extraChannels, DefaultBoxes boxes, int classes, int topkCandidates, boolean lite, float bnEps,
+               float bnMomentum) {
         int[] ch = backbone.channels();
-        if (ch.length < 3 || extraChannels.length != 2) {
-            throw new IllegalArgumentException("SSD: needs 3 backbone levels and 2 extra blocks, got " + ch.length + " and " + extraChannels.length);
+        levelsUsed = boxes.maps() - extraChannels.length;
+        if (extraChannels.length < 1 || levelsUsed < 1 || ch.length < levelsUsed) {
+            throw new IllegalArgumentException("SSD: default boxes for " + boxes.maps() + " maps, " + extraChannels.length
+                    + " extra blocks and " + ch.length + " backbone levels");
         }
-        int[] maps = {ch[ch.length - 3], ch[ch.length - 2], ch[ch.length - 1], extraChannels[0], extraChannels[1]};
-        if (boxes.maps() != maps.length) throw new IllegalArgumentException("SSD: default boxes for " + boxes.maps() + " maps, not 5");
+        int[] maps = new int[boxes.maps()];
+        for (int k = 0; k < levelsUsed; k++) maps[k] = ch[ch.length - levelsUsed + k];
+        for (int k = 0; k < extraChannels.length; k++) {
+            int in = maps[levelsUsed + k - 1];
+            maps[levelsUsed + k] = extraChannels[k];
+            extra.add(lite ? liteExtraBlock(in, extraChannels[k], bnEps, bnMomentum) : extraBlock(in, extraChannels[k]));
+        }
         this.backbone = backbone;
-        extra.add(lite ? liteExtraBlock(maps[2], extraChannels[0]) : extraBlock(maps[2], extraChannels[0]));
-        extra.add(lite ? liteExtraBlock(extraChannels[0], extraChannels[1]) : extraBlock(extraChannels[0], extraChannels[1]));
         child("backbone", new Sequential().add("body", backbone).add("extra", extra));
         int[] perPosition = new int[maps.length];
         for (int k = 0; k < maps.length; k++) perPosition[k] = boxes.perPosition(k);
-        this.head = child("head", new SsdHead(maps, perPosition, classes, lite));
+        this.head = child("head", new SsdHead(maps, perPosition, classes, lite, bnEps, bnMomentum));
         this.boxes = boxes;
         this.classes = classes;
         this.topkCandidates = topkCandidates;
@@ -70,24 +87,24 @@ public final class Ssd extends Container {
     }
 
     /** SSDLite's extra block, as torchvision's {@code _extra_block}: names {@code 0.0} (1×1), {@code 1.0} (depthwise), {@code 2.0} (1×1). */
-    private static Sequential liteExtraBlock(int in, int out) {
+    private static Sequential liteExtraBlock(int in, int out, float eps, float momentum) {
         int mid = out / 2;
-        return new Sequential(liteConv(new Conv2d(in, mid, 1, 1, 0, 1, 1, false)), liteConv(new Conv2d(mid, mid, 3, 2, 1, 1, mid, false)),
-                liteConv(new Conv2d(mid, out, 1, 1, 0, 1, 1, false)));
+        return new Sequential(liteConv(new Conv2d(in, mid, 1, 1, 0, 1, 1, false), eps, momentum),
+                liteConv(new Conv2d(mid, mid, 3, 2, 1, 1, mid, false), eps, momentum), liteConv(new Conv2d(mid, out, 1, 1, 0, 1, 1, false), eps, momentum));
     }
 
-    private static Sequential liteConv(Conv2d c) {
+    private static Sequential liteConv(Conv2d c, float eps, float momentum) {
         dev.cvkit.nn.Init.normal(c.namedParameters().get("weight"), 0f, 0.03f);
-        return new Sequential(c, BatchNorm.bn2d(c.namedParameters().get("weight").size(0)), Activation.relu6());
+        return new Sequential(c, new BatchNorm(c.namedParameters().get("weight").size(0), eps, momentum, true), Activation.relu6());
     }
 
     private record Forward(SsdHead.Output head, float[] boxes) {}
 
     private Forward run(Tensor images) {
         List<Tensor> c = backbone.levels(images);
-        List<Tensor> maps = new ArrayList<>(c.subList(c.size() - 3, c.size()));
-        Tensor x = maps.get(2);
-        for (int i = 0; i < 2; i++) {
+        List<Tensor> maps = new ArrayList<>(c.subList(c.size() - levelsUsed, c.size()));
+        Tensor x = maps.get(levelsUsed - 1);
+        for (int i = 0; i < extra.children().size(); i++) {
             x = extra.children().get(Integer.toString(i)).forward(x);
             maps.add(x);
         }

@@ -32,13 +32,18 @@ public final class SsdHead extends Container {
      *     {@code .0.1} (BatchNorm), {@code .1} (the 1×1)
      */
     public SsdHead(int[] channels, int[] boxes, int classes, boolean lite) {
+        this(channels, boxes, classes, lite, 1e-5f, 0.1f);
+    }
+
+    /** @param bnEps, bnMomentum the lite blocks' BatchNorm (torchvision's ssdlite320: 0.001, 0.03) */
+    public SsdHead(int[] channels, int[] boxes, int classes, boolean lite, float bnEps, float bnMomentum) {
         if (channels.length != boxes.length || classes < 2) {
             throw new IllegalArgumentException("SSD head: " + channels.length + " maps, " + boxes.length + " box counts, " + classes + " classes");
         }
         this.classes = classes;
         for (int k = 0; k < channels.length; k++) {
-            cls.add(lite ? liteBlock(channels[k], boxes[k] * classes) : conv(channels[k], boxes[k] * classes));
-            reg.add(lite ? liteBlock(channels[k], boxes[k] * 4) : conv(channels[k], boxes[k] * 4));
+            cls.add(lite ? liteBlock(channels[k], boxes[k] * classes, bnEps, bnMomentum) : conv(channels[k], boxes[k] * classes));
+            reg.add(lite ? liteBlock(channels[k], boxes[k] * 4, bnEps, bnMomentum) : conv(channels[k], boxes[k] * 4));
         }
         child("classification_head", new Sequential().add("module_list", cls));
         child("regression_head", new Sequential().add("module_list", reg));
@@ -51,12 +56,12 @@ public final class SsdHead extends Container {
         return c;
     }
 
-    private static Sequential liteBlock(int in, int out) {
+    private static Sequential liteBlock(int in, int out, float bnEps, float bnMomentum) {
         Conv2d dw = new Conv2d(in, in, 3, 1, 1, 1, in, false), pw = new Conv2d(in, out, 1);
         Init.normal(dw.namedParameters().get("weight"), 0f, 0.03f);
         Init.normal(pw.namedParameters().get("weight"), 0f, 0.03f);
         Init.constant(pw.namedParameters().get("bias"), 0f);
-        return new Sequential(new Sequential(dw, BatchNorm.bn2d(in), Activation.relu6()), pw);
+        return new Sequential(new Sequential(dw, new BatchNorm(in, bnEps, bnMomentum, true), Activation.relu6()), pw);
     }
 
     public int classes() { return classes; }

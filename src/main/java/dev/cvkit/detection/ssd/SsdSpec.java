@@ -19,28 +19,41 @@ import static dev.cvkit.detection.ConfigValues.text;
 
 /**
  * Everything that builds an {@link Ssd}, as written into (and read back from) a model file's
- * config: backbone (a ResNet, {@link VggBackbone} or {@link dev.cvkit.detection.rcnn.MobileNetV2Backbone}, BatchNorm trained), the two extra blocks' widths, the default boxes
- * of the five maps (scales relative to the image, one more than maps, and aspect ratios per
- * map), classes (background included), test-time candidates per class, the input transform, and
- * whether it is SSDLite (depthwise-separable extra blocks and head; architecture {@code ssdlite}).
- * {@link #fromJson} bounds every value.
+ * config: backbone (a ResNet, {@link VggBackbone}, {@link dev.cvkit.detection.rcnn.MobileNetV2Backbone} or, for SSDLite,
+ * {@link MobileNetV3Backbone}; BatchNorm trained), the extra blocks' widths (two; four on MobileNet
+ * v3), the default boxes of the maps (five: the backbone's last three levels and two extra blocks;
+ * six on MobileNet v3: its two levels and four extra blocks; scales relative to the image, one
+ * more than maps, and aspect ratios per map), classes (background included), test-time
+ * candidates per class, the input transform, whether it is SSDLite (depthwise-separable extra
+ * blocks and head; architecture {@code ssdlite}) and, for MobileNet v3, whether its tail is
+ * reduced. {@link #fromJson} bounds every value.
  */
 public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[][] aspectRatios, int classes, int topkCandidates,
-                      RcnnTransform transform, boolean lite) {
+                      RcnnTransform transform, boolean lite, boolean reducedTail) {
     public static final String ARCHITECTURE = "ssd", LITE = "ssdlite";
     public static final List<String> BACKBONES = List.of("resnet18", "resnet34", "resnet50", "resnet101", "vgg16", "mobilenet_v2");
-    /** SSDLite's: the MobileNet it was made for. */
-    public static final List<String> LITE_BACKBONES = List.of("mobilenet_v2");
+    /** SSDLite's: MobileNet v3 Large as torchvision's ssdlite320_mobilenet_v3_large (the default), or v2. */
+    public static final List<String> LITE_BACKBONES = List.of("mobilenet_v3", "mobilenet_v2");
+    public static final String MOBILENET_V3 = "mobilenet_v3";
+
+    /** Without MobileNet v3's reduced tail. */
+    public SsdSpec(String backbone, int[] extraChannels, float[] scales, int[][] aspectRatios, int classes, int topkCandidates,
+                   RcnnTransform transform, boolean lite) {
+        this(backbone, extraChannels, scales, aspectRatios, classes, topkCandidates, transform, lite, false);
+    }
 
     public SsdSpec {
         backbone = backbone.toLowerCase(Locale.ROOT);
         List<String> known = lite ? LITE_BACKBONES : BACKBONES;
         if (!known.contains(backbone)) throw new IllegalArgumentException("backbone '" + backbone + "' (use " + String.join(", ", known) + ")");
-        if (extraChannels.length != 2) throw new IllegalArgumentException("extra_channels: need 2, got " + extraChannels.length);
+        boolean v3 = backbone.equals(MOBILENET_V3);
+        if (reducedTail && !v3) throw new IllegalArgumentException("reduced_tail: only for mobilenet_v3");
+        int extras = v3 ? 4 : 2, maps = v3 ? 6 : 5;
+        if (extraChannels.length != extras) throw new IllegalArgumentException("extra_channels: need " + extras + ", got " + extraChannels.length);
         for (int c : extraChannels) check("extra channels", c, 2, 4096);
-        if (scales.length != 6) throw new IllegalArgumentException("scales: need 6 (one per map and one more), got " + scales.length);
+        if (scales.length != maps + 1) throw new IllegalArgumentException("scales: need " + (maps + 1) + " (one per map and one more), got " + scales.length);
         ConfigValues.range("scale", scales, 0.001f, 2);
-        if (aspectRatios.length != 5) throw new IllegalArgumentException("aspect_ratios: need 5 lists (one per map), got " + aspectRatios.length);
+        if (aspectRatios.length != maps) throw new IllegalArgumentException("aspect_ratios: need " + maps + " lists (one per map), got " + aspectRatios.length);
         for (int[] r : aspectRatios) {
             if (r.length > 4) throw new IllegalArgumentException("aspect_ratios: more than 4 for a map");
             for (int a : r) check("aspect ratio", a, 2, 10);
@@ -63,10 +76,19 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
     }
 
     /**
-     * SSDLite with the same default boxes, candidates and transform as {@link #smallImages}: extra
-     * blocks of 512 and 256 channels (torchvision's first two), depthwise-separable head.
+     * SSDLite with the same candidates and transform as {@link #smallImages}, depthwise-separable
+     * extra blocks and head. On MobileNet v3 (full tail) torchvision's layout: six maps (strides
+     * 16 to 320 … 1 px), four extra blocks of 512, 256, 256, 128 channels, ratios 2 and 3 on
+     * every map, default boxes of 0.1–0.95 of the image. On MobileNet v2: {@link #smallImages}'
+     * five maps and boxes, extra blocks of 512 and 256 channels (torchvision's first two).
      */
     public static SsdSpec liteSmallImages(String backbone, int classes, int imgsz) {
+        if (MOBILENET_V3.equals(backbone.toLowerCase(Locale.ROOT))) {
+            int[][] ratios = new int[6][];
+            for (int k = 0; k < 6; k++) ratios[k] = new int[] {2, 3};
+            return new SsdSpec(backbone, new int[] {512, 256, 256, 128}, new float[] {0.1f, 0.2f, 0.35f, 0.5f, 0.65f, 0.8f, 0.95f}, ratios,
+                    classes, 400, smallTransform(imgsz), true, false);
+        }
         return new SsdSpec(backbone, new int[] {512, 256}, SMALL_SCALES, SMALL_RATIOS, classes, 400, smallTransform(imgsz), true);
     }
 
@@ -91,8 +113,13 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
         Backbone trunk = switch (backbone) {
             case "vgg16" -> new VggBackbone();
             case "mobilenet_v2" -> dev.cvkit.detection.rcnn.MobileNetV2Backbone.ssd();
+            case MOBILENET_V3 -> new MobileNetV3Backbone(reducedTail);
             default -> new ResNetBackbone(Architecture.parse(backbone), false);
         };
+        if (backbone.equals(MOBILENET_V3)) {
+            return new Ssd(trunk, extraChannels, defaultBoxes(), classes, topkCandidates, lite, MobileNetV3Backbone.BN_EPS,
+                    MobileNetV3Backbone.BN_MOMENTUM);
+        }
         return new Ssd(trunk, extraChannels, defaultBoxes(), classes, topkCandidates, lite);
     }
 
@@ -101,6 +128,7 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
         ObjectNode n = new ObjectMapper().createObjectNode();
         n.put("architecture", architecture());
         n.put("backbone", backbone);
+        if (backbone.equals(MOBILENET_V3)) n.put("reduced_tail", reducedTail);
         ArrayNode e = n.putArray("extra_channels");
         for (int c : extraChannels) e.add(c);
         ConfigValues.put(n.putArray("scales"), scales);
@@ -116,9 +144,9 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
     }
 
     public static SsdSpec fromJson(JsonNode n) {
-        float[] extra = floats(n, "extra_channels", 2);
+        float[] extra = floats(n, "extra_channels", 4);
         JsonNode r = n.path("aspect_ratios");
-        if (!r.isArray() || r.size() > 5) throw new IllegalArgumentException("'aspect_ratios' missing or of bad length");
+        if (!r.isArray() || r.size() > 6) throw new IllegalArgumentException("'aspect_ratios' missing or of bad length");
         int[][] ratios = new int[r.size()][];
         for (int k = 0; k < ratios.length; k++) {
             JsonNode m = r.get(k);
@@ -134,7 +162,10 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
             if (extra[i] != Math.rint(extra[i])) throw new IllegalArgumentException("'extra_channels' holds a non-integer");
             extraInts[i] = (int) extra[i];
         }
-        return new SsdSpec(text(n, "backbone"), extraInts, floats(n, "scales", 6), ratios, integer(n, "num_classes"),
-                integer(n, "topk_candidates"), RcnnTransform.fromJson(n.path("transform")), LITE.equals(text(n, "architecture")));
+        JsonNode tail = n.path("reduced_tail");
+        if (!tail.isMissingNode() && !tail.isBoolean()) throw new IllegalArgumentException("'reduced_tail' is not true or false");
+        return new SsdSpec(text(n, "backbone"), extraInts, floats(n, "scales", 7), ratios, integer(n, "num_classes"),
+                integer(n, "topk_candidates"), RcnnTransform.fromJson(n.path("transform")), LITE.equals(text(n, "architecture")),
+                tail.asBoolean(false));
     }
 }

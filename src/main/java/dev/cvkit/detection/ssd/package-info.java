@@ -7,6 +7,8 @@
  * ({@link dev.cvkit.detection.ssd.Ssd}, built from a {@link dev.cvkit.detection.ssd.SsdSpec}):
  * a ResNet, SSD's VGG-16 ({@link dev.cvkit.detection.ssd.VggBackbone}) or MobileNet v2
  * ({@link dev.cvkit.detection.rcnn.MobileNetV2Backbone}) with two extra blocks; SSDLite's
- * depthwise-separable extra blocks and head are the same classes with {@code lite} set.
+ * depthwise-separable extra blocks and head are the same classes with {@code lite} set, on
+ * MobileNet v3 Large ({@link dev.cvkit.detection.ssd.MobileNetV3Backbone}, four extra blocks, as
+ * torchvision's ssdlite320_mobilenet_v3_large) or MobileNet v2.
  */
 package dev.cvkit.detection.ssd;

@@ -24,7 +24,7 @@ class DetectorSummaryTest {
      * shapes a training forward pass (losses on one image with one box) produces.
      */
     @ParameterizedTest
-    @CsvSource({"retinanet, , head.", "ssd, , head.", "ssd, mobilenet_v2, head.", "ssdlite, , head.", "faster-rcnn, , rpn.head.", "fast-rcnn, , roi_heads.",
+    @CsvSource({"retinanet, , head.", "ssd, , head.", "ssd, mobilenet_v2, head.", "ssdlite, , head.", "ssdlite, mobilenet_v2, head.", "faster-rcnn, , rpn.head.", "fast-rcnn, , roi_heads.",
         "yolo, , box_head.", "yolov1, , head."})
     void tableMatchesTheNetworkAndATrainingForward(String arch, String backbone, String headPrefix) {
         int side = 64, classes = 3;
