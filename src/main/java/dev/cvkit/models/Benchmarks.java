@@ -52,7 +52,8 @@ public final class Benchmarks {
         this.sink = sink;
     }
 
-    private record Timing(double median, double min, int inner) {}
+    /** Wall seconds per call (median and minimum of the repetitions) and the process's CPU seconds per call (median). */
+    private record Timing(double median, double min, int inner, double cpuMedian) {}
 
     private Timing time(Runnable fn, int warmup) {
         return time(fn, warmup, WARMUP_S);
@@ -67,16 +68,31 @@ public final class Benchmarks {
         fn.run();
         double one = (System.nanoTime() - t0) / 1e9;
         int inner = Math.max(1, (int) (minRepSeconds / Math.max(one, 1e-9)));
-        double[] times = new double[reps];
+        double[] times = new double[reps], cpu = new double[reps];
         for (int r = 0; r < reps; r++) {
-            long s = System.nanoTime();
+            long c = processCpuNanos(), s = System.nanoTime();
             for (int i = 0; i < inner; i++) fn.run();
             times[r] = (System.nanoTime() - s) / 1e9 / inner;
+            cpu[r] = (processCpuNanos() - c) / 1e9 / inner;
         }
         double[] sorted = times.clone();
         Arrays.sort(sorted);
-        double median = reps % 2 == 1 ? sorted[reps / 2] : (sorted[reps / 2 - 1] + sorted[reps / 2]) / 2;
-        return new Timing(median, sorted[0], inner);
+        return new Timing(median(times), sorted[0], inner, median(cpu));
+    }
+
+    private double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /**
+     * CPU time of the whole process (every engine thread, GC and JIT): on a shared machine other
+     * jobs stretch the wall time of a call but not, to first order, the CPU it takes.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0L;
     }
 
     private ObjectNode record(String kase, Timing t) {
@@ -88,6 +104,7 @@ public final class Benchmarks {
     private void emit(ObjectNode o, Timing t) {
         o.put("median_s", t.median);
         o.put("min_s", t.min);
+        o.put("cpu_s", t.cpuMedian);
         o.put("reps", reps);
         o.put("inner_iters", t.inner);
         o.put("loadavg1", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
@@ -318,9 +335,11 @@ public final class Benchmarks {
     void trainRcnn(String name, boolean masks) {
         Init.seed(0);
         int classes = 6, n = 8, size = 160;
-        MaskHead mh = masks ? new MaskHead(128, new int[] {64, 64, 64, 64}, 14, 64, classes) : null;
+        // RoI Align with one sample per bin and axis in both poolers, as the peer script's
+        // MultiScaleRoIAlign(..., sampling_ratio=1)
+        MaskHead mh = masks ? new MaskHead(128, new int[] {64, 64, 64, 64}, 14, 64, classes, 1) : null;
         FasterRcnn model = new FasterRcnn(new TrainableResNet18(), 128, new float[] {8, 16, 32, 64, 128}, classes,
-                new FasterRcnn.Settings(500, 500, 1000, 1000, 256, 64, 512), mh);
+                new FasterRcnn.Settings(500, 500, 1000, 1000, 256, 64, 512, 1, new float[] {0.5f, 1f, 2f}), mh);
         model.train(true);
         Adam opt = Adam.adamW(model.parameters(), 1e-4f, 0.01f);
         Random r = new Random(2);

@@ -346,25 +346,25 @@ public final class Functional {
                     for (int ox = 0; ox < ow; ox++) {
                         int x0 = ox * sw - pw, x1 = Math.min(x0 + kw, w);
                         x0 = Math.max(x0, 0);
-                        int cw = x1 - x0, cells = (y1 - y0) * cw;
-                        if (cw > 0 && cells > 0 && cells < 32) {
-                            // as the 2×2 path: the maximum, then the first position equal to it
-                            // (a NaN: the last NaN) from bit masks, without the unpredictable
-                            // branch per value (ResNet's 3×3/2 stem pool in training)
-                            float m = Float.NEGATIVE_INFINITY;
-                            for (int iy = y0; iy < y1; iy++) {
-                                for (int ix = x0; ix < x1; ix++) m = Math.max(m, d[xo + iy * w + ix]);
-                            }
-                            int eq = 0, nan = 0;
-                            for (int iy = y0, t = 0; iy < y1; iy++) {
-                                for (int ix = x0; ix < x1; ix++, t++) {
-                                    float v = d[xo + iy * w + ix];
-                                    eq |= (v == m ? 1 : 0) << t;
-                                    nan |= (v != v ? 1 : 0) << t;
-                                }
-                            }
-                            int t = eq != 0 ? Integer.numberOfTrailingZeros(eq) : 31 - Integer.numberOfLeadingZeros(nan);
-                            int bi = (y0 + t / cw) * w + x0 + t % cw;
+                        if (y1 - y0 == 3 && x1 - x0 == 3) {
+                            // a whole 3×3 window (ResNet's stem pool): as the 2×2 path, the maximum,
+                            // then the first position equal to it (a NaN: the last NaN) from bit
+                            // masks instead of an unpredictable branch per value
+                            int b = xo + y0 * w + x0;
+                            float a0 = d[b], a1 = d[b + 1], a2 = d[b + 2];
+                            float a3 = d[b + w], a4 = d[b + w + 1], a5 = d[b + w + 2];
+                            float a6 = d[b + 2 * w], a7 = d[b + 2 * w + 1], a8 = d[b + 2 * w + 2];
+                            float m = Math.max(Math.max(Math.max(Math.max(a0, a1), Math.max(a2, a3)),
+                                    Math.max(Math.max(a4, a5), Math.max(a6, a7))), a8);
+                            int eq = (a0 == m ? 1 : 0) | (a1 == m ? 2 : 0) | (a2 == m ? 4 : 0) | (a3 == m ? 8 : 0)
+                                    | (a4 == m ? 16 : 0) | (a5 == m ? 32 : 0) | (a6 == m ? 64 : 0)
+                                    | (a7 == m ? 128 : 0) | (a8 == m ? 256 : 0);
+                            int t = eq != 0 ? Integer.numberOfTrailingZeros(eq)
+                                    : 31 - Integer.numberOfLeadingZeros((a0 != a0 ? 1 : 0) | (a1 != a1 ? 2 : 0)
+                                            | (a2 != a2 ? 4 : 0) | (a3 != a3 ? 8 : 0) | (a4 != a4 ? 16 : 0)
+                                            | (a5 != a5 ? 32 : 0) | (a6 != a6 ? 64 : 0) | (a7 != a7 ? 128 : 0)
+                                            | (a8 != a8 ? 256 : 0));
+                            int bi = (y0 + t / 3) * w + x0 + t % 3;
                             y[yo + oy * ow + ox] = d[xo + bi];
                             idx[yo + oy * ow + ox] = bi;
                             continue;

@@ -94,14 +94,31 @@ public final class RegionProposals {
         }
     }
 
+    /**
+     * Indices base … base + count − 1 ordered by logits descending in {@link Float#compare}'s
+     * order (NaN first, +0 before −0), equal logits in index order: what a stable sort with that
+     * comparator gives, as one primitive sort of (inverted order key, index) longs instead of a
+     * sort of boxed indices.
+     */
+    static int[] byLogitDescending(float[] logits, int base, int count) {
+        long[] keys = new long[count];
+        for (int j = 0; j < count; j++) {
+            int bits = Float.floatToIntBits(logits[base + j]);
+            int order = bits ^ ((bits >> 31) & 0x7fffffff); // signed int order = Float.compare's order
+            keys[j] = ((long) ~order << 32) | j;
+        }
+        java.util.Arrays.sort(keys);
+        int[] idx = new int[count];
+        for (int j = 0; j < count; j++) idx[j] = base + (int) keys[j];
+        return idx;
+    }
+
     private Proposals select(float[] logits, float[] boxes, int[] perLevel, int[] size) {
         // each level's top-n logits, highest first (levels in order, as torchvision's cat)
         List<Integer> picked = new ArrayList<>();
         List<Integer> level = new ArrayList<>();
         for (int l = 0, base = 0; l < perLevel.length; base += perLevel[l], l++) {
-            Integer[] idx = new Integer[perLevel[l]];
-            for (int j = 0; j < idx.length; j++) idx[j] = base + j;
-            java.util.Arrays.sort(idx, (x, y) -> Float.compare(logits[y], logits[x]));
+            int[] idx = byLogitDescending(logits, base, perLevel[l]);
             for (int j = 0; j < Math.min(params.preNmsTopN(), idx.length); j++) {
                 picked.add(idx[j]);
                 level.add(l);

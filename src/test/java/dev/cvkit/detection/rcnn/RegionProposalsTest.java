@@ -55,4 +55,24 @@ class RegionProposalsTest {
                 () -> rpn.propose(List.of(obj), List.of(Tensor.zeros(1, 12, 4, 4)), new float[4], new int[][] {{16, 16}}));
         assertThrows(IllegalArgumentException.class, () -> new RegionProposals.Params(0, 10, 0.7f, 0f, 0f));
     }
+
+    /** The primitive-key order equals a stable sort by Float.compare descending, on ties, ±0, NaN and ±∞. */
+    @Test
+    void logitOrderIsTheStableComparatorSort() {
+        java.util.Random r = new java.util.Random(7);
+        float[] special = {Float.NaN, 0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1.5f, -1.5f,
+                Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE};
+        float[] logits = new float[3000];
+        for (int j = 0; j < logits.length; j++) {
+            int kind = r.nextInt(4);
+            logits[j] = kind == 0 ? special[r.nextInt(special.length)]
+                    : kind == 1 ? r.nextInt(5) - 2 : (float) r.nextGaussian() * 4;
+        }
+        int base = 100, count = 2500;
+        Integer[] want = new Integer[count];
+        for (int j = 0; j < count; j++) want[j] = base + j;
+        java.util.Arrays.sort(want, (x, y) -> Float.compare(logits[y], logits[x]));
+        int[] got = RegionProposals.byLogitDescending(logits, base, count);
+        for (int j = 0; j < count; j++) assertEquals(want[j].intValue(), got[j], "position " + j);
+    }
 }
