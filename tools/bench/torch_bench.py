@@ -86,6 +86,7 @@ def child(threads, reps, min_rep_s, quick, wait_idle_pct=0.0, wait_idle_s=0.0, o
     }
 
     idle_before = [None]
+    cpu_median = [None]  # process CPU seconds per call of the last timeit (cvkit bench's cpu_s)
 
     def timeit(fn, warmup=2, case=""):
         if only and not case.startswith(only):
@@ -98,18 +99,20 @@ def child(threads, reps, min_rep_s, quick, wait_idle_pct=0.0, wait_idle_s=0.0, o
         fn()
         one = time.perf_counter() - t0
         inner = max(1, int(min_rep_s / max(one, 1e-9)))
-        times = []
+        times, cpu = [], []
         for _ in range(reps):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             for _ in range(inner):
                 fn()
             times.append((time.perf_counter() - t0) / inner)
+            cpu.append((time.process_time() - c0) / inner)
+        cpu_median[0] = statistics.median(cpu)
         return statistics.median(times), min(times), inner
 
     def emit(case, med, mn, inner, **extra):
         if inner == 0:
             return
-        rec = dict(case=case, **extra, median_s=med, min_s=mn, reps=reps,
+        rec = dict(case=case, **extra, median_s=med, min_s=mn, cpu_s=cpu_median[0], reps=reps,
                    inner_iters=inner, loadavg1=round(os.getloadavg()[0], 2),
                    idle_pct_before=idle_before[0], **base)
         print(json.dumps(rec), flush=True)
