@@ -29,7 +29,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$(mktemp -d)}"; secs="${2:-10}"; count="${3:-20}"
-py="${PYTHON:-python3}"; conf="${CONF:-0.05}"; batch="${BATCH:-4}"
+py="${PYTHON:-}"
+if [[ -z "$py" ]]; then  # the first python3 that has torch (a PATH python3 may be a venv without it)
+  for c in python3 /usr/bin/python3; do "$c" -c 'import torch, torchvision' 2>/dev/null && { py="$c"; break; }; done
+  [[ -n "$py" ]] || { echo "$(basename "$0"): no python3 with torch and torchvision (set PYTHON)" >&2; exit 2; }
+fi
+conf="${CONF:-0.05}"; batch="${BATCH:-4}"
 models=(${MODELS:-fcn lraspp mask-rcnn})
 jar="$root/target/cvkit.jar"
 [[ -f "$jar" ]] || { echo "segment_speed: build first: mvn -o -q package -DskipTests" >&2; exit 2; }

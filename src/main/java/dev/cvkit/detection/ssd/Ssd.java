@@ -15,9 +15,13 @@ import java.util.Map;
 
 /**
  * An SSD (Liu et al. 2016) in torchvision's {@code SSD} layout, on a ResNet, SSD's VGG-16
- * ({@link VggBackbone}) or MobileNet v2 ({@link dev.cvkit.detection.rcnn.MobileNetV2Backbone}): the backbone's last three levels (strides 8, 16, 32) and two extra blocks (1×1 reduction to half the width, then
- * a 3×3 convolution of stride 2, each with BatchNorm and ReLU) give five feature maps (for 160²:
- * 20², 10², 5², 3², 2²; any image of 32² or more has all five); {@link SsdHead} predicts
+ * ({@link VggBackbone}), MobileNet v2 ({@link dev.cvkit.detection.rcnn.MobileNetV2Backbone}) or
+ * MobileNet v3 ({@link MobileNetV3Backbone}): the backbone's levels and the extra blocks after
+ * them give the feature maps. On a ResNet, VGG-16 or MobileNet v2: the last three levels
+ * (strides 8, 16, 32) and two extra blocks (1×1 reduction to half the width, then a 3×3
+ * convolution of stride 2, each with BatchNorm and ReLU), five maps (for 160²: 20², 10², 5², 3²,
+ * 2²; any image of 32² or more has all five); on MobileNet v3 (SSDLite): strides 16 and 32 and
+ * four extra blocks, six maps. {@link SsdHead} predicts
  * class scores (background = 0) and deltas per {@link DefaultBoxes} box; {@link SsdLosses} with
  * 3:1 hard-negative mining in training, {@link SsdDecoder} at test. Names:
  * {@code backbone.body.*}, {@code backbone.extra.i.*}, {@code head.*}.

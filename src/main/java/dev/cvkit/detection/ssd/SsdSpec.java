@@ -77,7 +77,7 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
 
     /**
      * SSDLite with the same candidates and transform as {@link #smallImages}, depthwise-separable
-     * extra blocks and head. On MobileNet v3 (full tail) torchvision's layout: six maps (strides
+     * extra blocks and head. On MobileNet v3 torchvision's layout as it trains without backbone weights (reduced tail): six maps (strides
      * 16 to 320 … 1 px), four extra blocks of 512, 256, 256, 128 channels, ratios 2 and 3 on
      * every map, default boxes of 0.1–0.95 of the image. On MobileNet v2: {@link #smallImages}'
      * five maps and boxes, extra blocks of 512 and 256 channels (torchvision's first two).
@@ -87,7 +87,7 @@ public record SsdSpec(String backbone, int[] extraChannels, float[] scales, int[
             int[][] ratios = new int[6][];
             for (int k = 0; k < 6; k++) ratios[k] = new int[] {2, 3};
             return new SsdSpec(backbone, new int[] {512, 256, 256, 128}, new float[] {0.1f, 0.2f, 0.35f, 0.5f, 0.65f, 0.8f, 0.95f}, ratios,
-                    classes, 400, smallTransform(imgsz), true, false);
+                    classes, 400, smallTransform(imgsz), true, true);
         }
         return new SsdSpec(backbone, new int[] {512, 256}, SMALL_SCALES, SMALL_RATIOS, classes, 400, smallTransform(imgsz), true);
     }
