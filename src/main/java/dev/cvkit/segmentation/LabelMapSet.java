@@ -58,7 +58,10 @@ public final class LabelMapSet implements SemanticData {
         if (ignore < 0 || ignore > 255) throw new UserError("--ignore-index " + ignore + ": a label value, 0..255", ExitCodes.USAGE);
         List<Path> files;
         try (Stream<Path> s = Files.walk(images, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            files = s.filter(p -> Files.isRegularFile(p) && InputWalker.isImageName(p)).sorted().toList();
+            Path inner = labels.toAbsolutePath().normalize();
+            // a label folder inside the image folder holds no images
+            files = s.filter(p -> Files.isRegularFile(p) && InputWalker.isImageName(p) && !p.toAbsolutePath().normalize().startsWith(inner))
+                    .sorted().toList();
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new UserError(images + ": cannot list (" + e.getMessage() + ")", ExitCodes.INPUT_FAILED);
         }

@@ -293,6 +293,11 @@ class LabelMapTrainingTest {
         fails(2, "--labels is for --arch fcn", "--data", i, "--labels", c, "--arch", "mask-rcnn");
         fails(1, "holds class index 2 but there are 2 classes (0..1; the ignore index is 255)", "--data", i, "--labels", c, "--classes", "2");
 
+        // labels inside the image folder: they are not taken for images
+        Path nested = tmp.resolve("nested");
+        write(nested, nested.resolve("labels"), 4, 32, 6, 255, false);
+        assertEquals(4, dev.cvkit.segmentation.LabelMapSet.read(nested, nested.resolve("labels"), 255, 100_000_000L).size());
+
         Path label = cls.resolve("img1.png");
         Files.move(label, tmp.resolve("img1.png"));
         fails(1, label + ": no label map for image " + img.resolve("img1.png"), "--data", i, "--labels", c);
