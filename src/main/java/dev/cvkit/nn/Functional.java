@@ -537,21 +537,53 @@ public final class Functional {
         }
     }
 
+    /** One source row (starting at {@code r}) interpolated along x: p·d[x0] + q·d[x1] per output column. */
+    private static void interpRow(float[] d, int r, int ow, int[] x0, int[] x1, float[] lx, float[] out) {
+        for (int ox = 0; ox < ow; ox++) {
+            float q = lx[ox], p = 1f - q;
+            out[ox] = p * d[r + x0[ox]] + q * d[r + x1[ox]];
+        }
+    }
+
     private static Tensor gatherInterp(Tensor x, int oh, int ow, int[] y0, int[] y1, float[] ly,
                                        int[] x0, int[] x1, float[] lx) {
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         float[] d = x.data();
         float[] y = new float[n * c * oh * ow];
+        // separable: each source row is interpolated along x once (not once per output row that
+        // reads it), then pairs of those rows along y. The products and sums are the same ones,
+        // in the same order, as a*(p*d00 + q*d01) + b*(p*d10 + q*d11), so the values are identical.
+        // y0 and y1 never decrease, so two row buffers suffice.
         Parallel.forEach(n * c, pl -> {
             int xo = pl * h * w, yo = pl * oh * ow;
+            float[] lo = new float[ow], hi = new float[ow], row = new float[ow];
+            int il = -1, ih = -1;
             for (int oy = 0; oy < oh; oy++) {
-                float b = ly[oy], a = 1f - b;
-                int r0 = xo + y0[oy] * w, r1 = xo + y1[oy] * w;
-                for (int ox = 0; ox < ow; ox++) {
-                    float q = lx[ox], p = 1f - q;
-                    y[yo + oy * ow + ox] = a * (p * d[r0 + x0[ox]] + q * d[r0 + x1[ox]])
-                            + b * (p * d[r1 + x0[ox]] + q * d[r1 + x1[ox]]);
+                int u = y0[oy], v = y1[oy];
+                if (u != il) {
+                    if (u == ih) {
+                        float[] t = lo;
+                        lo = hi;
+                        hi = t;
+                        ih = il;
+                    } else {
+                        interpRow(d, xo + u * w, ow, x0, x1, lx, lo);
+                    }
+                    il = u;
                 }
+                float[] up;
+                if (v == il) {
+                    up = lo;
+                } else {
+                    if (v != ih) {
+                        interpRow(d, xo + v * w, ow, x0, x1, lx, hi);
+                        ih = v;
+                    }
+                    up = hi;
+                }
+                float b = ly[oy], a = 1f - b;
+                for (int ox = 0; ox < ow; ox++) row[ox] = a * lo[ox] + b * up[ox];
+                System.arraycopy(row, 0, y, yo + oy * ow, ow);
             }
         });
         Tensor r = Tensor.result(y, new int[] {n, c, oh, ow}, x);
