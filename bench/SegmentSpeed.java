@@ -35,7 +35,7 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  *   java -cp target/cvkit.jar bench/SegmentSpeed.java IMAGES_DIR THREADS SECONDS CONF fcn=FILE|mask-rcnn=FILE...
  *
- * Prints one JSON line per model: img/s, passes, parameters, and what the last pass found (FCN:
+ * Prints one JSON line per model: img/s, the process's CPU ms per image, passes, parameters, and what the last pass found (FCN:
  * pixels per class and the first image's scores summed per class; Mask R-CNN: detections per
  * image and mask pixels) to check against torchvision's.
  */
@@ -72,14 +72,16 @@ public class SegmentSpeed {
                 throw new IllegalArgumentException("unknown model " + spec + " (fcn=FILE, mask-rcnn=FILE)");
             }
             List<SegmentRecords.Result> last = new ArrayList<>();
-            passes(records, items, threads, seconds, last);
-            double[] t = passes(records, items, threads, seconds, last);
+            double[] cpu = new double[1];
+            passes(records, items, threads, seconds, last, cpu);
+            double[] t = passes(records, items, threads, seconds, last, cpu);
             ObjectNode o = JSON.createObjectNode();
             o.put("tool", "cvkit");
             o.put("model", name);
             o.put("threads", threads);
             o.put("images", items.size());
             o.put("img_per_s", items.size() / t[t.length / 2]);
+            o.put("cpu_ms_per_img", cpu[0]);
             o.put("passes", t.length);
             o.put("params", params);
             if (records.isInstance()) {
@@ -124,15 +126,20 @@ public class SegmentSpeed {
         return sums;
     }
 
-    /** Pass times in seconds, sorted: at least 3 passes and {@code seconds}; {@code last}: the last pass's results. */
-    static double[] passes(SegmentRecords records, List<InputItem> items, int threads, double seconds, List<SegmentRecords.Result> last)
-            throws Exception {
-        List<Double> times = new ArrayList<>();
+    /**
+     * Pass times in seconds, sorted: at least 3 passes and {@code seconds}; {@code last}: the last
+     * pass's results; {@code cpu[0]}: the process's CPU ms per image, median over the passes (on a
+     * shared machine it does not count the time other processes hold the cores).
+     */
+    static double[] passes(SegmentRecords records, List<InputItem> items, int threads, double seconds, List<SegmentRecords.Result> last,
+                           double[] cpu) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        List<Double> times = new ArrayList<>(), cpuMs = new ArrayList<>();
         PrintWriter err = new PrintWriter(new StringWriter());
         long t0 = System.nanoTime();
         while (times.size() < 3 || (System.nanoTime() - t0) / 1e9 < seconds) {
             last.clear();
-            long s = System.nanoTime();
+            long s = System.nanoTime(), c = os.getProcessCpuTime();
             int code = BatchRunner.run(items.iterator(), threads, item -> {
                 RgbImage img;
                 try (Mat m = ImageDecoder.read(item.path(), 100_000_000L)) {
@@ -141,8 +148,10 @@ public class SegmentSpeed {
                 return records.segment(img, false);
             }, (item, r) -> last.add(r), new Progress(err, "segment", true), err, false);
             times.add((System.nanoTime() - s) / 1e9);
+            cpuMs.add((os.getProcessCpuTime() - c) / 1e6 / items.size());
             if (code != 0) throw new IllegalStateException("segmenting failed: " + err);
         }
+        cpu[0] = cpuMs.stream().mapToDouble(Double::doubleValue).sorted().toArray()[cpuMs.size() / 2];
         return times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 }

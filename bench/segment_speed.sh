@@ -24,7 +24,9 @@
 # One pass = decode the IMAGES PNGs and segment them (FCN: best class per pixel; Mask R-CNN:
 # instances with masks pasted into the image and cut at 0.5); img/s = IMAGES ÷ median pass time
 # (at least 3 passes and SECONDS, after warm-up passes: cvkit at least SECONDS for the JIT,
-# torchvision 3). Needs target/cvkit.jar (mvn -o -q package -DskipTests). Prints one JSON line
+# torchvision 3); CPU ms/img = the process's CPU time per image, median over the passes (ratio:
+# torchvision's ÷ cvkit's, > 1: cvkit cheaper), the fair comparison on a shared machine, except
+# that torchvision's OpenMP workers spin-wait and so count waiting as CPU. Needs target/cvkit.jar (mvn -o -q package -DskipTests). Prints one JSON line
 # per (tool, model, threads) into OUT/results.jsonl, the load average into OUT/load.txt, and the table.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -85,7 +87,11 @@ def same(c, t):
         return "yes, %.1f det/img" % c["detections_per_image"]
     return "det/img %.1f vs %.1f, mask px %d vs %d" % (c["detections_per_image"], t["detections_per_image"], c["mask_pixels"], t["mask_pixels"])
 names = {"fcn": "FCN-8s R18", "mask-rcnn": "Mask R-CNN R18-FPN", "lraspp": "LRASPP-MNv3 (tv only)*"}
-print(f"{'model':24} {'threads':>7} {'cvkit img/s':>12} {'torchvision img/s':>18} {'ratio':>7} {'cvkit params':>13} {'tv params':>11}  same output")
+print(f"{'model':24} {'threads':>7} {'cvkit img/s':>12} {'torchvision img/s':>18} {'ratio':>7} {'CPU ms/img cvkit':>16} {'tv':>6} {'ratio':>6} {'cvkit params':>13} {'tv params':>11}  same output")
+def cpu(c, t):
+    if c is None or "cpu_ms_per_img" not in t or "cpu_ms_per_img" not in c:
+        return f"{'-':>16} {t.get('cpu_ms_per_img', 0):>6.1f} {'-':>6}"
+    return f"{c['cpu_ms_per_img']:>16.1f} {t['cpu_ms_per_img']:>6.1f} {t['cpu_ms_per_img'] / c['cpu_ms_per_img']:>6.2f}"
 for model in ("fcn", "mask-rcnn", "lraspp"):
     for threads in (1, 2):
         t = by.get(("torchvision", model, threads))
@@ -94,13 +100,13 @@ for model in ("fcn", "mask-rcnn", "lraspp"):
         if model == "lraspp":
             f = by.get(("cvkit", "fcn", threads))
             ratio = f"{f['img_per_s'] / t['img_per_s']:.2f}" if f else "-"
-            print(f"{names[model]:24} {threads:>7} {'-':>12} {t['img_per_s']:>18.2f} {ratio:>7} {'-':>13} {t['params']:>11,}  -")
+            print(f"{names[model]:24} {threads:>7} {'-':>12} {t['img_per_s']:>18.2f} {ratio:>7} {cpu(f, t)} {'-':>13} {t['params']:>11,}  -")
             continue
         c = by.get(("cvkit", model, threads))
         if c is None:
             continue
         print(f"{names[model]:24} {threads:>7} {c['img_per_s']:>12.2f} {t['img_per_s']:>18.2f} {c['img_per_s'] / t['img_per_s']:>7.2f} "
-              f"{c['params']:>13,} {t['params']:>11,}  {same(c, t)}")
+              f"{cpu(c, t)} {c['params']:>13,} {t['params']:>11,}  {same(c, t)}")
 if any(m == "lraspp" for _, m, _ in by):
     print("* ratio: cvkit's FCN-8s R18 img/s over torchvision's LRASPP-MobileNetV3-Large (a different, much smaller network)")
 PY

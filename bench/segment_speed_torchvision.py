@@ -135,13 +135,14 @@ def build_mask_rcnn(path, conf):
 
 
 def passes(run, files, batch, seconds):
-    """Median-able pass times: each pass reads and segments every file; at least 3 passes and `seconds`."""
-    times, out, t0 = [], None, time.perf_counter()
+    """Pass times and the process's CPU ms per image of each pass: each pass reads and segments every file; at least 3 passes and `seconds`."""
+    times, cpu, out, t0 = [], [], None, time.perf_counter()
     while len(times) < 3 or time.perf_counter() - t0 < seconds:
-        s = time.perf_counter()
+        s, c = time.perf_counter(), time.process_time()
         out = [run([read_image(f, ImageReadMode.RGB) for f in files[i:i + batch]]) for i in range(0, len(files), batch)]
         times.append(time.perf_counter() - s)
-    return times, out
+        cpu.append((time.process_time() - c) * 1e3 / len(files))
+    return times, cpu, out
 
 
 def semantic(model, mean, std, side):
@@ -192,8 +193,8 @@ def time_models(images, threads, batch, seconds, conf, specs):
         model.eval()
         with torch.no_grad():
             passes(run, files, batch, 0)   # warm-up: 3 passes
-            times, out = passes(run, files, batch, seconds)
-        rec.update(img_per_s=len(files) / statistics.median(times), passes=len(times),
+            times, cpu, out = passes(run, files, batch, seconds)
+        rec.update(img_per_s=len(files) / statistics.median(times), cpu_ms_per_img=statistics.median(cpu), passes=len(times),
                    params=sum(p.numel() for p in model.parameters()))
         if name == "mask-rcnn":
             dets = [d for b in out for d in b]
