@@ -173,9 +173,12 @@ class ConvWinogradTest {
         ConvWinograd.mode = "auto";
         ConvGeom same56 = new ConvGeom(64, 56, 56, 3, 3, 1, 1, 1, 1, 1, 1, 56, 56);
         assertTrue(ConvWinograd.applies(same56, 1, 1, 64), "resnet18's first stage");
-        assertFalse(ConvWinograd.appliesInTraining(same56, 1, 1, 64), "training keeps im2col unless asked");
-        ConvWinograd.mode = "train";
         assertTrue(ConvWinograd.appliesInTraining(same56, 1, 1, 64), "training by the same rule");
+        assertFalse(ConvWinograd.appliesInTraining(new ConvGeom(16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32, 32), 1, 64, 16),
+                "training keeps thin layers on im2col too");
+        ConvWinograd.mode = "inference";
+        assertFalse(ConvWinograd.appliesInTraining(same56, 1, 1, 64), "inference only when asked");
+        assertTrue(ConvWinograd.applies(same56, 1, 1, 64));
         ConvWinograd.mode = "auto";
         assertFalse(ConvWinograd.applies(same56, 2, 1, 64), "grouped");
         assertFalse(ConvWinograd.applies(new ConvGeom(16, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 32, 32), 1, 64, 16), "16 channels");

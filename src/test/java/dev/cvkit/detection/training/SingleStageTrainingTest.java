@@ -35,26 +35,30 @@ class SingleStageTrainingTest {
     private static final List<Path> PHOTOS = List.of(Path.of("samples/dog.jpg"), Path.of("samples/horses.jpg"), Path.of("samples/eagle.jpg"));
 
     /**
-     * 16 images of 96², batch 4, 40 AdamW steps from scratch, validated on the training images
-     * after 20 and 40 steps: the summed loss must fall by 30 % and AP50 pass a bound and triple.
-     * SSD went 17.7 → 5.4 and AP50 0.004 → 0.52; RetinaNet 1.69 → 1.14 and 0.005 → 0.034 (its
-     * focal loss starts every anchor as background, prior 0.01, so its AP moves later).
+     * 16 images of 96², batch 4, 80 AdamW steps from scratch, validated on the training images
+     * every 20 steps: the summed loss must fall by 30 % and the last AP50 pass a bound and triple
+     * the first. SSD went 17.6 → 2.1 and AP50 0.001 → 0.76; RetinaNet 1.69 → 0.87 and 0.007 →
+     * 0.11 (its focal loss starts every anchor as background, prior 0.01, so its AP moves later;
+     * after 40 steps it was still at 0.02–0.06, where float rounding alone, Winograd's or
+     * im2col's, decided whether it passed a bound).
      */
     @ParameterizedTest
-    @CsvSource({"retinanet, 0.025", "ssd, 0.3"})
+    @CsvSource({"retinanet, 0.05", "ssd, 0.3"})
     void learnsAndItsModelFileDetectsAlike(String arch, double minAp50, @TempDir Path tmp) throws IOException {
         Path data = tmp.resolve("data");
         ShapesGenerator.generate(data, new ShapesGenerator.Options(16, 0, 96, 3, PHOTOS, 2, 100_000_000L));
-        TrainLoop.Options o = new TrainLoop.Options(4, 0.002f, "adamw", 0.05f, 1, 10, 0, 5, 20, 0, 10f);
+        TrainLoop.Options o = new TrainLoop.Options(4, 0.002f, "adamw", 0.05f, 1, 20, 0, 5, 20, 0, 10f);
         Path run = tmp.resolve("run");
         DetectTraining.Request req = new DetectTraining.Request(arch, data.resolve("train.json"), null, data.resolve("train.json"), null,
                 "resnet18", 96, null, "hflip", o, 100_000_000L);
         DetectTraining.Ready r = DetectTraining.start(req, () -> Files.createDirectories(run), 2, "test", w -> {}, null);
         try (var task = r.task()) {
-            assertEquals(40, r.loop().run().iterations());
+            assertEquals(80, r.loop().run().iterations());
             List<JsonNode> rows = Files.readAllLines(run.resolve("metrics.jsonl")).stream().map(SingleStageTrainingTest::json).toList();
-            double first = rows.get(0).get("train_loss").asDouble(), last = rows.get(1).get("train_loss").asDouble();
-            double ap50 = rows.get(1).get("val_ap50").asDouble();
+            JsonNode end = rows.get(rows.size() - 1);
+            assertEquals(4, rows.size(), "validated every 20 steps");
+            double first = rows.get(0).get("train_loss").asDouble(), last = end.get("train_loss").asDouble();
+            double ap50 = end.get("val_ap50").asDouble();
             String seen = arch + ": loss " + first + " → " + last + ", AP50 on the training images " + rows.get(0).get("val_ap50") + " → " + ap50;
             assertTrue(last < 0.7 * first, seen);
             assertTrue(ap50 > minAp50 && ap50 > 3 * rows.get(0).get("val_ap50").asDouble(), seen);
