@@ -333,6 +333,28 @@ public final class Benchmarks {
      * (torchvision's default) where the script sets sampling_ratio 1.
      */
     void trainRcnn(String name, boolean masks) {
+        RcnnStep s = rcnnTrainStep(masks);
+        Runnable step = s.step();
+        int n = s.batch(), size = s.size();
+        Timing t = time(step, 3);
+        ObjectNode o = record(name, t);
+        o.put("batch", n);
+        o.putArray("input").add(3).add(size).add(size);
+        o.put("params", s.parameters());
+        o.put("images_per_s", round(n / t.median, 2));
+        o.put("ms_per_step", round(t.median * 1e3, 1));
+        gemmShare(o, step, t.median);
+        emit(o, t);
+    }
+
+    /** One training step of a bench R-CNN case, and what its record reports about it. */
+    public record RcnnStep(Runnable step, long parameters, int batch, int size) {}
+
+    /**
+     * The R-CNN cases' model, fixed batch and AdamW step (see {@link #trainRcnn}); also timed by
+     * CPU time in bench/TrainStepCpu.java.
+     */
+    public static RcnnStep rcnnTrainStep(boolean masks) {
         Init.seed(0);
         int classes = 6, n = 8, size = 160;
         // RoI Align with one sample per bin and axis in both poolers, as the peer script's
@@ -381,15 +403,7 @@ public final class Benchmarks {
             total.backward();
             opt.step();
         };
-        Timing t = time(step, 3);
-        ObjectNode o = record(name, t);
-        o.put("batch", n);
-        o.putArray("input").add(3).add(size).add(size);
-        o.put("params", model.parameterCount());
-        o.put("images_per_s", round(n / t.median, 2));
-        o.put("ms_per_step", round(t.median * 1e3, 1));
-        gemmShare(o, step, t.median);
-        emit(o, t);
+        return new RcnnStep(step, model.parameterCount(), n, size);
     }
 
     /**
