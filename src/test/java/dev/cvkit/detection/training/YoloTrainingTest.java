@@ -29,13 +29,13 @@ class YoloTrainingTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<Path> PHOTOS = List.of(Path.of("samples/dog.jpg"), Path.of("samples/horses.jpg"), Path.of("samples/eagle.jpg"));
 
-    private static List<JsonNode> train(String arch, Path tmp, int iterations, float lr) throws IOException {
+    private static List<JsonNode> train(String arch, Path tmp, int iterations, float lr, String augment) throws IOException {
         Path data = tmp.resolve("data");
         ShapesGenerator.generate(data, new ShapesGenerator.Options(16, 4, 64, 3, PHOTOS, 2, 100_000_000L));
         int epochs = iterations * 8 / 16;
         TrainLoop.Options o = new TrainLoop.Options(8, lr, "adamw", 0.05f, 1, epochs, 0, 10, iterations / 2, 0, 10f);
         DetectTraining.Request req = new DetectTraining.Request(arch, data.resolve("train.json"), null, data.resolve("train.json"), null,
-                "csp", 64, null, "hflip,mosaic", o, 100_000_000L, "n");
+                "csp", 64, null, augment, o, 100_000_000L, "n");
         Path run = tmp.resolve("run");
         DetectTraining.Ready r = DetectTraining.start(req, () -> {
             Files.createDirectories(run);
@@ -64,7 +64,7 @@ class YoloTrainingTest {
      */
     @Test
     void anchorFreeYoloLearns(@TempDir Path tmp) throws IOException {
-        List<JsonNode> rows = train("yolo", tmp, 60, 0.004f);
+        List<JsonNode> rows = train("yolo", tmp, 60, 0.004f, "hflip,mosaic");
         assertEquals(List.of("iteration", "epoch", "lr", "train_loss_box", "train_loss_cls", "train_loss_dfl", "train_loss"),
                 fields(rows.get(0)).subList(0, 7));
         double first = rows.get(0).get("train_loss").asDouble(), last = rows.get(1).get("train_loss").asDouble();
@@ -75,19 +75,21 @@ class YoloTrainingTest {
     }
 
     /**
-     * YOLO v1 (scale n, a 2×2 grid at 64²), 60 steps: its summed loss falls by a tenth and AP50
-     * on the training images doubles (it went 4.46 → 3.67 and 0.005 → 0.025: a grid of four
-     * cells learns slowly; the run is seeded, so these are the values every time).
+     * YOLO v1 (scale n, a 2×2 grid at 64²), 60 steps without augmentation: it memorises its 16
+     * training images, so its summed loss halves and AP50 on them passes 0.3 (here 1.84 → 0.43
+     * and 0.004 → 0.67; with OpenBLAS's Sandybridge kernels, which round differently, 1.75 → 0.33
+     * and 0.020 → 0.70). With mosaics a four-cell grid learns too slowly in 60 steps for AP50 to
+     * rise above its noise: it went 0.005 → 0.025 on one CPU and 0.025 → 0.011 on another.
      */
     @Test
     void gridYoloLearns(@TempDir Path tmp) throws IOException {
-        List<JsonNode> rows = train("yolov1", tmp, 60, 0.002f);
+        List<JsonNode> rows = train("yolov1", tmp, 60, 0.002f, "none");
         assertEquals(List.of("train_loss_coord", "train_loss_obj", "train_loss_noobj", "train_loss_cls"), fields(rows.get(0)).subList(3, 7));
         double first = rows.get(0).get("train_loss").asDouble(), last = rows.get(1).get("train_loss").asDouble();
         double ap0 = rows.get(0).get("val_ap50").asDouble(), ap = rows.get(1).get("val_ap50").asDouble();
         String seen = "loss " + first + " → " + last + ", AP50 " + ap0 + " → " + ap;
-        assertTrue(last < 0.9 * first, seen);
-        assertTrue(ap > 2 * ap0, seen);
+        assertTrue(last < 0.5 * first, seen);
+        assertTrue(ap > 0.3 && ap > 5 * ap0, seen);
     }
 
     /**
