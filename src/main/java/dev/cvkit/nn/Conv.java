@@ -156,6 +156,7 @@ public final class Conv {
         if (oh <= 0 || ow <= 0) {
             throw new IllegalArgumentException("conv2d: input " + x + " too small for kernel " + kh + "x" + kw);
         }
+        if (n == 0) return Tensor.of(new float[0], 0, k, oh, ow); // an empty batch (e.g. no boxes to a RoI head)
         int cg = c / groups, kg = k / groups, p = oh * ow;
         ConvGeom geo = new ConvGeom(cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
         // inference output from the pool: the GEMM path writes every element, depthwise adds up

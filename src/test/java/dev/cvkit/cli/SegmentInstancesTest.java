@@ -48,6 +48,27 @@ class SegmentInstancesTest {
         return f;
     }
 
+    /**
+     * An image where nothing passes the threshold: the mask head runs on no boxes (an empty batch
+     * through its convolutions, which once indexed an empty array), and the image gets a record
+     * with no detections and no mask files.
+     */
+    @Test
+    void anImageWithNoInstancesIsAnEmptyRecord() throws IOException {
+        Path f = model();
+        Path data = tmp.resolve("data");
+        ShapesGenerator.generate(data, new ShapesGenerator.Options(0, 1, 64, 3, List.of(Path.of("samples/dog.jpg")), 1, 100_000_000L));
+        Path img = Files.list(data.resolve("val")).sorted().findFirst().orElseThrow();
+        var r = CliTestSupport.run("segment", "--model", f.toString(), img.toString(), "--format", "jsonl", "--conf", "0.999", "--masks",
+                tmp.resolve("masks").toString(), "--threads", "2", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        JsonNode line = JSON.readTree(r.out().strip());
+        assertEquals(0, line.get("detections").size(), r.out());
+        try (var files = Files.walk(tmp.resolve("masks"))) {
+            assertEquals(0, files.filter(Files::isRegularFile).count());
+        }
+    }
+
     @Test
     void linesMasksOverlaysAndCoco() throws IOException {
         Path f = model();

@@ -100,6 +100,8 @@ public final class MaskHead extends Container {
      * the detected class (for pasting at another scale, e.g. the original image's).
      */
     public List<float[][]> probabilities(List<Tensor> levels, List<float[]> boxes, List<int[]> labels, int[][] imageSizes) {
+        // no detections anywhere: nothing to pool, and the head's layers are not run on an empty batch
+        if (boxes.stream().allMatch(b -> b.length == 0)) return boxes.stream().map(b -> new float[0][]).toList();
         Tensor x;
         try (var g = Tensor.noGrad()) {
             x = logits(levels, boxes, imageSizes);
