@@ -23,6 +23,9 @@ public final class Activation extends Module {
 
     public static Activation hardswish() { return new Activation(Kind.HARDSWISH); }
 
+    /** The function applied. */
+    public Kind kind() { return kind; }
+
     @Override
     protected Tensor compute(Tensor x) {
         return switch (kind) {

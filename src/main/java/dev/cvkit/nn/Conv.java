@@ -147,6 +147,22 @@ public final class Conv {
     static Tensor conv2dFused(Tensor x, Tensor w, OffHeapWeights weights,
                               float[] scale, float[] shift, Tensor residual, float lo, float hi,
                               int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        return conv2dFused(x, w, weights, scale, shift, residual, lo, hi, null, sh, sw, ph, pw, dh, dw, groups);
+    }
+
+    /**
+     * As above with an activation after the clamp: {@code act} null (the clamp alone), HARDSWISH
+     * or HARDSIGMOID (MobileNet v3's), computed as {@link Functional#hardswish} and
+     * {@link Functional#hardsigmoid} compute them, so the fused layer equals the separate ones.
+     */
+    static Tensor conv2dFused(Tensor x, Tensor w, OffHeapWeights weights,
+                              float[] scale, float[] shift, Tensor residual, float lo, float hi, Activation.Kind act,
+                              int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        if (act != null && act != Activation.Kind.HARDSWISH && act != Activation.Kind.HARDSIGMOID) {
+            throw new IllegalArgumentException("conv2d: no fused " + act);
+        }
+        boolean hswish = act == Activation.Kind.HARDSWISH, hsigmoid = act == Activation.Kind.HARDSIGMOID;
+        boolean noClamp = lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY;
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int k = w.size(0), kh = w.size(2), kw = w.size(3);
         if (x.dim() != 4 || c % groups != 0 || w.size(1) != c / groups) {
@@ -159,9 +175,11 @@ public final class Conv {
         if (n == 0) return Tensor.of(new float[0], 0, k, oh, ow); // an empty batch (e.g. no boxes to a RoI head)
         int cg = c / groups, kg = k / groups, p = oh * ow;
         ConvGeom geo = new ConvGeom(cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
-        // inference output from the pool: the GEMM path writes every element, depthwise adds up
+        // inference output from the pool: the GEMM path and DepthwiseRows write every element, the
+        // reference depthwise loop adds up
         float[] out = BufferPool.take(n * k * p);
-        if (cg == 1 && kg == 1) java.util.Arrays.fill(out, 0f);
+        boolean depthwise = cg == 1 && kg == 1, rows = depthwise && DepthwiseRows.applies(geo);
+        if (depthwise && !rows) java.util.Arrays.fill(out, 0f);
         if (residual != null && residual.numel() != n * k * p) {
             throw new IllegalArgumentException("conv2d: residual " + residual + " does not fit the output");
         }
@@ -172,14 +190,32 @@ public final class Conv {
                 int o = base + (j - k0) * p;
                 // Math.min/max (not ternaries) so C2 vectorises the loops; out and res share
                 // one index expression, which C2 needs to vectorise a loop over two arrays
+                if (res == null && noClamp && hswish) {
+                    // MobileNet v3's conv → BN → Hardswish: one pass (the clamp to ±∞ is the identity)
+                    for (int q = p0; q < p1; q++) out[o + q] = Functional.hardswish(out[o + q] * s + t);
+                    continue;
+                }
                 if (res == null) {
                     for (int q = p0; q < p1; q++) out[o + q] = Math.min(Math.max(out[o + q] * s + t, lo), hi);
                 } else {
                     for (int q = p0; q < p1; q++) out[o + q] = Math.min(Math.max(out[o + q] * s + t + res[o + q], lo), hi);
                 }
+                if (hswish) {
+                    for (int q = p0; q < p1; q++) out[o + q] = Functional.hardswish(out[o + q]);
+                } else if (hsigmoid) {
+                    for (int q = p0; q < p1; q++) out[o + q] = Functional.hardsigmoid(out[o + q]);
+                }
             }
         };
-        if (cg == 1 && kg == 1) {
+        if (rows) {
+            float[] xd = x.data(), wd0 = w.data();
+            int kk = kh * kw;
+            Parallel.forEach(n * c, t -> {
+                int ch = t % c;
+                DepthwiseRows.plane(xd, t * h * wd, wd0, ch * kk, out, t * p, geo);
+                ep.apply(ch, ch + 1, t * p, 0, p);
+            });
+        } else if (depthwise) {
             Parallel.forEach(n * c, t -> {
                 depthwiseForward(x.data(), w.data(), out, t, geo);
                 int ch = t % c;

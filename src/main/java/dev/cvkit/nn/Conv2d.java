@@ -57,6 +57,31 @@ public class Conv2d extends Module {
      * BatchNorm and before the clamp: a ResNet block's relu(bn2(conv2(·)) + shortcut).
      */
     public Tensor forwardFused(Tensor x, BatchNorm bn, Tensor residual, float lo, float hi) {
+        return forwardFused(x, bn, residual, lo, hi, null);
+    }
+
+    /**
+     * conv → BatchNorm (may be null) → + residual (may be null) → {@code act} in one pass:
+     * null (none), a clamp (ReLU, ReLU6, identity), Hardswish or Hardsigmoid (any other runs as its
+     * own pass after). Records no gradient.
+     */
+    public Tensor forwardFused(Tensor x, BatchNorm bn, Tensor residual, Activation act) {
+        if (act == null) return forwardFused(x, bn, residual, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, null);
+        float[] range = act.clampRange();
+        if (range != null) return forwardFused(x, bn, residual, range[0], range[1], null);
+        if (fuses(act)) return forwardFused(x, bn, residual, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, act.kind());
+        Tensor y = forwardFused(x, bn, residual, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, null);
+        Tensor z = act.forward(y);
+        dev.cvkit.tensor.BufferPool.release(y, z);
+        return z;
+    }
+
+    /** Whether {@link #forwardFused(Tensor, BatchNorm, Tensor, Activation)} takes {@code act} into the convolution's pass. */
+    static boolean fuses(Activation act) {
+        return act.clampRange() != null || act.kind() == Activation.Kind.HARDSWISH || act.kind() == Activation.Kind.HARDSIGMOID;
+    }
+
+    private Tensor forwardFused(Tensor x, BatchNorm bn, Tensor residual, float lo, float hi, Activation.Kind act) {
         float[] scale = null, shift = null;
         if (bn != null) {
             scale = new float[out];
@@ -69,7 +94,7 @@ public class Conv2d extends Module {
         } else if (bias != null) {
             shift = bias.data();
         }
-        return Conv.conv2dFused(x, weight, this::nativeWeight, scale, shift, residual, lo, hi, stride, stride, padding, padding,
+        return Conv.conv2dFused(x, weight, this::nativeWeight, scale, shift, residual, lo, hi, act, stride, stride, padding, padding,
                 dilation, dilation, groups);
     }
 

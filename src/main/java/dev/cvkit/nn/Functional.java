@@ -117,12 +117,25 @@ public final class Functional {
         return r;
     }
 
+    /**
+     * PyTorch's hardsigmoid of one value, as its CPU kernel computes it: min(max(x + 3, 0), 6) / 6
+     * (branch-free, so loops over it vectorise; the fused convolution epilogue uses it too).
+     */
+    static float hardsigmoid(float v) {
+        return Math.min(Math.max(v + 3f, 0f), 6f) / 6f;
+    }
+
+    /** PyTorch's hardswish of one value, as its CPU kernel computes it: x · min(max(x + 3, 0), 6) / 6. */
+    static float hardswish(float v) {
+        return v * Math.min(Math.max(v + 3f, 0f), 6f) / 6f;
+    }
+
     /** PyTorch's hardsigmoid: 0 for x ≤ −3, 1 for x ≥ 3, x/6 + 1/2 between (gradient 1/6 there). */
     public static Tensor hardsigmoid(Tensor x) {
         float[] d = x.data();
         float[] y = new float[d.length];
         Parallel.forRange(d.length, (from, to) -> {
-            for (int i = from; i < to; i++) y[i] = d[i] <= -3f ? 0f : d[i] >= 3f ? 1f : d[i] / 6f + 0.5f;
+            for (int i = from; i < to; i++) y[i] = hardsigmoid(d[i]);
         });
         Tensor r = Tensor.result(y, x.shape(), x);
         if (r.requiresGrad()) {
@@ -139,7 +152,7 @@ public final class Functional {
         float[] d = x.data();
         float[] y = new float[d.length];
         Parallel.forRange(d.length, (from, to) -> {
-            for (int i = from; i < to; i++) y[i] = d[i] <= -3f ? 0f : d[i] >= 3f ? d[i] : d[i] * (d[i] + 3f) / 6f;
+            for (int i = from; i < to; i++) y[i] = hardswish(d[i]);
         });
         Tensor r = Tensor.result(y, x.shape(), x);
         if (r.requiresGrad()) {

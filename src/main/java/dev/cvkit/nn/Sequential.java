@@ -55,7 +55,7 @@ public class Sequential extends Module {
     }
 
     /**
-     * Inference: runs Conv2d [→ BatchNorm] [→ ReLU/ReLU6] runs as one fused op each, and hands
+     * Inference: runs Conv2d [→ BatchNorm] [→ ReLU/ReLU6/Hardswish/Hardsigmoid] runs as one fused op each, and hands
      * each intermediate output back to the {@link BufferPool} once the next layer has consumed it
      * (only this loop can reach it; the input and the result are never given back).
      */
@@ -71,10 +71,9 @@ public class Sequential extends Module {
                     bn = b;
                     j++;
                 }
-                float[] range = j < ms.length && ms[j] instanceof Activation a ? a.clampRange() : null;
-                if (range != null) j++;
-                x = conv.forwardFused(x, bn, range == null ? Float.NEGATIVE_INFINITY : range[0],
-                        range == null ? Float.POSITIVE_INFINITY : range[1]);
+                Activation act = j < ms.length && ms[j] instanceof Activation a && Conv2d.fuses(a) ? a : null;
+                if (act != null) j++;
+                x = conv.forwardFused(x, bn, null, act);
                 i = j - 1;
             } else {
                 x = ms[i].forward(x);
