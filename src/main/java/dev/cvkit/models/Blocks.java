@@ -8,6 +8,7 @@ import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Pool2d;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.tensor.BufferPool;
+import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 
 /**
@@ -162,8 +163,63 @@ public final class Blocks {
 
         @Override
         protected Tensor compute(Tensor x) {
+            if (fusedInference()) {
+                float[] y = BufferPool.take(x.numel());
+                System.arraycopy(x.data(), 0, y, 0, y.length);
+                Tensor out = Tensor.of(y, x.shape());
+                scaleInPlace(out);
+                return out;
+            }
             Tensor s = scale.forward(fc2.forward(act.forward(fc1.forward(avgpool.forward(x)))));
             return Functional.scaleChannels(x, s);
+        }
+
+        /**
+         * Inference: x [N, C, H, W] times its gate, in place (x must be a temporary nothing else
+         * reads): the global average pool in one pass per plane, the two 1×1 convolutions with
+         * their activations fused, the scaling in a second pass. Values as {@link #compute}'s
+         * separate layers give them up to the pool's summation order ({@link #planeSum}).
+         */
+        public void scaleInPlace(Tensor x) {
+            int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), p = h * w;
+            float[] d = x.data(), pooled = new float[n * c];
+            float area = (float) h * (float) w;
+            Parallel.forEach(n * c, pl -> pooled[pl] = planeSum(d, pl * p, p) / area);
+            Tensor g = ((Conv2d) fc1).forwardFused(Tensor.of(pooled, n, c, 1, 1), null, null, (Activation) act);
+            Activation gate = (Activation) scale;
+            Tensor z;
+            if (gate.kind() == Activation.Kind.HARDSIGMOID) {
+                z = ((Conv2d) fc2).forwardFused(g, null, null, gate);
+            } else {
+                z = gate.forward(((Conv2d) fc2).forwardFused(g, null, null, null));
+            }
+            float[] zs = z.data();
+            Parallel.forEach(n * c, pl -> {
+                float v = zs[pl];
+                for (int q = pl * p, end = q + p; q < end; q++) d[q] *= v;
+            });
+        }
+
+        /**
+         * Σ d[from, from + len) as eight interleaved partial sums (lane q mod 8) added pairwise
+         * at the end: eight independent add chains instead of one (a float sum does not
+         * vectorise), a fixed order whatever the thread count.
+         */
+        static float planeSum(float[] d, int from, int len) {
+            float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int q = from, end = from + len, end8 = from + (len & ~7);
+            for (; q < end8; q += 8) {
+                s0 += d[q];
+                s1 += d[q + 1];
+                s2 += d[q + 2];
+                s3 += d[q + 3];
+                s4 += d[q + 4];
+                s5 += d[q + 5];
+                s6 += d[q + 6];
+                s7 += d[q + 7];
+            }
+            for (; q < end; q++) s0 += d[q];
+            return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
         }
     }
 

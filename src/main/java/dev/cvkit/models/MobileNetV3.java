@@ -6,6 +6,7 @@ import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Sequential;
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Tensor;
 
 /**
@@ -102,8 +103,39 @@ public final class MobileNetV3 {
 
         @Override
         protected Tensor compute(Tensor x) {
+            if (fusedInference()) return fused(x);
             Tensor y = block.forward(x);
             return residual ? x.add(y) : y;
         }
+
+        /**
+         * Inference: each conv → BatchNorm → activation as one op (Hardswish too), the
+         * squeeze-excitation in place on the depthwise output, and the residual added in the
+         * projection's pass; intermediates go back to the {@link BufferPool}. Same values as the
+         * separate layers.
+         */
+        private Tensor fused(Tensor x) {
+            Module[] layers = block.children().values().toArray(new Module[0]);
+            Tensor h = x;
+            for (int i = 0; i < layers.length; i++) {
+                Tensor in = h;
+                if (layers[i] instanceof Blocks.SqueezeExcitation se && h != x) {
+                    se.scaleInPlace(h); // h is the depthwise output, read by nothing else
+                    continue;
+                }
+                boolean last = i == layers.length - 1;
+                h = layers[i] instanceof Sequential s ? convNormAct(s, h, last && residual ? x : null) : layers[i].forward(h);
+                if (in != x) BufferPool.release(in, h);
+            }
+            return h;
+        }
+    }
+
+    /** Inference: a {@link #convNormAct} layer (conv "0", BatchNorm "1", activation "2" if any) as one fused op, plus residual (may be null). */
+    static Tensor convNormAct(Sequential s, Tensor x, Tensor residual) {
+        Conv2d conv = (Conv2d) s.children().get("0");
+        BatchNorm bn = (BatchNorm) s.children().get("1");
+        Module act = s.children().get("2");
+        return conv.forwardFused(x, bn, residual, (Activation) act);
     }
 }

@@ -4,6 +4,7 @@ import dev.cvkit.detection.rcnn.Backbone;
 import dev.cvkit.models.MobileNetV3;
 import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Sequential;
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,15 +31,25 @@ public final class MobileNetV3Backbone extends Backbone {
 
     @Override
     public List<Tensor> levels(Tensor images) {
+        // fused inference gives each block's output back to the pool once the next block has read it
+        boolean recycle = fusedInference();
         Tensor x = images;
-        for (int b = 0; b < MobileNetV3.C4; b++) x = blocks.get(b).forward(x);
+        for (int b = 0; b < MobileNetV3.C4; b++) x = next(blocks.get(b), x, images, recycle);
         // block 13 strides and widens (no residual): its expansion is the stride-16 level, the rest continues
         List<Module> c4 = new ArrayList<>(((MobileNetV3.Block) blocks.get(MobileNetV3.C4)).layers().children().values());
-        x = c4.get(0).forward(x);
+        x = next(c4.get(0), x, images, recycle);
         Tensor level16 = x;
-        for (int i = 1; i < c4.size(); i++) x = c4.get(i).forward(x);
-        for (int b = MobileNetV3.C4 + 1; b < blocks.size(); b++) x = blocks.get(b).forward(x);
+        x = c4.get(1).forward(x); // the depthwise output: a new tensor, so the level stays intact
+        for (int i = 2; i < c4.size(); i++) x = next(c4.get(i), x, level16, recycle);
+        for (int b = MobileNetV3.C4 + 1; b < blocks.size(); b++) x = next(blocks.get(b), x, level16, recycle);
         return List.of(level16, x);
+    }
+
+    /** m(x), giving x back to the pool (unless it is {@code keep} or the result shares it) when recycling. */
+    private static Tensor next(Module m, Tensor x, Tensor keep, boolean recycle) {
+        Tensor y = m.forward(x);
+        if (recycle && x != keep) BufferPool.release(x, y);
+        return y;
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.structures.ScoredBoxes;
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,7 +103,7 @@ public final class Ssd extends Container {
         return new Sequential(c, new BatchNorm(c.namedParameters().get("weight").size(0), eps, momentum, true), Activation.relu6());
     }
 
-    private record Forward(SsdHead.Output head, float[] boxes) {}
+    private record Forward(SsdHead.Output head, float[] boxes, List<Tensor> maps) {}
 
     private Forward run(Tensor images) {
         List<Tensor> c = backbone.levels(images);
@@ -117,7 +118,7 @@ public final class Ssd extends Container {
             mh[k] = maps.get(k).size(2);
             mw[k] = maps.get(k).size(3);
         }
-        return new Forward(head.forwardMaps(maps), boxes.boxes(images.size(2), images.size(3), mh, mw));
+        return new Forward(head.forwardMaps(maps), boxes.boxes(images.size(2), images.size(3), mh, mw), maps);
     }
 
     /**
@@ -138,7 +139,17 @@ public final class Ssd extends Container {
     public List<ScoredBoxes> detect(Tensor images, int[][] imageSizes, float score, float nms, int perImage) {
         try (var g = Tensor.noGrad()) {
             Forward f = run(images);
-            return new SsdDecoder(score, nms, topkCandidates, perImage).decode(f.head(), classes, f.boxes(), imageSizes);
+            List<ScoredBoxes> out = new SsdDecoder(score, nms, topkCandidates, perImage).decode(f.head(), classes, f.boxes(), imageSizes);
+            if (fusedInference()) {
+                // fused inference: the maps and head outputs are pooled buffers that nothing reads any more
+                java.util.Set<float[]> dead = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                for (List<Tensor> ts : List.of(f.maps(), f.head().classLogits(), f.head().boxDeltas())) {
+                    for (Tensor t : ts) dead.add(t.data());
+                }
+                dead.remove(images.data());
+                for (float[] a : dead) BufferPool.give(a);
+            }
+            return out;
         }
     }
 }

@@ -113,6 +113,49 @@ class SsdLiteMobileNetV3Test {
         assertEquals(true, cfg.get("reduced_tail").asBoolean(), "torchvision reduces the tail when it trains from scratch");
     }
 
+    /**
+     * Fused inference (each conv with its BatchNorm and Hardswish, squeeze-excitation in place,
+     * pooled buffers given back after each detect) finds what the separate layers find (a
+     * tracer turns fusion off), and the same bits again after a batch of another size has gone
+     * round the buffer pool; at 1 and 2 threads alike.
+     */
+    @Test
+    void fusedInferenceDetectsAsTheSeparateLayers() {
+        dev.cvkit.nn.Init.seed(5);
+        dev.cvkit.detection.ssd.Ssd net = torchvisionLayout(true).build();
+        net.eval();
+        java.util.Random r = new java.util.Random(6);
+        Tensor a = Tensor.randn(r, 2, 3, 160, 160), b = Tensor.randn(r, 1, 3, 128, 160);
+        int[][] sizesA = {{160, 160}, {160, 160}}, sizesB = {{128, 160}};
+        List<dev.cvkit.structures.ScoredBoxes>[] separate = new List[1];
+        Module.trace((m, t) -> {}, () -> separate[0] = net.detect(a, sizesA, 0.0f, 0.5f, 20));
+        int old = dev.cvkit.tensor.Parallel.threads();
+        try {
+            List<dev.cvkit.structures.ScoredBoxes> first = null;
+            for (int threads : new int[] {1, 2}) {
+                dev.cvkit.tensor.Parallel.setThreads(threads);
+                List<dev.cvkit.structures.ScoredBoxes> fused = net.detect(a, sizesA, 0.0f, 0.5f, 20);
+                net.detect(b, sizesB, 0.0f, 0.5f, 20);
+                List<dev.cvkit.structures.ScoredBoxes> again = net.detect(a, sizesA, 0.0f, 0.5f, 20);
+                for (int i = 0; i < 2; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(fused.get(i).scores(), again.get(i).scores(), "repeated, image " + i);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(fused.get(i).boxes(), again.get(i).boxes(), "repeated, image " + i);
+                    if (first != null) {
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(first.get(i).scores(), fused.get(i).scores(), threads + " threads");
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(first.get(i).boxes(), fused.get(i).boxes(), threads + " threads");
+                    }
+                    // the best detections' scores agree with the separate layers' to float rounding
+                    float[] s0 = separate[0].get(i).scores(), s1 = fused.get(i).scores();
+                    assertEquals(s0.length, s1.length);
+                    for (int k = 0; k < s0.length; k++) assertEquals(s0[k], s1[k], 1e-5f * Math.abs(s0[k]) + 1e-7f, "score " + k);
+                }
+                first = fused;
+            }
+        } finally {
+            dev.cvkit.tensor.Parallel.setThreads(old);
+        }
+    }
+
     /** torchvision's ssdlite320_mobilenet_v3_large: 6 maps, ratios 2 and 3, scales 0.2 … 0.95 and 1, 300 candidates. */
     static SsdSpec torchvisionLayout(boolean reducedTail) {
         int[][] ratios = new int[6][];
