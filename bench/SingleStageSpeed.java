@@ -25,7 +25,8 @@ import java.util.Locale;
  *   java -cp target/cvkit.jar bench/SingleStageSpeed.java IMAGES_DIR THREADS BATCH SECONDS [MODEL...]
  *
  * Prints one JSON line per model: img/s (median batch), img/s with a score threshold of 1 (no
- * candidates: transform and forward only), parameters, detections per image.
+ * candidates: transform and forward only), process CPU seconds per batch (both), parameters,
+ * detections per image.
  */
 public class SingleStageSpeed {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -55,10 +56,14 @@ public class SingleStageSpeed {
             BatchDetector d = det.detector(p, names, ids);
             for (int w = 0; w < 3; w++) d.detectAll(images, p, Lap.NONE);
             long[] found = new long[1];
+            long c0 = cpuNanos();
             double[] t = time(d, images, p, seconds, found);
+            double cpu = (cpuNanos() - c0) / 1e9 / t.length;
             // the same with a score threshold no box passes: forward and transform only, so the difference is decoding and NMS
             DetectParams none = new DetectParams(Math.nextDown(1f), p.iou(), p.maxDet());
+            c0 = cpuNanos();
             double[] tf = time(d, images, none, seconds / 2, new long[1]);
+            double cpuForward = (cpuNanos() - c0) / 1e9 / tf.length;
             ObjectNode o = JSON.createObjectNode();
             o.put("tool", "cvkit");
             o.put("model", m);
@@ -68,10 +73,17 @@ public class SingleStageSpeed {
             o.put("img_per_s", batch / t[t.length / 2]);
             o.put("batches", t.length);
             o.put("img_per_s_without_candidates", batch / tf[tf.length / 2]);
+            o.put("cpu_s_per_batch", cpu);
+            o.put("cpu_s_per_batch_without_candidates", cpuForward);
             o.put("params", det.network().parameterCount());
             o.put("detections_per_image", (double) found[0] / batch);
             System.out.println(JSON.writeValueAsString(o));
         }
+    }
+
+    /** CPU time of the whole process so far (all threads), ns: the measure that survives a loaded machine. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Batch times in seconds, sorted: at least 3 batches and {@code seconds}; {@code found[0]}: the last batch's detections. */

@@ -11,7 +11,8 @@
 # Needs target/cvkit.jar (mvn -o -q package -DskipTests) and python3 with torch 1.13 and
 # torchvision 0.14 (PYTHON=...). Prints one JSON line per (tool, model, threads) and a ratio
 # table (cvkit img/s ÷ torchvision img/s; "fwd-only": both with a score threshold of 1, so no box
-# is decoded: the transform and forward pass alone).
+# is decoded: the transform and forward pass alone; "cpu ratio": torchvision's process CPU seconds
+# per batch ÷ cvkit's, the comparison that holds on a loaded machine).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$(mktemp -d)}"; secs="${2:-10}"; batch="${3:-4}"
@@ -36,11 +37,13 @@ done
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {(r["tool"], r["model"], r["threads"]): r for r in rows}
-print(f"{'model':14} {'threads':>7} {'cvkit img/s':>12} {'torchvision':>12} {'ratio':>7} {'fwd-only ratio':>15} {'cvkit params':>13} {'tv params':>11}")
+print(f"{'model':14} {'threads':>7} {'cvkit img/s':>12} {'torchvision':>12} {'ratio':>7} {'fwd-only ratio':>15} {'cpu ratio':>10} {'fwd-only cpu':>13} {'cvkit params':>13} {'tv params':>11}")
 for (tool, model, threads), r in sorted(by.items(), key=lambda kv: (kv[0][1], kv[0][2])):
     if tool != "cvkit" or ("torchvision", model, threads) not in by:
         continue
     t = by[("torchvision", model, threads)]
     print(f"{model:14} {threads:>7} {r['img_per_s']:>12.2f} {t['img_per_s']:>12.2f} {r['img_per_s'] / t['img_per_s']:>7.2f} "
-          f"{r['img_per_s_without_candidates'] / t['img_per_s_without_candidates']:>15.2f} {r['params']:>13,} {t['params']:>11,}")
+          f"{r['img_per_s_without_candidates'] / t['img_per_s_without_candidates']:>15.2f} "
+          f"{t['cpu_s_per_batch'] / r['cpu_s_per_batch']:>10.2f} "
+          f"{t['cpu_s_per_batch_without_candidates'] / r['cpu_s_per_batch_without_candidates']:>13.2f} {r['params']:>13,} {t['params']:>11,}")
 PY
