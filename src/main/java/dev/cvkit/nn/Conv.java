@@ -46,6 +46,15 @@ public final class Conv {
      */
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int sh, int sw, int ph, int pw,
                                 int dh, int dw, int groups) {
+        return conv2d(x, w, null, bias, sh, sw, ph, pw, dh, dw, groups);
+    }
+
+    /**
+     * As above; {@code weights} (may be null) holds w's off-heap forms for calls that record no
+     * gradient ({@link InferenceWeights}), which then skip copying or transforming w.
+     */
+    static Tensor conv2d(Tensor x, Tensor w, OffHeapWeights weights, Tensor bias, int sh, int sw, int ph, int pw,
+                         int dh, int dw, int groups) {
         int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
         int k = w.size(0), kh = w.size(2), kw = w.size(3);
         if (x.dim() != 4 || w.dim() != 4 || c % groups != 0 || k % groups != 0 || w.size(1) != c / groups) {
@@ -90,14 +99,15 @@ public final class Conv {
                     for (int q = p0; q < p1; q++) out[o + q] += bj;
                 }
             };
+            OffHeapWeights cached = recording ? null : weights;
             if (colCache == null && (recording ? ConvWinograd.appliesInTraining(geo, groups, n, k)
                     : ConvWinograd.applies(geo, groups, n, k))) {
-                ConvWinograd.run(xd, wdat, out, false, n, k, geo, addBias);
+                ConvWinograd.run(xd, wdat, cached == null ? null : cached.winograd(), out, false, n, k, geo, addBias);
             } else if (colCache == null && ConvShifted.applies(geo, groups)) {
-                ConvShifted.run(xd, wdat, null, out, n, k, geo, addBias);
+                ConvShifted.run(xd, wdat, cached == null ? null : cached.get(true), out, n, k, geo, addBias);
             } else {
-                ConvForward.run(xd, wdat, null, out, n, groups, kg, geo, x.size(1) * h * wd, k * oh * ow, addBias, colCache,
-                        multi);
+                ConvForward.run(xd, wdat, cached == null ? null : cached.get(false), out, n, groups, kg, geo, x.size(1) * h * wd,
+                        k * oh * ow, addBias, colCache, multi);
             }
         }
         Tensor y = Tensor.result(out, new int[] {n, k, oh, ow}, x, w, bias);
@@ -222,7 +232,7 @@ public final class Conv {
                 ep.apply(ch, ch + 1, t * p, 0, p);
             });
         } else if (ConvWinograd.applies(geo, groups, n, k)) {
-            ConvWinograd.run(x.data(), w.data(), out, false, n, k, geo, ep);
+            ConvWinograd.run(x.data(), w.data(), weights == null ? null : weights.winograd(), out, false, n, k, geo, ep);
         } else {
             boolean taps = ConvShifted.applies(geo, groups);
             NativeFloats wNative = weights == null ? null : weights.get(taps);
@@ -236,9 +246,13 @@ public final class Conv {
         return Tensor.of(out, n, k, oh, ow);
     }
 
-    /** A layer's weights kept off-heap for inference: as stored, or tap-major for {@link ConvShifted}. */
+    /** A layer's weights kept off-heap for inference (see {@link InferenceWeights}). */
     interface OffHeapWeights {
+        /** As stored, or tap-major for {@link ConvShifted}. */
         NativeFloats get(boolean tapMajor);
+
+        /** Winograd-transformed, U[ξ][k][c] ({@link ConvWinograd#transformWeights}). */
+        NativeFloats winograd();
     }
 
     /** Post-processing of output channels [k0, k1) (global indices), columns [p0, p1); row k0 starts at out[base + k0·0]. */

@@ -1,6 +1,5 @@
 package dev.cvkit.nn;
 
-import dev.cvkit.tensor.NativeFloats;
 import dev.cvkit.tensor.Tensor;
 
 /**
@@ -12,11 +11,12 @@ public class Conv2d extends Module {
     public final Tensor weight;
     public Tensor bias;
     /**
-     * Inference's off-heap copies of the weight (GEMM operands: as stored, and tap-major for
-     * {@link ConvShifted}) and the parameter stamps they were taken at.
+     * Inference's off-heap forms of the weight (as stored, tap-major, Winograd-transformed),
+     * rebuilt when parameters were declared changed: at batch 1 copying every layer's weights
+     * cost as much as a tenth of resnet18's forward, and the Winograd transform is redone
+     * per call (RetinaNet's head: five pyramid levels per batch) otherwise.
      */
-    private final NativeFloats[] nativeWeight = new NativeFloats[2];
-    private final long[] nativeStamp = {-1, -1};
+    private final InferenceWeights inferenceWeights;
 
     public Conv2d(int in, int out, int k) { this(in, out, k, 1, 0, 1, 1, true); }
 
@@ -37,11 +37,14 @@ public class Conv2d extends Module {
         this.weight = param("weight", Tensor.zeros(out, in / groups, k, k));
         this.bias = bias ? param("bias", Tensor.zeros(out)) : null;
         Init.defaultLayer(weight, this.bias);
+        this.inferenceWeights = new InferenceWeights(weight, out, in / groups, k * k);
     }
 
     @Override
     protected Tensor compute(Tensor x) {
-        return Conv.conv2d(x, weight, bias, stride, stride, padding, padding, dilation, dilation, groups);
+        // calls that record no gradient read the weight's cached off-heap forms
+        Conv.OffHeapWeights cached = Tensor.gradEnabled() && weight.requiresGrad() ? null : inferenceWeights;
+        return Conv.conv2d(x, weight, cached, bias, stride, stride, padding, padding, dilation, dilation, groups);
     }
 
     /**
@@ -94,28 +97,8 @@ public class Conv2d extends Module {
         } else if (bias != null) {
             shift = bias.data();
         }
-        return Conv.conv2dFused(x, weight, this::nativeWeight, scale, shift, residual, lo, hi, act, stride, stride, padding, padding,
+        return Conv.conv2dFused(x, weight, inferenceWeights, scale, shift, residual, lo, hi, act, stride, stride, padding, padding,
                 dilation, dilation, groups);
-    }
-
-    /**
-     * The weight off-heap, copied again only when parameters may have changed: at batch 1 the
-     * copy of every layer's weights cost as much as a tenth of resnet18's forward.
-     */
-    private synchronized NativeFloats nativeWeight(boolean tapMajor) {
-        int which = tapMajor ? 1 : 0;
-        long stamp = Module.parameterStamp();
-        if (nativeWeight[which] == null || nativeStamp[which] != stamp) {
-            if (nativeWeight[which] == null) nativeWeight[which] = new NativeFloats();
-            float[] w = weight.data();
-            if (tapMajor) {
-                ConvShifted.repack(w, out, in / groups, kh * kw, nativeWeight[which]);
-            } else {
-                nativeWeight[which].ensureExactly(w.length).put(0, w, 0, w.length);
-            }
-            nativeStamp[which] = stamp;
-        }
-        return nativeWeight[which];
     }
 
     @Override

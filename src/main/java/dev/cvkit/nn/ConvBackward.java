@@ -54,7 +54,7 @@ final class ConvBackward {
         if (winograd || j.dx != null && j.back != null && j.groups == 1 && ConvShifted.applies(j.back, 1)) {
             // dX = full convolution of dY with the flipped kernel, added into dx
             if (winograd) {
-                ConvWinograd.run(j.dy, j.wt, j.dx, true, j.n, j.cg(), j.back, null);
+                ConvWinograd.run(j.dy, j.wt, null, j.dx, true, j.n, j.cg(), j.back, null);
             } else {
                 ConvShifted.run(j.dy, j.wt, null, j.dx, true, j.n, j.cg(), j.back, null);
             }

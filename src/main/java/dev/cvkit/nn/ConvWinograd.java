@@ -109,12 +109,14 @@ final class ConvWinograd {
     /**
      * out[i] = conv(x[i]) for n images of geo.c() channels into k channels (w [k][c][3][3]), then
      * {@code ep} per output channel and row range (may be null); with {@code accumulate} the result is
-     * added into out (an input gradient) instead of stored.
+     * added into out (an input gradient) instead of stored. {@code wu}: w already transformed
+     * (inference's cached {@link InferenceWeights}), or null to transform it here.
      */
-    static void run(float[] x, float[] w, float[] out, boolean accumulate, int n, int k, ConvGeom geo, Conv.Epilogue ep) {
+    static void run(float[] x, float[] w, NativeFloats wu, float[] out, boolean accumulate, int n, int k, ConvGeom geo,
+                    Conv.Epilogue ep) {
         int c = geo.c();
         int th = (geo.oh() + 1) / 2, tw = (geo.ow() + 1) / 2;
-        NativeFloats u = transformWeights(w, k, c, NativeFloats.scratch(U, 16L * k * c));
+        NativeFloats u = wu != null ? wu : transformWeights(w, k, c, NativeFloats.scratch(U, 16L * k * c));
         int step = chunkRows(c, k, tw, n * th), tileRows = n * th;
         int nChunks = (tileRows + step - 1) / step;
         Gemm gemm = Gemm.get();

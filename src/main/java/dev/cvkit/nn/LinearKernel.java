@@ -30,16 +30,25 @@ final class LinearKernel {
 
     /** y [n, out] = x [n, in] · wᵀ + b (b may be null). */
     static void forward(float[] x, float[] w, float[] b, float[] y, int n, int in, int out) {
-        NativeFloats xN = NativeFloats.scratch(X, (long) n * in), wN = NativeFloats.scratch(W, (long) out * in);
+        forward(x, w, null, b, y, n, in, out);
+    }
+
+    /** As above; {@code wCached}: w already off-heap (inference's {@link InferenceWeights}), or null to copy it here. */
+    static void forward(float[] x, float[] w, NativeFloats wCached, float[] b, float[] y, int n, int in, int out) {
+        NativeFloats xN = NativeFloats.scratch(X, (long) n * in), wN = wCached;
         xN.put(0, x, 0, n * in);
-        wN.put(0, w, 0, out * in);
+        if (wN == null) {
+            wN = NativeFloats.scratch(W, (long) out * in);
+            wN.put(0, w, 0, out * in);
+        }
+        NativeFloats wOp = wN;
         int nb = blocks(n), step = (n + nb - 1) / nb;
         Gemm gemm = Gemm.get();
         Parallel.forEach(nb, t -> {
             int r0 = t * step, r1 = Math.min(n, r0 + step);
             if (r0 >= r1) return;
             NativeFloats prod = NativeFloats.scratch(PROD, (long) (r1 - r0) * out);
-            gemm.sgemm(false, true, r1 - r0, out, in, 1f, xN, r0 * in, in, wN, 0, in, 0f, prod, 0, out);
+            gemm.sgemm(false, true, r1 - r0, out, in, 1f, xN, r0 * in, in, wOp, 0, in, 0f, prod, 0, out);
             prod.get(0, y, r0 * out, (r1 - r0) * out);
             if (b != null) {
                 for (int i = r0; i < r1; i++) {
