@@ -8,6 +8,7 @@ import dev.cvkit.nn.Conv2d;
 import dev.cvkit.nn.ConvTranspose2d;
 import dev.cvkit.nn.Dropout;
 import dev.cvkit.nn.Functional;
+import dev.cvkit.nn.LayerChain;
 import dev.cvkit.nn.Losses;
 import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Sequential;
@@ -125,7 +126,11 @@ public final class Fcn extends Container {
     public Output forwardScores(Tensor images) {
         int h = images.size(2), w = images.size(3);
         Tensor x = images, layer3 = null, layer2 = null;
-        for (String name : BODY) {
+        // the stem (conv1, bn1, relu, maxpool) as one chain: conv → BatchNorm → ReLU fused in inference
+        Module[] stem = new Module[4];
+        for (int i = 0; i < 4; i++) stem[i] = backbone.children().get(BODY[i]);
+        x = LayerChain.forward(x, stem);
+        for (String name : java.util.Arrays.asList(BODY).subList(4, BODY.length)) {
             x = backbone.children().get(name).forward(x);
             if (name.equals("layer3")) layer3 = x;
             if (name.equals("layer2")) layer2 = x;

@@ -6,6 +6,8 @@ import dev.cvkit.nn.Functional;
 import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Sequential;
+import dev.cvkit.tensor.BufferPool;
+import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,12 +87,23 @@ public final class FeaturePyramid extends Container {
         Tensor[] out = new Tensor[levels];
         Tensor last = block(inner, levels - 1).forward(x.get(levels - 1));
         out[levels - 1] = block(layer, levels - 1).forward(last);
+        boolean inference = fusedInference();
         for (int i = levels - 2; i >= 0; i--) {
             Tensor lateral = block(inner, i).forward(x.get(i));
-            Tensor topDown = Functional.upsampleNearest(last, lateral.size(2), lateral.size(3));
-            last = lateral.add(topDown);
+            if (inference) {
+                // the lateral is this call's own (pooled) array: add the resized coarser level into it
+                // in one pass, then recycle that level (the upsampled copy and the sum were two
+                // more arrays and passes per level)
+                addNearestInto(lateral, last);
+                BufferPool.give(last.data());
+                last = lateral;
+            } else {
+                Tensor topDown = Functional.upsampleNearest(last, lateral.size(2), lateral.size(3));
+                last = lateral.add(topDown);
+            }
             out[i] = block(layer, i).forward(last);
         }
+        if (inference) BufferPool.give(last.data());
         List<Tensor> result = new ArrayList<>(List.of(out));
         if (extraPool) result.add(Functional.maxPool2d(out[levels - 1], 1, 1, 2, 2, 0, 0, false).output());
         if (p6p7 != null) {
@@ -99,6 +112,30 @@ public final class FeaturePyramid extends Container {
             result.add(p6p7.p7.forward(Functional.relu(p6)));
         }
         return result;
+    }
+
+    /**
+     * y += nearest(src) resized to y's size, as {@code lateral.add(upsampleNearest(src, …))} computes
+     * it for finite values (source row ⌊i·h/oh⌋ in float, as Functional.upsampleNearest), one
+     * task per plane.
+     */
+    static void addNearestInto(Tensor y, Tensor src) {
+        int planes = y.size(0) * y.size(1), oh = y.size(2), ow = y.size(3), h = src.size(2), w = src.size(3);
+        if (src.size(0) * src.size(1) != planes) throw new IllegalArgumentException("FPN: " + src + " does not resize to " + y);
+        int[] sy = new int[oh], sx = new int[ow];
+        float scy = (float) h / oh, scx = (float) w / ow;
+        for (int i = 0; i < oh; i++) sy[i] = Math.min((int) Math.floor(i * scy), h - 1);
+        for (int i = 0; i < ow; i++) sx[i] = Math.min((int) Math.floor(i * scx), w - 1);
+        float[] yd = y.data(), sd = src.data();
+        Parallel.forEach(planes, pl -> {
+            float[] row = new float[ow];
+            int yo = pl * oh * ow, so = pl * h * w;
+            for (int oy = 0; oy < oh; oy++) {
+                int r = so + sy[oy] * w, o = yo + oy * ow;
+                for (int ox = 0; ox < ow; ox++) row[ox] = sd[r + sx[ox]];
+                for (int ox = 0; ox < ow; ox++) yd[o + ox] += row[ox];
+            }
+        });
     }
 
     private static Module block(Sequential s, int i) {

@@ -2,6 +2,7 @@ package dev.cvkit.detection.rcnn;
 
 import dev.cvkit.models.Architecture;
 import dev.cvkit.nn.BatchNorm;
+import dev.cvkit.nn.LayerChain;
 import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Sequential;
 import dev.cvkit.tensor.Tensor;
@@ -49,7 +50,9 @@ public final class ResNetBackbone extends Backbone {
     @Override
     public List<Tensor> levels(Tensor images) {
         Tensor x = images;
-        for (String name : STEM) x = body.children().get(name).forward(x);
+        Module[] stem = new Module[STEM.length];
+        for (int i = 0; i < STEM.length; i++) stem[i] = body.children().get(STEM[i]);
+        x = LayerChain.forward(x, stem); // conv1 → bn1 → relu fused in inference
         List<Tensor> out = new ArrayList<>();
         for (int l = 1; l <= 4; l++) {
             x = body.children().get("layer" + l).forward(x);

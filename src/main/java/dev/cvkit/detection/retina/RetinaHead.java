@@ -7,6 +7,7 @@ import dev.cvkit.nn.Init;
 import dev.cvkit.nn.Module;
 import dev.cvkit.nn.Norm;
 import dev.cvkit.nn.Sequential;
+import dev.cvkit.tensor.BufferPool;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,13 @@ public final class RetinaHead extends Container {
 
         @Override
         protected Tensor compute(Tensor x) {
-            return out.forward(conv.forward(x));
+            Tensor h = conv.forward(x);
+            if (!fusedInference()) return out.forward(h);
+            // inference: the output convolution through the fused kernel (bias as its epilogue, the
+            // same values), and the four convolutions' output back to the pool for the next level
+            Tensor y = out.forwardFused(h, null, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+            if (h != x) BufferPool.release(h, y);
+            return y;
         }
     }
 
