@@ -67,8 +67,12 @@ final class ConvForward {
             xsStride = per * groups;
             float[] dec = Conv.scratch(4, n * xsStride);
             int planes = n * groups;
-            Parallel.forEach(planes, t -> geo.decimate(xd, (t / groups) * xStride + (t % groups) * geo.c() * geo.h() * geo.w(),
-                    dec, t * per));
+            // fewer than four image-groups (batch 1): channel ranges too, so the copy is not serial
+            int pieces = planes >= 4 ? 1 : Math.min(geo.c(), 4), cStep = (geo.c() + pieces - 1) / pieces;
+            Parallel.forEach(planes * pieces, t -> {
+                int pl = t / pieces, c0 = (t % pieces) * cStep, c1 = Math.min(geo.c(), c0 + cStep);
+                if (c0 < c1) geo.decimate(xd, (pl / groups) * xStride + (pl % groups) * geo.c() * geo.h() * geo.w(), dec, pl * per, c0, c1);
+            });
             xs = dec;
         }
         final float[] src = xs == null ? xd : xs;

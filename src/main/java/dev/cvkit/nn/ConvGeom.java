@@ -84,6 +84,11 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
      * every sw-th value (the gather was as slow as the GEMM for ResNet's 7×7/2 stem).
      */
     void decimate(float[] x, int xOff, float[] xs, int xsOff) {
+        decimate(x, xOff, xs, xsOff, 0, c);
+    }
+
+    /** As above for channels [c0, c1) only (tasks of one image split by channel ranges). */
+    void decimate(float[] x, int xOff, float[] xs, int xsOff, int c0, int c1) {
         // only the phases and rows some tap reads (a 1×1/2 convolution reads a quarter)
         boolean[] phase = new boolean[sw], row = new boolean[h];
         for (int kj = 0; kj < kw; kj++) phase[Math.floorMod(kj * dw - pw, sw)] = true;
@@ -94,7 +99,7 @@ record ConvGeom(int c, int h, int w, int kh, int kw, int sh, int sw, int ph, int
             }
         }
         int wp = phaseWidth();
-        for (int ci = 0; ci < c; ci++) {
+        for (int ci = c0; ci < c1; ci++) {
             for (int ph0 = 0; ph0 < sw; ph0++) {
                 if (!phase[ph0]) continue;
                 int dst = xsOff + (ci * sw + ph0) * h * wp;
