@@ -5,25 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cvkit.data.detect.ShapesGenerator;
-import dev.cvkit.detection.DetectParams;
-import dev.cvkit.detection.Detection;
-import dev.cvkit.detection.Detector;
-import dev.cvkit.detection.DetectorFiles;
 import dev.cvkit.detection.rcnn.RcnnTransform;
 import dev.cvkit.detection.ssd.SsdSpec;
-import dev.cvkit.image.ImageDecoder;
-import dev.cvkit.image.RgbImage;
 import dev.cvkit.nn.Module;
 import dev.cvkit.tensor.Tensor;
-import dev.cvkit.train.TrainLoop;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * short run that learns and whose model file alone detects the same.
  */
 class SsdLiteMobileNetV3Test {
-    private static final List<Path> PHOTOS = List.of(Path.of("samples/dog.jpg"), Path.of("samples/horses.jpg"), Path.of("samples/eagle.jpg"));
 
     /**
      * torchvision 0.14, 91 classes, counted with python: {@code ssdlite320_mobilenet_v3_large(weights=None,
@@ -83,31 +72,7 @@ class SsdLiteMobileNetV3Test {
     @Test
     void trainsByDefaultAndItsModelFileDetectsAlike(@TempDir Path tmp) throws IOException {
         assertEquals("mobilenet_v3", DetectorFamilies.get("ssdlite").backbones().get(0));
-        Path data = tmp.resolve("data");
-        ShapesGenerator.generate(data, new ShapesGenerator.Options(16, 0, 96, 3, PHOTOS, 2, 100_000_000L));
-        TrainLoop.Options o = new TrainLoop.Options(4, 0.002f, "adamw", 0.05f, 1, 8, 0, 5, 16, 0, 10f);
-        Path run = tmp.resolve("run");
-        DetectTraining.Request req = new DetectTraining.Request("ssdlite", data.resolve("train.json"), null, null, null, "mobilenet_v3", 96,
-                null, "hflip", o, 100_000_000L);
-        DetectTraining.Ready r = DetectTraining.start(req, () -> Files.createDirectories(run), 2, "test", w -> {}, null);
-        try (var task = r.task()) {
-            assertEquals(32, r.loop().run().iterations());
-            ObjectMapper json = new ObjectMapper();
-            List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
-            double first = json.readTree(lines.get(0)).get("train_loss").asDouble();
-            double last = json.readTree(lines.get(lines.size() - 1)).get("train_loss").asDouble();
-            assertTrue(last < 0.8 * first, "ssdlite on mobilenet_v3: loss " + first + " → " + last);
-            Detector loaded = DetectorFiles.load(run.resolve("last.safetensors"));
-            assertEquals("ssdlite", loaded.architecture());
-            RgbImage img;
-            try (Mat m = ImageDecoder.read(data.resolve("train/000001.jpg"), 1 << 20)) {
-                img = RgbImage.fromMat(m);
-            }
-            DetectParams p = new DetectParams(0.0f, 0.5f, 10);
-            List<Detection> got = loaded.detect(img, p);
-            assertEquals(10, got.size());
-            assertEquals(task.detector(p).detect(img, p), got);
-        }
+        Path run = SingleStageTrainingTest.trainSsdLite(tmp, "mobilenet_v3");
         JsonNode cfg = json(dev.cvkit.io.SafeTensors.read(run.resolve("last.safetensors")).config());
         assertEquals("mobilenet_v3", cfg.get("backbone").asText());
         assertEquals(true, cfg.get("reduced_tail").asBoolean(), "torchvision reduces the tail when it trains from scratch");
