@@ -22,8 +22,8 @@ import dev.cvkit.tensor.Parallel;
 final class ConvWinograd {
     /** Native scratch slots (as ConvShifted): transformed weights (shared); per task: input transform, product, weight-gradient sum. */
     private static final int U = 0, V = 1, M = 2, DU = 3;
-    /** Target floats of a chunk's transformed input or product: 1 MB, half this machine's L2. */
-    private static final int CHUNK_FLOATS = 1 << 18;
+    /** Tiles per chunk when positive (measurements); 0: {@link #chunkTiles}'s rule. */
+    static volatile int fixedChunkTiles = Integer.getInteger("cvkit.winogradChunkTiles", 0);
     /**
      * auto: inference and training (forward, input and weight gradients) by {@link #wins};
      * inference: training keeps im2col; on / off: always / never (tests and measurements).
@@ -60,10 +60,11 @@ final class ConvWinograd {
      * from 8² to 56² maps, but slower with 16–32 channels (0.37–0.72×: the transforms cost more
      * than the GEMMs save) and when the weights outweigh the tiles (512 channels at 7², 128
      * tiles: 0.98×; 256 at 14², one image, 49 tiles: 0.96×), where the weight transform and
-     * thin GEMMs dominate.
+     * thin GEMMs dominate. From 256 tiles on, wide inputs win too since chunks span hundreds of
+     * tiles ({@link #chunkTiles}): FCN-ResNet50's head, 2048 → 512 at 40² (400 tiles), 497 → 281 ms.
      */
     static boolean wins(int c, int k, long tiles) {
-        return c >= 64 && k >= 64 && tiles >= 64 && tiles > c / 4;
+        return c >= 64 && k >= 64 && tiles >= 64 && (tiles > c / 4 || tiles >= 256);
     }
 
     private static float[] scratch(int which, int n) {
@@ -132,16 +133,27 @@ final class ConvWinograd {
     }
 
     /**
-     * Tile rows per chunk, by shape only: the chunk's transformed input stays within
-     * {@link #CHUNK_FLOATS}, in an even number of chunks (at least two) so two threads share them.
-     * Sized by the input channels only: sizing by max(c, k) gave RetinaNet's 256 → 819 class-logit
-     * layer one 20-tile row per chunk, 16 GEMMs 819 × 20 × 256 each, which OpenBLAS ran at half
-     * speed (4 × 256 × 40², one thread: 616 → 325 ms CPU with 3-row chunks; the product, then up
-     * to 3.2× the target, is written and read once per chunk).
+     * Tiles per chunk: 512, or fewer for layers so wide that a chunk's transformed input or
+     * product would pass 8 M floats (32 MB), at least 64. Each chunk's 16 GEMMs repack the whole
+     * U_ξ (K × C), so a chunk must span enough tiles to pay for that: with L2-sized chunks
+     * (256 K floats: 32 tiles at 512 channels) OpenBLAS spent as long packing as multiplying.
+     * Measured on the AMD EPYC, one thread, CPU ms per inference call, L2-sized → 512-tile chunks:
+     * 1 × 512 → 512 @ 40² 116 → 71, 4 × 256 → 256 @ 40² 88 → 77, 4 × 256 → 819 @ 20² 81 → 57,
+     * 8 × 128 → 128 @ 28² 26 → 28 (noise ±10 %), and FCN-ResNet50's head 1 × 2048 → 512 @ 40²
+     * 570 → 281 with 256-tile chunks (497 on im2col).
+     */
+    static int chunkTiles(int c, int k) {
+        if (fixedChunkTiles > 0) return fixedChunkTiles;
+        return (int) Math.min(512, Math.max(64, (1 << 19) / Math.max(c, k)));
+    }
+
+    /**
+     * Tile rows per chunk, by shape only ({@link #chunkTiles}), in an even number of chunks (at
+     * least two) so two threads share them.
      */
     private static int chunkRows(int c, int k, int tw, int tileRows) {
-        long perRow = 16L * c * tw;
-        int chunks = (int) Math.min(tileRows, Math.max(1, (perRow * tileRows + CHUNK_FLOATS - 1) / CHUNK_FLOATS));
+        int rows = Math.max(1, (chunkTiles(c, k) + tw / 2) / tw);
+        int chunks = (tileRows + rows - 1) / rows;
         if (chunks < 2) chunks = Math.min(tileRows, 2);
         if (chunks > 1 && chunks % 2 == 1 && chunks < tileRows) chunks++;
         return (tileRows + chunks - 1) / chunks;
