@@ -66,6 +66,16 @@ public final class Conv {
         }
         int cg = c / groups, kg = k / groups;
         ConvGeom geo = new ConvGeom(cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+        if (ConvPolyphase.applies(geo, groups, n, k, Tensor.gradEnabled() && w.requiresGrad())) {
+            Tensor xs = ConvPolyphase.split(x, dh);
+            Tensor ys = conv2d(xs, w, weights, bias, 1, 1, 1, 1, 1, 1, 1);
+            Tensor y = ConvPolyphase.merge(ys, dh);
+            if (!ys.requiresGrad()) { // nothing reads the phase images any more
+                BufferPool.give(xs.data());
+                BufferPool.give(ys.data());
+            }
+            return y;
+        }
         float[] out = new float[n * k * oh * ow];
         float[] xd = x.data(), wdat = w.data();
         boolean depthwise = cg == 1 && kg == 1;
@@ -185,14 +195,23 @@ public final class Conv {
         if (n == 0) return Tensor.of(new float[0], 0, k, oh, ow); // an empty batch (e.g. no boxes to a RoI head)
         int cg = c / groups, kg = k / groups, p = oh * ow;
         ConvGeom geo = new ConvGeom(cg, h, wd, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow);
+        if (residual != null && residual.numel() != n * k * p) {
+            throw new IllegalArgumentException("conv2d: residual " + residual + " does not fit the output");
+        }
+        if (ConvPolyphase.applies(geo, groups, n, k, false)) {
+            Tensor xs = ConvPolyphase.split(x, dh), rs = residual == null ? null : ConvPolyphase.split(residual, dh);
+            Tensor ys = conv2dFused(xs, w, weights, scale, shift, rs, lo, hi, act, 1, 1, 1, 1, 1, 1, 1);
+            Tensor y = ConvPolyphase.merge(ys, dh);
+            BufferPool.give(xs.data());
+            if (rs != null) BufferPool.give(rs.data());
+            BufferPool.give(ys.data());
+            return y;
+        }
         // inference output from the pool: the GEMM path and DepthwiseRows write every element, the
         // reference depthwise loop adds up
         float[] out = BufferPool.take(n * k * p);
         boolean depthwise = cg == 1 && kg == 1, rows = depthwise && DepthwiseRows.applies(geo);
         if (depthwise && !rows) java.util.Arrays.fill(out, 0f);
-        if (residual != null && residual.numel() != n * k * p) {
-            throw new IllegalArgumentException("conv2d: residual " + residual + " does not fit the output");
-        }
         float[] res = residual == null ? null : residual.data();
         Epilogue ep = (k0, k1, base, p0, p1) -> {
             for (int j = k0; j < k1; j++) {
