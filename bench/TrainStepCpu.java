@@ -18,18 +18,23 @@ import java.util.Random;
  * a thread's CPU time much less, so two builds can be compared by running this with each jar in
  * turn:
  *
- * <pre>java -cp target/cvkit.jar bench/TrainStepCpu.java resnet20|fasterrcnn|maskrcnn [STEPS]</pre>
+ * <pre>java -cp target/cvkit.jar bench/TrainStepCpu.java resnet20|fasterrcnn|maskrcnn [STEPS [THREADS]]</pre>
+ *
+ * <p>With THREADS &gt; 1 the thread CPU column is the calling thread's alone; compare the process
+ * CPU and the wall time then (the wall time per step is what the 2-thread scaling is about).
  */
 public class TrainStepCpu {
     public static void main(String[] a) {
-        Parallel.setThreads(1);
         String kase = a[0];
         int steps = a.length > 1 ? Integer.parseInt(a[1]) : 20;
+        Parallel.setThreads(a.length > 2 ? Integer.parseInt(a[2]) : 1);
         Runnable step = kase.equals("resnet20") ? resnet20() : rcnn(kase.equals("maskrcnn"));
         var bean = ManagementFactory.getThreadMXBean();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long until = System.nanoTime() + 8_000_000_000L;
-        while (System.nanoTime() < until) step.run();
+        // a fixed number of warm-up steps (8–20 s), so two jars time the same sequence of steps:
+        // the sampled RoIs, and with them the box and mask heads' work, vary step by step
+        int warmUp = kase.equals("resnet20") ? 30 : 8;
+        for (int w = 0; w < warmUp; w++) step.run();
         double[] thread = new double[steps];
         long p0 = os.getProcessCpuTime(), w0 = System.nanoTime();
         for (int s = 0; s < steps; s++) {
@@ -39,8 +44,8 @@ public class TrainStepCpu {
         }
         double process = (os.getProcessCpuTime() - p0) / 1e6 / steps, wall = (System.nanoTime() - w0) / 1e6 / steps;
         Arrays.sort(thread);
-        System.out.printf("%s: thread CPU ms per step min %.1f median %.1f; process CPU %.1f; wall %.1f; load %.2f%n",
-                kase, thread[0], thread[steps / 2], process, wall, os.getSystemLoadAverage());
+        System.out.printf("%s, %d thread(s): thread CPU ms per step min %.1f median %.1f; process CPU %.1f; wall %.1f; load %.2f%n",
+                kase, Parallel.threads(), thread[0], thread[steps / 2], process, wall, os.getSystemLoadAverage());
     }
 
     static Runnable resnet20() {
