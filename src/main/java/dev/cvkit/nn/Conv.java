@@ -347,40 +347,22 @@ public final class Conv {
         // Used when its column matrix (kg·kh·kw × H·W) is no larger than col2im's (cg·kh·kw ×
         // Ho·Wo): true for "same" convs, false for e.g. LeNet's unpadded 5×5 into few channels.
         ConvGeom back = null;
-        float[] wflip = null;
         // Winograd computes that full convolution without columns, so it takes it at any size.
         if (dx != null && !geo.isPointwise() && geo.sh() == 1 && geo.sw() == 1
                 && geo.ph() <= geo.dh() * (geo.kh() - 1) && geo.pw() <= geo.dw() * (geo.kw() - 1)) {
             ConvGeom full = new ConvGeom(kg, geo.oh(), geo.ow(), geo.kh(), geo.kw(), 1, 1, geo.dh() * (geo.kh() - 1) - geo.ph(),
                     geo.dw() * (geo.kw() - 1) - geo.pw(), geo.dh(), geo.dw(), geo.h(), geo.w());
             if ((long) kg * geo.h() * geo.w() <= (long) geo.c() * p || ConvWinograd.appliesInTraining(full, groups, n, geo.c())) {
-                back = full;
-                wflip = flipTranspose(wdat, groups, kg, geo.c(), geo.kh(), geo.kw());
+                back = full; // ConvBackward flips the kernel if it needs the flipped copy
             }
         }
-        ConvBackward.run(new ConvBackward.Job(xd, wdat, dy, dx, needW, n, groups, kg, geo, back, wflip, colCache, multi),
+        ConvBackward.run(new ConvBackward.Job(xd, wdat, dy, dx, needW, n, groups, kg, geo, back, null, colCache, multi),
                 needW ? w.gradBuffer() : null);
     }
 
     /** db[j] += Σ over images and pixels of dy[i, j, ·] (vectorised, see {@link Functional#channelSum}). By shape only. */
     static void biasGrad(float[] dy, int n, int k, int p, float[] db) {
         Parallel.forEach(k, j -> db[j] += (float) Functional.channelSum(dy, n, k, j, p));
-    }
-
-    /** Per group: Wt[c][k][i][j] = W[g·kg + k][c][kh−1−i][kw−1−j], laid out [groups][cg][kg·kh·kw]. */
-    private static float[] flipTranspose(float[] w, int groups, int kg, int cg, int kh, int kw) {
-        int kk = kh * kw;
-        float[] t = new float[w.length];
-        for (int g = 0; g < groups; g++) {
-            for (int k = 0; k < kg; k++) {
-                for (int c = 0; c < cg; c++) {
-                    int src = ((g * kg + k) * cg + c) * kk;
-                    int dst = ((g * cg + c) * kg + k) * kk;
-                    for (int q = 0; q < kk; q++) t[dst + q] = w[src + kk - 1 - q];
-                }
-            }
-        }
-        return t;
     }
 
     private static void depthwiseBackward(float[] x, float[] w, float[] dy, float[] dx, float[] dw, int ch,

@@ -31,6 +31,8 @@ final class ConvBackward {
     /** The tensors and shapes of one convolution's backward. */
     record Job(float[] xd, float[] wdat, float[] dy, float[] dx, boolean needW, int n, int groups, int kg,
                ConvGeom geo, ConvGeom back, float[] wt, NativeFloats colCache, int multi) {
+        // wt: the flipped kernel of the full-convolution input gradient (back), or null for
+        // run() to build it when that gradient does not take Winograd
         int r() { return geo.rows(); }
         int p() { return geo.cols(); }
         int cg() { return geo.c(); }
@@ -51,10 +53,14 @@ final class ConvBackward {
             j = new Job(j.xd, j.wdat, j.dy, j.dx, false, j.n, j.groups, j.kg, j.geo, j.back, j.wt, j.colCache, j.multi);
         }
         boolean winograd = j.dx != null && j.back != null && ConvWinograd.appliesInTraining(j.back, j.groups, j.n, j.cg());
+        if (j.dx != null && j.back != null && j.wt == null && !winograd) {
+            j = new Job(j.xd, j.wdat, j.dy, j.dx, j.needW, j.n, j.groups, j.kg, j.geo, j.back,
+                    flipTranspose(j.wdat, j.groups, j.kg, j.cg(), j.geo.kh(), j.geo.kw()), j.colCache, j.multi);
+        }
         if (winograd || j.dx != null && j.back != null && j.groups == 1 && ConvShifted.applies(j.back, 1)) {
             // dX = full convolution of dY with the flipped kernel, added into dx
             if (winograd) {
-                ConvWinograd.run(j.dy, j.wt, null, j.dx, true, j.n, j.cg(), j.back, null);
+                ConvWinograd.runFlipped(j.dy, j.wdat, j.dx, j.n, j.cg(), j.back);
             } else {
                 ConvShifted.run(j.dy, j.wt, null, j.dx, true, j.n, j.cg(), j.back, null);
             }
@@ -72,9 +78,34 @@ final class ConvBackward {
         }
         if (j.n < 4) {
             perImage(j, dwg, wN, wtN);
+        } else if (j.multi >= j.n && j.groups == 1) {
+            wholeBatch(j, dwg, wN, wtN);
         } else {
             chunked(j, dwg, wN, wtN);
         }
+    }
+
+    /**
+     * Per group: Wt[c][k][i][j] = W[g·kg + k][c][kh−1−i][kw−1−j], laid out [groups][cg][kg·kh·kw]
+     * (the kernel of the input gradient as a full convolution). Built only when that runs
+     * without Winograd, which reads W flipped in place; rows (g, c) in fixed blocks over the
+     * threads (a copy: the split changes no value).
+     */
+    static float[] flipTranspose(float[] w, int groups, int kg, int cg, int kh, int kw) {
+        int kk = kh * kw, rows = groups * cg;
+        float[] t = new float[w.length];
+        int per = Math.max(1, (1 << 15) / (kg * kk)), blocks = (rows + per - 1) / per;
+        Parallel.forEach(blocks, b -> {
+            for (int row = b * per, end = Math.min(rows, row + per); row < end; row++) {
+                int g = row / cg, c = row % cg;
+                for (int k = 0; k < kg; k++) {
+                    int src = ((g * kg + k) * cg + c) * kk;
+                    int dst = ((g * cg + c) * kg + k) * kk;
+                    for (int q = 0; q < kk; q++) t[dst + q] = w[src + kk - 1 - q];
+                }
+            }
+        });
+        return t;
     }
 
     private static void chunked(Job j, float[] dwg, NativeFloats wN, NativeFloats wtN) {
@@ -138,6 +169,53 @@ final class ConvBackward {
         });
         if (j.needW) {
             for (float[] part : partial) Tensor.addInto(dwg, part);
+        }
+    }
+
+    /**
+     * The forward multiplied the whole batch in one GEMM (small maps: resnet18's 5×5 layer4 in the
+     * R-CNN bench, 512 channels): {@link #chunked} would make that one task, a fifth of a Mask
+     * R-CNN step's CPU on one thread while the other waited. Instead dW's rows are split into
+     * fixed blocks (each block one GEMM over all the images, as the single chunk summed them) and
+     * dX into images, all in one set of tasks. By shape only.
+     */
+    private static void wholeBatch(Job j, float[] dwg, NativeFloats wN, NativeFloats wtN) {
+        int n = j.n, r = j.r(), p = j.p(), kg = j.kg, ld = n * p;
+        NativeFloats acc = null, dyN = null, cols = null;
+        int colOff = 0;
+        if (j.needW) {
+            acc = NativeFloats.scratch(SHARED_DW, j.wdat.length);
+            dyN = NativeFloats.scratch(SHARED_DY, (long) kg * ld);
+            for (int b = 0; b < n; b++) {
+                int yOff = j.yOff(b, 0);
+                for (int kk = 0; kk < kg; kk++) dyN.put(kk * ld + b * p, j.dy, yOff + kk * p, p);
+            }
+            if (j.colCache != null) {
+                cols = j.colCache;
+                colOff = ConvForward.cacheOffset(0, n, 0, 1, r, p);
+            } else {
+                NativeFloats built = NativeFloats.scratch(SHARED_COLS, (long) r * ld);
+                Parallel.forEach(n, b -> columns(j, b, 0, built, b * p, ld));
+                cols = built;
+            }
+        }
+        int blockRows = weightRows(j);
+        int rowBlock = Math.max(8, (blockRows + 7) / 8), wTasks = j.needW ? (blockRows + rowBlock - 1) / rowBlock : 0;
+        int xTasks = j.dx != null ? n : 0;
+        final NativeFloats fAcc = acc, fDy = dyN, fCols = cols;
+        final int fOff = colOff;
+        Parallel.forEach(wTasks + xTasks, t -> {
+            if (t < wTasks) {
+                int k0 = t * rowBlock, k1 = Math.min(blockRows, k0 + rowBlock);
+                weightGemm(j, r, ld, fDy, 0, fCols, fOff, 0f, fAcc, 0, k0, k1);
+            } else {
+                inputGrad(j, t - wTasks, 0, 0, j.back != null ? j.hw() : p, wN, wtN);
+            }
+        });
+        if (j.needW) {
+            float[] dwp = new float[j.wdat.length];
+            readWeightGrad(j, acc, dwp);
+            Tensor.addInto(dwg, dwp);
         }
     }
 

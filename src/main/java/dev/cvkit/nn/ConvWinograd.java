@@ -73,38 +73,81 @@ final class ConvWinograd {
         return s[which];
     }
 
+    /** Weights per task of {@link #transformWeights}: enough to hide the hand-off (about 0.1 ms of work). */
+    private static final int WEIGHT_BLOCK = 1 << 15;
+
     /**
      * u[ξ][k][c] = (G w[k][c] Gᵀ)_ξ into dst. Per output channel the nine taps are gathered into
-     * rows over c first, so the combinations run as vector loops over c.
+     * rows over c first, so the combinations run as vector loops over c. Output channels are
+     * split into fixed blocks over the threads (each channel's values do not depend on the
+     * split; serial, this was 2 % of a Mask R-CNN step on the calling thread while the other
+     * one waited).
      */
     static NativeFloats transformWeights(float[] w, int k, int c, NativeFloats dst) {
+        return transformWeights(w, k, c, false, dst);
+    }
+
+    /**
+     * As {@link #transformWeights(float[], int, int, NativeFloats)}; with {@code flipped}, of the
+     * flipped transpose of a forward kernel w [c][k][3][3] (wt[k][c][i][j] = w[c][k][2−i][2−j],
+     * the kernel of the input gradient), read in place: the same values in the same operations
+     * as transforming a flipped copy, without building one.
+     */
+    static NativeFloats transformWeights(float[] w, int k, int c, boolean flipped, NativeFloats dst) {
         dst.ensure(16L * k * c);
+        int per = Math.max(1, WEIGHT_BLOCK / (9 * c)), blocks = (k + per - 1) / per;
+        Parallel.forEach(blocks, b -> {
+            int k1 = Math.min(k, (b + 1) * per);
+            for (int kk = b * per; kk < k1; kk++) transformChannel(w, k, c, flipped, kk, dst);
+        });
+        return dst;
+    }
+
+    /** Output channel kk of {@link #transformWeights}, through this thread's scratch row buffer. */
+    private static void transformChannel(float[] w, int k, int c, boolean flipped, int kk, NativeFloats dst) {
         float[] buf = scratch(0, 28 * c);
         int t0 = 16 * c; // 12 rows of G·g: row a (0–3), column j (0–2) at t0 + (3a + j)·c
-        for (int kk = 0; kk < k; kk++) {
-            for (int ci = 0; ci < c; ci++) {
-                int o = (kk * c + ci) * 9;
-                for (int j = 0; j < 3; j++) {
-                    float g0 = w[o + j], g1 = w[o + 3 + j], g2 = w[o + 6 + j];
-                    buf[t0 + j * c + ci] = g0;
-                    buf[t0 + (3 + j) * c + ci] = 0.5f * (g0 + g1 + g2);
-                    buf[t0 + (6 + j) * c + ci] = 0.5f * (g0 - g1 + g2);
-                    buf[t0 + (9 + j) * c + ci] = g2;
+        for (int ci = 0; ci < c; ci++) {
+            for (int j = 0; j < 3; j++) {
+                float g0, g1, g2;
+                if (flipped) {
+                    int o = (ci * k + kk) * 9; // tap (i, j) of wt is tap 8 − 3i − j of w
+                    g0 = w[o + 8 - j];
+                    g1 = w[o + 5 - j];
+                    g2 = w[o + 2 - j];
+                } else {
+                    int o = (kk * c + ci) * 9;
+                    g0 = w[o + j];
+                    g1 = w[o + 3 + j];
+                    g2 = w[o + 6 + j];
                 }
+                buf[t0 + j * c + ci] = g0;
+                buf[t0 + (3 + j) * c + ci] = 0.5f * (g0 + g1 + g2);
+                buf[t0 + (6 + j) * c + ci] = 0.5f * (g0 - g1 + g2);
+                buf[t0 + (9 + j) * c + ci] = g2;
             }
-            for (int a = 0; a < 4; a++) {
-                int r0 = t0 + 3 * a * c, r1 = r0 + c, r2 = r1 + c, u0 = 4 * a * c;
-                for (int ci = 0; ci < c; ci++) {
-                    float g0 = buf[r0 + ci], g1 = buf[r1 + ci], g2 = buf[r2 + ci];
-                    buf[u0 + ci] = g0;
-                    buf[u0 + c + ci] = 0.5f * (g0 + g1 + g2);
-                    buf[u0 + 2 * c + ci] = 0.5f * (g0 - g1 + g2);
-                    buf[u0 + 3 * c + ci] = g2;
-                }
-            }
-            for (int xi = 0; xi < 16; xi++) dst.put((xi * k + kk) * c, buf, xi * c, c);
         }
-        return dst;
+        for (int a = 0; a < 4; a++) {
+            int r0 = t0 + 3 * a * c, r1 = r0 + c, r2 = r1 + c, u0 = 4 * a * c;
+            for (int ci = 0; ci < c; ci++) {
+                float g0 = buf[r0 + ci], g1 = buf[r1 + ci], g2 = buf[r2 + ci];
+                buf[u0 + ci] = g0;
+                buf[u0 + c + ci] = 0.5f * (g0 + g1 + g2);
+                buf[u0 + 2 * c + ci] = 0.5f * (g0 - g1 + g2);
+                buf[u0 + 3 * c + ci] = g2;
+            }
+        }
+        for (int xi = 0; xi < 16; xi++) dst.put((xi * k + kk) * c, buf, xi * c, c);
+    }
+
+    /**
+     * dx[i] += the input gradient of a convolution with forward kernel w [c][k][3][3] (c = this
+     * call's output channels, geo.c() = k): the full convolution of dy with the flipped kernel,
+     * whose transform is read from w in place ({@link #transformWeights(float[], int, int, boolean, NativeFloats)}).
+     */
+    static void runFlipped(float[] dy, float[] w, float[] dx, int n, int k, ConvGeom geo) {
+        NativeFloats u = transformWeights(w, k, geo.c(), true, NativeFloats.scratch(U, 16L * k * geo.c()));
+        run(dy, w, u, dx, true, n, k, geo, null);
     }
 
     /**
@@ -193,13 +236,28 @@ final class ConvWinograd {
             du.get(0, part, 0, uSize);
             partial[gi] = part;
         });
+        // the partials' sum and dw = Gᵀ dU G per block of output channels, over the threads
+        // (serial, these were 2–3 % of a Mask R-CNN step with the other thread idle); each value
+        // still adds the groups in order: ((p0 + p1) + p2) + …
+        int kPer = Math.max(1, (1 << 12) / c), kBlocks = (k + kPer - 1) / kPer;
+        Parallel.forEach(kBlocks, b -> gradFromTransformed(partial, groups, k, c, b * kPer, Math.min(k, (b + 1) * kPer), dw));
+    }
+
+    /** Output channels [k0, k1) of dw += Gᵀ (Σ_g partial[g]) G, the sum taken into partial[0]. */
+    private static void gradFromTransformed(float[][] partial, int groups, int k, int c, int k0, int k1, float[] dw) {
         float[] sum = partial[0];
-        for (int g = 1; g < groups; g++) dev.cvkit.tensor.Tensor.addInto(sum, partial[g]);
+        int kc = k * c, from = k0 * c, to = k1 * c;
+        for (int g = 1; g < groups; g++) {
+            float[] pg = partial[g];
+            for (int xi = 0; xi < 16; xi++) {
+                for (int q = xi * kc + from, end = xi * kc + to; q < end; q++) sum[q] += pg[q];
+            }
+        }
         // dw = Gᵀ dU G: Gᵀ rows (1, ½, ½, 0), (0, ½, −½, 0), (0, ½, ½, 1)
         double[] t = new double[12];
-        for (int kk = 0; kk < k; kk++) {
+        for (int kk = k0; kk < k1; kk++) {
             for (int ci = 0; ci < c; ci++) {
-                int at = kk * c + ci, kc = k * c;
+                int at = kk * c + ci;
                 for (int b = 0; b < 4; b++) {
                     double u0 = sum[b * kc + at], u1 = sum[(4 + b) * kc + at], u2 = sum[(8 + b) * kc + at],
                             u3 = sum[(12 + b) * kc + at];

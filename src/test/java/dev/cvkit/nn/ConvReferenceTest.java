@@ -1,6 +1,7 @@
 package dev.cvkit.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
@@ -226,6 +227,53 @@ class ConvReferenceTest {
             String what = java.util.Arrays.toString(cs);
             Fixtures.assertClose(ref[0], xg.grad(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref[0])), "dx " + what);
             Fixtures.assertClose(ref[1], wg.grad(), 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref[1])), "dw " + what);
+        }
+    }
+    /**
+     * Batches whose forward multiplied all images in one GEMM (small maps) take
+     * ConvBackward.wholeBatch: dW's rows in fixed blocks, dX by images, as one set of tasks.
+     * Against the direct sums, bit for bit across 1–3 threads, with the forward's column cache
+     * and without it; flipped-kernel im2col and col2im input gradients, dW transposed or not.
+     */
+    @Test
+    void wholeBatchBackwardMatchesDirectSumsAndIsThreadCountInvariant() {
+        Random r = new Random(23);
+        int[][] cases = { // n, c, h, w, k, stride, pad
+                {8, 40, 5, 5, 48, 1, 1}, // dW transposed (48 channels, 360 kernel rows)
+                {5, 16, 4, 4, 200, 1, 1}, // dW not transposed (200 channels)
+                {6, 24, 8, 8, 32, 2, 1}}; // strided: col2im input gradient
+        long oldLimit = Conv.cacheLimit;
+        try {
+            for (long limit : new long[] {oldLimit, 0}) {
+                Conv.cacheLimit = limit;
+                for (int[] cs : cases) {
+                    int n = cs[0], c = cs[1], h = cs[2], wd = cs[3], k = cs[4], s = cs[5], p = cs[6];
+                    int oh = (h + 2 * p - 3) / s + 1, ow = (wd + 2 * p - 3) / s + 1;
+                    String what = java.util.Arrays.toString(cs) + " cache limit " + limit;
+                    assertTrue(Conv.imagesPerGemm(n, new ConvGeom(c, h, wd, 3, 3, s, s, p, p, 1, 1, oh, ow)) >= n,
+                            "one GEMM for the whole batch " + what);
+                    Tensor x = Tensor.randn(r, n, c, h, wd), w = Tensor.randn(r, k, c, 3, 3);
+                    float[] dy = Tensor.randn(r, n, k, oh, ow).data();
+                    float[][] ref = naiveGrads(x, w, dy, s, p, 1, 1);
+                    float[] dx1 = null, dw1 = null;
+                    for (int t = 1; t <= 3; t++) {
+                        Parallel.setThreads(t);
+                        Tensor xg = x.copy().requiresGrad(true), wg = w.copy().requiresGrad(true);
+                        Conv.conv2d(xg, wg, null, s, s, p, p, 1, 1, 1).backward(dy);
+                        if (t == 1) {
+                            dx1 = xg.grad();
+                            dw1 = wg.grad();
+                            Fixtures.assertClose(ref[0], dx1, 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref[0])), "dx " + what);
+                            Fixtures.assertClose(ref[1], dw1, 1e-4f, (float) (1e-5 * Fixtures.maxAbs(ref[1])), "dw " + what);
+                        } else {
+                            assertArrayEquals(dx1, xg.grad(), "dx, " + t + " threads, " + what);
+                            assertArrayEquals(dw1, wg.grad(), "dw, " + t + " threads, " + what);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Conv.cacheLimit = oldLimit;
         }
     }
 }

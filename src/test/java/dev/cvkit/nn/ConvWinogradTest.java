@@ -73,7 +73,8 @@ class ConvWinogradTest {
         Random r = new Random(11);
         int[][] cases = { // n, c, h, w, k, pad
                 {1, 32, 14, 14, 32, 1}, {2, 3, 7, 9, 5, 1}, {3, 16, 9, 8, 24, 0}, {1, 64, 5, 5, 40, 2},
-                {5, 8, 13, 11, 16, 1}, {1, 1, 3, 3, 1, 0}};
+                {5, 8, 13, 11, 16, 1}, {1, 1, 3, 3, 1, 0},
+                {4, 96, 10, 10, 80, 1}}; // weight gradient in two groups and two blocks of output channels
         ConvWinograd.mode = "on";
         for (int[] cs : cases) {
             int n = cs[0], c = cs[1], h = cs[2], wd = cs[3], k = cs[4], pad = cs[5];
@@ -186,5 +187,49 @@ class ConvWinogradTest {
         ConvGeom late = new ConvGeom(512, 7, 7, 3, 3, 1, 1, 1, 1, 1, 1, 7, 7);
         assertFalse(ConvWinograd.applies(late, 1, 8, 512), "512 channels on 128 tiles");
         assertTrue(ConvWinograd.applies(late, 1, 16, 512), "512 channels on 256 tiles");
+    }
+    /**
+     * The weight transform, split over output channels: against G g Gᵀ written out with the same
+     * float operations, and the flipped form read in place against the transform of a flipped
+     * copy (ConvBackward.flipTranspose), bit for bit, on 1 and 3 threads and several blocks.
+     */
+    @Test
+    void weightTransformsMatchTheirSerialDefinitionsBitForBit() {
+        Random r = new Random(13);
+        int k = 70, c = 150; // 24 channels per block: 3 blocks
+        float[] w = Tensor.randn(r, k, c, 3, 3).data();
+        float[] expected = new float[16 * k * c];
+        for (int kk = 0; kk < k; kk++) {
+            for (int ci = 0; ci < c; ci++) {
+                float[] g = Arrays.copyOfRange(w, (kk * c + ci) * 9, (kk * c + ci) * 9 + 9);
+                float[] gg = new float[12]; // G·g, 4 × 3
+                for (int j = 0; j < 3; j++) {
+                    float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
+                    gg[j] = g0;
+                    gg[3 + j] = 0.5f * (g0 + g1 + g2);
+                    gg[6 + j] = 0.5f * (g0 - g1 + g2);
+                    gg[9 + j] = g2;
+                }
+                for (int a = 0; a < 4; a++) {
+                    float g0 = gg[3 * a], g1 = gg[3 * a + 1], g2 = gg[3 * a + 2];
+                    float[] row = {g0, 0.5f * (g0 + g1 + g2), 0.5f * (g0 - g1 + g2), g2};
+                    for (int b = 0; b < 4; b++) expected[((4 * a + b) * k + kk) * c + ci] = row[b];
+                }
+            }
+        }
+        float[] flippedCopy = ConvBackward.flipTranspose(w, 1, k, c, 3, 3);
+        for (int t : new int[] {1, 3}) {
+            Parallel.setThreads(t);
+            float[] got = new float[16 * k * c];
+            ConvWinograd.transformWeights(w, k, c, new dev.cvkit.tensor.NativeFloats()).get(0, got, 0, got.length);
+            assertArrayEquals(expected, got, "G g Gᵀ, " + t + " threads");
+            float[] viaCopy = new float[16 * k * c], inPlace = new float[16 * k * c];
+            ConvWinograd.transformWeights(flippedCopy, c, k, new dev.cvkit.tensor.NativeFloats()).get(0, viaCopy, 0, viaCopy.length);
+            ConvWinograd.transformWeights(w, c, k, true, new dev.cvkit.tensor.NativeFloats()).get(0, inPlace, 0, inPlace.length);
+            assertArrayEquals(viaCopy, inPlace, "flipped kernel read in place, " + t + " threads");
+            assertTrue(Arrays.stream(new int[] {0, 1, 5000}).allMatch(q -> inPlace[q] != 0f), "real values");
+        }
+        // the flipped copy itself: W[k][c][i][j] at Wt[c][k][2 − i][2 − j]
+        assertTrue(flippedCopy[(7 * k + 3) * 9 + 2] == w[(3 * c + 7) * 9 + 6], "flipTranspose layout");
     }
 }
