@@ -7,6 +7,7 @@ import dev.cvkit.detection.targets.Matcher;
 import dev.cvkit.nn.Container;
 import dev.cvkit.nn.Module;
 import dev.cvkit.structures.ScoredBoxes;
+import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,8 +159,12 @@ public final class FasterRcnn extends Container {
         float[] labels = new float[n * total], targets = new float[n * total * 4];
         List<Integer> pos = new ArrayList<>(), neg = new ArrayList<>();
         BalancedSampler rpnSampler = new BalancedSampler(settings.rpnBatch(), 0.5f);
+        // each image's anchor targets (IoUs, matching, encoding) on its own task; the sampling
+        // draws from rng in image order after them, as before
+        TrainingTargets.Assigned[] assigned = new TrainingTargets.Assigned[n];
+        Parallel.forEach(n, i -> assigned[i] = TrainingTargets.rpn(a, gtBoxes.get(i), rpnMatcher, rpnCoder));
         for (int i = 0; i < n; i++) {
-            TrainingTargets.Assigned t = TrainingTargets.rpn(a, gtBoxes.get(i), rpnMatcher, rpnCoder);
+            TrainingTargets.Assigned t = assigned[i];
             System.arraycopy(t.labels(), 0, labels, i * total, total);
             System.arraycopy(t.targets(), 0, targets, i * total * 4, total * 4);
             BalancedSampler.Sample s = rpnSampler.sample(t.labels(), rng);

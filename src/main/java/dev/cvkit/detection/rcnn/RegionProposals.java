@@ -3,6 +3,7 @@ package dev.cvkit.detection.rcnn;
 import dev.cvkit.detection.targets.BoxCoder;
 import dev.cvkit.structures.BoxOps;
 import dev.cvkit.structures.ScoredBoxes;
+import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,16 +69,19 @@ public final class RegionProposals {
         if (anchors.length != total * 4) {
             throw new IllegalArgumentException("proposals: " + anchors.length / 4 + " anchors for " + total + " predictions");
         }
-        List<Proposals> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            float[] logits = new float[total], codes = new float[total * 4];
+        // images are independent (each its own arrays, sort and NMS): one task each, so a
+        // training step's proposal selection is not serial on the calling thread
+        Proposals[] out = new Proposals[n];
+        final int all = total;
+        Parallel.forEach(n, i -> {
+            float[] logits = new float[all], codes = new float[all * 4];
             for (int l = 0, base = 0; l < levels; base += perLevel[l], l++) {
                 gather(objectness.get(l), deltas.get(l), i, logits, codes, base);
             }
             float[] boxes = coder.decode(codes, anchors);
-            out.add(select(logits, boxes, perLevel, imageSizes[i]));
-        }
-        return out;
+            out[i] = select(logits, boxes, perLevel, imageSizes[i]);
+        });
+        return new ArrayList<>(java.util.Arrays.asList(out));
     }
 
     /** Image i's logits and deltas of one level, in anchor order (y, x, a), at prediction offset base. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cvkit.io.SafeTensors;
+import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
 import java.io.IOException;
@@ -35,13 +36,23 @@ class RegionProposalsTest {
         JsonNode sizes = p.get("image_sizes");
         int[][] imageSizes = {{sizes.get(0).get(0).asInt(), sizes.get(0).get(1).asInt()},
                 {sizes.get(1).get(0).asInt(), sizes.get(1).get(1).asInt()}};
-        List<RegionProposals.Proposals> got = rpn.propose(List.of(t.get("obj0"), t.get("obj1")),
-                List.of(t.get("del0"), t.get("del1")), t.get("anchors").data(), imageSizes);
-        for (int i = 0; i < 2; i++) {
-            Tensor boxes = t.get("boxes" + i), scores = t.get("scores" + i);
-            assertEquals(scores.numel(), got.get(i).count(), name + " image " + i + " proposals");
-            Fixtures.assertClose(boxes, got.get(i).boxes(), boxes.shape(), 1e-5f, 1e-4f, name + " image " + i + " boxes");
-            Fixtures.assertClose(scores, got.get(i).scores(), scores.shape(), 1e-6f, 1e-7f, name + " image " + i + " scores");
+        int saved = Parallel.threads();
+        try {
+            // images are selected on parallel tasks: the same proposals on 1 and 2 threads
+            for (int threads : new int[] {1, 2}) {
+                Parallel.setThreads(threads);
+                List<RegionProposals.Proposals> got = rpn.propose(List.of(t.get("obj0"), t.get("obj1")),
+                        List.of(t.get("del0"), t.get("del1")), t.get("anchors").data(), imageSizes);
+                for (int i = 0; i < 2; i++) {
+                    Tensor boxes = t.get("boxes" + i), scores = t.get("scores" + i);
+                    String what = name + " image " + i + ", " + threads + " threads";
+                    assertEquals(scores.numel(), got.get(i).count(), what + " proposals");
+                    Fixtures.assertClose(boxes, got.get(i).boxes(), boxes.shape(), 1e-5f, 1e-4f, what + " boxes");
+                    Fixtures.assertClose(scores, got.get(i).scores(), scores.shape(), 1e-6f, 1e-7f, what + " scores");
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
         }
     }
 
