@@ -52,10 +52,10 @@ final class ConvPolyphase {
         int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         boolean grad = Tensor.gradEnabled() && x.requiresGrad();
         float[] out = grad ? new float[x.numel()] : BufferPool.take(x.numel());
-        permute(x.data(), out, n, c, h, w, d, false);
+        move(x.data(), out, n, c, h, w, d, false, false);
         Tensor y = Tensor.result(out, new int[] {n * d * d, c, h / d, w / d}, x);
         if (y.requiresGrad()) {
-            y.setBackward(() -> permuteAdd(y.grad(), x.gradBuffer(), n, c, h, w, d, true));
+            y.setBackward(() -> move(y.grad(), x.gradBuffer(), n, c, h, w, d, true, true));
         }
         return y;
     }
@@ -65,19 +65,20 @@ final class ConvPolyphase {
         int n = ys.size(0) / (d * d), k = ys.size(1), h = ys.size(2) * d, w = ys.size(3) * d;
         boolean grad = Tensor.gradEnabled() && ys.requiresGrad();
         float[] out = grad ? new float[ys.numel()] : BufferPool.take(ys.numel());
-        permute(ys.data(), out, n, k, h, w, d, true);
+        move(ys.data(), out, n, k, h, w, d, true, false);
         Tensor y = Tensor.result(out, new int[] {n, k, h, w}, ys);
         if (y.requiresGrad()) {
-            y.setBackward(() -> permuteAdd(y.grad(), ys.gradBuffer(), n, k, h, w, d, false));
+            y.setBackward(() -> move(y.grad(), ys.gradBuffer(), n, k, h, w, d, false, true));
         }
         return y;
     }
 
     /**
-     * Between the full layout [n, c, h, w] and the phase layout [n·d², c, h/d, w/d]: full → phases
-     * (merge false) or phases → full (merge true); every element written once.
+     * Between the full layout [n, c, h, w] and the phase layout [n·d², c, h/d, w/d]: src in the
+     * full layout to dst in the phase one, or the reverse ({@code toFull}); stored, or added into
+     * dst (a gradient). Every element is moved once.
      */
-    private static void permute(float[] src, float[] dst, int n, int c, int h, int w, int d, boolean merge) {
+    private static void move(float[] src, float[] dst, int n, int c, int h, int w, int d, boolean toFull, boolean add) {
         int hs = h / d, ws = w / d, sub = hs * ws;
         Parallel.forEach(n * c, t -> {
             int i = t / c, ch = t % c, full = t * h * w;
@@ -86,31 +87,10 @@ final class ConvPolyphase {
                     int ph = (((i * d + r) * d + s) * c + ch) * sub;
                     for (int a = 0; a < hs; a++) {
                         int f = full + (a * d + r) * w + s, p = ph + a * ws;
-                        if (merge) {
-                            for (int b = 0; b < ws; b++) dst[f + b * d] = src[p + b];
-                        } else {
-                            for (int b = 0; b < ws; b++) dst[p + b] = src[f + b * d];
-                        }
-                    }
-                }
-            }
-        });
-    }
-
-    /** As {@link #permute} but adding into dst (a gradient): phases → full when {@code toFull}. */
-    private static void permuteAdd(float[] src, float[] dst, int n, int c, int h, int w, int d, boolean toFull) {
-        int hs = h / d, ws = w / d, sub = hs * ws;
-        Parallel.forEach(n * c, t -> {
-            int i = t / c, ch = t % c, full = t * h * w;
-            for (int r = 0; r < d; r++) {
-                for (int s = 0; s < d; s++) {
-                    int ph = (((i * d + r) * d + s) * c + ch) * sub;
-                    for (int a = 0; a < hs; a++) {
-                        int f = full + (a * d + r) * w + s, p = ph + a * ws;
-                        if (toFull) {
-                            for (int b = 0; b < ws; b++) dst[f + b * d] += src[p + b];
-                        } else {
-                            for (int b = 0; b < ws; b++) dst[p + b] += src[f + b * d];
+                        for (int b = 0; b < ws; b++) {
+                            int fi = f + b * d, pi = p + b;
+                            if (toFull) dst[fi] = add ? dst[fi] + src[pi] : src[pi];
+                            else dst[pi] = add ? dst[pi] + src[fi] : src[fi];
                         }
                     }
                 }

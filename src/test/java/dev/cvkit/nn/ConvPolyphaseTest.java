@@ -28,26 +28,7 @@ class ConvPolyphaseTest {
 
     /** Direct dilated convolution (padding d) and Σ|w|·|x| of each output's terms, in double. */
     private static double[][] exact(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int k, int d) {
-        double[] y = new double[n * k * h * wd], mag = new double[y.length];
-        for (int i = 0; i < n; i++)
-            for (int o = 0; o < k; o++)
-                for (int oy = 0; oy < h; oy++)
-                    for (int ox = 0; ox < wd; ox++) {
-                        double s = bias == null ? 0 : bias[o], m = Math.abs(s);
-                        for (int ci = 0; ci < c; ci++)
-                            for (int a = 0; a < 3; a++)
-                                for (int b = 0; b < 3; b++) {
-                                    int iy = oy + (a - 1) * d, ix = ox + (b - 1) * d;
-                                    if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-                                    double t = (double) w[((o * c + ci) * 3 + a) * 3 + b] * x[((i * c + ci) * h + iy) * wd + ix];
-                                    s += t;
-                                    m += Math.abs(t);
-                                }
-                        int at = ((i * k + o) * h + oy) * wd + ox;
-                        y[at] = s;
-                        mag[at] = m;
-                    }
-        return new double[][] {y, mag};
+        return ConvWinogradTest.exact(x, w, bias, n, c, h, wd, k, d, d);
     }
 
     private static double max(double[] a) {

@@ -45,17 +45,22 @@ class ConvWinogradTest {
 
     /** Direct convolution and the magnitude Σ|w|·|x| of each output's terms, in double. */
     private static double[][] exact(float[] x, float[] w, int n, int c, int h, int wd, int k, int pad) {
-        int oh = h + 2 * pad - 2, ow = wd + 2 * pad - 2;
+        return exact(x, w, null, n, c, h, wd, k, pad, 1);
+    }
+
+    /** As above with a bias (may be null) and a dilation (outputs: stride 1, 3×3). */
+    static double[][] exact(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int k, int pad, int dil) {
+        int oh = h + 2 * pad - 2 * dil, ow = wd + 2 * pad - 2 * dil;
         double[] y = new double[n * k * oh * ow], mag = new double[y.length];
         for (int i = 0; i < n; i++)
             for (int o = 0; o < k; o++)
                 for (int oy = 0; oy < oh; oy++)
                     for (int ox = 0; ox < ow; ox++) {
-                        double s = 0, m = 0;
+                        double s = bias == null ? 0 : bias[o], m = Math.abs(s);
                         for (int ci = 0; ci < c; ci++)
                             for (int a = 0; a < 3; a++)
                                 for (int b = 0; b < 3; b++) {
-                                    int iy = oy - pad + a, ix = ox - pad + b;
+                                    int iy = oy - pad + a * dil, ix = ox - pad + b * dil;
                                     if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
                                     double t = (double) w[((o * c + ci) * 3 + a) * 3 + b] * x[((i * c + ci) * h + iy) * wd + ix];
                                     s += t;
