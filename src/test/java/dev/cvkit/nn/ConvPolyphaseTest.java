@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,16 +15,7 @@ import org.junit.jupiter.api.Test;
  * direct double-precision dilated convolution and against the im2col path's gradients, with
  * ConvWinogradTest's bound: |error| ≤ 1e-5·max Σ|w·x| per tensor.
  */
-class ConvPolyphaseTest {
-    private final int savedThreads = Parallel.threads();
-    private final String savedMode = ConvWinograd.mode;
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(savedThreads);
-        ConvWinograd.mode = savedMode;
-    }
-
+class ConvPolyphaseTest extends RestoresWinogradMode {
     /** Direct dilated convolution (padding d) and Σ|w|·|x| of each output's terms, in double. */
     private static double[][] exact(float[] x, float[] w, float[] bias, int n, int c, int h, int wd, int k, int d) {
         return ConvWinogradTest.exact(x, w, bias, n, c, h, wd, k, d, d);

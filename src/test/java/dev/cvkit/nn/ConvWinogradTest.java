@@ -9,7 +9,6 @@ import dev.cvkit.tensor.Tensor;
 import dev.cvkit.testing.Fixtures;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,16 +21,7 @@ import org.junit.jupiter.api.Test;
  * by a constant factor, not with C. We assert |winograd − exact| ≤ 1e-5·max Σ|w|·|x| per
  * tensor (≈ 80 ε); random data stays ~100× inside it (worst |error| / Σ|terms| ≈ 1.3e-7).
  */
-class ConvWinogradTest {
-    private final int savedThreads = Parallel.threads();
-    private final String savedMode = ConvWinograd.mode;
-
-    @AfterEach
-    void restore() {
-        Parallel.setThreads(savedThreads);
-        ConvWinograd.mode = savedMode;
-    }
-
+class ConvWinogradTest extends RestoresWinogradMode {
     @Test
     void conv2dFixturesMatchPyTorchThroughWinograd() throws Exception {
         ConvWinograd.mode = "on";
