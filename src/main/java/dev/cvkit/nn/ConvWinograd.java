@@ -22,8 +22,6 @@ import dev.cvkit.tensor.Parallel;
 final class ConvWinograd {
     /** Native scratch slots (as ConvShifted): transformed weights (shared); per task: input transform, product, weight-gradient sum. */
     private static final int U = 0, V = 1, M = 2, DU = 3;
-    /** Tiles per chunk when positive (measurements); 0: {@link #chunkTiles}'s rule. */
-    static volatile int fixedChunkTiles = Integer.getInteger("cvkit.winogradChunkTiles", 0);
     /**
      * auto: inference and training (forward, input and weight gradients) by {@link #wins};
      * inference: training keeps im2col; on / off: always / never (tests and measurements).
@@ -185,8 +183,7 @@ final class ConvWinograd {
      * 8 × 128 → 128 @ 28² 26 → 28 (noise ±10 %), and FCN-ResNet50's head 1 × 2048 → 512 @ 40²
      * 570 → 281 with 256-tile chunks (497 on im2col).
      */
-    static int chunkTiles(int c, int k) {
-        if (fixedChunkTiles > 0) return fixedChunkTiles;
+    private static int chunkTiles(int c, int k) {
         return (int) Math.min(512, Math.max(64, (1 << 19) / Math.max(c, k)));
     }
 
