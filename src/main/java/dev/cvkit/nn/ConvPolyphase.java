@@ -49,26 +49,26 @@ final class ConvPolyphase {
      * Without gradients the array comes from the {@link BufferPool}.
      */
     static Tensor split(Tensor x, int d) {
-        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        boolean grad = Tensor.gradEnabled() && x.requiresGrad();
-        float[] out = grad ? new float[x.numel()] : BufferPool.take(x.numel());
-        move(x.data(), out, n, c, h, w, d, false, false);
-        Tensor y = Tensor.result(out, new int[] {n * d * d, c, h / d, w / d}, x);
-        if (y.requiresGrad()) {
-            y.setBackward(() -> move(y.grad(), x.gradBuffer(), n, c, h, w, d, true, true));
-        }
-        return y;
+        return permuted(x, d, false);
     }
 
     /** The inverse of {@link #split}: [n·d², k, h/d, w/d] → [n, k, h, w]. */
     static Tensor merge(Tensor ys, int d) {
-        int n = ys.size(0) / (d * d), k = ys.size(1), h = ys.size(2) * d, w = ys.size(3) * d;
-        boolean grad = Tensor.gradEnabled() && ys.requiresGrad();
-        float[] out = grad ? new float[ys.numel()] : BufferPool.take(ys.numel());
-        move(ys.data(), out, n, k, h, w, d, true, false);
-        Tensor y = Tensor.result(out, new int[] {n, k, h, w}, ys);
+        return permuted(ys, d, true);
+    }
+
+    /** src in the full layout to the phase layout, or the reverse ({@code toFull}); its gradient the other way. */
+    private static Tensor permuted(Tensor src, int d, boolean toFull) {
+        int dd = d * d, c = src.size(1);
+        int n = toFull ? src.size(0) / dd : src.size(0);
+        int h = toFull ? src.size(2) * d : src.size(2), w = toFull ? src.size(3) * d : src.size(3);
+        boolean grad = Tensor.gradEnabled() && src.requiresGrad();
+        float[] out = grad ? new float[src.numel()] : BufferPool.take(src.numel());
+        move(src.data(), out, n, c, h, w, d, toFull, false);
+        int[] shape = toFull ? new int[] {n, c, h, w} : new int[] {n * dd, c, h / d, w / d};
+        Tensor y = Tensor.result(out, shape, src);
         if (y.requiresGrad()) {
-            y.setBackward(() -> move(y.grad(), ys.gradBuffer(), n, k, h, w, d, false, true));
+            y.setBackward(() -> move(y.grad(), src.gradBuffer(), n, c, h, w, d, !toFull, true));
         }
         return y;
     }
