@@ -114,7 +114,8 @@ def child(threads, reps, min_rep_s, quick, wait_idle_pct=0.0, wait_idle_s=0.0, o
             return
         rec = dict(case=case, **extra, median_s=med, min_s=mn, cpu_s=cpu_median[0], reps=reps,
                    inner_iters=inner, loadavg1=round(os.getloadavg()[0], 2),
-                   idle_pct_before=idle_before[0], **base)
+                   idle_pct_before=idle_before[0],
+                   openblas_coretype=os.environ.get("OPENBLAS_CORETYPE") or "auto", **base)
         print(json.dumps(rec), flush=True)
 
     # (a) sgemm

@@ -21,6 +21,7 @@ import dev.cvkit.tensor.NativeFloats;
 import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,10 @@ public final class Benchmarks {
     private static final JsonNodeFactory J = JsonNodeFactory.instance;
     /** Minimum warm-up time per case, seconds. */
     static final double WARMUP_S = 5.0;
+    /** Longest warm-up while waiting for the JIT to settle ({@link #time}), seconds. */
+    static final double WARMUP_MAX_S = 45.0;
+    /** A window of calls this long (and at least two calls) with little compiling ends the warm-up. */
+    static final double JIT_QUIET_S = 1.0;
     private final int threads, reps;
     private final double minRepSeconds;
     private final Consumer<ObjectNode> sink;
@@ -53,7 +58,7 @@ public final class Benchmarks {
     }
 
     /** Wall seconds per call (median and minimum of the repetitions) and the process's CPU seconds per call (median). */
-    private record Timing(double median, double min, int inner, double cpuMedian) {}
+    private record Timing(double median, double min, int inner, double cpuMedian, double warmup) {}
 
     private Timing time(Runnable fn, int warmup) {
         return time(fn, warmup, WARMUP_S);
@@ -62,8 +67,32 @@ public final class Benchmarks {
     private Timing time(Runnable fn, int warmup, double warmupSeconds) {
         // torch_bench warms up 2-3 calls; the JVM also needs its JIT to compile the kernels'
         // loops, so keep warming for at least WARMUP_S (a one-off cost in a long run)
-        long until = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        long start = System.nanoTime(), until = start + (long) (warmupSeconds * 1e9);
         for (int i = 0; i < warmup || System.nanoTime() < until; i++) fn.run();
+        // then until HotSpot has settled: a training step of the detectors calls so many methods
+        // that C2 was still compiling 15–20 s in (steps up to 2× slower than later ones), and a
+        // training run lasts minutes, so the steady state is what a user gets. Settled: a window
+        // of at least two calls and JIT_QUIET_S in which compiling took < 5 % of the wall time
+        // (C2 never stops entirely: a few ms per second go on for minutes)
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (jit != null && jit.isCompilationTimeMonitoringSupported()) {
+            long cap = start + (long) (WARMUP_MAX_S * 1e9);
+            long from = System.nanoTime(), compiledFrom = jit.getTotalCompilationTime();
+            int calls = 0;
+            while (System.nanoTime() < cap) {
+                fn.run();
+                calls++;
+                long now = System.nanoTime(), compiling = jit.getTotalCompilationTime() - compiledFrom;
+                if (compiling * 1e6 > 0.05 * (now - from)) {
+                    from = now;
+                    compiledFrom += compiling;
+                    calls = 0;
+                } else if (calls >= 2 && now - from >= (long) (JIT_QUIET_S * 1e9)) {
+                    break;
+                }
+            }
+        }
+        double warmed = (System.nanoTime() - start) / 1e9;
         long t0 = System.nanoTime();
         fn.run();
         double one = (System.nanoTime() - t0) / 1e9;
@@ -77,7 +106,7 @@ public final class Benchmarks {
         }
         double[] sorted = times.clone();
         Arrays.sort(sorted);
-        return new Timing(median(times), sorted[0], inner, median(cpu));
+        return new Timing(median(times), sorted[0], inner, median(cpu), warmed);
     }
 
     private double median(double[] v) {
@@ -107,9 +136,13 @@ public final class Benchmarks {
         o.put("cpu_s", t.cpuMedian);
         o.put("reps", reps);
         o.put("inner_iters", t.inner);
+        o.put("warmup_s", round(t.warmup, 1));
         o.put("loadavg1", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
         o.put("threads", threads);
         o.put("engine", "cvkit");
+        // which OpenBLAS kernels ran: bin/openblas-env.sh names them where OpenBLAS cannot
+        String core = System.getenv("OPENBLAS_CORETYPE");
+        o.put("openblas_coretype", core == null || core.isBlank() ? "auto" : core);
         sink.accept(o);
     }
 
