@@ -325,28 +325,42 @@ final class ConvWinograd {
             for (int rr = r0; rr < r1; rr++) {
                 int img = rr / th, ty = rr % th;
                 int plane = (img * c + ci) * h * wd;
-                for (int a = 0; a < 4; a++) {
-                    int iy = 2 * ty - ph + a, dst = rb + a * len;
-                    // padded column xx holds input column xx − pw
-                    int x0 = Math.max(0, pw), x1 = Math.min(len, wd + pw);
-                    if (iy < 0 || iy >= h || x1 <= x0) {
-                        java.util.Arrays.fill(jv, dst, dst + len, 0f);
-                        continue;
-                    }
-                    // zero only the padding columns: filling the whole row first cost 6–7 % of
-                    // a Mask R-CNN step's Java time
-                    for (int q = dst; q < dst + x0; q++) jv[q] = 0f;
-                    System.arraycopy(x, plane + iy * wd + x0 - pw, jv, dst + x0, x1 - x0);
-                    for (int q = dst + x1; q < dst + len; q++) jv[q] = 0f;
-                }
-                int d0 = rb, d1 = rb + len, d2 = rb + 2 * len, d3 = rb + 3 * len;
+                int iy0 = 2 * ty - ph;
+                // padded column xx holds input column xx − pw
+                int x0 = Math.max(0, pw), x1 = Math.min(len, wd + pw);
                 int e0 = rb + 4 * len, e1 = e0 + len, e2 = e1 + len, e3 = e2 + len;
-                for (int q = 0; q < len; q++) {
-                    float a0 = jv[d0 + q], a1 = jv[d1 + q], a2 = jv[d2 + q], a3 = jv[d3 + q];
-                    jv[e0 + q] = a0 - a2;
-                    jv[e1 + q] = a1 + a2;
-                    jv[e2 + q] = a2 - a1;
-                    jv[e3 + q] = a1 - a3;
+                if (iy0 >= 0 && iy0 + 3 < h && x1 > x0) {
+                    // all four rows inside the input (every tile row but the edges): the vertical
+                    // combinations straight from the input, without copying the rows first
+                    int s0 = plane + iy0 * wd - pw, s1 = s0 + wd, s2 = s1 + wd, s3 = s2 + wd;
+                    for (int q = 0; q < x0; q++) jv[e0 + q] = jv[e1 + q] = jv[e2 + q] = jv[e3 + q] = 0f;
+                    for (int q = x0; q < x1; q++) {
+                        float a0 = x[s0 + q], a1 = x[s1 + q], a2 = x[s2 + q], a3 = x[s3 + q];
+                        jv[e0 + q] = a0 - a2;
+                        jv[e1 + q] = a1 + a2;
+                        jv[e2 + q] = a2 - a1;
+                        jv[e3 + q] = a1 - a3;
+                    }
+                    for (int q = x1; q < len; q++) jv[e0 + q] = jv[e1 + q] = jv[e2 + q] = jv[e3 + q] = 0f;
+                } else {
+                    for (int a = 0; a < 4; a++) {
+                        int iy = iy0 + a, dst = rb + a * len;
+                        if (iy < 0 || iy >= h || x1 <= x0) {
+                            java.util.Arrays.fill(jv, dst, dst + len, 0f);
+                            continue;
+                        }
+                        for (int q = dst; q < dst + x0; q++) jv[q] = 0f;
+                        System.arraycopy(x, plane + iy * wd + x0 - pw, jv, dst + x0, x1 - x0);
+                        for (int q = dst + x1; q < dst + len; q++) jv[q] = 0f;
+                    }
+                    int d0 = rb, d1 = rb + len, d2 = rb + 2 * len, d3 = rb + 3 * len;
+                    for (int q = 0; q < len; q++) {
+                        float a0 = jv[d0 + q], a1 = jv[d1 + q], a2 = jv[d2 + q], a3 = jv[d3 + q];
+                        jv[e0 + q] = a0 - a2;
+                        jv[e1 + q] = a1 + a2;
+                        jv[e2 + q] = a2 - a1;
+                        jv[e3 + q] = a1 - a3;
+                    }
                 }
                 int tb = (rr - r0) * tw;
                 for (int a = 0; a < 4; a++) {
