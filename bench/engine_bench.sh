@@ -17,7 +17,8 @@ peer="${TORCH_BENCH:-$root/tools/bench/torch_bench.py}"
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
 torch() { /usr/bin/python3 "$peer" --threads "$1" --quick > "$out/$2"; }
-cvkit() { java -jar "$jar" bench --threads "$1" --format jsonl > "$out/$2"; }
+# through the launcher, so the JVM runs with the options users get (its collector)
+cvkit() { "$root/bin/cvkit" bench --threads "$1" --format jsonl > "$out/$2"; }
 torch 1 torch_t1.jsonl; cvkit 1 cv_t1.jsonl; torch 2 torch_t2.jsonl; cvkit 2 cv_t2.jsonl
 cvkit 1 cv_t1b.jsonl; torch 1 torch_t1b.jsonl; cvkit 2 cv_t2b.jsonl; torch 2 torch_t2b.jsonl
 echo "sitting 1 (PyTorch first):"

@@ -143,6 +143,8 @@ public final class Benchmarks {
         // which OpenBLAS kernels ran: bin/openblas-env.sh names them where OpenBLAS cannot
         String core = System.getenv("OPENBLAS_CORETYPE");
         o.put("openblas_coretype", core == null || core.isBlank() ? "auto" : core);
+        o.put("jvm_gc", String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName).sorted().toList()));
         sink.accept(o);
     }
 
