@@ -23,7 +23,7 @@ mkdir -p "$out"
 cases=(sgemm conv2d train_lenet5 train_resnet20 infer_resnet18 nms roi_align train_fasterrcnn_r18fpn
        train_maskrcnn_r18fpn infer_fcn_resnet50)
 torch() { /usr/bin/python3 "$peer" --threads "$1" --quick --case "$2" >> "$out/$3"; }
-# through the launcher, so the JVM runs with the options users get (its collector)
+# through the launcher, so the JVM runs with the options users get
 cvkit() { "$root/bin/cvkit" bench --threads "$1" --format jsonl --case "$2" >> "$out/$3"; }
 sitting() { # $1: the tool that goes first, $2: suffix of the record files
   local t c

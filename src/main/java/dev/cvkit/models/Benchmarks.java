@@ -22,6 +22,7 @@ import dev.cvkit.tensor.Parallel;
 import dev.cvkit.tensor.Tensor;
 import java.io.IOException;
 import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,11 +141,11 @@ public final class Benchmarks {
         o.put("loadavg1", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
         o.put("threads", threads);
         o.put("engine", "cvkit");
-        // which OpenBLAS kernels ran: bin/openblas-env.sh names them where OpenBLAS cannot
+        // which OpenBLAS kernels ran (the environment may pin them) and which collector
         String core = System.getenv("OPENBLAS_CORETYPE");
         o.put("openblas_coretype", core == null || core.isBlank() ? "auto" : core);
         o.put("jvm_gc", String.join(" + ", ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .map(java.lang.management.GarbageCollectorMXBean::getName).sorted().toList()));
+                .map(GarbageCollectorMXBean::getName).sorted().toList()));
         sink.accept(o);
     }
 

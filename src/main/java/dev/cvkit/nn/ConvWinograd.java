@@ -332,15 +332,8 @@ final class ConvWinograd {
                 if (iy0 >= 0 && iy0 + 3 < h && x1 > x0) {
                     // all four rows inside the input (every tile row but the edges): the vertical
                     // combinations straight from the input, without copying the rows first
-                    int s0 = plane + iy0 * wd - pw, s1 = s0 + wd, s2 = s1 + wd, s3 = s2 + wd;
                     for (int q = 0; q < x0; q++) jv[e0 + q] = jv[e1 + q] = jv[e2 + q] = jv[e3 + q] = 0f;
-                    for (int q = x0; q < x1; q++) {
-                        float a0 = x[s0 + q], a1 = x[s1 + q], a2 = x[s2 + q], a3 = x[s3 + q];
-                        jv[e0 + q] = a0 - a2;
-                        jv[e1 + q] = a1 + a2;
-                        jv[e2 + q] = a2 - a1;
-                        jv[e3 + q] = a1 - a3;
-                    }
+                    combineRows(x, plane + iy0 * wd - pw, wd, jv, e0, len, x0, x1);
                     for (int q = x1; q < len; q++) jv[e0 + q] = jv[e1 + q] = jv[e2 + q] = jv[e3 + q] = 0f;
                 } else {
                     for (int a = 0; a < 4; a++) {
@@ -353,14 +346,7 @@ final class ConvWinograd {
                         System.arraycopy(x, plane + iy * wd + x0 - pw, jv, dst + x0, x1 - x0);
                         for (int q = dst + x1; q < dst + len; q++) jv[q] = 0f;
                     }
-                    int d0 = rb, d1 = rb + len, d2 = rb + 2 * len, d3 = rb + 3 * len;
-                    for (int q = 0; q < len; q++) {
-                        float a0 = jv[d0 + q], a1 = jv[d1 + q], a2 = jv[d2 + q], a3 = jv[d3 + q];
-                        jv[e0 + q] = a0 - a2;
-                        jv[e1 + q] = a1 + a2;
-                        jv[e2 + q] = a2 - a1;
-                        jv[e3 + q] = a1 - a3;
-                    }
+                    combineRows(jv, rb, len, jv, e0, len, 0, len);
                 }
                 int tb = (rr - r0) * tw;
                 for (int a = 0; a < 4; a++) {
@@ -376,6 +362,22 @@ final class ConvWinograd {
                 }
             }
             for (int xi = 0; xi < 16; xi++) v.put((xi * c + ci) * tiles, jv, xi * tiles, tiles);
+        }
+    }
+
+    /**
+     * Bᵀ's vertical combinations of four rows (src[s + i·stride + q], i = 0..3) into four rows of
+     * dst (e + i·len + q) for columns [q0, q1): d0 − d2, d1 + d2, d2 − d1, d1 − d3.
+     */
+    private static void combineRows(float[] src, int s, int stride, float[] dst, int e, int len, int q0, int q1) {
+        int s1 = s + stride, s2 = s1 + stride, s3 = s2 + stride;
+        int e1 = e + len, e2 = e1 + len, e3 = e2 + len;
+        for (int q = q0; q < q1; q++) {
+            float a0 = src[s + q], a1 = src[s1 + q], a2 = src[s2 + q], a3 = src[s3 + q];
+            dst[e + q] = a0 - a2;
+            dst[e1 + q] = a1 + a2;
+            dst[e2 + q] = a2 - a1;
+            dst[e3 + q] = a1 - a3;
         }
     }
 
