@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "Training and resnet18 records add gemm_ms (time inside OpenBLAS per call, summed over threads),",
                 "gemm_gflops_achieved and gemm_share (gemm_ms over the call's time): what the Java around it costs.",
                 "R-CNN steps run AdamW at learning rate 0 (as torch_bench.py), so every step does the same work.",
-                "Each case warms up at least 5 s, then until the JIT has settled (compiling < 5 % of a 1 s window,",
+                "Each case warms up at least 5 s, then until the JIT has settled (compiling under 1/20 of a 1 s window,",
                 "at most 45 s; warmup_s). Records name the OpenBLAS kernels (openblas_coretype) and the collector.",
                 "Compare ratios measured in one sitting on one machine."},
         footerHeading = "%nExamples:%n",
